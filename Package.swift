@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+// rgdm: reward-guided diffusion models for molecules and 3D shapes.
+//
+// Dependency direction (one way only):
+//   rgdm (executable) → Pipeline → {Chem, PointCloud, Diffusion}
+//   Chem → COpenBabel (C++ shim with a plain C API over Open Babel 3)
+//   PointCloud → CHDF5 (system library: HDF5 serial)
+//   Diffusion → CBLAS (system library: OpenBLAS)
+import PackageDescription
+
+let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "rgdm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rgdm", targets: ["rgdm"]),
+        .library(name: "Chem", targets: ["Chem"]),
+        .library(name: "PointCloud", targets: ["PointCloud"]),
+        .library(name: "Diffusion", targets: ["Diffusion"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: C and C++ shims
+        .target(
+            name: "COpenBabel",
+            path: "Sources/COpenBabel",
+            cxxSettings: [
+                .unsafeFlags(["-I/usr/include/openbabel3", "-O2", "-std=c++17"]),
+            ],
+            linkerSettings: [.linkedLibrary("openbabel")]
+        ),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5-serial"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+
+        // MARK: Swift modules
+        .target(name: "Chem", dependencies: ["COpenBabel"], swiftSettings: release),
+        .target(name: "PointCloud", dependencies: ["CHDF5"], swiftSettings: release),
+        .target(name: "Diffusion", dependencies: ["CBLAS"], swiftSettings: release),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Chem", "PointCloud", "Diffusion",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: release
+        ),
+        .executableTarget(name: "rgdm", dependencies: ["Pipeline"], swiftSettings: release),
+
+        // MARK: Tests
+        .testTarget(name: "ChemTests", dependencies: ["Chem"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PointCloudTests", dependencies: ["PointCloud"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v5],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,26 @@
+// HDF5's type and flag constants are macros that expand to function calls or
+// globals Swift cannot import; these inline functions expose them.
+#ifndef RGDM_CHDF5_SHIM_H
+#define RGDM_CHDF5_SHIM_H
+#include <hdf5/serial/hdf5.h>
+
+static inline hid_t rgdm_H5T_NATIVE_FLOAT(void) { return H5T_NATIVE_FLOAT; }
+static inline hid_t rgdm_H5T_NATIVE_DOUBLE(void) { return H5T_NATIVE_DOUBLE; }
+static inline hid_t rgdm_H5T_NATIVE_INT8(void) { return H5T_NATIVE_INT8; }
+static inline hid_t rgdm_H5T_NATIVE_UINT8(void) { return H5T_NATIVE_UINT8; }
+static inline hid_t rgdm_H5T_NATIVE_INT16(void) { return H5T_NATIVE_INT16; }
+static inline hid_t rgdm_H5T_NATIVE_INT32(void) { return H5T_NATIVE_INT32; }
+static inline hid_t rgdm_H5T_NATIVE_UINT32(void) { return H5T_NATIVE_UINT32; }
+static inline hid_t rgdm_H5T_NATIVE_INT64(void) { return H5T_NATIVE_INT64; }
+static inline hid_t rgdm_H5T_C_S1(void) { return H5T_C_S1; }
+static inline hid_t rgdm_H5P_DEFAULT(void) { return H5P_DEFAULT; }
+static inline hid_t rgdm_H5P_DATASET_CREATE(void) { return H5P_DATASET_CREATE; }
+static inline hid_t rgdm_H5S_ALL(void) { return H5S_ALL; }
+static inline unsigned rgdm_H5F_ACC_RDONLY(void) { return H5F_ACC_RDONLY; }
+static inline unsigned rgdm_H5F_ACC_RDWR(void) { return H5F_ACC_RDWR; }
+static inline unsigned rgdm_H5F_ACC_TRUNC(void) { return H5F_ACC_TRUNC; }
+static inline unsigned rgdm_H5F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
+
+/// Silences HDF5's automatic error printing to stderr; errors are reported as thrown Swift errors.
+static inline void rgdm_H5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+#endif

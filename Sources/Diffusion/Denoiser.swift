@@ -1,0 +1,87 @@
+/// Which rigid motions the denoiser respects.
+public enum Symmetry: String, Sendable, Codable, CaseIterable {
+    /// E(3): rotations, reflections and translations of the positions; molecules.
+    case euclidean
+    /// Translations only: canonically aligned shapes, where absolute
+    /// (centred) positions may enter as node features.
+    case translation
+}
+
+/// Which node pairs exchange messages.
+public enum Connectivity: Sendable, Codable, Equatable, Hashable {
+    /// Every ordered pair (i, j), i ≠ j, within each graph (molecules).
+    case fullyConnected
+    /// Each node receives messages from its k nearest nodes in the same graph,
+    /// recomputed from the current (noisy) positions (point clouds).
+    case nearestNeighbours(k: Int)
+}
+
+/// The input of one denoiser call on a batch of graphs at diffusion time t.
+public struct DenoiserInput: Sendable {
+    public var layout: GraphLayout
+    /// z_x: `[nodes, 3]`, row-major.
+    public var positions: [Float]
+    /// z_h: `[nodes, featureWidth]`, row-major (scaled one-hot types, charges, …).
+    public var features: [Float]
+    /// t / T per graph: `[graphs]`, in [0, 1].
+    public var time: [Float]
+    /// Condition vector per graph (reward-directed conditional diffusion):
+    /// `[graphs, conditionWidth]`, empty when the model is unconditional.
+    public var condition: [Float]
+
+    public init(layout: GraphLayout, positions: [Float], features: [Float], time: [Float], condition: [Float] = []) {
+        precondition(positions.count == layout.nodeCount * 3,
+                     "positions: \(positions.count) values for \(layout.nodeCount) nodes × 3")
+        precondition(time.count == layout.graphCount, "time: \(time.count) values for \(layout.graphCount) graphs")
+        self.layout = layout
+        self.positions = positions
+        self.features = features
+        self.time = time
+        self.condition = condition
+    }
+}
+
+/// The denoiser's prediction ε̂ = (ε̂_x, ε̂_h), or a gradient with the same shapes.
+public struct DenoiserOutput: Sendable {
+    /// ε̂_x: `[nodes, 3]`; with `.euclidean` symmetry the mean over each graph is zero.
+    public var positions: [Float]
+    /// ε̂_h: `[nodes, featureWidth]`.
+    public var features: [Float]
+
+    public init(positions: [Float], features: [Float]) {
+        self.positions = positions
+        self.features = features
+    }
+}
+
+/// A noise-prediction network ε_θ(z_t, t[, c]) on batches of graphs.
+///
+/// A gradient step is a pure function of (parameters, batch) → (loss,
+/// gradients): parameters live in one flat `[Float]` that the optimiser,
+/// the EMA, checkpoints and a future MPI all-reduce treat as a plain vector.
+/// Conforming types are classes only because they own reusable scratch
+/// buffers; they hold no parameters and no randomness.
+public protocol Denoiser: AnyObject {
+    /// Width F of the node features z_h (without time or condition).
+    var featureWidth: Int { get }
+    /// Width of the per-graph condition vector (0 when unconditional).
+    var conditionWidth: Int { get }
+    /// Length of the flat parameter vector.
+    var parameterCount: Int { get }
+    var symmetry: Symmetry { get }
+
+    /// Freshly initialised parameters (the layers' standard initialisation).
+    func initialParameters<G: RandomNumberGenerator>(using generator: inout G) -> [Float]
+
+    /// ε̂ = ε_θ(z_t, t[, c]).
+    func predict(_ input: DenoiserInput, parameters: [Float]) -> DenoiserOutput
+
+    /// Runs forward, asks `loss` for (L, ∂L/∂ε̂), runs backward, and *adds*
+    /// ∂L/∂θ to `gradient` (`[parameterCount]`). Returns L.
+    func lossAndGradient(
+        _ input: DenoiserInput,
+        parameters: [Float],
+        gradient: inout [Float],
+        loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
+    ) -> Double
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// The `rgdm` command line: reward-guided diffusion for molecules and 3D shapes.
+///
+/// The root holds configuration only; each subcommand lives in its own file.
+public struct RGDMCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "rgdm",
+        abstract: "Generate molecules and 3D shapes with reward-guided equivariant diffusion models.",
+        version: RGDMVersion.string,
+        subcommands: [
+            PreprocessCommand.self,
+            TrainCommand.self,
+            SampleCommand.self,
+            EvaluateCommand.self,
+            ConvertCommand.self,
+            InfoCommand.self,
+            BenchCommand.self,
+        ]
+    )
+
+    public init() {}
+}
+
+/// The code version written next to every run's outputs.
+public enum RGDMVersion {
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,1 @@
+// PointCloud module: see README.md in this folder.

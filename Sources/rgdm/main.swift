@@ -1,0 +1,3 @@
+import Pipeline
+
+RGDMCommand.main()

@@ -1,0 +1,20 @@
+import Testing
+@testable import Pipeline
+
+@Suite struct CommandParsingTests {
+    @Test func rejectsZeroThreads() {
+        #expect(throws: (any Error).self) { try GlobalOptions.parse(["--threads", "0"]) }
+    }
+
+    @Test func acceptsSeedAndThreads() throws {
+        let options = try GlobalOptions.parse(["--seed", "7", "--threads", "2"])
+        #expect(options.seed == 7)
+        #expect(options.workerCount == 2)
+    }
+
+    @Test func formatsDurations() {
+        #expect(ProgressLine.format(seconds: 12) == "12s")
+        #expect(ProgressLine.format(seconds: 187) == "3m07s")
+        #expect(ProgressLine.format(seconds: 3720) == "1h02m")
+    }
+}
