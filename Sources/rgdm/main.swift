@@ -1,3 +1,3 @@
 import Pipeline
 
-RGDMCommand.main()
+RGDMCommand.mainWithConfigFiles()

@@ -26,3 +26,14 @@ public struct RGDMCommand: ParsableCommand {
 public enum RGDMVersion {
     public static let string = "0.1.0"
 }
+
+extension RGDMCommand {
+    /// The entry point: expands `--config FILE` into options, then parses and runs.
+    public static func mainWithConfigFiles(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+        do {
+            main(try ConfigFile.expand(arguments))
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

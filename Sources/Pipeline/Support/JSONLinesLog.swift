@@ -1,0 +1,28 @@
+import Foundation
+
+/// An append-only JSON-lines log (one JSON object a line), flushed after
+/// every record so a killed run loses at most the line being written.
+public final class JSONLinesLog {
+    private let handle: FileHandle
+    public let url: URL
+
+    /// Opens `url` for appending, creating it (and its folder) if needed.
+    public init(url: URL) throws {
+        self.url = url
+        let manager = FileManager.default
+        try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if !manager.fileExists(atPath: url.path) {
+            _ = manager.createFile(atPath: url.path, contents: nil)
+        }
+        handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+    }
+
+    deinit { try? handle.close() }
+
+    /// Appends one record; keys are written in sorted order.
+    public func append(_ record: [String: Any]) throws {
+        let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+        try handle.write(contentsOf: data + Data("\n".utf8))
+    }
+}
