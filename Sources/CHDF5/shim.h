@@ -15,6 +15,15 @@ static inline hid_t rgdm_H5T_NATIVE_INT64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t rgdm_H5T_C_S1(void) { return H5T_C_S1; }
 static inline hid_t rgdm_H5P_DEFAULT(void) { return H5P_DEFAULT; }
 static inline hid_t rgdm_H5P_DATASET_CREATE(void) { return H5P_DATASET_CREATE; }
+static inline hid_t rgdm_H5T_NATIVE_UINT16(void) { return H5T_NATIVE_UINT16; }
+static inline hid_t rgdm_H5T_NATIVE_UINT64(void) { return H5T_NATIVE_UINT64; }
+static inline hid_t rgdm_H5T_IEEE_F32LE(void) { return H5T_IEEE_F32LE; }
+static inline hid_t rgdm_H5T_IEEE_F32BE(void) { return H5T_IEEE_F32BE; }
+static inline hid_t rgdm_H5T_IEEE_F64LE(void) { return H5T_IEEE_F64LE; }
+static inline hid_t rgdm_H5T_IEEE_F64BE(void) { return H5T_IEEE_F64BE; }
+static inline size_t rgdm_H5T_VARIABLE(void) { return H5T_VARIABLE; }
+static inline hid_t rgdm_H5P_FILE_ACCESS(void) { return H5P_FILE_ACCESS; }
+static inline hid_t rgdm_H5P_LINK_CREATE(void) { return H5P_LINK_CREATE; }
 static inline hid_t rgdm_H5S_ALL(void) { return H5S_ALL; }
 static inline unsigned rgdm_H5F_ACC_RDONLY(void) { return H5F_ACC_RDONLY; }
 static inline unsigned rgdm_H5F_ACC_RDWR(void) { return H5F_ACC_RDWR; }
