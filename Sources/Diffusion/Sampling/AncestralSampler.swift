@@ -1,0 +1,53 @@
+/// Ancestral sampling of p(z_s | z_t) as EDM does it (Hoogeboom et al. 2022,
+/// §2 and Algorithm 2; Ho et al. 2020, eq. 11; "sample_p_zs_given_zt"):
+///
+///     μ = z_t / α_{t|s} − σ²_{t|s} / (α_{t|s} σ_t) · ε̂
+///     σ = σ_{t|s} σ_s / σ_t
+///     z_s = μ + σ ε,   ε ~ N(0, I) (zero-CoM on positions)
+///
+/// then positions are projected back to zero mean to stop drift. At t = 0 the
+/// final step samples p(x | z_0) = N((z_0 − σ_0 ε̂)/α_0, σ_0²/α_0²) for
+/// positions and keeps h = z_0's features (EDM's sample_p_xh_given_z0).
+public struct AncestralSampler: Sampler {
+    public let process: DiffusionProcess
+    public let timesteps: [Int]
+
+    /// Every step T, T − 1, …, 0, as EDM samples.
+    public init(process: DiffusionProcess) {
+        self.process = process
+        self.timesteps = Array((0 ... process.timesteps).reversed())
+    }
+
+    public func step<G: RandomNumberGenerator>(
+        _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
+        layout: GraphLayout, using generator: inout G
+    ) {
+        checkStep(z, prediction: prediction, index: index)
+        let t = timesteps[index]
+        let noise = process.sampleNoise(layout: layout, using: &generator)
+        if index == timesteps.count - 1 {
+            // p(x | z_0): positions only; h stays z_0's.
+            let a0 = schedule.alpha(at: t), s0 = schedule.sigma(at: t)
+            let scale = s0 / a0
+            for k in z.positions.indices {
+                let mean = (Double(z.positions[k]) - s0 * Double(prediction.positions[k])) / a0
+                z.positions[k] = Float(mean + scale * Double(noise.positions[k]))
+            }
+        } else {
+            let s = timesteps[index + 1]
+            let (alphaTS, sigma2TS) = schedule.transition(from: s, to: t)
+            let sigmaT = schedule.sigma(at: t), sigmaS = schedule.sigma(at: s)
+            let c = sigma2TS / alphaTS / sigmaT
+            let sd = sigma2TS.squareRoot() * sigmaS / sigmaT
+            for k in z.positions.indices {
+                let mean = Double(z.positions[k]) / alphaTS - c * Double(prediction.positions[k])
+                z.positions[k] = Float(mean + sd * Double(noise.positions[k]))
+            }
+            for k in z.features.indices {
+                let mean = Double(z.features[k]) / alphaTS - c * Double(prediction.features[k])
+                z.features[k] = Float(mean + sd * Double(noise.features[k]))
+            }
+        }
+        if process.symmetry == .euclidean { CenterOfMass.remove(from: &z.positions, layout: layout) }
+    }
+}

@@ -1,0 +1,74 @@
+/// EDM's variance-preserving diffusion on graphs (Hoogeboom et al. 2022, §3):
+/// positions live in the zero-centre-of-gravity subspace of each graph
+/// (with `.euclidean` symmetry), features are scaled by `scaling`, and
+///
+///     q(z_t | x) = N(α_t x, σ_t² I)          (EDM eq. 1 / eq. 4)
+///
+/// with α_t, σ_t from `schedule`. With `.translation` symmetry positions are
+/// noised in full 3D (no projection) for canonically aligned shapes.
+public struct DiffusionProcess: Sendable {
+    public let schedule: any NoiseSchedule
+    public let scaling: FeatureScaling
+    public let symmetry: Symmetry
+
+    public init(schedule: any NoiseSchedule, scaling: FeatureScaling, symmetry: Symmetry = .euclidean) {
+        self.schedule = schedule
+        self.scaling = scaling
+        self.symmetry = symmetry
+    }
+
+    /// Feature width F.
+    public var featureWidth: Int { scaling.width }
+    /// T.
+    public var timesteps: Int { schedule.timesteps }
+
+    /// Training data in diffusion space: positions centred per graph (with
+    /// `.euclidean` symmetry, as EDM's train loop does) and features scaled.
+    public func prepare(positions: [Float], features: [Float], layout: GraphLayout) -> GraphTensors {
+        precondition(features.count == layout.nodeCount * featureWidth,
+                     "features: \(features.count) values for \(layout.nodeCount) nodes × \(featureWidth)")
+        var x = positions
+        if symmetry == .euclidean { CenterOfMass.remove(from: &x, layout: layout) }
+        return GraphTensors(positions: x, features: scaling.scaled(features))
+    }
+
+    /// ε = (ε_x, ε_h) ~ N(0, I) with ε_x projected to zero mean per graph
+    /// under `.euclidean` symmetry (EDM §3.1:
+    /// sample_center_gravity_zero_gaussian): shapes `[nodes, 3]`, `[nodes, F]`.
+    public func sampleNoise(layout: GraphLayout, using generator: inout some RandomNumberGenerator) -> GraphTensors {
+        var positions = [Float](repeating: 0, count: layout.nodeCount * 3)
+        var features = [Float](repeating: 0, count: layout.nodeCount * featureWidth)
+        generator.fillStandardNormal(&positions)
+        generator.fillStandardNormal(&features)
+        if symmetry == .euclidean { CenterOfMass.remove(from: &positions, layout: layout) }
+        return GraphTensors(positions: positions, features: features)
+    }
+
+    /// z_t = α_t x + σ_t ε per graph, t = `timesteps[g]` (EDM eq. 4; the
+    /// reparametrised sample of q(z_t | x)).
+    public func diffuse(_ x: GraphTensors, noise: GraphTensors, timesteps: [Int], layout: GraphLayout) -> GraphTensors {
+        precondition(timesteps.count == layout.graphCount,
+                     "timesteps: \(timesteps.count) values for \(layout.graphCount) graphs")
+        precondition(x.positions.count == noise.positions.count && x.features.count == noise.features.count,
+                     "x and ε differ in shape: \(x.positions.count)/\(x.features.count) vs \(noise.positions.count)/\(noise.features.count)")
+        let width = featureWidth
+        var z = x
+        for g in 0 ..< layout.graphCount {
+            let t = timesteps[g]
+            let a = Float(schedule.alpha(at: t)), s = Float(schedule.sigma(at: t))
+            let nodes = layout.nodes(ofGraph: g)
+            for k in (3 * nodes.lowerBound) ..< (3 * nodes.upperBound) {
+                z.positions[k] = a * x.positions[k] + s * noise.positions[k]
+            }
+            for k in (width * nodes.lowerBound) ..< (width * nodes.upperBound) {
+                z.features[k] = a * x.features[k] + s * noise.features[k]
+            }
+        }
+        return z
+    }
+
+    /// t / T per graph, the time input of the denoiser: `[graphs]`.
+    public func normalizedTime(_ timesteps: [Int]) -> [Float] {
+        timesteps.map { Float($0) / Float(schedule.timesteps) }
+    }
+}

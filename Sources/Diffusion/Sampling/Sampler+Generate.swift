@@ -1,0 +1,33 @@
+extension Sampler {
+    /// Draws graphs with the given node counts: z_T ~ N(0, I) (zero-CoM
+    /// positions), then one `step` per entry of `timesteps`.
+    ///
+    /// - Parameters:
+    ///   - condition: `[graphs, conditionWidth]`, empty when unconditional.
+    ///   - trajectoryStride: keep z every this many steps (and z_T); nil keeps none.
+    /// Same generator state, same samples.
+    public func generate<D: Denoiser, G: RandomNumberGenerator>(
+        denoiser: D, parameters: [Float], nodeCounts: [Int], condition: [Float] = [],
+        trajectoryStride: Int? = nil, using generator: inout G
+    ) -> SampleResult {
+        precondition(denoiser.featureWidth == process.featureWidth,
+                     "denoiser feature width \(denoiser.featureWidth) ≠ process feature width \(process.featureWidth)")
+        precondition(condition.count == nodeCounts.count * denoiser.conditionWidth,
+                     "condition: \(condition.count) values for \(nodeCounts.count) graphs × \(denoiser.conditionWidth)")
+        let layout = GraphLayout(nodeCounts: nodeCounts)
+        var z = process.sampleNoise(layout: layout, using: &generator)
+        var trajectory: [TrajectoryFrame] = []
+        for (index, t) in timesteps.enumerated() {
+            if let stride = trajectoryStride, stride > 0, index % stride == 0 {
+                trajectory.append(TrajectoryFrame(timestep: t, state: z))
+            }
+            let time = [Float](repeating: Float(t) / Float(process.timesteps), count: layout.graphCount)
+            let input = DenoiserInput(layout: layout, positions: z.positions, features: z.features,
+                                      time: time, condition: condition)
+            let prediction = denoiser.predict(input, parameters: parameters)
+            step(&z, prediction: prediction, index: index, layout: layout, using: &generator)
+        }
+        return SampleResult(layout: layout, positions: z.positions,
+                            features: process.scaling.unscaled(z.features), trajectory: trajectory)
+    }
+}

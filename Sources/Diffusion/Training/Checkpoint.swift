@@ -1,0 +1,75 @@
+import Foundation
+
+/// A saved training run: the caller's model configuration (opaque JSON
+/// text), the trainer configuration and the full `TrainingState`.
+///
+/// File format, version 1 (all integers little-endian):
+///
+///     magic "RGDMCKPT"                         8 bytes
+///     format version                            UInt32
+///     header length H                           UInt32
+///     header: UTF-8 JSON (`CheckpointHeader`)   H bytes
+///     payload: Float32 sections, in the order
+///              and sizes the header lists        4 · Σ counts bytes
+///     FNV-1a 64 checksum of all bytes above      UInt64
+///
+/// Written atomically (temporary file, then rename), so a crash mid-write
+/// leaves the previous checkpoint intact.
+public struct Checkpoint: Sendable, Equatable {
+    public static let formatVersion: UInt32 = 1
+    static let magic = Array("RGDMCKPT".utf8)
+
+    public var modelConfiguration: String
+    public var trainer: TrainerConfiguration
+    public var state: TrainingState
+
+    public init(modelConfiguration: String, trainer: TrainerConfiguration, state: TrainingState) {
+        self.modelConfiguration = modelConfiguration
+        self.trainer = trainer
+        self.state = state
+    }
+
+    /// Writes the checkpoint atomically.
+    public func write(to url: URL) throws {
+        let data = try encoded()
+        do {
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw DiffusionError.checkpointIO(path: url.path, reason: "cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    /// Reads and validates a checkpoint file.
+    public init(contentsOf url: URL) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw DiffusionError.checkpointIO(path: url.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        try self.init(encoded: data, path: url.path)
+    }
+}
+
+/// The JSON header of a checkpoint file.
+struct CheckpointHeader: Codable {
+    struct Section: Codable, Equatable {
+        var name: String
+        var count: Int
+    }
+
+    var format = "rgdm-checkpoint"
+    var modelConfiguration: String
+    var trainer: TrainerConfiguration
+    var optimizerStep: Int
+    var emaDecay: Float?
+    var clipperCapacity: Int
+    var clipperHistory: [Double]
+    /// xoshiro256** state words as hexadecimal text.
+    var generatorState: [String]
+    var datasetSize: Int
+    var epoch: Int
+    var position: Int
+    var history: TrainingHistory
+    var sections: [Section]
+}

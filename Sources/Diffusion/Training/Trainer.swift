@@ -1,0 +1,98 @@
+/// Runs EDM-style training steps on a denoiser: draw a batch in seeded
+/// order, t and ε, the weighted ε-loss and its gradient (`GradientStep`),
+/// adaptive clipping, AdamW, EMA. All state sits in `state`, which a
+/// `Checkpoint` saves and restores exactly.
+public final class Trainer<Model: Denoiser> {
+    public let denoiser: Model
+    public let process: DiffusionProcess
+    public let configuration: TrainerConfiguration
+    public private(set) var state: TrainingState
+
+    /// A fresh run: parameters from the denoiser's initialisation, seeded by
+    /// `configuration.seed`.
+    public init(denoiser: Model, process: DiffusionProcess, configuration: TrainerConfiguration,
+                datasetSize: Int) throws {
+        try Self.check(denoiser: denoiser, process: process, configuration: configuration)
+        var generator = Xoshiro256StarStar(seed: configuration.seed)
+        let parameters = denoiser.initialParameters(using: &generator)
+        guard parameters.count == denoiser.parameterCount else {
+            throw DiffusionError.invalidConfiguration(
+                "denoiser initialised \(parameters.count) parameters but declares \(denoiser.parameterCount)")
+        }
+        self.denoiser = denoiser
+        self.process = process
+        self.configuration = configuration
+        self.state = TrainingState(
+            parameters: parameters,
+            optimizer: AdamWState(parameterCount: parameters.count, amsgrad: configuration.optimizer.amsgrad),
+            ema: configuration.emaDecay > 0
+                ? try ExponentialMovingAverage(decay: configuration.emaDecay, initialWeights: parameters) : nil,
+            clipper: try AdaptiveGradientClipper(),
+            generator: generator,
+            batches: try BatchSampler(datasetSize: datasetSize, batchSize: configuration.batchSize,
+                                      seed: configuration.seed),
+            history: TrainingHistory())
+    }
+
+    /// Continues a saved run.
+    public init(denoiser: Model, process: DiffusionProcess, resumingFrom checkpoint: Checkpoint,
+                path: String = "checkpoint") throws {
+        try Self.check(denoiser: denoiser, process: process, configuration: checkpoint.trainer)
+        guard checkpoint.state.parameters.count == denoiser.parameterCount else {
+            throw DiffusionError.checkpointMismatch(
+                path: path,
+                reason: "\(checkpoint.state.parameters.count) parameters saved, model has \(denoiser.parameterCount)")
+        }
+        self.denoiser = denoiser
+        self.process = process
+        self.configuration = checkpoint.trainer
+        self.state = checkpoint.state
+    }
+
+    private static func check(denoiser: Model, process: DiffusionProcess, configuration: TrainerConfiguration) throws {
+        try configuration.optimizer.validate()
+        guard denoiser.featureWidth == process.featureWidth else {
+            throw DiffusionError.invalidConfiguration(
+                "denoiser feature width \(denoiser.featureWidth) ≠ feature scaling width \(process.featureWidth)")
+        }
+        guard denoiser.symmetry == process.symmetry else {
+            throw DiffusionError.invalidConfiguration(
+                "denoiser symmetry \(denoiser.symmetry) ≠ process symmetry \(process.symmetry)")
+        }
+    }
+
+    /// The parameters to sample with: the EMA when on, else θ.
+    public var samplingParameters: [Float] { state.ema?.weights ?? state.parameters }
+
+    /// One optimiser step on the next batch of `data`. State changes only
+    /// when the step succeeds.
+    @discardableResult
+    public func step(on data: some GraphDataSource) throws -> TrainingStepReport {
+        var next = state
+        let epoch = next.batches.epoch
+        let indices = next.batches.nextBatch()
+        let batch = try data.batch(at: indices)
+        try batch.validate(featureWidth: denoiser.featureWidth, conditionWidth: denoiser.conditionWidth)
+
+        var (loss, gradient) = GradientStep.compute(
+            denoiser: denoiser, process: process, parameters: next.parameters, batch: batch,
+            using: &next.generator)
+        guard loss.isFinite else { throw DiffusionError.nonFiniteLoss(step: next.step + 1, loss: loss) }
+
+        var report = AdaptiveGradientClipper.Report(norm: 0, maximumNorm: .infinity)
+        if configuration.clipsGradients { report = next.clipper.clip(&gradient) }
+        AdamW.update(&next.parameters, gradient: gradient, state: &next.optimizer,
+                     configuration: configuration.optimizer)
+        next.ema?.update(with: next.parameters)
+        next.history.record(loss: loss, clipped: report.clipped, finishedEpoch: next.batches.epoch != epoch)
+        state = next
+        return TrainingStepReport(step: next.step, epoch: epoch, loss: loss,
+                                  gradientNorm: report.norm, clipped: report.clipped)
+    }
+
+    /// A checkpoint of the run; `modelConfiguration` is the caller's JSON
+    /// describing the denoiser (stored verbatim).
+    public func checkpoint(modelConfiguration: String) -> Checkpoint {
+        Checkpoint(modelConfiguration: modelConfiguration, trainer: configuration, state: state)
+    }
+}
