@@ -1,0 +1,178 @@
+import Dispatch
+
+/// EDM's EGNN denoiser ε_θ(z_t, t[, c]) (Hoogeboom et al. 2022, with the EGNN of
+/// Satorras et al. 2021 as in EDM's egnn_new.py) with explicit forward and
+/// backward passes on the CPU.
+///
+///     let egnn = EGNN(EGNNConfiguration(featureWidth: 6, layers: 9, hidden: 256), threads: 2)
+///     var theta = egnn.initialParameters(using: &generator)
+///     var grad = [Float](repeating: 0, count: egnn.parameterCount)
+///     let loss = egnn.lossAndGradient(batch, parameters: theta, gradient: &grad) { eps in … }
+///
+/// Work is split over `threads` workers by whole graphs (balanced by edge
+/// count); each worker owns an `EGNNWorkspace` and runs OpenBLAS on one thread.
+/// Per-worker gradients are summed at the end, so results with several
+/// threads equal those with one up to Float summation order.
+public final class EGNN: Denoiser {
+    public let configuration: EGNNConfiguration
+    let layout: EGNNParameterLayout
+    /// Number of workers (at most one per graph in a batch).
+    public let threadCount: Int
+    private var workspaces: [EGNNWorkspace] = []
+
+    public init(_ configuration: EGNNConfiguration, threads: Int = 1) {
+        precondition(threads >= 1, "threads must be at least 1 (got \(threads))")
+        self.configuration = configuration
+        self.layout = EGNNParameterLayout(configuration)
+        self.threadCount = threads
+    }
+
+    public var featureWidth: Int { configuration.featureWidth }
+    public var conditionWidth: Int { configuration.conditionWidth }
+    public var parameterCount: Int { layout.count }
+    public var symmetry: Symmetry { configuration.symmetry }
+
+    /// Bytes of scratch and cached activations currently held.
+    public var workspaceBytes: Int { workspaces.reduce(0) { $0 + $1.byteCount } }
+
+    public func initialParameters<G: RandomNumberGenerator>(using generator: inout G) -> [Float] {
+        var p: [Float] = []
+        layout.initialise(&p, configuration, using: &generator)
+        return p
+    }
+
+    public func predict(_ input: DenoiserInput, parameters: [Float]) -> DenoiserOutput {
+        let chunks = prepare(input, parameters: parameters)
+        var output = DenoiserOutput(positions: [Float](repeating: 0, count: input.layout.nodeCount * 3),
+                                    features: [Float](repeating: 0, count: input.layout.nodeCount * featureWidth))
+        forward(input, chunks, parameters, &output)
+        return output
+    }
+
+    public func lossAndGradient(
+        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float],
+        loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
+    ) -> Double {
+        lossAndGradient(input, parameters: parameters, gradient: &gradient, inputGradient: nil, loss: loss)
+    }
+
+    /// As `lossAndGradient(_:parameters:gradient:loss:)`, and also writes ∂L/∂z
+    /// (positions and features; time and condition excluded) into
+    /// `inputGradient` when given — for reward guidance and for tests.
+    public func lossAndGradient(
+        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], inputGradient: UnsafeMutablePointer<DenoiserOutput>?,
+        loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
+    ) -> Double {
+        precondition(gradient.count == parameterCount, "gradient: \(gradient.count) values for \(parameterCount) parameters")
+        let chunks = prepare(input, parameters: parameters)
+        let n = input.layout.nodeCount, f = featureWidth
+        var output = DenoiserOutput(positions: [Float](repeating: 0, count: n * 3), features: [Float](repeating: 0, count: n * f))
+        forward(input, chunks, parameters, &output)
+        let (value, dOutput) = loss(output)
+        precondition(dOutput.positions.count == n * 3 && dOutput.features.count == n * f,
+                     "loss gradient: \(dOutput.positions.count) position and \(dOutput.features.count) feature values for \(n) nodes")
+        var dInput = DenoiserOutput(positions: inputGradient == nil ? [] : [Float](repeating: 0, count: n * 3),
+                                    features: inputGradient == nil ? [] : [Float](repeating: 0, count: n * f))
+        let offsets = input.layout.nodeOffsets
+        parameters.withUnsafeBufferPointer { p in
+            dOutput.positions.withUnsafeBufferPointer { gx in
+                dOutput.features.withUnsafeBufferPointer { gh in
+                    dInput.positions.withUnsafeMutableBufferPointer { ix in
+                        dInput.features.withUnsafeMutableBufferPointer { ih in
+                            let pointers = SendablePointers(p: p.baseAddress!, gx: gx.baseAddress, gh: gh.baseAddress,
+                                                            ix: ix.baseAddress, ih: ih.baseAddress)
+                            run(chunks.count) { c in
+                                let w = self.workspaces[c], first = offsets[chunks[c].lowerBound]
+                                w.gradient.pointer.zero(self.parameterCount)
+                                let inputs = inputGradient == nil ? nil
+                                    : (pointers.ix! + first * 3, pointers.ih.map { $0 + first * f } ?? pointers.ix!)
+                                w.backward(pointers.p, grad: w.gradient.pointer,
+                                           dPositions: pointers.gx! + first * 3,
+                                           dFeatures: pointers.gh.map { UnsafePointer($0 + first * f) } ?? UnsafePointer(pointers.gx!),
+                                           inputGradient: inputs)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        gradient.withUnsafeMutableBufferPointer { g in
+            for c in 0 ..< chunks.count {
+                let source = workspaces[c].gradient.pointer
+                for k in 0 ..< parameterCount { g[k] += source[k] }
+            }
+        }
+        inputGradient?.pointee = dInput
+        return value
+    }
+
+    // MARK: Workers
+
+    /// Splits the batch, creates workspaces and loads each worker's graphs.
+    private func prepare(_ input: DenoiserInput, parameters: [Float]) -> [Range<Int>] {
+        precondition(parameters.count == parameterCount, "parameters: \(parameters.count) values for \(parameterCount)")
+        precondition(input.features.count == input.layout.nodeCount * featureWidth,
+                     "features: \(input.features.count) values for \(input.layout.nodeCount) nodes × \(featureWidth)")
+        precondition(input.condition.count == input.layout.graphCount * conditionWidth,
+                     "condition: \(input.condition.count) values for \(input.layout.graphCount) graphs × \(conditionWidth)")
+        BLAS.useSingleThread()
+        let chunks = Self.split(input.layout, into: threadCount, connectivity: configuration.connectivity)
+        while workspaces.count < chunks.count {
+            workspaces.append(EGNNWorkspace(configuration: configuration, parameters: layout))
+        }
+        run(chunks.count) { c in self.workspaces[c].load(input, graphs: chunks[c]) }
+        return chunks
+    }
+
+    private func forward(_ input: DenoiserInput, _ chunks: [Range<Int>], _ parameters: [Float], _ output: inout DenoiserOutput) {
+        let offsets = input.layout.nodeOffsets, f = featureWidth
+        parameters.withUnsafeBufferPointer { p in
+            output.positions.withUnsafeMutableBufferPointer { ox in
+                output.features.withUnsafeMutableBufferPointer { oh in
+                    let pointers = SendablePointers(p: p.baseAddress!, gx: nil, gh: nil, ix: ox.baseAddress, ih: oh.baseAddress)
+                    run(chunks.count) { c in
+                        let first = offsets[chunks[c].lowerBound]
+                        self.workspaces[c].forward(pointers.p, positions: pointers.ix! + first * 3,
+                                                   features: pointers.ih.map { $0 + first * f } ?? pointers.ix!)
+                    }
+                }
+            }
+        }
+    }
+
+    private func run(_ count: Int, _ body: (Int) -> Void) {
+        if count == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: count, execute: body) }
+    }
+
+    /// Contiguous graph ranges of about equal cost (edges plus nodes), at most `parts`, none empty.
+    static func split(_ layout: GraphLayout, into parts: Int, connectivity: Connectivity) -> [Range<Int>] {
+        let g = layout.graphCount
+        guard parts > 1, g > 1 else { return [0 ..< g] }
+        let costs = layout.nodeCounts.map { n -> Int in
+            switch connectivity {
+            case .fullyConnected: return n * max(n - 1, 0) + 4 * n
+            case .nearestNeighbours(let k): return n * min(k, max(n - 1, 0)) + 4 * n
+            }
+        }
+        let total = costs.reduce(0, +), count = min(parts, g)
+        var ranges: [Range<Int>] = [], start = 0, running = 0
+        for (index, cost) in costs.enumerated() {
+            running += cost
+            let target = total * (ranges.count + 1) / count
+            let remainingGraphs = g - index - 1, remainingParts = count - ranges.count - 1
+            if ranges.count < count - 1 && (running >= target || remainingGraphs == remainingParts) {
+                ranges.append(start ..< index + 1)
+                start = index + 1
+            }
+        }
+        ranges.append(start ..< g)
+        return ranges.filter { !$0.isEmpty }
+    }
+}
+
+/// Raw pointers handed to the workers; each worker touches only its own rows.
+private struct SendablePointers: @unchecked Sendable {
+    let p: UnsafePointer<Float>
+    let gx: UnsafePointer<Float>?, gh: UnsafePointer<Float>?
+    let ix: UnsafeMutablePointer<Float>?, ih: UnsafeMutablePointer<Float>?
+}

@@ -1,0 +1,48 @@
+/// Hyper-parameters of the EGNN denoiser, as EDM's `EGNN_dynamics_QM9` with
+/// `egnn_new.EGNN` (inv_sublayers = 1, attention, tanh, norm_constant = 1,
+/// sum aggregation). EDM's QM9 model: 9 layers, hidden 256,
+/// normalization_factor 1, coords_range 15.
+public struct EGNNConfiguration: Sendable, Codable, Equatable, Hashable {
+    /// Width F of the node features z_h.
+    public var featureWidth: Int
+    /// Width C of the per-graph condition (0: unconditional).
+    public var conditionWidth: Int
+    /// Number of equivariant blocks (one GCL and one coordinate update each).
+    public var layers: Int
+    /// Hidden width H.
+    public var hidden: Int
+    public var symmetry: Symmetry
+    public var connectivity: Connectivity
+    /// Messages are summed and divided by this (EDM: 1 for QM9, 100 for GEOM).
+    public var normalizationFactor: Float
+    /// The coordinate update's tanh(φ_x) is scaled by this (EDM: 15).
+    public var coordinatesRange: Float
+
+    public init(
+        featureWidth: Int, conditionWidth: Int = 0, layers: Int, hidden: Int,
+        symmetry: Symmetry = .euclidean, connectivity: Connectivity = .fullyConnected,
+        normalizationFactor: Float = 1, coordinatesRange: Float = 15
+    ) {
+        precondition(featureWidth >= 0 && conditionWidth >= 0, "widths must be non-negative")
+        precondition(layers >= 1 && hidden >= 1, "need at least one layer and one hidden unit (layers \(layers), hidden \(hidden))")
+        precondition(normalizationFactor > 0, "normalizationFactor must be positive")
+        if case .nearestNeighbours(let k) = connectivity { precondition(k >= 1, "k must be at least 1") }
+        self.featureWidth = featureWidth
+        self.conditionWidth = conditionWidth
+        self.layers = layers
+        self.hidden = hidden
+        self.symmetry = symmetry
+        self.connectivity = connectivity
+        self.normalizationFactor = normalizationFactor
+        self.coordinatesRange = coordinatesRange
+    }
+
+    /// Width of the embedding's input: [z_h, (centred x if .translation), t, c].
+    public var embeddingInputWidth: Int {
+        featureWidth + (symmetry == .translation ? 3 : 0) + 1 + conditionWidth
+    }
+
+    /// Width of the output layer: [ε̂_h, t, c] as in EDM, whose last 1 + C
+    /// columns are dropped (they exist so parameter counts match EDM's).
+    public var embeddingOutputWidth: Int { featureWidth + 1 + conditionWidth }
+}

@@ -1,0 +1,123 @@
+/// Every buffer one worker needs for a forward and backward pass of the EGNN
+/// on its share of the batch: the input, the cached activations of each
+/// layer (llm.c style: explicit, named, reused across steps) and scratch.
+/// Buffers only grow, so a steady training loop allocates nothing.
+///
+/// Shapes: N nodes, E edges, H hidden, L layers, P parameters.
+final class EGNNWorkspace {
+    let configuration: EGNNConfiguration
+    let parameters: EGNNParameterLayout
+
+    private(set) var nodeCount = 0
+    private(set) var edgeCount = 0
+    private(set) var layout = GraphLayout(nodeCounts: [])
+    var edges = EdgeList()
+
+    // Input, copied from the caller's arrays.
+    /// [h, (x − x̄), t, c]: `[N, Fin]`.
+    let embeddingInput = ScratchBuffer<Float>()
+    /// Graph of each node: `[N]`.
+    let graphOfNode = ScratchBuffer<Int32>()
+
+    // Activations cached for backward, per layer l (0 ... L for h and x).
+    /// h_l: `[N, H]`, l = 0 ... L.
+    let h: [ScratchBuffer<Float>]
+    /// x_l: `[N, 3]`, l = 0 ... L.
+    let x: [ScratchBuffer<Float>]
+    /// ‖x_i − x_j‖² at layer l: `[E]`; layer 0 holds d0², the input distances.
+    let squaredDistance: [ScratchBuffer<Float>]
+    /// (x_i − x_j) / (‖x_i − x_j‖ + 1) at layer l: `[E, 3]`.
+    let direction: [ScratchBuffer<Float>]
+    /// Pre-activations of the edge MLP's two layers: `[E, H]` each.
+    let edgeZ1: [ScratchBuffer<Float>], edgeZ2: [ScratchBuffer<Float>]
+    /// Attention gate σ(w·m + b): `[E]`.
+    let gate: [ScratchBuffer<Float>]
+    /// Σ_j m_ij / normalization_factor: `[N, H]`.
+    let aggregate: [ScratchBuffer<Float>]
+    /// Pre-activation of the node MLP's first layer: `[N, H]`.
+    let nodeQ1: [ScratchBuffer<Float>]
+    /// Pre-activations of the coordinate MLP's two hidden layers: `[E, H]` each.
+    let coordY1: [ScratchBuffer<Float>], coordY2: [ScratchBuffer<Float>]
+    /// tanh(φ_x(·)): `[E]`.
+    let coordTanh: [ScratchBuffer<Float>]
+    /// Output layer before column dropping: `[N, Fout]`.
+    let output = ScratchBuffer<Float>()
+
+    // Scratch shared by all layers.
+    let edgeA = ScratchBuffer<Float>(), edgeB = ScratchBuffer<Float>(), edgeC = ScratchBuffer<Float>()
+    let nodeA = ScratchBuffer<Float>(), nodeB = ScratchBuffer<Float>(), nodeC = ScratchBuffer<Float>()
+    /// Per-edge scalar scratch: `[E]`.
+    let edgeScalar = ScratchBuffer<Float>()
+
+    // Gradients flowing backward.
+    /// ∂L/∂h_l: `[N, H]`; ∂L/∂x_l: `[N, 3]`.
+    let dh = ScratchBuffer<Float>(), dx = ScratchBuffer<Float>()
+    /// ∂L/∂(d²) of the current layer and ∂L/∂(d0²) summed over layers: `[E]`.
+    let dSquaredDistance = ScratchBuffer<Float>(), dInputSquaredDistance = ScratchBuffer<Float>()
+    /// ∂L/∂direction of the current layer: `[E, 3]`.
+    let dDirection = ScratchBuffer<Float>()
+    /// ∂L/∂x_0 by the direct path ε̂_x = x_L − x_0: `[N, 3]`.
+    let dxDirect = ScratchBuffer<Float>()
+    /// ∂L/∂(embedding input): `[N, Fin]`.
+    let dEmbeddingInput = ScratchBuffer<Float>()
+    /// ∂L/∂θ of this worker's share: `[P]`.
+    let gradient = ScratchBuffer<Float>()
+
+    init(configuration: EGNNConfiguration, parameters: EGNNParameterLayout) {
+        self.configuration = configuration
+        self.parameters = parameters
+        let l = configuration.layers
+        func buffers(_ n: Int) -> [ScratchBuffer<Float>] { (0 ..< n).map { _ in ScratchBuffer<Float>() } }
+        h = buffers(l + 1)
+        x = buffers(l + 1)
+        squaredDistance = buffers(l)
+        direction = buffers(l)
+        edgeZ1 = buffers(l)
+        edgeZ2 = buffers(l)
+        gate = buffers(l)
+        aggregate = buffers(l)
+        nodeQ1 = buffers(l)
+        coordY1 = buffers(l)
+        coordY2 = buffers(l)
+        coordTanh = buffers(l)
+    }
+
+    var hidden: Int { configuration.hidden }
+
+    /// Sizes every buffer for `layout` (with `edges` already built for it).
+    func resize(layout: GraphLayout) {
+        self.layout = layout
+        let n = layout.nodeCount, e = edges.edgeCount, hid = configuration.hidden
+        precondition(edges.nodeCount == n, "edge list for \(edges.nodeCount) nodes, layout has \(n)")
+        nodeCount = n
+        edgeCount = e
+        embeddingInput.reserve(n * configuration.embeddingInputWidth)
+        dEmbeddingInput.reserve(n * configuration.embeddingInputWidth)
+        graphOfNode.reserve(n)
+        for g in 0 ..< layout.graphCount {
+            for i in layout.nodes(ofGraph: g) { graphOfNode.pointer[i] = Int32(g) }
+        }
+        for b in h { b.reserve(n * hid) }
+        for b in x { b.reserve(n * 3) }
+        for b in squaredDistance + gate + coordTanh { b.reserve(e) }
+        for b in direction { b.reserve(e * 3) }
+        for b in edgeZ1 + edgeZ2 + coordY1 + coordY2 { b.reserve(e * hid) }
+        for b in aggregate + nodeQ1 { b.reserve(n * hid) }
+        output.reserve(n * configuration.embeddingOutputWidth)
+        for b in [edgeA, edgeB, edgeC] { b.reserve(e * hid) }
+        for b in [nodeA, nodeB, nodeC, dh] { b.reserve(n * max(hid, configuration.embeddingOutputWidth)) }
+        for b in [dx, dxDirect] { b.reserve(n * 3) }
+        for b in [edgeScalar, dSquaredDistance, dInputSquaredDistance] { b.reserve(e) }
+        dDirection.reserve(e * 3)
+        gradient.reserve(parameters.count)
+    }
+
+    /// Bytes held by all buffers.
+    var byteCount: Int {
+        let lists = [h, x, squaredDistance, direction, edgeZ1, edgeZ2, gate, aggregate, nodeQ1, coordY1, coordY2, coordTanh]
+        let singles = [embeddingInput, output, edgeA, edgeB, edgeC, nodeA, nodeB, nodeC, edgeScalar, dh, dx,
+                       dSquaredDistance, dInputSquaredDistance, dDirection, dxDirect, dEmbeddingInput, gradient]
+        return lists.joined().reduce(0) { $0 + $1.byteCount } + singles.reduce(0) { $0 + $1.byteCount }
+            + graphOfNode.byteCount
+    }
+}
