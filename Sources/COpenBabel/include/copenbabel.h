@@ -1,15 +1,161 @@
 // A plain C API over Open Babel 3. Swift imports this header; the C++ lives in
 // the .cpp files of this target. Open Babel is not thread-safe: the Swift side
 // serialises every call (see Chem/OpenBabel/OpenBabelLock.swift).
+//
+// Conventions:
+// - Functions that can fail return an int status: 0 on success, a negative
+//   RGDM_OB_* code on failure. The reason, in words, is then available from
+//   rgdm_ob_last_error() until the next call.
+// - Strings returned as `char *` are malloc'd: free them with rgdm_ob_free().
+//   Strings returned as `const char *` belong to the object they came from.
+// - Positions are Å, flat [atoms * 3]; atom and bond indices are 0-based.
 #ifndef RGDM_COPENBABEL_H
 #define RGDM_COPENBABEL_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/// Status codes.
+enum {
+    RGDM_OB_OK = 0,
+    RGDM_OB_END = 1,              ///< reader: no more records
+    RGDM_OB_ERR_FORMAT = -1,      ///< unknown format name or extension
+    RGDM_OB_ERR_IO = -2,          ///< file could not be opened, read or written
+    RGDM_OB_ERR_PARSE = -3,       ///< a record could not be parsed
+    RGDM_OB_ERR_INPUT = -4,       ///< arrays handed in are inconsistent
+    RGDM_OB_ERR_CHEMISTRY = -5,   ///< an operation failed (no force field parameters, builder failed…)
+};
+
 /// Open Babel's release string, for example "3.1.1". Never NULL.
 const char *rgdm_ob_version(void);
+
+/// The reason for the last failure on this thread, "" if none. Never NULL.
+const char *rgdm_ob_last_error(void);
+
+/// Frees a string returned by this API.
+void rgdm_ob_free(char *string);
+
+/// 1 if Open Babel knows an input (direction 0) or output (direction 1)
+/// format of this name or file extension ("sdf", "smi", "mol2", "xyz"…).
+int rgdm_ob_has_format(const char *name, int direction);
+
+// MARK: Molecules
+
+/// An Open Babel molecule (OBMol).
+typedef struct rgdm_ob_mol rgdm_ob_mol;
+
+rgdm_ob_mol *rgdm_ob_mol_new(void);
+void rgdm_ob_mol_free(rgdm_ob_mol *mol);
+
+/// Replaces the molecule's contents. `implicit_h` may be NULL (then no atom
+/// carries implicit hydrogens). `aromatic` may be NULL. `dimension` is 0, 2 or 3.
+int rgdm_ob_mol_set(rgdm_ob_mol *mol, int atom_count, const int32_t *atomic_numbers,
+                    const double *positions, const int32_t *charges, const int32_t *implicit_h,
+                    int bond_count, const int32_t *begin, const int32_t *end,
+                    const int32_t *order, const uint8_t *aromatic,
+                    const char *title, int dimension);
+
+int rgdm_ob_mol_atom_count(const rgdm_ob_mol *mol);
+int rgdm_ob_mol_bond_count(const rgdm_ob_mol *mol);
+int rgdm_ob_mol_dimension(const rgdm_ob_mol *mol);
+const char *rgdm_ob_mol_title(const rgdm_ob_mol *mol);
+
+/// Fills caller arrays sized by rgdm_ob_mol_atom_count (positions: 3 × that).
+void rgdm_ob_mol_get_atoms(rgdm_ob_mol *mol, int32_t *atomic_numbers, double *positions,
+                           int32_t *charges, int32_t *implicit_h);
+/// Fills caller arrays sized by rgdm_ob_mol_bond_count. Aromaticity is the
+/// flag Open Babel holds (perceived if it has not been yet).
+void rgdm_ob_mol_get_bonds(rgdm_ob_mol *mol, int32_t *begin, int32_t *end, int32_t *order,
+                           uint8_t *aromatic);
+
+/// SDF data fields and other text pairs attached to the molecule.
+int rgdm_ob_mol_data_count(rgdm_ob_mol *mol);
+const char *rgdm_ob_mol_data_key(rgdm_ob_mol *mol, int index);
+const char *rgdm_ob_mol_data_value(rgdm_ob_mol *mol, int index);
+void rgdm_ob_mol_add_data(rgdm_ob_mol *mol, const char *key, const char *value);
+
+// MARK: Reading and writing
+
+/// A streaming reader: yields one record at a time from a file or a buffer.
+typedef struct rgdm_ob_reader rgdm_ob_reader;
+
+/// Opens `path` in `format` (a name or extension; NULL: from the path's
+/// extension, gzip included). NULL on failure (see rgdm_ob_last_error).
+rgdm_ob_reader *rgdm_ob_reader_open_file(const char *path, const char *format);
+/// Reads records from a copy of `length` bytes of `data`.
+rgdm_ob_reader *rgdm_ob_reader_open_buffer(const char *data, size_t length, const char *format);
+/// Reads the next record into `mol`: RGDM_OB_OK, RGDM_OB_END, or
+/// RGDM_OB_ERR_PARSE (the bad record is skipped; reading may go on).
+int rgdm_ob_reader_next(rgdm_ob_reader *reader, rgdm_ob_mol *mol);
+/// The byte offset where the last record read (or skipped) began.
+long long rgdm_ob_reader_offset(const rgdm_ob_reader *reader);
+void rgdm_ob_reader_close(rgdm_ob_reader *reader);
+
+/// The molecule written in `format`; `options` is a space-separated list of
+/// Open Babel output options ("n", "h", "3"…) or NULL. NULL on failure.
+char *rgdm_ob_write_string(rgdm_ob_mol *mol, const char *format, const char *options);
+
+/// Canonical SMILES (Open Babel's "can" format), no title, no newline.
+char *rgdm_ob_canonical_smiles(rgdm_ob_mol *mol);
+/// Standard InChI (key = 0) or InChIKey (key = 1), no newline.
+char *rgdm_ob_inchi(rgdm_ob_mol *mol, int key);
+
+// MARK: Chemistry
+
+/// Adds explicit hydrogens, placed in 3D when the molecule has coordinates.
+int rgdm_ob_add_hydrogens(rgdm_ob_mol *mol);
+int rgdm_ob_delete_hydrogens(rgdm_ob_mol *mol);
+
+/// Bonds from coordinates: ConnectTheDots then PerceiveBondOrders. Existing
+/// bonds are removed first.
+int rgdm_ob_perceive_bonds(rgdm_ob_mol *mol);
+
+/// Force fields.
+enum { RGDM_OB_MMFF94 = 0, RGDM_OB_UFF = 1 };
+
+typedef struct {
+    int force_field;     ///< RGDM_OB_MMFF94 or RGDM_OB_UFF: the one actually used
+    int steps;           ///< conjugate-gradient steps taken
+    int converged;       ///< 1 if the energy change fell below the threshold within the budget
+    double energy;       ///< final energy, kcal/mol
+} rgdm_ob_minimization;
+
+/// Energy (kcal/mol) of the molecule's current coordinates.
+int rgdm_ob_energy(rgdm_ob_mol *mol, int force_field, double *energy);
+
+/// Minimises with `force_field` (MMFF94 falls back to UFF where MMFF94 has
+/// no parameters), conjugate gradients, at most `max_steps` steps, converged
+/// when the energy changes by less than `energy_threshold` between steps.
+int rgdm_ob_minimize(rgdm_ob_mol *mol, int force_field, int max_steps, double energy_threshold,
+                     rgdm_ob_minimization *result);
+
+/// 3D from a connection table: explicit hydrogens, OBBuilder coordinates,
+/// then rgdm_ob_minimize. Never uses `--gen3d fast` (it writes zeros).
+int rgdm_ob_build_3d(rgdm_ob_mol *mol, int force_field, int max_steps, double energy_threshold,
+                     rgdm_ob_minimization *result);
+
+typedef struct {
+    double molecular_weight;   ///< g/mol, implicit hydrogens included
+    double logp;               ///< Open Babel's group-contribution logP
+    double tpsa;               ///< topological polar surface area, Å²
+    double molar_refractivity;
+    int hbond_donors;
+    int hbond_acceptors;
+    int rotatable_bonds;
+    int rings;                 ///< smallest set of smallest rings
+    int aromatic_rings;
+    int heavy_atoms;
+} rgdm_ob_descriptors;
+
+int rgdm_ob_descriptors_compute(rgdm_ob_mol *mol, rgdm_ob_descriptors *out);
+
+/// Number of SMARTS matches (unique) of `pattern` in the molecule, or a
+/// negative status when the pattern does not parse.
+int rgdm_ob_smarts_count(rgdm_ob_mol *mol, const char *pattern);
 
 #ifdef __cplusplus
 }

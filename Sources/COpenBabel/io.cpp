@@ -1,0 +1,194 @@
+// Streaming readers (files or buffers), writing to strings, SMILES and InChI.
+#include "copenbabel.h"
+#include "support.hpp"
+
+#include <openbabel/obconversion.h>
+
+#include <cctype>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+using namespace OpenBabel;
+
+struct rgdm_ob_reader {
+    OBConversion conversion;
+    std::unique_ptr<std::istream> stream;
+    std::string format;
+    bool record_delimited = false;  ///< SDF: a bad record ends at "$$$$"
+    bool line_based = false;        ///< SMILES: a bad record ends at the newline
+    long long offset = 0;
+};
+
+namespace {
+
+std::string lowercase(std::string text) {
+    for (char &c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+/// Configures the reader for `format` (a name or extension). False if unknown.
+bool choose_format(rgdm_ob_reader &reader, const std::string &format) {
+    OBFormat *in = OBConversion::FindFormat(format.c_str());
+    if (!in || (in->Flags() & NOTREADABLE) || !reader.conversion.SetInFormat(in)) return false;
+    std::string name = lowercase(format);
+    reader.format = name;
+    reader.record_delimited = name == "sdf" || name == "sd" || name == "mdl" || name == "mol" || name == "mdl";
+    reader.line_based = name == "smi" || name == "smiles" || name == "can" || name == "ism" || name == "inchi";
+    return true;
+}
+
+std::string extension_of(const std::string &path) {
+    std::string name = path;
+    size_t slash = name.find_last_of('/');
+    if (slash != std::string::npos) name = name.substr(slash + 1);
+    size_t dot = name.find_last_of('.');
+    return dot == std::string::npos ? "" : name.substr(dot + 1);
+}
+
+/// True if only whitespace lies between `from` and the end of the stream.
+bool only_whitespace_from(std::istream &in, std::streampos from) {
+    in.clear();
+    in.seekg(from);
+    int c;
+    while ((c = in.get()) != EOF) {
+        if (!std::isspace(c)) return false;
+    }
+    return true;
+}
+
+/// Moves the stream past the bad record that began at `from`.
+void skip_bad_record(rgdm_ob_reader &reader, std::streampos from, std::streampos after_failure) {
+    std::istream &in = *reader.stream;
+    in.clear();
+    if (reader.record_delimited || reader.line_based) {
+        in.seekg(from);
+        std::string line;
+        while (std::getline(in, line)) {
+            if (reader.line_based) break;
+            if (line.rfind("$$$$", 0) == 0) break;
+        }
+        return;
+    }
+    in.seekg(after_failure);
+    if (after_failure == from || after_failure == std::streampos(-1)) {
+        in.seekg(from);
+        std::string line;
+        std::getline(in, line);  // make progress at least one line
+    }
+}
+
+rgdm_ob_reader *open(std::unique_ptr<std::istream> stream, const std::string &format, const std::string &what) {
+    auto reader = std::make_unique<rgdm_ob_reader>();
+    if (!choose_format(*reader, format)) {
+        rgdm_ob::fail(RGDM_OB_ERR_FORMAT, "unknown input format '" + format + "' for " + what);
+        return nullptr;
+    }
+    reader->stream = std::move(stream);
+    reader->conversion.SetInStream(reader->stream.get(), false);
+    return reader.release();
+}
+
+std::string write(OBMol &mol, const char *format, const char *options, bool *ok) {
+    OBConversion conversion;
+    *ok = false;
+    if (!conversion.SetOutFormat(format)) {
+        rgdm_ob::fail(RGDM_OB_ERR_FORMAT, std::string("unknown output format '") + format + "'");
+        return "";
+    }
+    if (options) {
+        std::istringstream words(options);
+        std::string option;
+        while (words >> option) conversion.AddOption(option.c_str(), OBConversion::OUTOPTIONS);
+    }
+    std::string text = conversion.WriteString(&mol);
+    if (text.empty() && mol.NumAtoms() > 0) {
+        std::string reason = rgdm_ob::last_logged_error();
+        rgdm_ob::fail(RGDM_OB_ERR_CHEMISTRY, reason.empty() ? std::string("Open Babel wrote nothing in format ") + format : reason);
+        return "";
+    }
+    *ok = true;
+    return text;
+}
+
+}  // namespace
+
+extern "C" rgdm_ob_reader *rgdm_ob_reader_open_file(const char *path, const char *format) {
+    rgdm_ob::clear_log();
+    std::string chosen = format ? format : extension_of(path);
+    if (!format && lowercase(chosen) == "gz") {
+        rgdm_ob::fail(RGDM_OB_ERR_FORMAT, std::string("gzip input is not supported; decompress ") + path + " first");
+        return nullptr;
+    }
+    if (chosen.empty()) {
+        rgdm_ob::fail(RGDM_OB_ERR_FORMAT, std::string("no format given and no extension on ") + path);
+        return nullptr;
+    }
+    auto stream = std::make_unique<std::ifstream>(path, std::ios::in | std::ios::binary);
+    if (!stream->is_open()) {
+        rgdm_ob::fail(RGDM_OB_ERR_IO, std::string("cannot open ") + path + " for reading");
+        return nullptr;
+    }
+    return open(std::move(stream), chosen, path);
+}
+
+extern "C" rgdm_ob_reader *rgdm_ob_reader_open_buffer(const char *data, size_t length, const char *format) {
+    rgdm_ob::clear_log();
+    if (!format) {
+        rgdm_ob::fail(RGDM_OB_ERR_FORMAT, "no format given for an in-memory buffer");
+        return nullptr;
+    }
+    auto stream = std::make_unique<std::istringstream>(std::string(data, length), std::ios::in | std::ios::binary);
+    return open(std::move(stream), format, "buffer");
+}
+
+extern "C" int rgdm_ob_reader_next(rgdm_ob_reader *reader, rgdm_ob_mol *mol) {
+    rgdm_ob::clear_log();
+    std::istream &in = *reader->stream;
+    in.clear();
+    std::streampos start = in.tellg();
+    reader->offset = static_cast<long long>(start);
+    if (in.peek() == EOF) return RGDM_OB_END;
+    mol->mol.Clear();
+    bool ok = reader->conversion.Read(&mol->mol);
+    if (ok) return RGDM_OB_OK;
+    std::streampos after = in.fail() ? std::streampos(-1) : in.tellg();
+    if (only_whitespace_from(in, start)) return RGDM_OB_END;
+    std::string reason = rgdm_ob::last_logged_error();
+    skip_bad_record(*reader, start, after);
+    return rgdm_ob::fail(RGDM_OB_ERR_PARSE, reason.empty() ? "Open Babel could not parse the record as " + reader->format : reason);
+}
+
+extern "C" long long rgdm_ob_reader_offset(const rgdm_ob_reader *reader) { return reader->offset; }
+
+extern "C" void rgdm_ob_reader_close(rgdm_ob_reader *reader) { delete reader; }
+
+extern "C" char *rgdm_ob_write_string(rgdm_ob_mol *mol, const char *format, const char *options) {
+    rgdm_ob::clear_log();
+    bool ok;
+    std::string text = write(mol->mol, format, options, &ok);
+    return ok ? rgdm_ob::copy_string(text) : nullptr;
+}
+
+extern "C" char *rgdm_ob_canonical_smiles(rgdm_ob_mol *mol) {
+    rgdm_ob::clear_log();
+    bool ok;
+    std::string text = write(mol->mol, "can", "n", &ok);
+    if (!ok) return nullptr;
+    size_t cut = text.find_first_of("\t\r\n");
+    return rgdm_ob::copy_string(cut == std::string::npos ? text : text.substr(0, cut));
+}
+
+extern "C" char *rgdm_ob_inchi(rgdm_ob_mol *mol, int key) {
+    rgdm_ob::clear_log();
+    bool ok;
+    std::string text = write(mol->mol, key ? "inchikey" : "inchi", nullptr, &ok);
+    if (!ok) return nullptr;
+    size_t cut = text.find_first_of("\t\r\n");
+    text = cut == std::string::npos ? text : text.substr(0, cut);
+    if (text.empty()) {
+        rgdm_ob::fail(RGDM_OB_ERR_CHEMISTRY, "no InChI for this molecule");
+        return nullptr;
+    }
+    return rgdm_ob::copy_string(text);
+}

@@ -1,0 +1,34 @@
+// Internal helpers shared by the shim's .cpp files (not part of the C API).
+#ifndef RGDM_COPENBABEL_SUPPORT_HPP
+#define RGDM_COPENBABEL_SUPPORT_HPP
+
+#include <openbabel/mol.h>
+#include <string>
+
+struct rgdm_ob_mol {
+    OpenBabel::OBMol mol;
+};
+
+namespace rgdm_ob {
+
+/// Once per process: silence Open Babel's stderr logging (messages are kept
+/// and turned into error strings instead) and force one OpenMP thread.
+void ensure_initialized();
+
+/// Records the reason for the current failure and returns `status`.
+int fail(int status, const std::string &reason);
+
+/// Clears Open Babel's message log before an operation.
+void clear_log();
+
+/// The last error Open Babel logged since clear_log(), cleaned of its banner, or "".
+std::string last_logged_error();
+
+/// A malloc'd copy of `text` (freed by rgdm_ob_free).
+char *copy_string(const std::string &text);
+
+/// `text` without trailing whitespace.
+std::string trim_right(std::string text);
+
+}  // namespace rgdm_ob
+#endif

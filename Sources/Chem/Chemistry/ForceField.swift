@@ -1,0 +1,84 @@
+import COpenBabel
+
+/// A classical force field Open Babel evaluates.
+public enum ForceField: String, CaseIterable, Hashable, Sendable {
+    case mmff94
+    case uff
+
+    var code: Int32 { self == .mmff94 ? 0 : 1 }
+    init(code: Int32) { self = code == 0 ? .mmff94 : .uff }
+}
+
+/// What a minimisation did.
+public struct MinimizationReport: Hashable, Sendable {
+    /// The force field used: MMFF94 falls back to UFF where it has no parameters.
+    public var forceField: ForceField
+    public var steps: Int
+    public var converged: Bool
+    /// kcal/mol
+    public var energy: Double
+}
+
+/// Settings for 3D generation and minimisation.
+public struct MinimizationOptions: Hashable, Sendable {
+    public var forceField: ForceField = .mmff94
+    /// Conjugate-gradient step budget.
+    public var maxSteps: Int = 500
+    /// Converged when the energy changes by less than this (kcal/mol) in one step.
+    public var energyThreshold: Double = 1e-4
+    /// Throw `ChemError.notConverged` when the budget runs out.
+    public var requireConvergence: Bool = true
+
+    public init(forceField: ForceField = .mmff94, maxSteps: Int = 500, energyThreshold: Double = 1e-4, requireConvergence: Bool = true) {
+        self.forceField = forceField
+        self.maxSteps = maxSteps
+        self.energyThreshold = energyThreshold
+        self.requireConvergence = requireConvergence
+    }
+}
+
+extension Molecule {
+    /// Force-field energy of the current coordinates, kcal/mol.
+    public func energy(_ forceField: ForceField = .mmff94) throws -> Double {
+        try OpenBabelLock.run {
+            let handle = try OBMoleculeHandle(self)
+            var energy = 0.0
+            guard rgdm_ob_energy(handle.pointer, forceField.code, &energy) == 0 else {
+                throw ChemError.chemistry(OpenBabelLock.lastError)
+            }
+            return energy
+        }
+    }
+
+    /// The molecule minimised by conjugate gradients within the step budget.
+    public func minimized(_ options: MinimizationOptions = MinimizationOptions()) throws -> (molecule: Molecule, report: MinimizationReport) {
+        try run3D(options) { rgdm_ob_minimize($0, options.forceField.code, Int32(options.maxSteps), options.energyThreshold, $1) }
+    }
+
+    /// A 3D structure from the connection table (typically read from SMILES):
+    /// explicit hydrogens, OBBuilder fragment coordinates, then MMFF94
+    /// conjugate-gradient minimisation (UFF where MMFF94 has no parameters).
+    public func generating3D(_ options: MinimizationOptions = MinimizationOptions()) throws -> (molecule: Molecule, report: MinimizationReport) {
+        try run3D(options) { rgdm_ob_build_3d($0, options.forceField.code, Int32(options.maxSteps), options.energyThreshold, $1) }
+    }
+
+    private func run3D(_ options: MinimizationOptions,
+                       _ operation: (OpaquePointer, UnsafeMutablePointer<rgdm_ob_minimization>) -> Int32) throws -> (molecule: Molecule, report: MinimizationReport) {
+        let (molecule, raw) = try OpenBabelLock.run { () -> (Molecule, rgdm_ob_minimization) in
+            let handle = try OBMoleculeHandle(self)
+            var raw = rgdm_ob_minimization()
+            guard operation(handle.pointer, &raw) == 0 else { throw ChemError.chemistry(OpenBabelLock.lastError) }
+            var molecule = handle.molecule().molecule
+            molecule.properties = properties
+            molecule.dimension = .spatial
+            return (molecule, raw)
+        }
+        let report = MinimizationReport(forceField: ForceField(code: raw.force_field), steps: Int(raw.steps),
+                                        converged: raw.converged != 0, energy: raw.energy)
+        if options.requireConvergence && !report.converged {
+            throw ChemError.notConverged(steps: report.steps, energy: report.energy)
+        }
+        if !report.energy.isFinite { throw ChemError.chemistry("minimisation gave a non-finite energy") }
+        return (molecule, report)
+    }
+}

@@ -1,0 +1,96 @@
+import Chem
+import Foundation
+
+/// Runs the EDM metrics over files, in this process or in worker processes.
+enum MoleculeEvaluation {
+    struct Outcome {
+        var metrics: EDMMetrics
+        var rejected: Int
+    }
+
+    /// Scores every record of `files`; with `workers` > 1 the records are
+    /// split over that many rgdm worker processes.
+    static func run(files: [String], format: MoleculeFormat?, reference: Set<String>?, workers: Int,
+                    shard: Shard = .whole, verbose: Bool) throws -> Outcome {
+        var evaluator = EDMEvaluator(reference: reference)
+        var rejected = 0
+        var progress = ProgressLine(label: "evaluate", total: nil)
+        if workers <= 1 {
+            try score(files: files, format: format, shard: shard) { line in
+                progress.advance()
+                merge(line, into: &evaluator, rejected: &rejected)
+            }
+        } else {
+            var arguments = ["evaluate", "molecules"] + files + ["--threads", "1"]
+            if let format { arguments += ["--format", format.name] }
+            let directory = NSTemporaryDirectory() + "rgdm-evaluate-\(ProcessInfo.processInfo.processIdentifier)"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let outputs = try ShardWorkers.run(arguments: arguments, count: workers, directory: directory) { done in
+                progress.update(done: done)
+            }
+            for output in outputs {
+                let text = try String(contentsOfFile: output, encoding: .utf8)
+                for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+                    merge(String(line), into: &evaluator, rejected: &rejected)
+                }
+            }
+        }
+        progress.finish()
+        return Outcome(metrics: evaluator.metrics, rejected: rejected)
+    }
+
+    /// Scores the records of one shard, handing each result to `emit` as a
+    /// line: "M\t<stable atoms>\t<atoms>\t<canonical SMILES or empty>" or "E\t<error>".
+    static func score(files: [String], format: MoleculeFormat?, shard: Shard, emit: (String) -> Void) throws {
+        var index = 0
+        for record in try MoleculeInput.records(files, format: format) {
+            defer { index += 1 }
+            guard shard.contains(record: index) else { continue }
+            switch record {
+            case .success(let molecule):
+                let stability = EDMStability(of: molecule)
+                let smiles = (try? EDMValidity.smiles(of: molecule)) ?? nil
+                emit("M\t\(stability.stableAtoms)\t\(stability.atoms)\t\(smiles ?? "")")
+            case .failure(let error):
+                emit("E\t\(error)")
+            }
+        }
+    }
+
+    static func merge(_ line: String, into evaluator: inout EDMEvaluator, rejected: inout Int) {
+        let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
+        if fields.first == "M", fields.count == 4, let stable = Int(fields[1]), let atoms = Int(fields[2]) {
+            let smiles = fields[3].isEmpty ? nil : String(fields[3])
+            evaluator.add(stability: EDMStability(stableAtoms: stable, atoms: atoms), smiles: smiles)
+        } else {
+            rejected += 1
+            let message = fields.count > 1 ? String(fields[1]) : line
+            FileHandle.standardError.write(Data("evaluate: \(message)\n".utf8))
+        }
+    }
+}
+
+/// Canonical SMILES of a reference set, for novelty.
+enum ReferenceSMILES {
+    /// From an rgdm HDF5 training set (its `smiles` dataset) or any molecule
+    /// file: 3D structures without bonds go through the EDM distance-table
+    /// route, others through their own bonds.
+    static func load(_ path: String) throws -> Set<String> {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5") {
+            return Set(try MoleculeDataset.readSMILES(path))
+        }
+        var smiles = Set<String>()
+        for record in try MoleculeInput.records([path], format: nil) {
+            guard let molecule = try? record.get() else { continue }
+            let key: String?
+            if molecule.bonds.isEmpty && molecule.dimension == .spatial && molecule.atoms.count > 1 {
+                key = try EDMValidity.smiles(of: molecule)
+            } else {
+                key = try? molecule.canonicalSMILES()
+            }
+            if let key { smiles.insert(key) }
+        }
+        return smiles
+    }
+}

@@ -1,0 +1,37 @@
+import Chem
+import Foundation
+
+/// Where molecules come from on the command line: any file Open Babel reads
+/// (format from the extension or `--format`), "-" for standard input, a
+/// qm9pack CSV file (qm9_part*.csv), or a directory holding those CSV files.
+enum MoleculeInput {
+    /// True when `path` is QM9 data in qm9pack's CSV layout.
+    static func isQM9(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return !QM9CSVReader.partFiles(in: path).isEmpty
+        }
+        return path.lowercased().hasSuffix(".csv")
+    }
+
+    /// The QM9 CSV files `path` names (itself, or the parts in a directory).
+    static func qm9Files(_ path: String) -> [String] {
+        path.lowercased().hasSuffix(".csv") ? [path] : QM9CSVReader.partFiles(in: path)
+    }
+
+    /// Every record of `paths`, in order, as molecules or typed errors.
+    static func records(_ paths: [String], format: MoleculeFormat?) throws -> AnySequence<Result<Molecule, ChemError>> {
+        var sequences: [AnySequence<Result<Molecule, ChemError>>] = []
+        for path in paths {
+            if isQM9(path) {
+                for file in qm9Files(path) {
+                    let reader = try QM9CSVReader(path: file)
+                    sequences.append(AnySequence(reader.lazy.map { $0.map(\.molecule) }))
+                }
+            } else {
+                sequences.append(AnySequence(try MoleculeReader(contentsOf: path, format: format)))
+            }
+        }
+        return AnySequence(sequences.joined())
+    }
+}
