@@ -16,7 +16,11 @@ namespace {
 std::vector<OBPairData *> pair_data(OBMol &mol) {
     std::vector<OBPairData *> pairs;
     for (OBGenericData *data : mol.GetData()) {
-        if (data->GetDataType() == OBGenericDataType::PairData) pairs.push_back(static_cast<OBPairData *>(data));
+        if (data->GetDataType() != OBGenericDataType::PairData) continue;
+        // Open Babel's own bookkeeping, not data fields of the file.
+        const std::string &key = data->GetAttribute();
+        if (key == "MOL Chiral Flag" || key.rfind("OpenBabel", 0) == 0) continue;
+        pairs.push_back(static_cast<OBPairData *>(data));
     }
     return pairs;
 }

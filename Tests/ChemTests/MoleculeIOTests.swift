@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import Chem
+
+/// Open Babel is not thread-safe: suites that touch it run serially.
+@Suite(.serialized) struct MoleculeIOTests {
+    @Test func multiRecordSDFRoundTripKeepsEverything() throws {
+        let original = try Molecule.readAll(contentsOf: Fixture.path("cdk2.sdf"))
+        #expect(original.count == 47)
+        let path = Fixture.scratch() + "/copy.sdf"
+        try Molecule.write(original, to: path)
+        let copy = try Molecule.readAll(contentsOf: path)
+        #expect(copy.count == original.count)
+        for (a, b) in zip(original, copy) {
+            expectSameMolecule(a, b)
+            #expect(a.title == b.title)
+            #expect(a.properties.map(\.name) == b.properties.map(\.name))
+        }
+    }
+
+    @Test(arguments: ["sdf", "mol2", "xyz", "pdb", "cml"])
+    func qm9GeometriesRoundTrip(format: String) throws {
+        let molecules = try QM9CSVReader(path: Fixture.path("qm9-sample.csv")).map { try $0.get().molecule.perceivingBonds() }
+        #expect(molecules.count == 60)
+        let directory = Fixture.scratch()
+        var copy: [Molecule] = []
+        if format == "pdb" || format == "cml" {
+            // One molecule per file: these formats wrap whole files (MODEL/END, XML root).
+            for (i, molecule) in molecules.enumerated() {
+                try molecule.write(to: "\(directory)/\(i).\(format)")
+                copy.append(try Molecule(contentsOf: "\(directory)/\(i).\(format)"))
+            }
+        } else {
+            try Molecule.write(molecules, to: "\(directory)/all.\(format)")
+            copy = try Molecule.readAll(contentsOf: "\(directory)/all.\(format)")
+        }
+        #expect(copy.count == molecules.count)
+        // PDB stores 3 decimals; the others keep 1e-4 Å.
+        let tolerance = format == "pdb" ? 1e-3 : 1e-4
+        for (a, b) in zip(molecules, copy) {
+            // XYZ has no bonds; PDB bonds come back from CONECT without orders.
+            expectSameMolecule(a, b, tolerance: tolerance, bonds: format == "sdf" || format == "mol2" || format == "cml")
+        }
+    }
+
+    @Test func freeSolvSMILESRoundTripKeepsGraphAndCharges() throws {
+        let molecules = try Molecule.readAll(contentsOf: Fixture.path("freesolv-sample.smi"))
+        #expect(molecules.count == 60)
+        let path = Fixture.scratch() + "/freesolv.smi"
+        try Molecule.write(molecules, to: path)
+        let copy = try Molecule.readAll(contentsOf: path)
+        for (a, b) in zip(molecules, copy) {
+            #expect(try a.canonicalSMILES() == b.canonicalSMILES())
+            #expect(a.totalCharge == b.totalCharge)
+            #expect(a.title == b.title)
+        }
+    }
+
+    @Test func chargesAndBondOrdersSurviveSDF() throws {
+        let zwitterion = try Molecule(string: "[NH3+]CC(=O)[O-] glycine", format: .smiles)
+        let sdf = try zwitterion.addingHydrogens().string(format: .sdf)
+        let back = try Molecule(string: sdf, format: .sdf)
+        #expect(back.atoms.map(\.formalCharge).sorted() == [-1, 0, 0, 0, 0, 0, 0, 0, 0, 1])  // N, 2 C, 2 O, 5 H
+        #expect(back.bonds.map(\.order).sorted().last == 2)
+        #expect(back.title == "glycine")
+    }
+
+    @Test func xyzIsReadFrameByFrame() throws {
+        let text = """
+        3
+        water
+        O 0 0 0
+        H 0.96 0 0
+        H -0.24 0.93 0
+        2
+        hydrogen
+        H 0 0 0
+        H 0.74 0 0
+
+        """
+        let molecules = try MoleculeReader(string: text, format: .xyz).readAll()
+        #expect(molecules.map(\.atoms.count) == [3, 2])
+        #expect(molecules.map(\.title) == ["water", "hydrogen"])
+    }
+
+    @Test func writerLeavesNoFileWhenNotClosed() throws {
+        let path = Fixture.scratch() + "/never.sdf"
+        do {
+            let writer = try MoleculeWriter(path: path)
+            try writer.write(try Molecule(string: "CCO", format: .smiles))
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func formatsByExtensionAndName() {
+        #expect(MoleculeFormat(path: "a/b/c.SDF") == .sdf)
+        #expect(MoleculeFormat(path: "noextension") == nil)
+        #expect(MoleculeFormat("mol2").isReadable)
+        #expect(!MoleculeFormat("nonsense").isReadable)
+        #expect(throws: ChemError.unknownFormat("nonsense")) { try MoleculeReader(string: "C", format: MoleculeFormat("nonsense")) }
+    }
+}
