@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import Diffusion
+
+@Suite struct CheckpointTests {
+    /// A trainer a few steps in, so every part of the state is non-trivial.
+    static func trainedCheckpoint(seed: UInt64 = 0xFEED_FACE_CAFE_BEEF) throws -> Checkpoint {
+        let data = InMemoryGraphs.random(count: 10, width: 3, seed: 1)
+        let trainer = try Trainer(denoiser: LinearTestDenoiser(featureWidth: 3),
+                                  process: try TrainingTestSupport.polynomialProcess(timesteps: 100, featureWidth: 3, divisor: 4),
+                                  configuration: TrainerConfiguration(batchSize: 4, seed: seed), datasetSize: data.count)
+        for _ in 0 ..< 4 { try trainer.step(on: data) }
+        return trainer.checkpoint(modelConfiguration: #"{"kind":"linear-test","featureWidth":3}"#)
+    }
+
+    static func temporaryURL(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory
+            .appendingPathComponent("rgdm-diffusion-tests-\(ProcessInfo.processInfo.processIdentifier)-\(name).ckpt")
+    }
+
+    @Test func roundTripsThroughAFile() throws {
+        let checkpoint = try Self.trainedCheckpoint()
+        let url = Self.temporaryURL("roundtrip")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try checkpoint.write(to: url)
+        let loaded = try Checkpoint(contentsOf: url)
+        #expect(loaded == checkpoint)
+        #expect(loaded.trainer.seed == 0xFEED_FACE_CAFE_BEEF)
+        #expect(loaded.state.optimizer.step == 4)
+        #expect(loaded.state.clipper.history.count == 5)
+        // Overwriting is atomic and leaves a readable file.
+        try checkpoint.write(to: url)
+        #expect(try Checkpoint(contentsOf: url) == checkpoint)
+    }
+
+    @Test func truncatedFilesThrowTruncated() throws {
+        let bytes = try Self.trainedCheckpoint().encoded()
+        for cut in [0, 5, 12, 40, bytes.count / 2, bytes.count - 9, bytes.count - 1] {
+            do {
+                _ = try Checkpoint(encoded: bytes.prefix(cut), path: "cut.ckpt")
+                Issue.record("a file cut at \(cut) of \(bytes.count) bytes was accepted")
+            } catch let error as DiffusionError {
+                switch error {
+                case .checkpointTruncated(let path, let expected, let actual):
+                    #expect(path == "cut.ckpt" && actual == cut && expected > cut)
+                case .checkpointCorrupt where cut >= 16 && cut < 16 + 400:
+                    break  // cut inside the JSON header: reported as an unreadable header
+                default:
+                    Issue.record("cut at \(cut): unexpected \(error)")
+                }
+            }
+        }
+    }
+
+    @Test func badMagicAndVersionAreReported() throws {
+        var bytes = try Self.trainedCheckpoint().encoded()
+        var wrongMagic = bytes
+        wrongMagic[0] = UInt8(ascii: "X")
+        #expect(throws: DiffusionError.checkpointBadMagic(path: "m.ckpt")) { try Checkpoint(encoded: wrongMagic, path: "m.ckpt") }
+        bytes[8] = 2
+        #expect(throws: DiffusionError.checkpointUnsupportedVersion(path: "v.ckpt", found: 2, supported: 1)) {
+            try Checkpoint(encoded: bytes, path: "v.ckpt")
+        }
+    }
+
+    @Test func flippedPayloadByteFailsTheChecksum() throws {
+        var bytes = try Self.trainedCheckpoint().encoded()
+        bytes[bytes.count - 20] ^= 0x40
+        do {
+            _ = try Checkpoint(encoded: bytes, path: "flip.ckpt")
+            Issue.record("a corrupted payload was accepted")
+        } catch DiffusionError.checkpointCorrupt(let path, let reason) {
+            #expect(path == "flip.ckpt" && reason.contains("checksum"))
+        }
+        var longer = try Self.trainedCheckpoint().encoded()
+        longer.append(0)
+        #expect(throws: DiffusionError.self) { try Checkpoint(encoded: longer, path: "long.ckpt") }
+    }
+
+    @Test func missingFileIsAnIOError() {
+        let url = Self.temporaryURL("does-not-exist")
+        do {
+            _ = try Checkpoint(contentsOf: url)
+            Issue.record("reading a missing file succeeded")
+        } catch DiffusionError.checkpointIO(let path, _) {
+            #expect(path == url.path)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func modelMismatchIsReported() throws {
+        let checkpoint = try Self.trainedCheckpoint()
+        let process = try TrainingTestSupport.polynomialProcess(timesteps: 100, featureWidth: 2)
+        #expect(throws: DiffusionError.self) {
+            try Trainer(denoiser: LinearTestDenoiser(featureWidth: 2), process: process, resumingFrom: checkpoint)
+        }
+    }
+}

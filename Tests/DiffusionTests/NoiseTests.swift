@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import Diffusion
+
+@Suite struct NoiseTests {
+    @Test func zeroCenterOfMassNoiseHasZeroMeanAndProjectedVariance() throws {
+        let process = try TrainingTestSupport.polynomialProcess(timesteps: 10, featureWidth: 3)
+        let layout = GraphLayout(nodeCounts: [2, 5, 9])
+        var generator = Xoshiro256StarStar(seed: 42)
+        var squares = [Double](repeating: 0, count: layout.graphCount)
+        var featureSquares = 0.0
+        let draws = 4000
+        for _ in 0 ..< draws {
+            let noise = process.sampleNoise(layout: layout, using: &generator)
+            let means = CenterOfMass.means(of: noise.positions, layout: layout)
+            #expect(means.allSatisfy { abs($0) < 1e-6 })
+            for g in 0 ..< layout.graphCount {
+                for k in (3 * layout.nodes(ofGraph: g).lowerBound) ..< (3 * layout.nodes(ofGraph: g).upperBound) {
+                    squares[g] += Double(noise.positions[k] * noise.positions[k])
+                }
+            }
+            featureSquares += noise.features.reduce(0) { $0 + Double($1 * $1) }
+        }
+        // Each position component has variance 1 − 1/n in the zero-CoM subspace.
+        for (g, n) in layout.nodeCounts.enumerated() {
+            let variance = squares[g] / Double(draws * 3 * n)
+            let expected = 1 - 1 / Double(n)
+            #expect(abs(variance - expected) < 0.04 * expected, "graph of \(n) nodes: \(variance) vs \(expected)")
+        }
+        let featureVariance = featureSquares / Double(draws * layout.nodeCount * 3)
+        #expect(abs(featureVariance - 1) < 0.03)
+    }
+
+    @Test func translationModeDoesNotProject() throws {
+        let process = try TrainingTestSupport.polynomialProcess(timesteps: 10, featureWidth: 1, symmetry: .translation)
+        let layout = GraphLayout(nodeCounts: [4])
+        var generator = Xoshiro256StarStar(seed: 1)
+        var squares = 0.0
+        let draws = 4000
+        for _ in 0 ..< draws {
+            let noise = process.sampleNoise(layout: layout, using: &generator)
+            squares += noise.positions.reduce(0) { $0 + Double($1 * $1) }
+        }
+        #expect(abs(squares / Double(draws * 12) - 1) < 0.04)
+    }
+
+    @Test func gaussianDrawsHaveUnitMoments() {
+        var generator = Xoshiro256StarStar(seed: 3)
+        var buffer = [Float](repeating: 0, count: 100_001)
+        generator.fillStandardNormal(&buffer)
+        let values = buffer.map(Double.init)
+        #expect(abs(TrainingTestSupport.mean(values)) < 0.015)
+        #expect(abs(TrainingTestSupport.variance(values) - 1) < 0.015)
+    }
+
+    @Test func generatorStateRoundTrips() throws {
+        var a = Xoshiro256StarStar(seed: 0xDEAD_BEEF)
+        _ = (0 ..< 10).map { _ in a.next() }
+        var b = try Xoshiro256StarStar(state: a.state)
+        #expect((0 ..< 100).map { _ in a.next() } == (0 ..< 100).map { _ in b.next() })
+        #expect(throws: DiffusionError.self) { try Xoshiro256StarStar(state: [0, 0, 0, 0]) }
+        #expect(throws: DiffusionError.self) { try Xoshiro256StarStar(state: [1, 2]) }
+    }
+
+    @Test func featureScalingRoundTrips() throws {
+        let scaling = try FeatureScaling(blocks: [.init(width: 2, divisor: 4), .init(width: 1, divisor: 10)])
+        let h: [Float] = [1, 0, 6, 0, 1, 8]
+        #expect(scaling.scaled(h) == [0.25, 0, 0.6, 0, 0.25, 0.8])
+        #expect(TrainingTestSupport.maxDifference(scaling.unscaled(scaling.scaled(h)), h) < 1e-6)
+        #expect(throws: DiffusionError.self) { try FeatureScaling(blocks: [.init(width: 1, divisor: 0)]) }
+    }
+
+    @Test func nodeCountsFollowTheHistogram() throws {
+        let distribution = try NodeCountDistribution(histogram: [3: 1, 5: 3, 9: 0])
+        #expect(distribution.counts == [3, 5])
+        #expect(abs(distribution.logProbability(of: 5) - log(0.75)) < 1e-12)
+        #expect(distribution.logProbability(of: 9) == -.infinity)
+        var generator = Xoshiro256StarStar(seed: 11)
+        let draws = distribution.sample(20000, using: &generator)
+        let fraction = Double(draws.filter { $0 == 5 }.count) / 20000
+        #expect(abs(fraction - 0.75) < 0.015)
+        #expect(Set(draws) == [3, 5])
+        #expect(throws: DiffusionError.self) { try NodeCountDistribution(histogram: [4: 0]) }
+        #expect(throws: DiffusionError.self) { try NodeCountDistribution(observedCounts: []) }
+    }
+}
