@@ -58,6 +58,20 @@ public struct QM9CSVReader: Sequence {
             return nil
         }
 
+        /// Moves past one data row without parsing it; false at the end.
+        public mutating func skip() -> Bool {
+            while columns == nil {
+                guard let header = nextLine() else { return false }
+                var map: [String: Int] = [:]
+                for (i, name) in QM9CSVReader.split(header).enumerated() { map[name] = i }
+                columns = map
+            }
+            while let row = nextLine() {
+                if !row.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { return true }
+            }
+            return false
+        }
+
         private mutating func nextLine() -> ArraySlice<UInt8>? {
             guard offset < data.count else { return nil }
             line += 1

@@ -42,10 +42,7 @@ enum MoleculeEvaluation {
     /// Scores the records of one shard, handing each result to `emit` as a
     /// line: "M\t<stable atoms>\t<atoms>\t<canonical SMILES or empty>" or "E\t<error>".
     static func score(files: [String], format: MoleculeFormat?, shard: Shard, emit: (String) -> Void) throws {
-        var index = 0
-        for record in try MoleculeInput.records(files, format: format) {
-            defer { index += 1 }
-            guard shard.contains(record: index) else { continue }
+        for (_, record) in try MoleculeInput.records(files, format: format, shard: shard) {
             switch record {
             case .success(let molecule):
                 let stability = EDMStability(of: molecule)

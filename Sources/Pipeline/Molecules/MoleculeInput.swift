@@ -19,6 +19,20 @@ enum MoleculeInput {
         path.lowercased().hasSuffix(".csv") ? [path] : QM9CSVReader.partFiles(in: path)
     }
 
+    /// The records of `shard` with their 0-based index over all of `paths`.
+    /// QM9 rows outside the shard are skipped without being parsed.
+    static func records(_ paths: [String], format: MoleculeFormat?, shard: Shard) throws -> ShardedRecords {
+        var files: [ShardedRecords.Source] = []
+        for path in paths {
+            if isQM9(path) {
+                for file in qm9Files(path) { files.append(.qm9(try QM9CSVReader(path: file))) }
+            } else {
+                files.append(.file(path))
+            }
+        }
+        return ShardedRecords(sources: files, format: format, shard: shard)
+    }
+
     /// Every record of `paths`, in order, as molecules or typed errors.
     static func records(_ paths: [String], format: MoleculeFormat?) throws -> AnySequence<Result<Molecule, ChemError>> {
         var sequences: [AnySequence<Result<Molecule, ChemError>>] = []

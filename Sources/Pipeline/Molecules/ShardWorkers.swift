@@ -35,15 +35,17 @@ enum ShardWorkers {
     }
 
     /// Runs `count` workers `rgdm <arguments> --shard i/count --worker-output <file i>`
+    /// (files in `directory`, or `outputs` when given; existing content is kept)
     /// and waits for them, calling `poll` with the total lines written so far
     /// about twice a second. Returns the output files, in shard order.
-    static func run(arguments: [String], count: Int, directory: String, poll: (Int) -> Void) throws -> [String] {
+    static func run(arguments: [String], count: Int, directory: String, outputs chosen: [String]? = nil,
+                    poll: (Int) -> Void) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var processes: [Process] = []
         var outputs: [String] = []
         for i in 0..<count {
-            let output = "\(directory)/shard-\(i)-of-\(count).txt"
-            FileManager.default.createFile(atPath: output, contents: nil)
+            let output = chosen?[i] ?? "\(directory)/shard-\(i)-of-\(count).txt"
+            if !FileManager.default.fileExists(atPath: output) { FileManager.default.createFile(atPath: output, contents: nil) }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments + ["--shard", "\(i)/\(count)", "--worker-output", output]
