@@ -1,10 +1,106 @@
 import ArgumentParser
+import Diffusion
+import Foundation
 
-/// `rgdm train`. Not built yet: it exits with an error rather than pretending.
+extension ScheduleKind: ExpressibleByArgument {}
+
+/// `rgdm train`: trains an EGNN diffusion model on a preprocessed dataset,
+/// resuming from the run directory's checkpoint when there is one.
 struct TrainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "(not built yet) rgdm train")
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train an equivariant diffusion model on a molecule or shape dataset.",
+        discussion: """
+        The run directory holds checkpoint.rgdm, log.jsonl and run.json. Running the same \
+        command again resumes from the checkpoint; Ctrl-C saves and stops.
+        """)
+
+    @Argument(help: "HDF5 training set from 'rgdm preprocess'.")
+    var dataset: String
+
+    @Option(name: .shortAndLong, help: "Run directory (default: runs/<dataset name>).")
+    var output: String?
+
+    @Option(help: "Dataset split to train on.")
+    var split = "train"
+
+    @Option(help: "Use only the first N graphs of the split.")
+    var limit: Int?
+
+    @Option(help: "EGNN layers.") var layers = 4
+    @Option(help: "Hidden width.") var hidden = 64
+    @Option(help: "Graphs per batch.") var batch = 64
+    @Option(help: "Neighbours per point for shapes (k-nearest-neighbour graph).") var neighbours = 16
+
+    @Option(help: "Total optimiser steps to reach (default: one epoch).") var steps: Int?
+    @Option(help: "Total epochs to reach (instead of --steps).") var epochs: Double?
+
+    @Option(help: "AdamW learning rate.") var learningRate: Float = 1e-4
+    @Option(help: "AdamW decoupled weight decay.") var weightDecay: Float = 1e-12
+    @Option(help: "EMA decay of the sampling weights (0 turns it off).") var emaDecay: Float = 0.999
+    @Flag(help: "Turn off EDM's adaptive gradient clipping.") var noClipping = false
+
+    @Option(help: "Noise schedule.") var schedule: ScheduleKind = .polynomial2
+    @Option(help: "Diffusion steps T.") var timesteps = 1000
+    @Option(help: "Precision s of the polynomial schedule.") var precision = 1e-5
+
+    @Option(help: "Save a checkpoint every N steps.") var checkpointEvery = 500
+    @Option(help: "Write a log line every N steps.") var logEvery = 10
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if layers < 1 || hidden < 1 || batch < 1 { throw ValidationError("--layers, --hidden and --batch must be at least 1") }
+        if steps != nil && epochs != nil { throw ValidationError("give --steps or --epochs, not both") }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if let epochs, !(epochs > 0) { throw ValidationError("--epochs must be positive") }
+        if timesteps < 2 { throw ValidationError("--timesteps must be at least 2") }
+        if checkpointEvery < 1 || logEvery < 1 { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
+        if neighbours < 1 { throw ValidationError("--neighbours must be at least 1") }
+    }
 
     func run() throws {
-        throw ValidationError("'rgdm train' is not built yet")
+        Interruption.install()
+        let data = try TrainingData.open(dataset, split: split, limit: limit)
+        let directory = URL(fileURLWithPath: output ?? "runs/\(URL(fileURLWithPath: dataset).deletingPathExtension().lastPathComponent)")
+        let card = try makeCard(for: data)
+        let trainerConfiguration = TrainerConfiguration(
+            optimizer: AdamWConfiguration(learningRate: learningRate, weightDecay: weightDecay),
+            emaDecay: emaDecay, clipsGradients: !noClipping, batchSize: batch, seed: global.seed)
+        let run = try TrainingRun(directory: directory, card: card, configuration: trainerConfiguration,
+                                  data: data.source, threads: global.workerCount)
+        try RunRecord(command: "train").write(into: directory, name: "run-\(run.step).json")
+
+        let stepsPerEpoch = (data.source.count + run.trainer.configuration.batchSize - 1) / run.trainer.configuration.batchSize
+        let target = steps ?? Int(((epochs ?? 1) * Double(stepsPerEpoch)).rounded(.up))
+        let parameters = run.trainer.denoiser.parameterCount
+        FileHandle.standardError.write(Data("""
+            rgdm train: \(data.source.count) \(card.domain.rawValue) (\(split)), \(card.egnn.layers) layers × \(card.egnn.hidden), \
+            \(parameters) parameters, step \(run.step) → \(target), \(global.workerCount) thread(s), run \(directory.path)\n
+            """.utf8))
+        let outcome = try run.train(until: target, checkpointEvery: checkpointEvery, logEvery: logEvery)
+        let rate = Double(outcome.stepsTaken * run.trainer.configuration.batchSize) / max(outcome.seconds, 1e-9)
+        let status = outcome.interrupted ? "interrupted; run the same command to resume" : "done"
+        print(String(format: "%@: step %d, recent loss %.5f, %.1f graphs/s over %.0f s, checkpoint %@",
+                     status, run.step, outcome.meanRecentLoss, rate, outcome.seconds, run.checkpointURL.path))
+    }
+
+    private func makeCard(for data: TrainingData) throws -> ModelCard {
+        switch data {
+        case let .molecules(source):
+            let egnn = EGNNConfiguration(featureWidth: source.featureWidth, layers: layers, hidden: hidden)
+            return ModelCard(domain: .molecules, egnn: egnn, scaling: try source.scaling, schedule: schedule,
+                             timesteps: timesteps, schedulePrecision: precision,
+                             nodeCounts: try NodeCountDistribution(observedCounts: source.nodeCounts),
+                             atomicNumbers: source.atomicNumbers, includesAtomicNumber: source.includesAtomicNumber,
+                             dataset: dataset, split: split)
+        case let .shapes(source):
+            let egnn = EGNNConfiguration(featureWidth: 0, layers: layers, hidden: hidden, symmetry: .translation,
+                                         connectivity: .nearestNeighbours(k: neighbours))
+            return ModelCard(domain: .shapes, egnn: egnn, scaling: .identity(width: 0), schedule: schedule,
+                             timesteps: timesteps, schedulePrecision: precision,
+                             nodeCounts: try NodeCountDistribution(observedCounts: [source.pointCount]),
+                             dataset: dataset, split: split)
+        }
     }
 }

@@ -1,0 +1,17 @@
+/// Errors of the rgdm pipeline (commands, datasets, runs); each names the
+/// file and what is wrong with it.
+public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidDataset(path: String, reason: String)
+    case invalidModel(path: String, reason: String)
+    case invalidRun(path: String, reason: String)
+    case unsupportedOutput(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidDataset(path, reason): "dataset \(path): \(reason)"
+        case let .invalidModel(path, reason): "model \(path): \(reason)"
+        case let .invalidRun(path, reason): "run \(path): \(reason)"
+        case let .unsupportedOutput(path, reason): "output \(path): \(reason)"
+        }
+    }
+}

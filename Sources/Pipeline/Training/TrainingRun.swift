@@ -1,0 +1,113 @@
+import Diffusion
+import Foundation
+
+/// A training run on disk: `<directory>/checkpoint.rgdm` (the latest state,
+/// written atomically), `log.jsonl` (one line per logged step),
+/// `run.json` (arguments and code version of every invocation).
+///
+/// Starting a run whose directory already holds a checkpoint resumes it:
+/// same seed, same data order, same losses as an uninterrupted run.
+public final class TrainingRun {
+    public let directory: URL
+    public let card: ModelCard
+    public let trainer: Trainer<EGNN>
+    public let data: any GraphDataSource
+    private let log: JSONLinesLog
+
+    public var checkpointURL: URL { Self.checkpointURL(in: directory) }
+
+    public static func checkpointURL(in directory: URL) -> URL {
+        directory.appendingPathComponent("checkpoint.rgdm")
+    }
+
+    /// Opens a run: resumes from `directory`'s checkpoint if there is one,
+    /// else starts fresh with `card` and `configuration`.
+    public init(directory: URL, card: ModelCard, configuration: TrainerConfiguration,
+                data: any GraphDataSource, threads: Int) throws {
+        let checkpointURL = Self.checkpointURL(in: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: checkpointURL.path) {
+            let checkpoint = try Checkpoint(contentsOf: checkpointURL)
+            let saved = try ModelCard(checkpoint: checkpoint, path: checkpointURL.path)
+            guard saved.egnn == card.egnn, saved.domain == card.domain, saved.timesteps == card.timesteps,
+                  saved.schedule == card.schedule else {
+                throw PipelineError.invalidRun(
+                    path: directory.path,
+                    reason: "it holds a checkpoint of a different model (\(saved.egnn.layers) layers, hidden \(saved.egnn.hidden), \(saved.domain)); use another --output or the same model options")
+            }
+            guard checkpoint.state.batches.datasetSize == data.count else {
+                throw PipelineError.invalidRun(
+                    path: directory.path,
+                    reason: "its checkpoint was trained on \(checkpoint.state.batches.datasetSize) graphs but the dataset has \(data.count)")
+            }
+            self.card = saved
+            self.trainer = try Trainer(denoiser: saved.makeDenoiser(threads: threads), process: saved.makeProcess(),
+                                       resumingFrom: checkpoint, path: checkpointURL.path)
+        } else {
+            self.card = card
+            self.trainer = try Trainer(denoiser: card.makeDenoiser(threads: threads), process: card.makeProcess(),
+                                       configuration: configuration, datasetSize: data.count)
+        }
+        self.directory = directory
+        self.data = data
+        self.log = try JSONLinesLog(url: directory.appendingPathComponent("log.jsonl"))
+    }
+
+    /// Steps taken so far.
+    public var step: Int { trainer.state.step }
+
+    /// Saves the current state atomically.
+    public func saveCheckpoint() throws {
+        try trainer.checkpoint(modelConfiguration: card.encodedJSON()).write(to: checkpointURL)
+    }
+
+    /// What `train(until:)` reports when it returns.
+    public struct Outcome: Sendable {
+        public var stepsTaken: Int
+        public var interrupted: Bool
+        public var seconds: Double
+        public var meanRecentLoss: Double
+    }
+
+    /// Trains until `targetStep` optimiser steps in total, checkpointing every
+    /// `checkpointEvery` steps, at the end and when interrupted (Ctrl-C).
+    public func train(until targetStep: Int, checkpointEvery: Int, logEvery: Int = 10,
+                      progressEnabled: Bool? = nil) throws -> Outcome {
+        let start = Date(), firstStep = step
+        var progress = progressEnabled.map { ProgressLine(label: "train", total: targetStep - firstStep, enabled: $0) }
+            ?? ProgressLine(label: "train", total: targetStep - firstStep)
+        var graphsSinceLog = 0, lossSinceLog = 0.0, stepsSinceLog = 0
+        var lastLog = Date()
+        var interrupted = false
+        while step < targetStep {
+            if Interruption.requested { interrupted = true; break }
+            let report = try trainer.step(on: data)
+            graphsSinceLog += trainer.configuration.batchSize
+            lossSinceLog += report.loss
+            stepsSinceLog += 1
+            if report.step % logEvery == 0 || report.step == targetStep {
+                let now = Date()
+                try log.append([
+                    "step": report.step, "epoch": report.epoch,
+                    "loss": lossSinceLog / Double(stepsSinceLog),
+                    "gradient_norm": report.gradientNorm, "clipped": report.clipped,
+                    "graphs_per_second": Double(graphsSinceLog) / max(now.timeIntervalSince(lastLog), 1e-9),
+                    "elapsed_seconds": now.timeIntervalSince(start),
+                ])
+                graphsSinceLog = 0; lossSinceLog = 0; stepsSinceLog = 0; lastLog = now
+            }
+            progress.advance(extra: String(format: "step %d loss %.4f", report.step, meanRecentLoss))
+            if report.step % checkpointEvery == 0 { try saveCheckpoint() }
+        }
+        try saveCheckpoint()
+        progress.finish(extra: String(format: "step %d loss %.4f", step, meanRecentLoss))
+        return Outcome(stepsTaken: step - firstStep, interrupted: interrupted,
+                       seconds: Date().timeIntervalSince(start), meanRecentLoss: meanRecentLoss)
+    }
+
+    /// Mean of the trainer's recent losses (the last ≤ 100 steps).
+    public var meanRecentLoss: Double {
+        let recent = trainer.state.history.recentLosses
+        return recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count)
+    }
+}

@@ -1,0 +1,78 @@
+import Diffusion
+import Foundation
+import Testing
+@testable import Pipeline
+
+@Suite(.serialized) struct TrainCommandTests {
+    private func train(_ arguments: [String]) throws {
+        var command = try RGDMCommand.parseAsRoot(["train"] + arguments)
+        try command.run()
+    }
+
+    @Test func trainsAMoleculeModelAndResumesExactly() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("train")
+        let dataset = dir.appendingPathComponent("tiny.h5").path
+        try TrainingFixtures.writeMoleculeSet(to: dataset)
+        let common = ["--layers", "2", "--hidden", "8", "--batch", "3", "--timesteps", "50", "--threads", "1", "--seed", "5"]
+
+        let straight = dir.appendingPathComponent("straight").path
+        try train([dataset, "--output", straight, "--steps", "4"] + common)
+        let split = dir.appendingPathComponent("split").path
+        try train([dataset, "--output", split, "--steps", "2"] + common)
+        try train([dataset, "--output", split, "--steps", "4"] + common)
+
+        let a = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: straight)))
+        let b = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: split)))
+        #expect(a.state.step == 4 && b.state.step == 4)
+        #expect(a.state.parameters == b.state.parameters, "resumed run must continue exactly")
+        #expect(a.state.history.recentLosses == b.state.history.recentLosses)
+
+        let card = try ModelCard(checkpoint: a, path: straight)
+        #expect(card.domain == .molecules)
+        #expect(card.atomicNumbers == [1, 6, 7, 8, 9])
+        #expect(card.egnn.featureWidth == 6)
+        #expect(card.nodeCounts.counts == [2, 3, 4, 5])
+
+        let log = try String(contentsOfFile: straight + "/log.jsonl", encoding: .utf8)
+        #expect(log.split(separator: "\n").count == 4 / 10 + 1)  // logged at the last step
+        #expect(FileManager.default.fileExists(atPath: straight + "/run-0.json"))
+    }
+
+    @Test func refusesToResumeADifferentModel() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("train-mismatch")
+        let dataset = dir.appendingPathComponent("tiny.h5").path
+        try TrainingFixtures.writeMoleculeSet(to: dataset)
+        let out = dir.appendingPathComponent("run").path
+        try train([dataset, "--output", out, "--steps", "1", "--layers", "1", "--hidden", "4", "--timesteps", "20"])
+        #expect { try train([dataset, "--output", out, "--steps", "2", "--layers", "2", "--hidden", "4", "--timesteps", "20"]) } throws: { error in
+            String(describing: error).contains("different model")
+        }
+    }
+
+    @Test func trainsAShapeModel() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("train-shapes")
+        let dataset = dir.appendingPathComponent("circles.h5").path
+        try TrainingFixtures.writeShapeSet(to: dataset)
+        let out = dir.appendingPathComponent("run").path
+        try train([dataset, "--output", out, "--steps", "2", "--layers", "1", "--hidden", "8", "--batch", "2",
+                   "--neighbours", "4", "--timesteps", "20"])
+        let checkpoint = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: out)))
+        let card = try ModelCard(checkpoint: checkpoint, path: out)
+        #expect(card.domain == .shapes)
+        #expect(card.egnn.symmetry == .translation)
+        #expect(checkpoint.state.step == 2)
+        #expect(checkpoint.state.history.recentLosses.allSatisfy { $0.isFinite })
+    }
+
+    @Test func reportsAMissingDatasetAndSplit() throws {
+        #expect { try train(["/nonexistent/set.h5", "--steps", "1"]) } throws: { error in
+            String(describing: error).contains("/nonexistent/set.h5")
+        }
+        let dir = try TrainingFixtures.temporaryDirectory("train-split")
+        let dataset = dir.appendingPathComponent("tiny.h5").path
+        try TrainingFixtures.writeMoleculeSet(to: dataset)
+        #expect { try train([dataset, "--split", "holdout", "--steps", "1", "--output", dir.path + "/r"]) } throws: { error in
+            String(describing: error).contains("no split 'holdout'")
+        }
+    }
+}
