@@ -1,0 +1,74 @@
+import Chem
+import Foundation
+import PointCloud
+import Testing
+@testable import Pipeline
+
+@Suite(.serialized) struct SampleCommandTests {
+    private func rgdm(_ arguments: [String]) throws {
+        var command = try RGDMCommand.parseAsRoot(arguments)
+        try command.run()
+    }
+
+    private func trainedMoleculeModel() throws -> (directory: URL, checkpoint: String) {
+        let dir = try TrainingFixtures.temporaryDirectory("sample")
+        let dataset = dir.appendingPathComponent("tiny.h5").path
+        try TrainingFixtures.writeMoleculeSet(to: dataset)
+        try rgdm(["train", dataset, "--output", dir.path + "/run", "--steps", "3", "--layers", "1", "--hidden", "8",
+                  "--batch", "3", "--timesteps", "20", "--threads", "1"])
+        return (dir, dir.path + "/run/checkpoint.rgdm")
+    }
+
+    @Test(arguments: ["sdf", "xyz", "mol2"])
+    func writesMoleculesInTheFormatOfTheExtension(_ ext: String) throws {
+        let (dir, checkpoint) = try trainedMoleculeModel()
+        let out = dir.path + "/samples.\(ext)"
+        try rgdm(["sample", "--model", checkpoint, "--count", "5", "--output", out, "--seed", "1", "--batch", "2"])
+        let molecules = try MoleculeReader(contentsOf: out).readAll()
+        #expect(molecules.count == 5)
+        // Node counts come from the training histogram (2…5 atoms), elements from the vocabulary.
+        #expect(molecules.allSatisfy { (2 ... 5).contains($0.atoms.count) })
+        #expect(molecules.allSatisfy { $0.atoms.allSatisfy { [1, 6, 7, 8, 9].contains($0.element.atomicNumber) } })
+        #expect(FileManager.default.fileExists(atPath: out + ".run.json"))
+    }
+
+    @Test func sameSeedSameSamplesAndDDIMRuns() throws {
+        let (dir, checkpoint) = try trainedMoleculeModel()
+        for (name, seed) in [("a", "7"), ("b", "7"), ("c", "8")] {
+            try rgdm(["sample", "--model", checkpoint, "--count", "4", "--output", dir.path + "/\(name).xyz", "--seed", seed])
+        }
+        let a = try String(contentsOfFile: dir.path + "/a.xyz", encoding: .utf8)
+        let b = try String(contentsOfFile: dir.path + "/b.xyz", encoding: .utf8)
+        let c = try String(contentsOfFile: dir.path + "/c.xyz", encoding: .utf8)
+        #expect(a == b)
+        #expect(a != c)
+        try rgdm(["sample", "--model", checkpoint, "--count", "3", "--output", dir.path + "/d.sdf",
+                  "--sampler", "ddim", "--steps", "5"])
+        #expect(try MoleculeReader(contentsOf: dir.path + "/d.sdf").readAll().count == 3)
+    }
+
+    @Test func samplesShapesToHDF5() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("sample-shapes")
+        let dataset = dir.appendingPathComponent("circles.h5").path
+        try TrainingFixtures.writeShapeSet(to: dataset, points: 16)
+        try rgdm(["train", dataset, "--output", dir.path + "/run", "--steps", "2", "--layers", "1", "--hidden", "8",
+                  "--batch", "2", "--neighbours", "4", "--timesteps", "10"])
+        let out = dir.path + "/shapes.h5"
+        try rgdm(["sample", "--model", dir.path + "/run/checkpoint.rgdm", "--count", "3", "--output", out])
+        let clouds = try HDF5File(readingFrom: out).dataset("generated/test").read(Float.self, rank: 3)
+        #expect(clouds.shape == [3, 16, 3])
+        #expect(clouds.values.allSatisfy { $0.isFinite })
+    }
+
+    @Test func reportsAMissingOrCorruptModel() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("sample-bad")
+        #expect { try rgdm(["sample", "--model", dir.path + "/none.rgdm", "--output", dir.path + "/x.sdf"]) } throws: {
+            String(describing: $0).contains("none.rgdm")
+        }
+        let junk = dir.path + "/junk.rgdm"
+        try Data("not a checkpoint".utf8).write(to: URL(fileURLWithPath: junk))
+        #expect { try rgdm(["sample", "--model", junk, "--output", dir.path + "/x.sdf"]) } throws: {
+            String(describing: $0).contains("junk.rgdm")
+        }
+    }
+}
