@@ -83,3 +83,19 @@ func exactDoubles(_ value: Any?) -> [Double]? {
     let doubles = strings.compactMap(Double.init)
     return doubles.count == strings.count ? doubles : nil
 }
+
+/// A small seedable generator for tests (SplitMix64).
+struct TestGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The strings of a JSON fixture value parsed as one Double.
+func exactDouble(_ value: Any?) -> Double? { (value as? String).flatMap(Double.init) }

@@ -1,1 +1,0 @@
-// PointCloud module: see README.md in this folder.
