@@ -163,12 +163,13 @@ struct InMemoryGraphs: GraphDataSource {
                    weights: weights.map { w in indices.map { w[$0] } })
     }
 
-    /// `count` random graphs of 3 … 6 nodes: Gaussian positions, one-hot features of width `width`.
-    static func random(count: Int, width: Int, seed: UInt64) -> InMemoryGraphs {
+    /// `count` random graphs of `minimumNodes` … `minimumNodes` + 3 nodes:
+    /// Gaussian positions, one-hot features of width `width`.
+    static func random(count: Int, width: Int, seed: UInt64, minimumNodes: Int = 3) -> InMemoryGraphs {
         var generator = Xoshiro256StarStar(seed: seed)
         var positions: [[Float]] = [], features: [[Float]] = []
         for _ in 0 ..< count {
-            let n = 3 + Int(generator.next(upperBound: UInt64(4)))
+            let n = minimumNodes + Int(generator.next(upperBound: UInt64(4)))
             var x = [Float](repeating: 0, count: 3 * n)
             generator.fillStandardNormal(&x)
             var h = [Float](repeating: 0, count: n * width)
