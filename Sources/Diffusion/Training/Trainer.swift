@@ -65,28 +65,26 @@ public final class Trainer<Model: Denoiser> {
     public var samplingParameters: [Float] { state.ema?.weights ?? state.parameters }
 
     /// One optimiser step on the next batch of `data`. State changes only
-    /// when the step succeeds.
+    /// when the step succeeds; the large vectors are updated in place.
     @discardableResult
     public func step(on data: some GraphDataSource) throws -> TrainingStepReport {
-        var next = state
-        let epoch = next.batches.epoch
-        let indices = next.batches.nextBatch()
+        var batches = state.batches
+        let epoch = batches.epoch
+        let indices = batches.nextBatch()
         let batch = try data.batch(at: indices)
         try batch.validate(featureWidth: denoiser.featureWidth, conditionWidth: denoiser.conditionWidth)
 
+        var generator = state.generator
         var (loss, gradient) = GradientStep.compute(
-            denoiser: denoiser, process: process, parameters: next.parameters, batch: batch,
-            using: &next.generator)
-        guard loss.isFinite else { throw DiffusionError.nonFiniteLoss(step: next.step + 1, loss: loss) }
+            denoiser: denoiser, process: process, parameters: state.parameters, batch: batch,
+            using: &generator)
+        guard loss.isFinite else { throw DiffusionError.nonFiniteLoss(step: state.step + 1, loss: loss) }
 
-        var report = AdaptiveGradientClipper.Report(norm: 0, maximumNorm: .infinity)
-        if configuration.clipsGradients { report = next.clipper.clip(&gradient) }
-        AdamW.update(&next.parameters, gradient: gradient, state: &next.optimizer,
-                     configuration: configuration.optimizer)
-        next.ema?.update(with: next.parameters)
-        next.history.record(loss: loss, clipped: report.clipped, finishedEpoch: next.batches.epoch != epoch)
-        state = next
-        return TrainingStepReport(step: next.step, epoch: epoch, loss: loss,
+        state.batches = batches
+        state.generator = generator
+        let report = state.apply(&gradient, configuration: configuration)
+        state.history.record(loss: loss, clipped: report.clipped, finishedEpoch: batches.epoch != epoch)
+        return TrainingStepReport(step: state.step, epoch: epoch, loss: loss,
                                   gradientNorm: report.norm, clipped: report.clipped)
     }
 
@@ -94,5 +92,17 @@ public final class Trainer<Model: Denoiser> {
     /// describing the denoiser (stored verbatim).
     public func checkpoint(modelConfiguration: String) -> Checkpoint {
         Checkpoint(modelConfiguration: modelConfiguration, trainer: configuration, state: state)
+    }
+}
+
+extension TrainingState {
+    /// Clipping (when on), AdamW and the EMA, in that order, as EDM's train
+    /// loop does them; `gradient` is clipped in place.
+    mutating func apply(_ gradient: inout [Float], configuration: TrainerConfiguration) -> AdaptiveGradientClipper.Report {
+        var report = AdaptiveGradientClipper.Report(norm: 0, maximumNorm: .infinity)
+        if configuration.clipsGradients { report = clipper.clip(&gradient) }
+        AdamW.update(&parameters, gradient: gradient, state: &optimizer, configuration: configuration.optimizer)
+        ema?.update(with: parameters)
+        return report
     }
 }
