@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+@testable import PointCloud
+
+/// Round trips on tiny files and malformed inputs (Fixtures/make_format_fixtures.py).
+@Suite struct FormatTests {
+    static let points: [SIMD3<Float>] = (0 ..< 5).map { i in SIMD3(0.5 * Float(i), -0.25 * Float(i), 1 + Float(i)) }
+    static let normals: [SIMD3<Float>] = [SIMD3(0, 0, 1), SIMD3(0, 1, 0), SIMD3(1, 0, 0), SIMD3(0.6, 0.8, 0), SIMD3(0, 0.6, 0.8)]
+
+    private func path(_ name: String) -> String { Fixture.path("formats/" + name) }
+
+    @Test(arguments: ["cloud_ascii.ply", "cloud_le.ply", "cloud_be.ply", "cloud.xyz"])
+    func readsCloudsWithNormals(name: String) throws {
+        guard case let .cloud(cloud) = try ShapeFile.read(path(name)) else { Issue.record("\(name) read as a mesh"); return }
+        #expect(cloud.positions == Self.points)
+        #expect(cloud.normals == Self.normals)
+    }
+
+    @Test func readsPTSWithCountAndExtraColumns() throws {
+        guard case let .cloud(cloud) = try ShapeFile.read(path("cloud.pts")) else { Issue.record("mesh"); return }
+        #expect(cloud.positions == Self.points)
+        #expect(cloud.normals == nil)
+    }
+
+    @Test(arguments: ["cube.off", "cube_counts_on_header.off", "cube.obj", "cube_ascii.stl", "cube_binary.stl", "cube_binary.ply"])
+    func readsMeshesAndSamplesTheirSurface(name: String) throws {
+        guard case let .mesh(mesh) = try ShapeFile.read(path(name)) else { Issue.record("\(name) read as a cloud"); return }
+        #expect(mesh.triangles.count == 12)
+        #expect(abs(mesh.surfaceArea - 6) < 1e-9)
+        var generator = TestGenerator(seed: 1)
+        let cloud = try mesh.sampleSurface(count: 3000, file: name, using: &generator)
+        #expect(cloud.count == 3000)
+        // Every point on the surface: one coordinate at ±0.5, all within the cube.
+        let largest = cloud.positions.map { p in max(abs(p.x), abs(p.y), abs(p.z)) }
+        #expect(largest.allSatisfy { abs($0 - 0.5) < 1e-6 })
+        // Area-weighted: each of the six faces gets about a sixth.
+        let onTop = cloud.positions.filter { abs($0.z - 0.5) < 1e-6 }.count
+        #expect(abs(Double(onTop) / 3000 - 1.0 / 6) < 0.03)
+        // Same seed, same points.
+        var again = TestGenerator(seed: 1)
+        #expect(try mesh.sampleSurface(count: 3000, file: name, using: &again) == cloud)
+    }
+
+    @Test func writesAndReadsBackEveryPointFormat() throws {
+        let directory = try Fixture.scratchDirectory()
+        let cloud = PointCloud(positions: Self.points, normals: Self.normals)
+        for name in ["c.ply", "c.xyz", "c.pts", "c.obj", "c.h5"] {
+            let file = directory + "/" + name
+            try ShapeFile.write(cloud, to: file)
+            if name == "c.obj" {
+                #expect(try OBJFile.read(file).vertices == Self.points)
+                continue
+            }
+            guard case let .cloud(back) = try ShapeFile.read(file) else { Issue.record("\(name) read as a mesh"); continue }
+            #expect(back.positions == Self.points, "\(name)")
+            if name != "c.pts" { #expect(back.normals == Self.normals, "\(name)") }
+        }
+        for encoding in PLYFile.Encoding.allCases {
+            try PLYFile.write(cloud, to: directory + "/e.ply", encoding: encoding)
+            #expect(try PLYFile.read(directory + "/e.ply").cloud == cloud, "\(encoding)")
+        }
+        #expect(throws: PointCloudError.self) { try ShapeFile.write(cloud, to: directory + "/c.off") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).allSatisfy { !$0.hasPrefix(".") })
+    }
+
+    @Test func malformedFilesGiveTypedErrorsNamingTheElement() throws {
+        func expectError(_ name: String, _ check: (PointCloudError) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) {
+            do {
+                _ = try ShapeFile.read(path(name))
+                Issue.record("\(name) was read without error", sourceLocation: sourceLocation)
+            } catch let error as PointCloudError {
+                #expect(check(error), "\(name): \(error)", sourceLocation: sourceLocation)
+                #expect(error.description.contains(name), "\(error) does not name the file", sourceLocation: sourceLocation)
+            } catch {
+                Issue.record("\(name): untyped error \(error)", sourceLocation: sourceLocation)
+            }
+        }
+        expectError("lying_more.ply") { if case let .truncated(_, element, _) = $0 { return element == "vertex 5" }; return false }
+        expectError("lying_fewer.ply") { if case let .malformed(_, element, reason) = $0 { return element.hasPrefix("line") && reason.contains("vertex 2") }; return false }
+        expectError("cloud_truncated.ply") { if case let .truncated(_, element, _) = $0 { return element == "vertex 4" }; return false }
+        expectError("cube_truncated.stl") { if case let .truncated(_, element, _) = $0 { return element == "triangle 11" }; return false }
+        expectError("nan.ply") { $0 == .nonFinite(file: path("nan.ply"), element: "vertex 1") }
+        expectError("inf.xyz") { if case let .nonFinite(_, element) = $0 { return element.hasPrefix("point 1") }; return false }
+        expectError("short_line.xyz") { if case let .malformed(_, element, _) = $0 { return element.hasPrefix("point 1") }; return false }
+        expectError("pts_count_lies.pts") { if case .truncated = $0 { return true }; return false }
+        expectError("bad_index.off") { if case let .malformed(_, element, _) = $0 { return element.hasPrefix("face 0") }; return false }
+        expectError("extra_faces.off") { if case let .malformed(_, element, _) = $0 { return element.hasPrefix("line 7") }; return false }
+        expectError("truncated_faces.off") { if case let .truncated(_, element, _) = $0 { return element == "face 1" }; return false }
+        // An empty mesh and a zero-area mesh read, but cannot be sampled.
+        var generator = TestGenerator(seed: 2)
+        for name in ["empty.off", "flat.off"] {
+            #expect(throws: PointCloudError.self) {
+                try ShapeFile.read(path(name)).pointCloud(count: 10, file: name, using: &generator)
+            }
+        }
+        #expect(throws: PointCloudError.unsupportedFormat(file: "x.abc", reason: "unknown extension (expected ply, xyz, pts, off, obj, stl, hdf5)")) {
+            try ShapeFile.read("x.abc")
+        }
+    }
+
+    @Test func readsPointCloudHDF5Layouts() throws {
+        let modelnet = try PointCloudHDF5.read(Fixture.path("hdf5/modelnet40_like.h5"))
+        #expect(modelnet.clouds.count == 6 && modelnet.clouds[0].count == 32 && modelnet.clouds[0].normals != nil)
+        let shapenet = try PointCloudHDF5.read(Fixture.path("hdf5/shapenet_like.h5"), split: "train")
+        #expect(shapenet.clouds.count == 7)
+        #expect(shapenet.categories == Array(repeating: "02691156", count: 4) + Array(repeating: "03001627", count: 3))
+        let chairs = try PointCloudHDF5.read(Fixture.path("hdf5/shapenet_like.h5"), categories: ["03001627"])
+        #expect(chairs.clouds.count == 6)
+        // One sample by hyperslab equals the same cloud from the whole read.
+        let one = try PointCloudHDF5.readCloud(Fixture.path("hdf5/shapenet_like.h5"), dataset: "/02691156/train", index: 2)
+        #expect(one == shapenet.clouds[2])
+        // Wrong rank is a typed error naming file and dataset.
+        #expect(throws: PointCloudError.hdf5(.wrongRank(file: Fixture.path("hdf5/types.h5"), dataset: "/wrong_rank", expected: 3, shape: [4, 3]))) {
+            try PointCloudHDF5.readCloud(Fixture.path("hdf5/types.h5"), dataset: "/wrong_rank", index: 0)
+        }
+        // rgdm layout round trip with categories.
+        let directory = try Fixture.scratchDirectory()
+        try PointCloudHDF5.write(modelnet.clouds, categories: ["a", "b", "a", "c", "b", "a"], to: directory + "/set.h5")
+        let back = try PointCloudHDF5.read(directory + "/set.h5")
+        #expect(back.clouds == modelnet.clouds)
+        #expect(back.categories == ["a", "b", "a", "c", "b", "a"])
+        #expect(try PointCloudHDF5.read(directory + "/set.h5", categories: ["b"]).clouds.count == 2)
+    }
+}
