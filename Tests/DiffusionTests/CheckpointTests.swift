@@ -89,6 +89,16 @@ import Testing
         }
     }
 
+    @Test func unwritableDestinationIsAnIOError() throws {
+        let url = Self.temporaryURL("no-such-directory").appendingPathComponent("inner.ckpt")
+        #expect(throws: DiffusionError.self) { try Self.trainedCheckpoint().write(to: url) }
+        do {
+            try Self.trainedCheckpoint().write(to: url)
+        } catch DiffusionError.checkpointIO(let path, _) {
+            #expect(path == url.path)
+        }
+    }
+
     @Test func modelMismatchIsReported() throws {
         let checkpoint = try Self.trainedCheckpoint()
         let process = try TrainingTestSupport.polynomialProcess(timesteps: 100, featureWidth: 2)

@@ -6,9 +6,14 @@
 ///     L_g = Σ_{i ∈ g} (‖ε_x,i − ε̂_x,i‖² + ‖ε_h,i − ε̂_h,i‖²) / (n_g (3 + F))
 ///     L   = (1/B) Σ_g w_g L_g
 ///
-/// EDM divides by (3 + F) times the *padded* node count of the batch; this
-/// uses each graph's own node count, so a graph's loss does not depend on its
-/// batch mates. EDM's reported loss is ½ L plus terms without gradient.
+/// Weighting over t: EDM's QM9 runs train with loss type "l2" (main_qm9.py's
+/// default), for which en_diffusion.py's compute_loss sets the SNR weight to
+/// 1 at every t > 0, i.e. uniform in t as here. Differences from EDM: EDM
+/// divides by (3 + F) times the *padded* node count of the batch, this by
+/// each graph's own node count, so a graph's loss does not depend on its
+/// batch mates; at t = 0 EDM uses −log p(x, h | z_0), whose θ-dependent part
+/// is ½ of the position error only, where this keeps the full ε error; and
+/// EDM's reported loss is ½ L plus terms without gradient.
 public enum EpsilonLoss {
     /// Per-graph mean squared error L_g: `[graphs]`.
     public static func perGraph(prediction: DenoiserOutput, target: GraphTensors, layout: GraphLayout) -> [Double] {
