@@ -80,18 +80,29 @@ public enum AdamW {
         let stepSize = Float(Double(c.learningRate) / (1 - Foundation.pow(Double(c.beta1), k)))
         let correction2 = Float((1 - Foundation.pow(Double(c.beta2), k)).squareRoot())
         let decay = 1 - c.learningRate * c.weightDecay
-        let b1 = c.beta1, b2 = c.beta2, eps = c.epsilon
-        for i in parameters.indices {
-            let g = gradient[i]
-            parameters[i] *= decay
-            state.m[i] = b1 * state.m[i] + (1 - b1) * g
-            state.v[i] = b2 * state.v[i] + (1 - b2) * g * g
-            var second = state.v[i]
-            if c.amsgrad {
-                state.vMax[i] = max(state.vMax[i], second)
-                second = state.vMax[i]
+        let b1 = c.beta1, b2 = c.beta2, eps = c.epsilon, amsgrad = c.amsgrad
+        // Raw buffers keep the loop free of uniqueness and bounds checks.
+        parameters.withUnsafeMutableBufferPointer { theta in
+            gradient.withUnsafeBufferPointer { g in
+                state.m.withUnsafeMutableBufferPointer { m in
+                    state.v.withUnsafeMutableBufferPointer { v in
+                        state.vMax.withUnsafeMutableBufferPointer { vMax in
+                            for i in 0 ..< theta.count {
+                                let gi = g[i]
+                                theta[i] *= decay
+                                m[i] = b1 * m[i] + (1 - b1) * gi
+                                v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                                var second = v[i]
+                                if amsgrad {
+                                    vMax[i] = max(vMax[i], second)
+                                    second = vMax[i]
+                                }
+                                theta[i] -= stepSize * m[i] / (second.squareRoot() / correction2 + eps)
+                            }
+                        }
+                    }
+                }
             }
-            parameters[i] -= stepSize * state.m[i] / (second.squareRoot() / correction2 + eps)
         }
     }
 }
