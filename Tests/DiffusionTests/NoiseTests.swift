@@ -58,6 +58,8 @@ import Testing
         _ = (0 ..< 10).map { _ in a.next() }
         var b = try Xoshiro256StarStar(state: a.state)
         #expect((0 ..< 100).map { _ in a.next() } == (0 ..< 100).map { _ in b.next() })
+        let decoded = try JSONDecoder().decode(Xoshiro256StarStar.self, from: JSONEncoder().encode(a))
+        #expect(decoded == a && a.state.contains { $0 > 1 << 53 })
         #expect(throws: DiffusionError.self) { try Xoshiro256StarStar(state: [0, 0, 0, 0]) }
         #expect(throws: DiffusionError.self) { try Xoshiro256StarStar(state: [1, 2]) }
     }

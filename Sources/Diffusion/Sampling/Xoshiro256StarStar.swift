@@ -51,3 +51,29 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable, Ha
     @inline(__always)
     private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
+
+extension Xoshiro256StarStar {
+    /// Encoded as four hexadecimal strings: JSON numbers lose 64-bit integers
+    /// in many readers.
+    public init(from decoder: Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        var words: [UInt64] = []
+        while !container.isAtEnd {
+            let text = try container.decode(String.self)
+            guard let word = UInt64(text, radix: 16) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(text) is not a hexadecimal word")
+            }
+            words.append(word)
+        }
+        do {
+            try self.init(state: words)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        for word in state { try container.encode(String(word, radix: 16)) }
+    }
+}
