@@ -1,10 +1,120 @@
 import ArgumentParser
+import Diffusion
+import Foundation
+import PointCloud
 
-/// `rgdm info`. Not built yet: it exits with an error rather than pretending.
+/// `rgdm info PATH`: what a dataset or checkpoint holds.
 struct InfoCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "info", abstract: "(not built yet) rgdm info")
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Describe a dataset (sizes, splits, properties) or a checkpoint (model, training, metrics).")
+
+    @Argument(help: "An HDF5 dataset from 'rgdm preprocess' or a checkpoint.rgdm.")
+    var path: String
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
 
     func run() throws {
-        throw ValidationError("'rgdm info' is not built yet")
+        let summary = try Self.describe(path)
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .prettyPrinted])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            Self.printTable(summary, indent: "")
+        }
+    }
+
+    /// A JSON-ready description of the file at `path`.
+    static func describe(_ path: String) throws -> [String: Any] {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PipelineError.invalidDataset(path: path, reason: "no such file")
+        }
+        if HDF5File.isHDF5(path) { return try describeDataset(path) }
+        return try describeCheckpoint(path)
+    }
+
+    private static func describeCheckpoint(_ path: String) throws -> [String: Any] {
+        let model = try TrainedModel(path: path, threads: 1)
+        let card = model.card, state = model.checkpoint.state
+        var result: [String: Any] = [
+            "kind": "checkpoint", "path": path, "domain": card.domain.rawValue,
+            "model": [
+                "layers": card.egnn.layers, "hidden": card.egnn.hidden, "parameters": model.denoiser.parameterCount,
+                "feature_width": card.egnn.featureWidth, "condition_width": card.egnn.conditionWidth,
+                "symmetry": card.egnn.symmetry.rawValue,
+            ] as [String: Any],
+            "diffusion": ["schedule": card.schedule.rawValue, "timesteps": card.timesteps] as [String: Any],
+            "training": [
+                "steps": state.step, "epoch": state.batches.epoch, "batch_size": model.checkpoint.trainer.batchSize,
+                "learning_rate": Double(model.checkpoint.trainer.optimizer.learningRate),
+                "ema_decay": Double(model.checkpoint.trainer.emaDecay),
+                "recent_loss": state.history.recentLosses.isEmpty ? NSNull() : state.history.recentLosses.reduce(0, +) / Double(state.history.recentLosses.count),
+                "epoch_mean_losses": state.history.epochMeanLosses,
+                "dataset": card.dataset, "split": card.split, "graphs": state.batches.datasetSize, "seed": String(model.checkpoint.trainer.seed),
+            ] as [String: Any],
+            "code_version": card.codeVersion,
+        ]
+        if card.domain == .molecules { result["atomic_numbers"] = card.atomicNumbers }
+        result["node_counts"] = ["min": card.nodeCounts.counts.first ?? 0, "max": card.nodeCounts.counts.last ?? 0]
+        // Metrics recorded beside the checkpoint by evaluations of its samples.
+        let metricsURL = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metrics.json")
+        if let data = try? Data(contentsOf: metricsURL), let metrics = try? JSONSerialization.jsonObject(with: data) {
+            result["metrics"] = metrics
+        }
+        return result
+    }
+
+    private static func describeDataset(_ path: String) throws -> [String: Any] {
+        let file = try HDF5File(readingFrom: path)
+        if (try? file.root.stringAttribute("format")) == "rgdm-molecules" {
+            let numbers = try file.dataset("atomic_numbers").read(Int.self, rank: 1).values
+            let offsets = try file.dataset("atom_offsets").read(Int.self, rank: 1).values
+            let sizes = zip(offsets.dropFirst(), offsets).map { $0 - $1 }
+            var elements: [String: Int] = [:]
+            for z in numbers { elements[String(z), default: 0] += 1 }
+            var splits: [String: Int] = [:]
+            for name in ["train", "valid", "test"] where file.contains("splits/\(name)") {
+                splits[name] = try file.dataset("splits/\(name)").shape().first ?? 0
+            }
+            var result: [String: Any] = [
+                "kind": "molecule dataset", "path": path, "molecules": sizes.count, "atoms": numbers.count,
+                "atoms_per_molecule": ["min": sizes.min() ?? 0, "max": sizes.max() ?? 0,
+                                       "mean": sizes.isEmpty ? 0 : Double(numbers.count) / Double(sizes.count)] as [String: Any],
+                "atomic_number_counts": elements, "splits": splits,
+            ]
+            if let source = try? file.root.stringAttribute("source") { result["source"] = source }
+            if file.contains("properties"), let names = try? file.dataset("properties").attribute("names"),
+               case let .strings(list) = names {
+                result["properties"] = list
+            }
+            return result
+        }
+        var categories: [String: Any] = [:]
+        for group in try file.root.groupNames().sorted() {
+            var splits: [String: Any] = [:]
+            for name in try file.group(group).datasetNames().sorted() {
+                splits[name] = try file.dataset("\(group)/\(name)").shape()
+            }
+            categories[group] = splits
+        }
+        guard !categories.isEmpty else {
+            throw PipelineError.invalidDataset(path: path, reason: "neither an rgdm molecule set nor a shape set (no category groups)")
+        }
+        return ["kind": "shape dataset", "path": path, "categories": categories]
+    }
+
+    private static func printTable(_ dictionary: [String: Any], indent: String) {
+        for key in dictionary.keys.sorted() {
+            let value = dictionary[key]!
+            if let nested = value as? [String: Any] {
+                print("\(indent)\(key):")
+                printTable(nested, indent: indent + "  ")
+            } else if let list = value as? [Any], list.count > 12 {
+                print("\(indent)\(key): [\(list.prefix(6).map { "\($0)" }.joined(separator: ", ")), … \(list.count) values]")
+            } else {
+                print("\(indent)\(key): \(value)")
+            }
+        }
     }
 }

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+@Suite(.serialized) struct InfoCommandTests {
+    @Test func describesAMoleculeDataset() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("info")
+        let dataset = dir.appendingPathComponent("tiny.h5").path
+        try TrainingFixtures.writeMoleculeSet(to: dataset, copies: 3)
+        let summary = try InfoCommand.describe(dataset)
+        #expect(summary["kind"] as? String == "molecule dataset")
+        #expect(summary["molecules"] as? Int == 12)
+        #expect(summary["atoms"] as? Int == 3 * (5 + 4 + 3 + 2))
+        #expect(summary["splits"] as? [String: Int] == ["train": 10, "valid": 1, "test": 1])
+        #expect((summary["atomic_number_counts"] as? [String: Int])?["1"] == 3 * (4 + 3 + 2 + 1))
+    }
+
+    @Test func describesACheckpointAndItsTraining() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("info-ckpt")
+        let dataset = dir.appendingPathComponent("tiny.h5").path
+        try TrainingFixtures.writeMoleculeSet(to: dataset)
+        var train = try RGDMCommand.parseAsRoot(["train", dataset, "--output", dir.path + "/run", "--steps", "2",
+                                                 "--layers", "2", "--hidden", "4", "--timesteps", "10"])
+        try train.run()
+        let summary = try InfoCommand.describe(dir.path + "/run/checkpoint.rgdm")
+        #expect(summary["domain"] as? String == "molecules")
+        let model = try #require(summary["model"] as? [String: Any])
+        #expect(model["layers"] as? Int == 2)
+        let training = try #require(summary["training"] as? [String: Any])
+        #expect(training["steps"] as? Int == 2)
+        #expect(training["graphs"] as? Int == 6)
+    }
+
+    @Test func describesAShapeDatasetAndRejectsOtherFiles() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("info-shapes")
+        let dataset = dir.appendingPathComponent("circles.h5").path
+        try TrainingFixtures.writeShapeSet(to: dataset, shapes: 4, points: 8)
+        let summary = try InfoCommand.describe(dataset)
+        let categories = try #require(summary["categories"] as? [String: Any])
+        #expect((categories["circles"] as? [String: Any])?["train"] as? [Int] == [4, 8, 3])
+        let junk = dir.appendingPathComponent("junk.bin")
+        try Data([0, 1, 2, 3]).write(to: junk)
+        #expect(throws: (any Error).self) { try InfoCommand.describe(junk.path) }
+    }
+}
