@@ -30,6 +30,10 @@ import Testing
         #expect(molecules.allSatisfy { (2 ... 5).contains($0.atoms.count) })
         #expect(molecules.allSatisfy { $0.atoms.allSatisfy { [1, 6, 7, 8, 9].contains($0.element.atomicNumber) } })
         #expect(FileManager.default.fileExists(atPath: out + ".run.json"))
+        let html = try String(contentsOfFile: dir.path + "/samples.report.html", encoding: .utf8)
+        #expect(html.contains("atom stability"))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/samples.report.json"))) as? [String: Any]
+        #expect((report?["metrics"] as? [String: Any])?["count"] as? Int == 5)
     }
 
     @Test func sameSeedSameSamplesAndDDIMRuns() throws {
@@ -58,6 +62,8 @@ import Testing
         let clouds = try HDF5File(readingFrom: out).dataset("generated/test").read(Float.self, rank: 3)
         #expect(clouds.shape == [3, 16, 3])
         #expect(clouds.values.allSatisfy { $0.isFinite })
+        let html = try String(contentsOfFile: dir.path + "/shapes.report.html", encoding: .utf8)
+        #expect(html.components(separatedBy: "<circle").count - 1 == 3 * 3 * 16)  // 3 shapes × 3 views × 16 points
     }
 
     @Test func reportsAMissingOrCorruptModel() throws {

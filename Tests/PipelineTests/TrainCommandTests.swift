@@ -36,6 +36,12 @@ import Testing
         let log = try String(contentsOfFile: straight + "/log.jsonl", encoding: .utf8)
         #expect(log.split(separator: "\n").count == 4 / 10 + 1)  // logged at the last step
         #expect(FileManager.default.fileExists(atPath: straight + "/run-0.json"))
+
+        let html = try String(contentsOfFile: straight + "/report.html", encoding: .utf8)
+        #expect(html.contains("<polyline") && html.contains("training loss"))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: straight + "/report.json"))) as? [String: Any]
+        #expect(report?["steps"] as? Int == 4)
+        #expect((report?["loss_curve"] as? [[Double]])?.last?.first == 4)
     }
 
     @Test func refusesToResumeADifferentModel() throws {

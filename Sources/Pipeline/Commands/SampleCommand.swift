@@ -58,14 +58,22 @@ struct SampleCommand: ParsableCommand {
             try MoleculeDecoding.write(molecules, to: output)
             var evaluator = EDMEvaluator()
             for molecule in molecules { try evaluator.add(molecule) }
+            try RunReport.molecules(molecules, metrics: evaluator.metrics, model: model, output: output, seconds: seconds)
+                .write(base: reportBase)
             try report(evaluator.metrics, seconds: seconds)
         case .shapes:
             try ShapeDecoding.write(results, to: output)
+            try RunReport.shapes(results, model: model, output: output, seconds: seconds).write(base: reportBase)
             print(String(format: "sampled %d shapes in %.1f s → %@", count, seconds, output))
         }
         try RunRecord(command: "sample").write(
             into: URL(fileURLWithPath: output).deletingLastPathComponent(),
             name: URL(fileURLWithPath: output).lastPathComponent + ".run.json")
+    }
+
+    /// `samples.sdf` → `samples.report` (+ .json / .html).
+    private var reportBase: URL {
+        URL(fileURLWithPath: output).deletingPathExtension().appendingPathExtension("report")
     }
 
     private func report(_ metrics: EDMMetrics, seconds: Double) throws {

@@ -79,6 +79,7 @@ struct TrainCommand: ParsableCommand {
             \(parameters) parameters, step \(run.step) → \(target), \(global.workerCount) thread(s), run \(directory.path)\n
             """.utf8))
         let outcome = try run.train(until: target, checkpointEvery: checkpointEvery, logEvery: logEvery)
+        try RunReport.training(run, outcome: outcome).write(base: directory.appendingPathComponent("report"))
         let rate = Double(outcome.stepsTaken * run.trainer.configuration.batchSize) / max(outcome.seconds, 1e-9)
         let status = outcome.interrupted ? "interrupted; run the same command to resume" : "done"
         print(String(format: "%@: step %d, recent loss %.5f, %.1f graphs/s over %.0f s, checkpoint %@",
