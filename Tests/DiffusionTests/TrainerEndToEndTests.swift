@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import Diffusion
+
+/// Train the EGNN on a toy distribution, then sample it: the whole pipeline
+/// of process, trainer and sampler must reproduce the data's geometry.
+/// Slow in debug builds: run with RGDM_SLOW_TESTS=1.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["RGDM_SLOW_TESTS"] == "1"))
+struct TrainerEndToEndTests {
+    /// Pairs of nodes at distance 2 in a random direction; one node of type 0
+    /// and one of type 1 (one-hot, scaled by 1/4 as EDM does).
+    struct Dumbbells: GraphDataSource {
+        let count = 512
+        func batch(at indices: [Int]) throws -> GraphBatch {
+            var positions: [Float] = [], features: [Float] = []
+            for index in indices {
+                var generator = Xoshiro256StarStar(seed: UInt64(index))
+                var direction = [Float](repeating: 0, count: 3)
+                generator.fillStandardNormal(&direction)
+                let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                positions += direction.map { $0 / norm } + direction.map { -$0 / norm }
+                features += generator.next() & 1 == 0 ? [1, 0, 0, 1] : [0, 1, 1, 0]
+            }
+            return GraphBatch(layout: GraphLayout(nodeCounts: [Int](repeating: 2, count: indices.count)),
+                              positions: positions, features: features)
+        }
+    }
+
+    @Test func samplesReproduceTheTrainingGeometry() throws {
+        let egnn = EGNN(EGNNConfiguration(featureWidth: 2, layers: 3, hidden: 32), threads: 2)
+        let process = DiffusionProcess(schedule: try PolynomialSchedule(timesteps: 200),
+                                       scaling: try FeatureScaling(blocks: [.init(width: 2, divisor: 4)]))
+        let trainer = try Trainer(denoiser: egnn, process: process,
+                                  configuration: TrainerConfiguration(optimizer: AdamWConfiguration(learningRate: 2e-3),
+                                                                      emaDecay: 0.99, batchSize: 64, seed: 1),
+                                  datasetSize: 512)
+        for _ in 0 ..< 1500 { try trainer.step(on: Dumbbells()) }
+        var generator = Xoshiro256StarStar(seed: 2)
+        let result = AncestralSampler(process: process).generate(
+            denoiser: egnn, parameters: trainer.samplingParameters,
+            nodeCounts: [Int](repeating: 2, count: 200), using: &generator)
+        var distances: [Double] = [], distinctTypes = 0
+        for g in 0 ..< 200 {
+            let a = 6 * g
+            let d = (0 ..< 3).map { Double(result.positions[a + $0] - result.positions[a + 3 + $0]) }
+            distances.append((d.reduce(0) { $0 + $1 * $1 }).squareRoot())
+            let type0 = result.features[4 * g] > result.features[4 * g + 1] ? 0 : 1
+            let type1 = result.features[4 * g + 2] > result.features[4 * g + 3] ? 0 : 1
+            if type0 != type1 { distinctTypes += 1 }
+        }
+        let mean = TrainingTestSupport.mean(distances)
+        let within = distances.filter { abs($0 - 2) < 0.2 }.count
+        #expect(abs(mean - 2) < 0.1, "mean distance \(mean)")
+        #expect(within >= 180, "\(within) of 200 pairs within 0.2 of distance 2")
+        #expect(distinctTypes >= 180, "\(distinctTypes) of 200 pairs with one node of each type")
+    }
+}
