@@ -1,0 +1,116 @@
+import Diffusion
+
+/// Times training steps of the real model on QM9-sized molecules, the way the
+/// peers' `edm_torch.py train` does: a pool of 4 batches used in turn; each
+/// step samples t and ε, runs forward, the EDM ε-loss and backward, then AdamW
+/// (EDM's settings: lr 1e-4, amsgrad, weight decay 1e-12).
+struct TrainBenchmark {
+    struct Configuration: Codable {
+        var layers: Int
+        var hidden: Int
+        var batch: Int
+        var threads: Int
+        var steps: Int
+        var warmup: Int
+        var seed: UInt64
+        /// Also time one single-thread step with every matrix product measured.
+        var profileProducts: Bool
+    }
+
+    struct Result: Codable {
+        var framework = "rgdm"
+        var mode = "train"
+        var configuration: Configuration
+        var parameters: Int
+        var moleculesPerSecond: Double
+        var stepSecondsMedian: Double
+        var stepSecondsMin: Double
+        var stepSecondsMean: Double
+        var cpuSecondsPerStep: Double
+        var peakRssBytes: Int
+        var workspaceBytes: Int
+        var nodesPerBatch: Double
+        var edgesPerBatch: Double
+        var firstLoss: Double
+        var lastLoss: Double
+        /// This machine's single-thread sgemm rate on a 1024×1024×1024 product, GFLOP/s.
+        var sgemmGflopsPerSecond: Double?
+        /// One single-thread step with its products timed: their time, work and rate.
+        var gemmSecondsPerStep: Double?
+        var gemmGflopsPerStep: Double?
+        var gemmGflopsPerSecondInStep: Double?
+        var gemmRateFractionOfSgemm: Double?
+        var singleThreadStepSeconds: Double?
+        var gemmShareOfStep: Double?
+    }
+
+    let configuration: Configuration
+
+    func run(progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
+        let c = configuration
+        var generator = Xoshiro256StarStar(seed: c.seed)
+        let scaling = try SyntheticMolecules.scaling()
+        let process = DiffusionProcess(schedule: try PolynomialSchedule(timesteps: 1000), scaling: scaling)
+        let model = EGNNConfiguration(featureWidth: SyntheticMolecules.featureWidth, layers: c.layers, hidden: c.hidden)
+        let egnn = EGNN(model, threads: c.threads)
+        var parameters = egnn.initialParameters(using: &generator)
+        let pool = (0 ..< 4).map { _ in SyntheticMolecules.batch(c.batch, using: &generator) }
+        let adam = AdamWConfiguration()
+        var state = AdamWState(parameterCount: egnn.parameterCount, amsgrad: adam.amsgrad)
+        var gradient = [Float](repeating: 0, count: egnn.parameterCount)
+        var times: [Double] = [], losses: [Double] = []
+        var cpuStart = 0.0
+        for step in 0 ..< c.warmup + c.steps {
+            if step == c.warmup { cpuStart = ResourceUsage.cpuSeconds }
+            let start = ResourceUsage.now
+            for k in gradient.indices { gradient[k] = 0 }
+            let loss = GradientStep.accumulate(
+                denoiser: egnn, process: process, parameters: parameters, batch: pool[step % pool.count],
+                gradient: &gradient, using: &generator)
+            AdamW.update(&parameters, gradient: gradient, state: &state, configuration: adam)
+            let elapsed = ResourceUsage.now - start
+            losses.append(loss)
+            if step >= c.warmup { times.append(elapsed) }
+            progress(step + 1, c.warmup + c.steps)
+        }
+        let cpu = (ResourceUsage.cpuSeconds - cpuStart) / Double(max(c.steps, 1))
+        let median = times.median
+        let nodes = pool.map { Double($0.layout.nodeCount) }.reduce(0, +) / Double(pool.count)
+        let edges = pool.map { Double($0.layout.nodeCounts.reduce(0) { $0 + $1 * ($1 - 1) }) }.reduce(0, +) / Double(pool.count)
+        var result = Result(
+            configuration: c, parameters: egnn.parameterCount,
+            moleculesPerSecond: Double(c.batch) / median, stepSecondsMedian: median,
+            stepSecondsMin: times.min() ?? 0, stepSecondsMean: times.reduce(0, +) / Double(max(times.count, 1)),
+            cpuSecondsPerStep: cpu, peakRssBytes: ResourceUsage.peakResidentBytes, workspaceBytes: egnn.workspaceBytes,
+            nodesPerBatch: nodes, edgesPerBatch: edges, firstLoss: losses.first ?? 0, lastLoss: losses.last ?? 0)
+        if c.profileProducts {
+            try profile(into: &result, process: process, model: model, parameters: parameters, batch: pool[0])
+        }
+        return result
+    }
+
+    /// One single-thread step with every product timed, against the machine's sgemm rate.
+    private func profile(into result: inout Result, process: DiffusionProcess, model: EGNNConfiguration,
+                         parameters: [Float], batch: GraphBatch) throws {
+        let rate = BLAS.measureRate(m: 1024, n: 1024, k: 1024)
+        let single = EGNN(model, threads: 1)
+        var generator = Xoshiro256StarStar(seed: configuration.seed &+ 1)
+        var gradient = [Float](repeating: 0, count: single.parameterCount)
+        _ = GradientStep.accumulate(denoiser: single, process: process, parameters: parameters, batch: batch,
+                                    gradient: &gradient, using: &generator)   // warm the workspace
+        let profile = GEMMProfile()
+        BLAS.profile = profile
+        defer { BLAS.profile = nil }
+        let start = ResourceUsage.now
+        _ = GradientStep.accumulate(denoiser: single, process: process, parameters: parameters, batch: batch,
+                                    gradient: &gradient, using: &generator)
+        let step = ResourceUsage.now - start
+        result.sgemmGflopsPerSecond = rate
+        result.gemmSecondsPerStep = profile.seconds
+        result.gemmGflopsPerStep = Double(profile.flops) * 1e-9
+        result.gemmGflopsPerSecondInStep = profile.gigaflopsPerSecond
+        result.gemmRateFractionOfSgemm = profile.gigaflopsPerSecond / rate
+        result.singleThreadStepSeconds = step
+        result.gemmShareOfStep = profile.seconds / step
+    }
+}

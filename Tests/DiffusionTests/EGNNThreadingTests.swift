@@ -1,0 +1,39 @@
+import Testing
+@testable import Diffusion
+
+@Suite struct EGNNThreadingTests {
+    /// Workers see different row counts, so OpenBLAS may block the products
+    /// differently and per-worker gradients are summed in another order:
+    /// results agree to Float rounding, amplified a little by the network.
+    @Test(arguments: [2, 3])
+    func severalWorkersMatchOne(threads: Int) {
+        let c = EGNNConfiguration(featureWidth: 6, layers: 2, hidden: 16)
+        let one = EGNN(c, threads: 1), many = EGNN(c, threads: threads)
+        let input = tinyBatch(nodeCounts: [9, 12, 5, 7, 15, 10, 3], featureWidth: 6, seed: 81)
+        let theta = testParameters(one, seed: 82)
+        let probe = LinearProbe(nodes: input.layout.nodeCount, featureWidth: 6, seed: 83)
+        var g1 = [Float](repeating: 0, count: one.parameterCount), gn = g1
+        let l1 = one.lossAndGradient(input, parameters: theta, gradient: &g1, loss: probe.callAsFunction)
+        let ln = many.lossAndGradient(input, parameters: theta, gradient: &gn, loss: probe.callAsFunction)
+        #expect(abs(l1 - ln) <= 1e-5 * max(1, abs(l1)), "loss: one worker \(l1), \(threads) workers \(ln)")
+        expectClose(gn, g1, tolerance: 1e-4, "gradient with \(threads) workers")
+        let p1 = one.predict(input, parameters: theta), pn = many.predict(input, parameters: theta)
+        expectClose(pn.positions, p1.positions, tolerance: 1e-4, "ε̂_x with \(threads) workers")
+        expectClose(pn.features, p1.features, tolerance: 1e-4, "ε̂_h with \(threads) workers")
+    }
+
+    @Test func splitCoversEveryGraphOnce() {
+        let layout = GraphLayout(nodeCounts: [29, 9, 9, 9, 9, 18, 20, 1, 0, 14])
+        for parts in 1 ... 12 {
+            let ranges = EGNN.split(layout, into: parts, connectivity: .fullyConnected)
+            #expect(ranges.count == min(parts, layout.graphCount), "\(parts) parts → \(ranges)")
+            #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == layout.graphCount, "\(ranges)")
+            for (a, b) in zip(ranges, ranges.dropFirst()) { #expect(a.upperBound == b.lowerBound && !a.isEmpty, "\(ranges)") }
+        }
+    }
+
+    @Test func parameterCountMatchesEDM() {
+        // EDM's QM9-style model with the peers' config S: 4 layers, hidden 64, 6 features (+ time).
+        #expect(EGNN(EGNNConfiguration(featureWidth: 6, layers: 4, hidden: 64)).parameterCount == 151_499)
+    }
+}

@@ -1,0 +1,89 @@
+import Testing
+@testable import Diffusion
+
+/// e3nn-style checks: transform the input, run the network, and compare with
+/// the transformed output. ε̂_x must rotate (and reflect) with the input and
+/// ignore translations; ε̂_h must not change; a node permutation permutes both.
+@Suite struct EquivarianceTests {
+    static let molecule = EGNNConfiguration(featureWidth: 6, conditionWidth: 1, layers: 3, hidden: 16)
+
+    @Test func euclideanModelIsE3Equivariant() {
+        let egnn = EGNN(Self.molecule)
+        let input = tinyBatch(nodeCounts: [9, 5, 12], featureWidth: 6, conditionWidth: 1, seed: 21)
+        let theta = testParameters(egnn, seed: 22)
+        let base = egnn.predict(input, parameters: theta)
+        let r = randomRotoreflection(seed: 23)
+        var moved = input
+        moved.positions = transform(input.positions, rotation: r, translation: [3.5, -2, 7])
+        let out = egnn.predict(moved, parameters: theta)
+        expectClose(out.positions, transform(base.positions, rotation: r), tolerance: 1e-4, "ε̂_x under R x + t")
+        expectClose(out.features, base.features, tolerance: 1e-4, "ε̂_h under R x + t")
+    }
+
+    @Test func outputsPermuteWithNodes() {
+        let egnn = EGNN(Self.molecule)
+        let input = tinyBatch(nodeCounts: [7, 4], featureWidth: 6, conditionWidth: 1, seed: 31)
+        let theta = testParameters(egnn, seed: 32)
+        let base = egnn.predict(input, parameters: theta)
+        // Reverse graph 0's nodes and rotate graph 1's by one place: new node k takes old node perm[k].
+        let perm = [6, 5, 4, 3, 2, 1, 0, 8, 9, 10, 7]
+        func permuted(_ v: [Float], width: Int) -> [Float] { perm.flatMap { v[$0 * width ..< ($0 + 1) * width] } }
+        var moved = input
+        moved.positions = permuted(input.positions, width: 3)
+        moved.features = permuted(input.features, width: 6)
+        let out = egnn.predict(moved, parameters: theta)
+        expectClose(out.positions, permuted(base.positions, width: 3), tolerance: 1e-4, "ε̂_x under a permutation")
+        expectClose(out.features, permuted(base.features, width: 6), tolerance: 1e-4, "ε̂_h under a permutation")
+    }
+
+    @Test func positionOutputHasZeroMeanPerGraph() {
+        let egnn = EGNN(Self.molecule)
+        let input = tinyBatch(nodeCounts: [5, 8], featureWidth: 6, conditionWidth: 1, seed: 41)
+        let out = egnn.predict(input, parameters: testParameters(egnn, seed: 42))
+        for g in 0 ..< input.layout.graphCount {
+            for a in 0 ..< 3 {
+                let mean = input.layout.nodes(ofGraph: g).reduce(0.0) { $0 + Double(out.positions[3 * $1 + a]) }
+                #expect(abs(mean) < 1e-5, "graph \(g) axis \(a): mean \(mean)")
+            }
+        }
+    }
+
+    @Test func nearestNeighbourModelIsTranslationEquivariant() {
+        let c = EGNNConfiguration(featureWidth: 2, layers: 2, hidden: 8, symmetry: .translation, connectivity: .nearestNeighbours(k: 4))
+        let egnn = EGNN(c)
+        let input = tinyBatch(nodeCounts: [40, 25], featureWidth: 2, seed: 51)
+        let theta = testParameters(egnn, seed: 52)
+        let base = egnn.predict(input, parameters: theta)
+        var moved = input
+        moved.positions = transform(input.positions, rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], translation: [-4, 2.5, 1])
+        let out = egnn.predict(moved, parameters: theta)
+        expectClose(out.positions, base.positions, tolerance: 1e-4, "ε̂_x under a translation (kNN)")
+        expectClose(out.features, base.features, tolerance: 1e-4, "ε̂_h under a translation (kNN)")
+    }
+
+    @Test func nearestNeighbourEuclideanModelIsE3Equivariant() {
+        let c = EGNNConfiguration(featureWidth: 2, layers: 2, hidden: 8, connectivity: .nearestNeighbours(k: 5))
+        let egnn = EGNN(c)
+        let input = tinyBatch(nodeCounts: [30], featureWidth: 2, seed: 61)
+        let theta = testParameters(egnn, seed: 62)
+        let base = egnn.predict(input, parameters: theta)
+        let r = randomRotoreflection(seed: 63)
+        var moved = input
+        moved.positions = transform(input.positions, rotation: r, translation: [1, 1, -3])
+        let out = egnn.predict(moved, parameters: theta)
+        expectClose(out.positions, transform(base.positions, rotation: r), tolerance: 1e-4, "ε̂_x under R x + t (kNN)")
+        expectClose(out.features, base.features, tolerance: 1e-4, "ε̂_h under R x + t (kNN)")
+    }
+
+    @Test func translationModelSeesAbsoluteOrientation() {
+        // With .translation the centred positions are features, so a rotation must change ε̂_h.
+        let c = EGNNConfiguration(featureWidth: 2, layers: 1, hidden: 8, symmetry: .translation)
+        let egnn = EGNN(c)
+        let input = tinyBatch(nodeCounts: [6], featureWidth: 2, seed: 71)
+        let theta = testParameters(egnn, seed: 72)
+        var moved = input
+        moved.positions = transform(input.positions, rotation: randomRotoreflection(seed: 73))
+        let worst = largestDifference(egnn.predict(moved, parameters: theta).features, egnn.predict(input, parameters: theta).features)
+        #expect(worst.value > 1e-3, "ε̂_h did not change under a rotation (largest difference \(worst.value))")
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Training-step benchmark: the peers (PyTorch and JAX re-implementations of EDM's
+# EGNN, shared/bench/peers) and `rgdm bench train`, back to back in one run, for
+# configs S (4 layers, hidden 64) and M (9 layers, hidden 256), batch 64, 1 and 2
+# threads. Every run is wrapped so its peak RSS is measured the same way
+# (getrusage RUSAGE_CHILDREN). Prints one JSON line per run, then the ratios.
+#
+# Usage: [CONFIGS="S M"] [THREADS="1 2"] [ITERS_S=20] [ITERS_M=20] [PEERS_HOME=/tmp/peers]
+#        [SKIP_JAX=1] bash scripts/bench-train.sh
+# Build first: swift build -c release --scratch-path .build-egnn
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PEERS=${PEERS:-$ROOT/../shared/bench/peers}
+HOME_PEERS=${PEERS_HOME:-/tmp/peers}
+TORCH=${TORCH:-$HOME_PEERS/venv-torch/bin/python}
+JAX=${JAX:-$HOME_PEERS/venv-jax/bin/python}
+RGDM=${RGDM:-$ROOT/.build-egnn/release/rgdm}
+CONFIGS=${CONFIGS:-"S M"}
+THREADS=${THREADS:-"1 2"}
+ITERS_S=${ITERS_S:-20}
+ITERS_M=${ITERS_M:-20}
+OUT=${OUT:-$(mktemp -d)/bench-train.jsonl}
+[ -x "$RGDM" ] || { echo "no rgdm binary at $RGDM; build with: swift build -c release --scratch-path .build-egnn" >&2; exit 1; }
+
+# measure <label> <cmd...>: runs cmd in the peers' folder, takes its last stdout line
+# (JSON), adds label and peak_rss_bytes of the child, appends it to $OUT.
+measure() {
+  local label=$1; shift
+  echo "# $label: $*" >&2
+  python3 - "$label" "$PEERS" "$@" <<'PY' | tee -a "$OUT"
+import json, resource, subprocess, sys
+label, cwd, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, text=True, check=True)
+d = json.loads(p.stdout.strip().splitlines()[-1])
+d["label"] = label
+d["peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(json.dumps(d), flush=True)
+PY
+}
+
+for config in $CONFIGS; do
+  case $config in
+    S) L=4; H=64; ITERS=$ITERS_S; WARM=3 ;;
+    M) L=9; H=256; ITERS=$ITERS_M; WARM=2 ;;
+    *) echo "unknown config $config (S or M)" >&2; exit 1 ;;
+  esac
+  for t in $THREADS; do
+    measure "$config/torch/$t" "$TORCH" edm_torch.py train --threads "$t" --layers $L --hidden $H --batch 64 --warmup $WARM --iters "$ITERS"
+    if [ -z "${SKIP_JAX:-}" ]; then
+      measure "$config/jax/$t" "$JAX" edm_jax.py --threads "$t" --layers $L --hidden $H --batch 64 --warmup $WARM --iters "$ITERS"
+    fi
+    measure "$config/rgdm/$t" "$RGDM" bench train --threads "$t" --layers $L --hidden $H --batch 64 --warmup $WARM --steps "$ITERS" --json
+  done
+done
+
+python3 - "$OUT" <<'PY'
+import json, sys
+runs = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    runs[d["label"]] = d
+def mps(d): return d.get("molecules_per_second", d.get("mol_per_s"))
+print(f"\n{'config':6} {'thr':>3} {'torch mol/s':>12} {'jax mol/s':>10} {'rgdm mol/s':>11} {'rgdm/torch':>11} {'rgdm/jax':>9} {'RSS rgdm/torch':>15}  gemm")
+for label, r in runs.items():
+    config, fw, t = label.split("/")
+    if fw != "rgdm": continue
+    torch, jax = runs.get(f"{config}/torch/{t}"), runs.get(f"{config}/jax/{t}")
+    tm = mps(torch) if torch else float("nan")
+    jm = mps(jax) if jax else float("nan")
+    rm = mps(r)
+    mem = r["peak_rss_bytes"] / torch["peak_rss_bytes"] if torch else float("nan")
+    gemm = ""
+    if r.get("gemm_rate_fraction_of_sgemm") is not None:
+        gemm = (f"sgemm {r['sgemm_gflops_per_second']:.0f} GFLOP/s, in-step {r['gemm_gflops_per_second_in_step']:.0f} "
+                f"({100 * r['gemm_rate_fraction_of_sgemm']:.0f}%), {100 * r['gemm_share_of_step']:.0f}% of step")
+    print(f"{config:6} {t:>3} {tm:12.1f} {jm:10.1f} {rm:11.1f} {rm / tm:11.2f} {rm / jm:9.2f} {mem:15.2f}  {gemm}")
+print(f"\nresults: {sys.argv[1]}")
+PY
