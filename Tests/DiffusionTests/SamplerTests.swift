@@ -51,6 +51,21 @@ import Testing
         Self.checkMoments(result, nodes: 4)
     }
 
+    @Test(arguments: [false, true])
+    func exactEpsilonRecoversATwoPointMixture(ancestral: Bool) throws {
+        // Features x ∈ {−1, +1} with equal probability: E[x | z_t] =
+        // tanh(α_t z / σ_t²), so ε* = (z − α_t tanh(α_t z / σ_t²)) / σ_t.
+        let process = try TrainingTestSupport.polynomialProcess(timesteps: 500, featureWidth: 1)
+        let sampler: any Sampler = ancestral ? AncestralSampler(process: process) : try DDIMSampler(process: process, steps: 100)
+        var generator = Xoshiro256StarStar(seed: 13)
+        let result = sampler.generate(denoiser: TwoPointOracleDenoiser(schedule: process.schedule), parameters: [],
+                                      nodeCounts: [Int](repeating: 2, count: 1000), using: &generator)
+        let nearModes = result.features.filter { abs(abs($0) - 1) < 0.05 }.count
+        let positive = result.features.filter { $0 > 0 }.count
+        #expect(nearModes >= 1980, "\(nearModes) of 2000 features within 0.05 of ±1")
+        #expect(abs(positive - 1000) < 100, "\(positive) of 2000 features positive")
+    }
+
     @Test func ddimIsDeterministicGivenTheInitialLatent() throws {
         // DDIM draws only z_T: the same z_T gives the same samples however the
         // generator continues afterwards.
@@ -103,5 +118,36 @@ import Testing
         let process = try TrainingTestSupport.polynomialProcess(timesteps: 10)
         #expect(throws: DiffusionError.self) { try DDIMSampler(process: process, steps: 0) }
         #expect(throws: DiffusionError.self) { try DDIMSampler(process: process, steps: 11) }
+    }
+}
+
+/// The exact ε-predictor when features are ±1 with equal probability and
+/// positions are N(0, 1) in the zero-CoM subspace (then ε*_x = σ_t z_x).
+private final class TwoPointOracleDenoiser: Denoiser {
+    let schedule: any NoiseSchedule
+    let featureWidth = 1, conditionWidth = 0, parameterCount = 0
+    let symmetry: Symmetry = .euclidean
+
+    init(schedule: any NoiseSchedule) { self.schedule = schedule }
+
+    func initialParameters<G: RandomNumberGenerator>(using generator: inout G) -> [Float] { [] }
+
+    func predict(_ input: DenoiserInput, parameters: [Float]) -> DenoiserOutput {
+        var out = DenoiserOutput(positions: input.positions, features: input.features)
+        for g in 0 ..< input.layout.graphCount {
+            let t = Int((Double(input.time[g]) * Double(schedule.timesteps)).rounded())
+            let a = schedule.alpha(at: t), s = schedule.sigma(at: t)
+            for i in input.layout.nodes(ofGraph: g) {
+                for d in 0 ..< 3 { out.positions[3 * i + d] = Float(s * Double(input.positions[3 * i + d])) }
+                let z = Double(input.features[i])
+                out.features[i] = Float((z - a * Foundation.tanh(a * z / (s * s))) / s)
+            }
+        }
+        return out
+    }
+
+    func lossAndGradient(_ input: DenoiserInput, parameters: [Float], gradient: inout [Float],
+                         loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)) -> Double {
+        loss(predict(input, parameters: parameters)).value
     }
 }

@@ -35,23 +35,35 @@ struct TrainerEndToEndTests {
                                                                       emaDecay: 0.99, batchSize: 64, seed: 1),
                                   datasetSize: 512)
         for _ in 0 ..< 1500 { try trainer.step(on: Dumbbells()) }
-        var generator = Xoshiro256StarStar(seed: 2)
-        let result = AncestralSampler(process: process).generate(
-            denoiser: egnn, parameters: trainer.samplingParameters,
-            nodeCounts: [Int](repeating: 2, count: 200), using: &generator)
-        var distances: [Double] = [], distinctTypes = 0
-        for g in 0 ..< 200 {
-            let a = 6 * g
-            let d = (0 ..< 3).map { Double(result.positions[a + $0] - result.positions[a + 3 + $0]) }
-            distances.append((d.reduce(0) { $0 + $1 * $1 }).squareRoot())
-            let type0 = result.features[4 * g] > result.features[4 * g + 1] ? 0 : 1
-            let type1 = result.features[4 * g + 2] > result.features[4 * g + 3] ? 0 : 1
-            if type0 != type1 { distinctTypes += 1 }
+        let samplers: [any Sampler] = [AncestralSampler(process: process), try DDIMSampler(process: process, steps: 50)]
+        for sampler in samplers {
+            var generator = Xoshiro256StarStar(seed: 2)
+            let result = sampler.generate(denoiser: egnn, parameters: trainer.samplingParameters,
+                                          nodeCounts: [Int](repeating: 2, count: 200), using: &generator)
+            var distances: [Double] = [], distinctTypes = 0
+            for g in 0 ..< 200 {
+                let a = 6 * g
+                let d = (0 ..< 3).map { Double(result.positions[a + $0] - result.positions[a + 3 + $0]) }
+                distances.append((d.reduce(0) { $0 + $1 * $1 }).squareRoot())
+                let type0 = result.features[4 * g] > result.features[4 * g + 1] ? 0 : 1
+                let type1 = result.features[4 * g + 2] > result.features[4 * g + 3] ? 0 : 1
+                if type0 != type1 { distinctTypes += 1 }
+            }
+            let name = type(of: sampler)
+            let mean = TrainingTestSupport.mean(distances)
+            let within = distances.filter { abs($0 - 2) < 0.2 }.count
+            if sampler is AncestralSampler {
+                // Seen: mean 1.99, 200 of 200 within 0.2.
+                #expect(abs(mean - 2) < 0.1, "\(name): mean distance \(mean)")
+                #expect(within >= 180, "\(name): \(within) of 200 pairs within 0.2 of distance 2")
+            } else {
+                // The deterministic sampler keeps the model's errors (no noise
+                // to correct them) and pulls pairs in: seen mean 1.77 with 50,
+                // 100 or 200 steps, 161–166 of 200 within 0.2.
+                #expect(abs(mean - 2) < 0.35, "\(name): mean distance \(mean)")
+                #expect(within >= 120, "\(name): \(within) of 200 pairs within 0.2 of distance 2")
+            }
+            #expect(distinctTypes >= 180, "\(name): \(distinctTypes) of 200 pairs with one node of each type")
         }
-        let mean = TrainingTestSupport.mean(distances)
-        let within = distances.filter { abs($0 - 2) < 0.2 }.count
-        #expect(abs(mean - 2) < 0.1, "mean distance \(mean)")
-        #expect(within >= 180, "\(within) of 200 pairs within 0.2 of distance 2")
-        #expect(distinctTypes >= 180, "\(distinctTypes) of 200 pairs with one node of each type")
     }
 }
