@@ -31,17 +31,33 @@ import Testing
         #expect(abs(featureVariance - 1) < 0.03)
     }
 
-    @Test func translationModeDoesNotProject() throws {
-        let process = try TrainingTestSupport.polynomialProcess(timesteps: 10, featureWidth: 1, symmetry: .translation)
+    @Test func fullSubspaceDoesNotProject() throws {
+        let process = try TrainingTestSupport.polynomialProcess(timesteps: 10, featureWidth: 1, symmetry: .translation,
+                                                                positionSubspace: .full)
         let layout = GraphLayout(nodeCounts: [4])
         var generator = Xoshiro256StarStar(seed: 1)
-        var squares = 0.0
+        var squares = 0.0, meanSquares = 0.0
         let draws = 4000
         for _ in 0 ..< draws {
             let noise = process.sampleNoise(layout: layout, using: &generator)
             squares += noise.positions.reduce(0) { $0 + Double($1 * $1) }
+            meanSquares += CenterOfMass.means(of: noise.positions, layout: layout).reduce(0) { $0 + Double($1 * $1) }
         }
         #expect(abs(squares / Double(draws * 12) - 1) < 0.04)
+        // The per-graph mean of 4 standard normals has variance 1/4 per axis.
+        #expect(abs(meanSquares / Double(draws * 3) - 0.25) < 0.02)
+        let x = process.prepare(positions: [1, 1, 1, 3, 3, 3, 1, 1, 1, 3, 3, 3], features: [0, 0, 0, 0], layout: layout)
+        #expect(x.positions == [1, 1, 1, 3, 3, 3, 1, 1, 1, 3, 3, 3])
+    }
+
+    @Test func translationSymmetryKeepsTheZeroCenterOfMassByDefault() throws {
+        // The EGNN predicts zero-mean ε̂_x under both symmetries.
+        let process = try TrainingTestSupport.polynomialProcess(timesteps: 10, featureWidth: 1, symmetry: .translation)
+        #expect(process.positionSubspace == .zeroCenterOfMass)
+        var generator = Xoshiro256StarStar(seed: 1)
+        let layout = GraphLayout(nodeCounts: [4, 3])
+        let noise = process.sampleNoise(layout: layout, using: &generator)
+        #expect(CenterOfMass.means(of: noise.positions, layout: layout).allSatisfy { abs($0) < 1e-6 })
     }
 
     @Test func gaussianDrawsHaveUnitMoments() {

@@ -31,10 +31,11 @@ enum TrainingTestSupport {
     }
 
     static func polynomialProcess(timesteps: Int = 1000, featureWidth: Int = 2, divisor: Float = 1,
-                                  symmetry: Symmetry = .euclidean) throws -> DiffusionProcess {
+                                  symmetry: Symmetry = .euclidean,
+                                  positionSubspace: PositionSubspace = .zeroCenterOfMass) throws -> DiffusionProcess {
         DiffusionProcess(schedule: try PolynomialSchedule(timesteps: timesteps),
                          scaling: try FeatureScaling(blocks: [.init(width: featureWidth, divisor: divisor)]),
-                         symmetry: symmetry)
+                         symmetry: symmetry, positionSubspace: positionSubspace)
     }
 }
 

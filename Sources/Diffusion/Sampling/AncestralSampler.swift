@@ -48,6 +48,6 @@ public struct AncestralSampler: Sampler {
                 z.features[k] = Float(mean + sd * Double(noise.features[k]))
             }
         }
-        if process.symmetry == .euclidean { CenterOfMass.remove(from: &z.positions, layout: layout) }
+        if process.projectsCenterOfMass { CenterOfMass.remove(from: &z.positions, layout: layout) }
     }
 }

@@ -41,6 +41,6 @@ public struct DDIMSampler: Sampler {
                 z.features[k] = Float(a * Double(estimate.features[k]) + sd * Double(prediction.features[k]))
             }
         }
-        if process.symmetry == .euclidean { CenterOfMass.remove(from: &z.positions, layout: layout) }
+        if process.projectsCenterOfMass { CenterOfMass.remove(from: &z.positions, layout: layout) }
     }
 }

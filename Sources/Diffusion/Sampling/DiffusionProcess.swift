@@ -1,46 +1,69 @@
+/// Where the positions of the process live.
+public enum PositionSubspace: String, Sendable, Codable, CaseIterable {
+    /// Data centred and noise projected to zero mean per graph (EDM §3.1).
+    /// Needed whenever the denoiser cannot predict a per-graph mean of ε_x,
+    /// as with the EGNN, whose ε̂_x has zero mean under both symmetries.
+    case zeroCenterOfMass
+    /// Full 3D noise, data as given: only for denoisers that see absolute
+    /// positions and can predict the mean of ε_x.
+    case full
+}
+
 /// EDM's variance-preserving diffusion on graphs (Hoogeboom et al. 2022, §3):
 /// positions live in the zero-centre-of-gravity subspace of each graph
-/// (with `.euclidean` symmetry), features are scaled by `scaling`, and
+/// (by default, under either symmetry), features are scaled by `scaling`, and
 ///
 ///     q(z_t | x) = N(α_t x, σ_t² I)          (EDM eq. 1 / eq. 4)
 ///
-/// with α_t, σ_t from `schedule`. With `.translation` symmetry positions are
-/// noised in full 3D (no projection) for canonically aligned shapes.
+/// with α_t, σ_t from `schedule`.
+///
+/// Translation mode: a `.translation` denoiser is not rotation-equivariant
+/// (aligned shapes), but the EGNN still sees only centred positions and
+/// returns zero-mean ε̂_x, so its process keeps the zero-CoM projection too;
+/// without it the mean of ε_x = z̄/σ_t would be unpredictable (an irreducible
+/// loss) and sampling would amplify z̄ by α_0/α_T. Choose `.full` only for a
+/// denoiser that can predict that mean.
 public struct DiffusionProcess: Sendable {
     public let schedule: any NoiseSchedule
     public let scaling: FeatureScaling
     public let symmetry: Symmetry
+    public let positionSubspace: PositionSubspace
 
-    public init(schedule: any NoiseSchedule, scaling: FeatureScaling, symmetry: Symmetry = .euclidean) {
+    public init(schedule: any NoiseSchedule, scaling: FeatureScaling, symmetry: Symmetry = .euclidean,
+                positionSubspace: PositionSubspace = .zeroCenterOfMass) {
         self.schedule = schedule
         self.scaling = scaling
         self.symmetry = symmetry
+        self.positionSubspace = positionSubspace
     }
+
+    /// Whether positions are centred and noise projected per graph.
+    public var projectsCenterOfMass: Bool { positionSubspace == .zeroCenterOfMass }
 
     /// Feature width F.
     public var featureWidth: Int { scaling.width }
     /// T.
     public var timesteps: Int { schedule.timesteps }
 
-    /// Training data in diffusion space: positions centred per graph (with
-    /// `.euclidean` symmetry, as EDM's train loop does) and features scaled.
+    /// Training data in diffusion space: positions centred per graph (in the
+    /// zero-CoM subspace, as EDM's train loop does) and features scaled.
     public func prepare(positions: [Float], features: [Float], layout: GraphLayout) -> GraphTensors {
         precondition(features.count == layout.nodeCount * featureWidth,
                      "features: \(features.count) values for \(layout.nodeCount) nodes × \(featureWidth)")
         var x = positions
-        if symmetry == .euclidean { CenterOfMass.remove(from: &x, layout: layout) }
+        if projectsCenterOfMass { CenterOfMass.remove(from: &x, layout: layout) }
         return GraphTensors(positions: x, features: scaling.scaled(features))
     }
 
     /// ε = (ε_x, ε_h) ~ N(0, I) with ε_x projected to zero mean per graph
-    /// under `.euclidean` symmetry (EDM §3.1:
+    /// in the zero-CoM subspace (EDM §3.1:
     /// sample_center_gravity_zero_gaussian): shapes `[nodes, 3]`, `[nodes, F]`.
     public func sampleNoise(layout: GraphLayout, using generator: inout some RandomNumberGenerator) -> GraphTensors {
         var positions = [Float](repeating: 0, count: layout.nodeCount * 3)
         var features = [Float](repeating: 0, count: layout.nodeCount * featureWidth)
         generator.fillStandardNormal(&positions)
         generator.fillStandardNormal(&features)
-        if symmetry == .euclidean { CenterOfMass.remove(from: &positions, layout: layout) }
+        if projectsCenterOfMass { CenterOfMass.remove(from: &positions, layout: layout) }
         return GraphTensors(positions: positions, features: features)
     }
 

@@ -44,7 +44,7 @@ extension Sampler {
 /// What a sampling run returns.
 public struct SampleResult: Sendable {
     public var layout: GraphLayout
-    /// x: `[nodes, 3]`, centred per graph under `.euclidean` symmetry.
+    /// x: `[nodes, 3]`, centred per graph in the zero-CoM subspace.
     public var positions: [Float]
     /// Continuous h in data units (scaling undone): `[nodes, F]`. Decoding,
     /// e.g. argmax over a one-hot block, is the caller's job.
