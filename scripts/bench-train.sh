@@ -60,7 +60,13 @@ for line in open(sys.argv[1]):
     d = json.loads(line)
     runs[d["label"]] = d
 def mps(d): return d.get("molecules_per_second", d.get("mol_per_s"))
-print(f"\n{'config':6} {'thr':>3} {'torch mol/s':>12} {'jax mol/s':>10} {'rgdm mol/s':>11} {'rgdm/torch':>11} {'rgdm/jax':>9} {'RSS rgdm/torch':>15}  gemm")
+def cpu(d):
+    for key, scale in (("cpu_seconds_median", 1), ("cpu_seconds_per_step", 1), ("cpu_ms_median", 1e-3)):
+        if key in d: return d[key] * scale
+    return float("nan")
+print("\nwall: molecules/s from median step times; cpu: from median CPU seconds per step (all threads),")
+print("which other load on the machine disturbs less (peers report other_procs_cpu_frac).")
+print(f"\n{'config':6} {'thr':>3} {'torch mol/s':>12} {'jax mol/s':>10} {'rgdm mol/s':>11} {'rgdm/torch':>11} {'rgdm/jax':>9} {'cpu r/torch':>12} {'cpu r/jax':>10} {'RSS rgdm/torch':>15}  gemm")
 for label, r in runs.items():
     config, fw, t = label.split("/")
     if fw != "rgdm": continue
@@ -69,10 +75,12 @@ for label, r in runs.items():
     jm = mps(jax) if jax else float("nan")
     rm = mps(r)
     mem = r["peak_rss_bytes"] / torch["peak_rss_bytes"] if torch else float("nan")
+    ct = cpu(torch) / cpu(r) if torch else float("nan")
+    cj = cpu(jax) / cpu(r) if jax else float("nan")
     gemm = ""
     if r.get("gemm_rate_fraction_of_sgemm") is not None:
         gemm = (f"sgemm {r['sgemm_gflops_per_second']:.0f} GFLOP/s, in-step {r['gemm_gflops_per_second_in_step']:.0f} "
                 f"({100 * r['gemm_rate_fraction_of_sgemm']:.0f}%), {100 * r['gemm_share_of_step']:.0f}% of step")
-    print(f"{config:6} {t:>3} {tm:12.1f} {jm:10.1f} {rm:11.1f} {rm / tm:11.2f} {rm / jm:9.2f} {mem:15.2f}  {gemm}")
+    print(f"{config:6} {t:>3} {tm:12.1f} {jm:10.1f} {rm:11.1f} {rm / tm:11.2f} {rm / jm:9.2f} {ct:12.2f} {cj:10.2f} {mem:15.2f}  {gemm}")
 print(f"\nresults: {sys.argv[1]}")
 PY

@@ -26,7 +26,8 @@ struct TrainBenchmark {
         var stepSecondsMedian: Double
         var stepSecondsMin: Double
         var stepSecondsMean: Double
-        var cpuSecondsPerStep: Double
+        /// Process CPU time (all threads) per step, median: robust to other load on the machine.
+        var cpuSecondsMedian: Double
         var peakRssBytes: Int
         var workspaceBytes: Int
         var nodesPerBatch: Double
@@ -58,22 +59,22 @@ struct TrainBenchmark {
         let adam = AdamWConfiguration()
         var state = AdamWState(parameterCount: egnn.parameterCount, amsgrad: adam.amsgrad)
         var gradient = [Float](repeating: 0, count: egnn.parameterCount)
-        var times: [Double] = [], losses: [Double] = []
-        var cpuStart = 0.0
+        var times: [Double] = [], cpuTimes: [Double] = [], losses: [Double] = []
         for step in 0 ..< c.warmup + c.steps {
-            if step == c.warmup { cpuStart = ResourceUsage.cpuSeconds }
-            let start = ResourceUsage.now
+            let start = ResourceUsage.now, cpuStart = ResourceUsage.cpuSeconds
             for k in gradient.indices { gradient[k] = 0 }
             let loss = GradientStep.accumulate(
                 denoiser: egnn, process: process, parameters: parameters, batch: pool[step % pool.count],
                 gradient: &gradient, using: &generator)
             AdamW.update(&parameters, gradient: gradient, state: &state, configuration: adam)
-            let elapsed = ResourceUsage.now - start
+            let elapsed = ResourceUsage.now - start, cpu = ResourceUsage.cpuSeconds - cpuStart
             losses.append(loss)
-            if step >= c.warmup { times.append(elapsed) }
+            if step >= c.warmup {
+                times.append(elapsed)
+                cpuTimes.append(cpu)
+            }
             progress(step + 1, c.warmup + c.steps)
         }
-        let cpu = (ResourceUsage.cpuSeconds - cpuStart) / Double(max(c.steps, 1))
         let median = times.median
         let nodes = pool.map { Double($0.layout.nodeCount) }.reduce(0, +) / Double(pool.count)
         let edges = pool.map { Double($0.layout.nodeCounts.reduce(0) { $0 + $1 * ($1 - 1) }) }.reduce(0, +) / Double(pool.count)
@@ -81,7 +82,7 @@ struct TrainBenchmark {
             configuration: c, parameters: egnn.parameterCount,
             moleculesPerSecond: Double(c.batch) / median, stepSecondsMedian: median,
             stepSecondsMin: times.min() ?? 0, stepSecondsMean: times.reduce(0, +) / Double(max(times.count, 1)),
-            cpuSecondsPerStep: cpu, peakRssBytes: ResourceUsage.peakResidentBytes, workspaceBytes: egnn.workspaceBytes,
+            cpuSecondsMedian: cpuTimes.median, peakRssBytes: ResourceUsage.peakResidentBytes, workspaceBytes: egnn.workspaceBytes,
             nodesPerBatch: nodes, edgesPerBatch: edges, firstLoss: losses.first ?? 0, lastLoss: losses.last ?? 0)
         if c.profileProducts {
             try profile(into: &result, process: process, model: model, parameters: parameters, batch: pool[0])
