@@ -96,24 +96,45 @@ extern "C" int rgdm_ob_energy(rgdm_ob_mol *mol, int which, double *energy) {
     return RGDM_OB_OK;
 }
 
-extern "C" int rgdm_ob_minimize(rgdm_ob_mol *handle, int which, int max_steps, double threshold,
+namespace {
+
+/// Conjugate gradients for at most `budget` steps; true if converged first.
+bool conjugate_gradients(OBForceField *ff, int budget, double threshold, int *steps) {
+    // Initialise with more steps than the budget so that a false return from
+    // TakeNSteps means "converged", never "out of steps".
+    ff->ConjugateGradientsInitialize(budget + 2, threshold);
+    int taken = 0;
+    while (taken < budget) {
+        ++taken;
+        if (!ff->ConjugateGradientsTakeNSteps(1)) {
+            *steps += taken;
+            return true;
+        }
+    }
+    *steps += taken;
+    return false;
+}
+
+}  // namespace
+
+extern "C" int rgdm_ob_minimize(rgdm_ob_mol *handle, const rgdm_ob_minimization_options *options,
                                 rgdm_ob_minimization *result) {
     rgdm_ob::clear_log();
     OBMol &mol = handle->mol;
-    int used = which;
-    OBForceField *ff = set_up(mol, which, &used);
+    int used = options->force_field;
+    OBForceField *ff = set_up(mol, options->force_field, &used);
     if (!ff) return RGDM_OB_ERR_CHEMISTRY;
-    // Initialise with more steps than the budget so that a false return from
-    // TakeNSteps means "converged", never "out of steps".
-    ff->ConjugateGradientsInitialize(max_steps + 2, threshold);
+    ff->SetLineSearchType(options->newton_line_search ? LineSearchType::Newton2Num : LineSearchType::Simple);
     int steps = 0;
-    bool converged = false;
-    while (steps < max_steps) {
-        ++steps;
-        if (!ff->ConjugateGradientsTakeNSteps(1)) {
-            converged = true;
-            break;
-        }
+    bool converged;
+    if (options->rotor_search && options->max_steps >= 2) {
+        // As obabel --gen3d does: relax, try the rotamers one rotor at a time, relax again.
+        int first = options->max_steps / 4;
+        conjugate_gradients(ff, first, options->energy_threshold, &steps);
+        ff->FastRotorSearch(false);
+        converged = conjugate_gradients(ff, options->max_steps - first, options->energy_threshold, &steps);
+    } else {
+        converged = conjugate_gradients(ff, options->max_steps, options->energy_threshold, &steps);
     }
     ff->GetCoordinates(mol);
     result->force_field = used;
@@ -123,19 +144,22 @@ extern "C" int rgdm_ob_minimize(rgdm_ob_mol *handle, int which, int max_steps, d
     return RGDM_OB_OK;
 }
 
-extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, int which, int max_steps, double threshold,
+extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_options *options,
                                 rgdm_ob_minimization *result) {
     rgdm_ob::clear_log();
     OBMol &mol = handle->mol;
     if (mol.NumAtoms() == 0) return rgdm_ob::fail(RGDM_OB_ERR_INPUT, "empty molecule");
-    mol.AddHydrogens(false, false);
+    // Build the heavy-atom skeleton first, then place hydrogens on it: the
+    // builder's fragment matching costs grow with the atom count, and
+    // AddHydrogens puts hydrogens at ideal 3D positions (as obabel --gen3d does).
+    mol.DeleteHydrogens();
     OBBuilder builder;
     if (!builder.Build(mol, false)) {
-        std::string reason = rgdm_ob::last_logged_error();
-        return rgdm_ob::fail(RGDM_OB_ERR_CHEMISTRY, reason.empty() ? "OBBuilder could not build 3D coordinates" : reason);
+        return rgdm_ob::fail(RGDM_OB_ERR_CHEMISTRY, "OBBuilder could not honour the stereochemistry");
     }
     mol.SetDimension(3);
-    return rgdm_ob_minimize(handle, which, max_steps, threshold, result);
+    mol.AddHydrogens(false, false);
+    return rgdm_ob_minimize(handle, options, result);
 }
 
 extern "C" int rgdm_ob_descriptors_compute(rgdm_ob_mol *handle, rgdm_ob_descriptors *out) {

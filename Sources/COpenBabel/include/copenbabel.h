@@ -127,16 +127,22 @@ typedef struct {
 /// Energy (kcal/mol) of the molecule's current coordinates.
 int rgdm_ob_energy(rgdm_ob_mol *mol, int force_field, double *energy);
 
-/// Minimises with `force_field` (MMFF94 falls back to UFF where MMFF94 has
-/// no parameters), conjugate gradients, at most `max_steps` steps, converged
-/// when the energy changes by less than `energy_threshold` between steps.
-int rgdm_ob_minimize(rgdm_ob_mol *mol, int force_field, int max_steps, double energy_threshold,
-                     rgdm_ob_minimization *result);
+/// How to minimise.
+typedef struct {
+    int force_field;          ///< RGDM_OB_MMFF94 (falls back to UFF where it has no parameters) or RGDM_OB_UFF
+    int max_steps;            ///< conjugate-gradient step budget
+    double energy_threshold;  ///< converged when one step changes the energy by less (kcal/mol)
+    int rotor_search;         ///< 1: after a first half of the budget, Open Babel's FastRotorSearch, then the rest
+    int newton_line_search;   ///< 1: Newton2Num line search (fewer evaluations) instead of Simple
+} rgdm_ob_minimization_options;
 
-/// 3D from a connection table: explicit hydrogens, OBBuilder coordinates,
-/// then rgdm_ob_minimize. Never uses `--gen3d fast` (it writes zeros).
-int rgdm_ob_build_3d(rgdm_ob_mol *mol, int force_field, int max_steps, double energy_threshold,
-                     rgdm_ob_minimization *result);
+/// Minimises the molecule's coordinates by conjugate gradients.
+int rgdm_ob_minimize(rgdm_ob_mol *mol, const rgdm_ob_minimization_options *options, rgdm_ob_minimization *result);
+
+/// 3D from a connection table: OBBuilder coordinates for the heavy atoms,
+/// hydrogens placed on them, then rgdm_ob_minimize. Fails when OBBuilder
+/// cannot honour the stereochemistry. Never uses `--gen3d fast` (it writes zeros).
+int rgdm_ob_build_3d(rgdm_ob_mol *mol, const rgdm_ob_minimization_options *options, rgdm_ob_minimization *result);
 
 typedef struct {
     double molecular_weight;   ///< g/mol, implicit hydrogens included

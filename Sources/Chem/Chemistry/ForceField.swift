@@ -23,17 +23,30 @@ public struct MinimizationReport: Hashable, Sendable {
 public struct MinimizationOptions: Hashable, Sendable {
     public var forceField: ForceField = .mmff94
     /// Conjugate-gradient step budget.
-    public var maxSteps: Int = 500
+    public var maxSteps: Int = 250
     /// Converged when the energy changes by less than this (kcal/mol) in one step.
     public var energyThreshold: Double = 1e-4
     /// Throw `ChemError.notConverged` when the budget runs out.
     public var requireConvergence: Bool = true
+    /// After a quarter of the budget, try rotamers one rotor at a time
+    /// (Open Babel's FastRotorSearch, as `obabel --gen3d` does), then go on.
+    public var rotorSearch: Bool = true
+    /// Newton line search (fewer energy evaluations a step) instead of Open Babel's simple one.
+    public var newtonLineSearch: Bool = true
 
-    public init(forceField: ForceField = .mmff94, maxSteps: Int = 500, energyThreshold: Double = 1e-4, requireConvergence: Bool = true) {
+    public init(forceField: ForceField = .mmff94, maxSteps: Int = 250, energyThreshold: Double = 1e-4,
+                requireConvergence: Bool = true, rotorSearch: Bool = true, newtonLineSearch: Bool = true) {
         self.forceField = forceField
         self.maxSteps = maxSteps
         self.energyThreshold = energyThreshold
         self.requireConvergence = requireConvergence
+        self.rotorSearch = rotorSearch
+        self.newtonLineSearch = newtonLineSearch
+    }
+
+    var shim: rgdm_ob_minimization_options {
+        rgdm_ob_minimization_options(force_field: forceField.code, max_steps: Int32(maxSteps), energy_threshold: energyThreshold,
+                                     rotor_search: rotorSearch ? 1 : 0, newton_line_search: newtonLineSearch ? 1 : 0)
     }
 }
 
@@ -52,14 +65,16 @@ extension Molecule {
 
     /// The molecule minimised by conjugate gradients within the step budget.
     public func minimized(_ options: MinimizationOptions = MinimizationOptions()) throws -> (molecule: Molecule, report: MinimizationReport) {
-        try run3D(options) { rgdm_ob_minimize($0, options.forceField.code, Int32(options.maxSteps), options.energyThreshold, $1) }
+        var shim = options.shim
+        return try run3D(options) { rgdm_ob_minimize($0, &shim, $1) }
     }
 
     /// A 3D structure from the connection table (typically read from SMILES):
     /// explicit hydrogens, OBBuilder fragment coordinates, then MMFF94
     /// conjugate-gradient minimisation (UFF where MMFF94 has no parameters).
     public func generating3D(_ options: MinimizationOptions = MinimizationOptions()) throws -> (molecule: Molecule, report: MinimizationReport) {
-        try run3D(options) { rgdm_ob_build_3d($0, options.forceField.code, Int32(options.maxSteps), options.energyThreshold, $1) }
+        var shim = options.shim
+        return try run3D(options) { rgdm_ob_build_3d($0, &shim, $1) }
     }
 
     private func run3D(_ options: MinimizationOptions,

@@ -35,7 +35,10 @@ struct PreprocessMoleculesCommand: ParsableCommand {
     var property: [String] = []
 
     @Option(help: "MMFF94 conjugate-gradient step budget for 3D generation.")
-    var maxSteps = 500
+    var maxSteps = 250
+
+    @Flag(help: "Reject molecules whose MMFF94 minimisation does not converge within --max-steps (default: keep them).")
+    var requireConvergence = false
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var worker: WorkerOptions
@@ -51,7 +54,8 @@ struct PreprocessMoleculesCommand: ParsableCommand {
 
     var job: PreprocessJob {
         let isQM9 = inputs.allSatisfy(MoleculeInput.isQM9)
-        let minimization = MinimizationOptions(forceField: .mmff94, maxSteps: maxSteps, energyThreshold: 1e-4, requireConvergence: false)
+        let minimization = MinimizationOptions(forceField: .mmff94, maxSteps: maxSteps, energyThreshold: 1e-4,
+                                               requireConvergence: requireConvergence)
         return PreprocessJob(inputs: inputs, format: format.map(MoleculeFormat.init),
                              output: output, rejectsPath: rejects ?? Self.rejectsPath(for: output),
                              preparation: MoleculePreparation(propertyNames: isQM9 ? QM9Record.propertyNames : property,

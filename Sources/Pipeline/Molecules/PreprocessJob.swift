@@ -110,6 +110,7 @@ struct PreprocessJob {
                                                                "--max-steps", String(preparation.minimization.maxSteps)]
         if let format { arguments += ["--format", format.name] }
         for name in preparation.propertyNames where !isQM9 { arguments += ["--property", name] }
+        if preparation.minimization.requireConvergence { arguments.append("--require-convergence") }
         return arguments
     }
 
