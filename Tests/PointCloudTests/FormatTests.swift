@@ -86,13 +86,14 @@ import Testing
         expectError("bad_index.off") { if case let .malformed(_, element, _) = $0 { return element.hasPrefix("face 0") }; return false }
         expectError("extra_faces.off") { if case let .malformed(_, element, _) = $0 { return element.hasPrefix("line 7") }; return false }
         expectError("truncated_faces.off") { if case let .truncated(_, element, _) = $0 { return element == "face 1" }; return false }
-        // An empty mesh and a zero-area mesh read, but cannot be sampled.
+        expectError("empty.off") { if case .empty = $0 { return true }; return false }
+        // A zero-area mesh reads, but cannot be sampled; an OFF file without faces is a point set.
         var generator = TestGenerator(seed: 2)
-        for name in ["empty.off", "flat.off"] {
-            #expect(throws: PointCloudError.self) {
-                try ShapeFile.read(path(name)).pointCloud(count: 10, file: name, using: &generator)
-            }
+        #expect(throws: PointCloudError.empty(file: "flat.off", reason: "the mesh's surface area is zero")) {
+            try ShapeFile.read(path("flat.off")).pointCloud(count: 10, file: "flat.off", using: &generator)
         }
+        guard case let .cloud(points) = try ShapeFile.read(path("points_only.off")) else { Issue.record("points_only.off: mesh"); return }
+        #expect(points.count == 3)
         #expect(throws: PointCloudError.unsupportedFormat(file: "x.abc", reason: "unknown extension (expected ply, xyz, pts, off, obj, stl, hdf5)")) {
             try ShapeFile.read("x.abc")
         }

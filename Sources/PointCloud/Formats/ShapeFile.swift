@@ -8,7 +8,7 @@ public enum ShapeFileFormat: String, CaseIterable, Sendable {
     public init?(path: String) {
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "ply": self = .ply
-        case "xyz", "txt": self = .xyz
+        case "xyz": self = .xyz
         case "pts": self = .pts
         case "off": self = .off
         case "obj": self = .obj
@@ -36,7 +36,7 @@ public enum CloudSubsampling: String, CaseIterable, Sendable {
 
 /// Reading and writing any supported shape file.
 public enum ShapeFile {
-    /// Reads one shape. PLY files with faces are meshes, without faces clouds. HDF5 files give
+    /// Reads one shape. PLY, OFF and OBJ files with faces are meshes, without faces clouds. HDF5 files give
     /// their first cloud (use `PointCloudHDF5.read` for sets).
     public static func read(_ path: String, format: ShapeFileFormat? = nil) throws -> Shape {
         guard let format = format ?? ShapeFileFormat(path: path) else {
@@ -50,10 +50,13 @@ public enum ShapeFile {
             return .cloud(contents.cloud)
         case .xyz: return .cloud(try XYZFile.read(path, flavour: .xyz))
         case .pts: return .cloud(try XYZFile.read(path, flavour: .pts))
-        case .off: return .mesh(try OFFFile.read(path))
-        case .obj:
-            let mesh = try OBJFile.read(path)
-            if mesh.triangles.isEmpty, !mesh.vertices.isEmpty { return .cloud(PointCloud(positions: mesh.vertices)) }
+        case .off, .obj:
+            // OFF and OBJ files without faces are point sets (CGAL ships point clouds as OFF).
+            let mesh = format == .off ? try OFFFile.read(path) : try OBJFile.read(path)
+            if mesh.triangles.isEmpty {
+                guard !mesh.vertices.isEmpty else { throw PointCloudError.empty(file: path, reason: "no vertices and no faces") }
+                return .cloud(PointCloud(positions: mesh.vertices))
+            }
             return .mesh(mesh)
         case .stl: return .mesh(try STLFile.read(path))
         case .hdf5:

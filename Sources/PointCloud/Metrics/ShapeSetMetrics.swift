@@ -20,6 +20,18 @@ public struct ShapeSetMetrics: Sendable, Equatable, Codable {
     public var countGenerated: Int
     public var countReference: Int
 
+    public init(mmdCD: Double, covCD: Double, nnaCD: Double, mmdEMD: Double? = nil, covEMD: Double? = nil, nnaEMD: Double? = nil,
+                countGenerated: Int, countReference: Int) {
+        self.mmdCD = mmdCD
+        self.covCD = covCD
+        self.nnaCD = nnaCD
+        self.mmdEMD = mmdEMD
+        self.covEMD = covEMD
+        self.nnaEMD = nnaEMD
+        self.countGenerated = countGenerated
+        self.countReference = countReference
+    }
+
     enum CodingKeys: String, CodingKey {
         case mmdCD = "mmd_cd", covCD = "cov_cd", nnaCD = "nna_cd"
         case mmdEMD = "mmd_emd", covEMD = "cov_emd", nnaEMD = "nna_emd"

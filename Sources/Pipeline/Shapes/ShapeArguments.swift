@@ -1,0 +1,36 @@
+import ArgumentParser
+import PointCloud
+
+extension PointCloudNormalization: ExpressibleByArgument {}
+extension CloudSubsampling: ExpressibleByArgument {}
+extension ProceduralCategory: ExpressibleByArgument {}
+extension ShapeFileFormat: ExpressibleByArgument {}
+extension PLYFile.Encoding: ExpressibleByArgument {}
+
+/// A progress line several worker threads advance.
+final class SharedProgress: @unchecked Sendable {
+    private var line: ProgressLine
+    private let lock = NSLock()
+
+    init(label: String, total: Int?) { line = ProgressLine(label: label, total: total) }
+
+    func advance(extra: String = "") {
+        lock.lock()
+        defer { lock.unlock() }
+        line.advance(extra: extra)
+    }
+
+    func update(done: Int, extra: String = "") {
+        lock.lock()
+        defer { lock.unlock() }
+        line.update(done: done, extra: extra)
+    }
+
+    func finish(extra: String = "") {
+        lock.lock()
+        defer { lock.unlock() }
+        line.finish(extra: extra)
+    }
+}
+
+import Foundation
