@@ -9,7 +9,7 @@ import Testing
 /// the first edge layer; the coordinate update is scaled by 15) and Float
 /// rounding puts noise of ~10⁻⁵ on L, so no single step suits every tensor:
 /// a check passes when one of the steps 3·10⁻², 10⁻², 3·10⁻³, 10⁻³ agrees to
-/// 1% (plus 5·10⁻⁴ absolute). A wrong backward agrees at none of them.
+/// 1% (plus 10⁻³ absolute, the size of the Float noise on the steepest directions). A wrong backward agrees at none of them.
 @Suite struct GradientTests {
     static let configurations: [EGNNConfiguration] = [
         EGNNConfiguration(featureWidth: 4, layers: 2, hidden: 8),
@@ -29,7 +29,7 @@ import Testing
     /// The finite difference closest to `analytic`, and whether it agrees.
     static func check(_ analytic: Double, _ f: ([Float]) -> Double, at x: [Float], direction v: [Float]) -> (agrees: Bool, numeric: [Double]) {
         let numeric = steps.map { centralDifference(f, at: x, direction: v, step: $0) }
-        let agrees = numeric.contains { abs($0 - analytic) <= 1e-2 * max(abs($0), abs(analytic)) + 5e-4 }
+        let agrees = numeric.contains { abs($0 - analytic) <= 1e-2 * max(abs($0), abs(analytic)) + 1e-3 }
         return (agrees, numeric)
     }
 

@@ -13,16 +13,16 @@ enum CoordinateUpdate {
         // Q_a = h·V_a, Q_b = h·V_b: [N, H]
         BLAS.gemm(n, hd, hd, h, lda: hd, p + b.coordW1, ldb: hd, qa, ldc: hd, beta: 0)
         BLAS.gemm(n, hd, hd, h, lda: hd, p + b.coordW1 + hd * hd, ldb: hd, qb, ldc: hd, beta: 0)
-        // y1 = Q_a[i] + Q_b[j] + v_c d² + v_d d0² + c1: [E, H]; b1 = SiLU(y1)
-        let y1 = w.coordY1[l].pointer, b1 = w.edgeA.pointer
+        // y1 = Q_a[i] + Q_b[j] + v_c d² + v_d d0² + c1: [E, H] (scratch); b1 = SiLU(y1), σ(y1) kept
+        let y1 = w.edgeA.pointer, b1 = w.coordB1[l].pointer
         EdgeKernels.gatherPairs(
             edges: w.edges, qa, qb, w.squaredDistance[l].pointer, p + b.coordW1 + 2 * hd * hd,
             w.squaredDistance[0].pointer, p + b.coordW1 + (2 * hd + 1) * hd, p + b.coordB1, into: y1, width: hd)
-        Kernels.silu(y1, b1, count: e * hd)
-        // y2 = b1·V2 + c2, b2 = SiLU(y2): [E, H]
-        let y2 = w.coordY2[l].pointer, b2 = w.edgeB.pointer
+        Kernels.siluKeepingSigmoid(y1, b1, w.coordS1[l].pointer, count: e * hd)
+        // y2 = b1·V2 + c2 (scratch), b2 = SiLU(y2), σ(y2) kept: [E, H]
+        let y2 = w.edgeB.pointer, b2 = w.coordB2[l].pointer
         BLAS.gemm(e, hd, hd, b1, lda: hd, p + b.coordW2, ldb: hd, y2, ldc: hd, beta: 0)
-        Kernels.addBiasSiLU(p + b.coordB2, y2, b2, rows: e, width: hd)
+        Kernels.addBiasSiLUKeepingSigmoid(p + b.coordB2, y2, b2, w.coordS2[l].pointer, rows: e, width: hd)
         // t = tanh(b2·w3): [E]; x_{l+1,i} = x_{l,i} + (R/Z) Σ_{e→i} u_e t_e
         let t = w.coordTanh[l].pointer, w3 = p + b.coordW3
         let u = UnsafePointer(w.direction[l].pointer)
@@ -66,26 +66,24 @@ enum CoordinateUpdate {
                 }
             }
         }
-        // b2 = SiLU(y2) → edgeB, SiLU′(y2) → edgeC, overwritten by dy2 = dφ w3 ⊙ SiLU′(y2); dw3 += Σ dφ b2
-        let b2 = w.edgeB.pointer, dy2 = w.edgeC.pointer
-        Kernels.siluAndDerivative(w.coordY2[l].pointer, b2, dy2, count: e * hd)
+        // dy2 = dφ w3 ⊙ SiLU′(y2) → edgeC; dw3 += Σ dφ b2
+        let b2 = UnsafePointer(w.coordB2[l].pointer), s2 = UnsafePointer(w.coordS2[l].pointer), dy2 = w.edgeC.pointer
         let w3 = p + b.coordW3, dw3 = grad + b.coordW3
         for ed in 0 ..< e {
-            let g = dphi[ed], be = b2 + ed * hd, de = dy2 + ed * hd
+            let g = dphi[ed], be = b2 + ed * hd, se = s2 + ed * hd, de = dy2 + ed * hd
             for k in 0 ..< hd {
-                de[k] *= g * w3[k]
+                de[k] = g * w3[k] * (se[k] + be[k] * (1 - se[k]))
                 dw3[k] += g * be[k]
             }
         }
-        // b1 = SiLU(y1) → edgeA, SiLU′(y1) → edgeB; dV2 += b1ᵀ·dy2, dc2 += Σ dy2
-        let b1 = w.edgeA.pointer, s1 = w.edgeB.pointer
-        Kernels.siluAndDerivative(w.coordY1[l].pointer, b1, s1, count: e * hd)
+        // dV2 += b1ᵀ·dy2, dc2 += Σ dy2
+        let b1 = UnsafePointer(w.coordB1[l].pointer)
         BLAS.gemm(hd, hd, e, b1, lda: hd, transposeA: true, dy2, ldb: hd, grad + b.coordW2, ldc: hd, beta: 1)
         Kernels.addColumnSums(dy2, rows: e, width: hd, into: grad + b.coordB2)
         // dy1 = (dy2·V2ᵀ) ⊙ SiLU′(y1) → edgeA
         let dy1 = w.edgeA.pointer
         BLAS.gemm(e, hd, hd, dy2, lda: hd, p + b.coordW2, ldb: hd, transposeB: true, dy1, ldc: hd, beta: 0)
-        for k in 0 ..< e * hd { dy1[k] *= s1[k] }
+        Kernels.multiplySiLUDerivative(silu: b1, sigmoid: w.coordS1[l].pointer, dy1, count: e * hd)
         // First layer, split: dQ_a → nodeA, dQ_b → nodeB.
         let dqa = w.nodeA.pointer, dqb = w.nodeB.pointer, v1 = b.coordW1
         EdgeKernels.gatherPairsBackward(

@@ -28,16 +28,19 @@ final class EGNNWorkspace {
     let squaredDistance: [ScratchBuffer<Float>]
     /// (x_i − x_j) / (‖x_i − x_j‖ + 1) at layer l: `[E, 3]`.
     let direction: [ScratchBuffer<Float>]
-    /// Pre-activations of the edge MLP's two layers: `[E, H]` each.
-    let edgeZ1: [ScratchBuffer<Float>], edgeZ2: [ScratchBuffer<Float>]
+    /// Edge MLP: a1 = SiLU(z1) and σ(z1), m0 = SiLU(z2) and σ(z2): `[E, H]` each.
+    /// SiLU′(z) = σ(z) + SiLU(z)(1 − σ(z)), so backward needs no exp and no z.
+    let edgeA1: [ScratchBuffer<Float>], edgeS1: [ScratchBuffer<Float>]
+    let edgeM0: [ScratchBuffer<Float>], edgeS2: [ScratchBuffer<Float>]
     /// Attention gate σ(w·m + b): `[E]`.
     let gate: [ScratchBuffer<Float>]
     /// Σ_j m_ij / normalization_factor: `[N, H]`.
     let aggregate: [ScratchBuffer<Float>]
     /// Pre-activation of the node MLP's first layer: `[N, H]`.
     let nodeQ1: [ScratchBuffer<Float>]
-    /// Pre-activations of the coordinate MLP's two hidden layers: `[E, H]` each.
-    let coordY1: [ScratchBuffer<Float>], coordY2: [ScratchBuffer<Float>]
+    /// Coordinate MLP: b1 = SiLU(y1) and σ(y1), b2 = SiLU(y2) and σ(y2): `[E, H]` each.
+    let coordB1: [ScratchBuffer<Float>], coordS1: [ScratchBuffer<Float>]
+    let coordB2: [ScratchBuffer<Float>], coordS2: [ScratchBuffer<Float>]
     /// tanh(φ_x(·)): `[E]`.
     let coordTanh: [ScratchBuffer<Float>]
     /// Output layer before column dropping: `[N, Fout]`.
@@ -72,13 +75,17 @@ final class EGNNWorkspace {
         x = buffers(l + 1)
         squaredDistance = buffers(l)
         direction = buffers(l)
-        edgeZ1 = buffers(l)
-        edgeZ2 = buffers(l)
+        edgeA1 = buffers(l)
+        edgeS1 = buffers(l)
+        edgeM0 = buffers(l)
+        edgeS2 = buffers(l)
         gate = buffers(l)
         aggregate = buffers(l)
         nodeQ1 = buffers(l)
-        coordY1 = buffers(l)
-        coordY2 = buffers(l)
+        coordB1 = buffers(l)
+        coordS1 = buffers(l)
+        coordB2 = buffers(l)
+        coordS2 = buffers(l)
         coordTanh = buffers(l)
     }
 
@@ -101,7 +108,7 @@ final class EGNNWorkspace {
         for b in x { b.reserve(n * 3) }
         for b in squaredDistance + gate + coordTanh { b.reserve(e) }
         for b in direction { b.reserve(e * 3) }
-        for b in edgeZ1 + edgeZ2 + coordY1 + coordY2 { b.reserve(e * hid) }
+        for b in edgeA1 + edgeS1 + edgeM0 + edgeS2 + coordB1 + coordS1 + coordB2 + coordS2 { b.reserve(e * hid) }
         for b in aggregate + nodeQ1 { b.reserve(n * hid) }
         output.reserve(n * configuration.embeddingOutputWidth)
         for b in [edgeA, edgeB, edgeC] { b.reserve(e * hid) }
@@ -114,7 +121,8 @@ final class EGNNWorkspace {
 
     /// Bytes held by all buffers.
     var byteCount: Int {
-        let lists = [h, x, squaredDistance, direction, edgeZ1, edgeZ2, gate, aggregate, nodeQ1, coordY1, coordY2, coordTanh]
+        let lists = [h, x, squaredDistance, direction, edgeA1, edgeS1, edgeM0, edgeS2, gate, aggregate, nodeQ1,
+                     coordB1, coordS1, coordB2, coordS2, coordTanh]
         let singles = [embeddingInput, output, edgeA, edgeB, edgeC, nodeA, nodeB, nodeC, edgeScalar, dh, dx,
                        dSquaredDistance, dInputSquaredDistance, dDirection, dxDirect, dEmbeddingInput, gradient]
         return lists.joined().reduce(0) { $0 + $1.byteCount } + singles.reduce(0) { $0 + $1.byteCount }

@@ -14,17 +14,16 @@ enum GraphConvolution {
         // P_a = h·W_a, P_b = h·W_b: [N, H]
         BLAS.gemm(n, hd, hd, hIn, lda: hd, p + b.edgeW1, ldb: hd, pa, ldc: hd, beta: 0)
         BLAS.gemm(n, hd, hd, hIn, lda: hd, p + b.edgeW1 + hd * hd, ldb: hd, pb, ldc: hd, beta: 0)
-        // z1 = P_a[i] + P_b[j] + w_c d² + w_d d0² + b1: [E, H]
-        let z1 = w.edgeZ1[l].pointer
+        // z1 = P_a[i] + P_b[j] + w_c d² + w_d d0² + b1: [E, H] (scratch); a1 = SiLU(z1), σ(z1) kept
+        let z1 = w.edgeA.pointer, a1 = w.edgeA1[l].pointer
         EdgeKernels.gatherPairs(
             edges: w.edges, pa, pb, w.squaredDistance[l].pointer, p + b.edgeW1 + 2 * hd * hd,
             w.squaredDistance[0].pointer, p + b.edgeW1 + (2 * hd + 1) * hd, p + b.edgeB1, into: z1, width: hd)
-        let a1 = w.edgeA.pointer
-        Kernels.silu(z1, a1, count: e * hd)
-        // z2 = a1·W2 + b2, m0 = SiLU(z2): [E, H]
-        let z2 = w.edgeZ2[l].pointer, m0 = w.edgeB.pointer
+        Kernels.siluKeepingSigmoid(z1, a1, w.edgeS1[l].pointer, count: e * hd)
+        // z2 = a1·W2 + b2 (scratch), m0 = SiLU(z2), σ(z2) kept: [E, H]
+        let z2 = w.edgeB.pointer, m0 = w.edgeM0[l].pointer
         BLAS.gemm(e, hd, hd, a1, lda: hd, p + b.edgeW2, ldb: hd, z2, ldc: hd, beta: 0)
-        Kernels.addBiasSiLU(p + b.edgeB2, z2, m0, rows: e, width: hd)
+        Kernels.addBiasSiLUKeepingSigmoid(p + b.edgeB2, z2, m0, w.edgeS2[l].pointer, rows: e, width: hd)
         // g = σ(m0·w_a + b_a): [E]; agg_i = Σ_{e→i} g_e m0_e / Z: [N, H]
         let gate = w.gate[l].pointer, agg = w.aggregate[l].pointer
         let wa = p + b.attentionW, ba = p[b.attentionB]
@@ -75,9 +74,8 @@ enum GraphConvolution {
         let dagg = w.nodeB.pointer
         BLAS.gemm(n, hd, hd, dq1, lda: hd, p + b.nodeW1 + hd * hd, ldb: hd, transposeB: true, dagg, ldc: hd, beta: 0)
 
-        // Gate and second edge layer. m0 = SiLU(z2) → edgeB, SiLU′(z2) → edgeC, overwritten by dz2.
-        let m0 = w.edgeB.pointer, dz2 = w.edgeC.pointer
-        Kernels.siluAndDerivative(w.edgeZ2[l].pointer, m0, dz2, count: e * hd)
+        // Gate and second edge layer: dz2 = (dm g + dlogit w_a) ⊙ SiLU′(z2) → edgeC.
+        let m0 = UnsafePointer(w.edgeM0[l].pointer), s2 = UnsafePointer(w.edgeS2[l].pointer), dz2 = w.edgeC.pointer
         let gate = UnsafePointer(w.gate[l].pointer)
         let wa = p + b.attentionW, dwa = grad + b.attentionW
         let scale = 1 / w.configuration.normalizationFactor
@@ -86,28 +84,27 @@ enum GraphConvolution {
             for i in 0 ..< n {
                 let dm = dagg + i * hd   // ∂L/∂m_e = dagg_i / Z for every edge into i
                 for ed in Int(rows[i]) ..< Int(rows[i + 1]) {
-                    let m = m0 + ed * hd, d = dz2 + ed * hd
+                    let m = m0 + ed * hd, sg = s2 + ed * hd, d = dz2 + ed * hd
                     let g = gate[ed]
                     let dlogit = Kernels.dot(dm, m, count: hd) * scale * g * (1 - g)
                     dba += dlogit
                     let dmScale = scale * g
                     for k in 0 ..< hd {
-                        d[k] *= dm[k] * dmScale + dlogit * wa[k]
+                        d[k] = (dm[k] * dmScale + dlogit * wa[k]) * (sg[k] + m[k] * (1 - sg[k]))
                         dwa[k] += dlogit * m[k]
                     }
                 }
             }
         }
         grad[b.attentionB] += dba
-        // a1 = SiLU(z1) → edgeA, SiLU′(z1) → edgeB; dW2 += a1ᵀ·dz2, db2 += Σ dz2
-        let a1 = w.edgeA.pointer, s1e = w.edgeB.pointer
-        Kernels.siluAndDerivative(w.edgeZ1[l].pointer, a1, s1e, count: e * hd)
+        // dW2 += a1ᵀ·dz2, db2 += Σ dz2
+        let a1 = UnsafePointer(w.edgeA1[l].pointer)
         BLAS.gemm(hd, hd, e, a1, lda: hd, transposeA: true, dz2, ldb: hd, grad + b.edgeW2, ldc: hd, beta: 1)
         Kernels.addColumnSums(dz2, rows: e, width: hd, into: grad + b.edgeB2)
         // dz1 = (dz2·W2ᵀ) ⊙ SiLU′(z1) → edgeA
         let dz1 = w.edgeA.pointer
         BLAS.gemm(e, hd, hd, dz2, lda: hd, p + b.edgeW2, ldb: hd, transposeB: true, dz1, ldc: hd, beta: 0)
-        for k in 0 ..< e * hd { dz1[k] *= s1e[k] }
+        Kernels.multiplySiLUDerivative(silu: a1, sigmoid: w.edgeS1[l].pointer, dz1, count: e * hd)
         // First edge layer, split: dP_a → nodeA, dP_b → nodeC.
         let dpa = w.nodeA.pointer, dpb = w.nodeC.pointer
         let w1 = b.edgeW1

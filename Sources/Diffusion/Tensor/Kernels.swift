@@ -60,6 +60,44 @@ enum Kernels {
         }
     }
 
+    /// y = SiLU(x) and s = σ(x), for the backward pass: `[count]` each.
+    static func siluKeepingSigmoid(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        for k in 0 ..< count {
+            let v = x[k]
+            let sv = 1 / (1 + exp(-v))
+            s[k] = sv
+            y[k] = v * sv
+        }
+    }
+
+    /// v = x[r, :] + b, y = SiLU(v), s = σ(v) for every row: x, y, s `[rows, width]`, b `[width]`.
+    static func addBiasSiLUKeepingSigmoid(
+        _ b: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        _ s: UnsafeMutablePointer<Float>, rows: Int, width: Int
+    ) {
+        for r in 0 ..< rows {
+            let xr = x + r * width, yr = y + r * width, sr = s + r * width
+            for k in 0 ..< width {
+                let v = xr[k] + b[k]
+                let sv = 1 / (1 + exp(-v))
+                sr[k] = sv
+                yr[k] = v * sv
+            }
+        }
+    }
+
+    /// g ← g · SiLU′ from the kept y = SiLU(x) and s = σ(x): SiLU′ = s + y(1 − s). `[count]`.
+    static func multiplySiLUDerivative(
+        silu y: UnsafePointer<Float>, sigmoid s: UnsafePointer<Float>, _ g: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        for k in 0 ..< count {
+            let sk = s[k]
+            g[k] *= sk + y[k] * (1 - sk)
+        }
+    }
+
     /// x[r, :] += b for every row r: x `[rows, width]`, b `[width]`.
     static func addRowVector(_ b: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         for r in 0 ..< rows {
