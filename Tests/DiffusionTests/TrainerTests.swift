@@ -108,5 +108,11 @@ import Testing
         let before = trainer.state
         #expect(throws: DiffusionError.self) { try trainer.step(on: data) }
         #expect(trainer.state == before)
+        // A data set of another size than the run was set up (or saved) with.
+        data.weights = nil
+        data.positions.removeLast()
+        data.features.removeLast()
+        #expect(throws: DiffusionError.self) { try trainer.step(on: data) }
+        #expect(trainer.state == before)
     }
 }

@@ -68,6 +68,10 @@ public final class Trainer<Model: Denoiser> {
     /// when the step succeeds; the large vectors are updated in place.
     @discardableResult
     public func step(on data: some GraphDataSource) throws -> TrainingStepReport {
+        guard data.count == state.batches.datasetSize else {
+            throw DiffusionError.invalidConfiguration(
+                "the data source holds \(data.count) graphs but this run was set up for \(state.batches.datasetSize)")
+        }
         var batches = state.batches
         let epoch = batches.epoch
         let indices = batches.nextBatch()
