@@ -51,6 +51,15 @@ import Testing
         #expect(try MoleculeReader(contentsOf: dir.path + "/d.sdf").readAll().count == 3)
     }
 
+    @Test func reportsNoveltyAgainstAReference() throws {
+        let (dir, checkpoint) = try trainedMoleculeModel()
+        let out = dir.path + "/novel.sdf"
+        try rgdm(["sample", "--model", checkpoint, "--count", "4", "--output", out, "--reference", dir.path + "/tiny.h5"])
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/novel.report.json"))) as? [String: Any]
+        let novelty = (report?["metrics"] as? [String: Any])?["novelty"]
+        #expect(novelty is Double)
+    }
+
     @Test func samplesShapesToHDF5() throws {
         let dir = try TrainingFixtures.temporaryDirectory("sample-shapes")
         let dataset = dir.appendingPathComponent("circles.h5").path

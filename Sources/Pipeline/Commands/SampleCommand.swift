@@ -31,6 +31,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Graphs denoised together.") var batch = 100
     @Flag(help: "Sample with the raw weights instead of their EMA.") var noEMA = false
     @Flag(help: "Print the EDM metrics of sampled molecules as JSON.") var json = false
+    @Option(help: "Molecules: reference set for novelty (an rgdm HDF5 training set or a molecule file).")
+    var reference: String?
 
     @OptionGroup var global: GlobalOptions
 
@@ -56,7 +58,7 @@ struct SampleCommand: ParsableCommand {
         case .molecules:
             let molecules = MoleculeDecoding.molecules(from: results, card: model.card)
             try MoleculeDecoding.write(molecules, to: output)
-            var evaluator = EDMEvaluator()
+            var evaluator = EDMEvaluator(reference: try reference.map { try ReferenceSMILES.load($0) })
             for molecule in molecules { try evaluator.add(molecule) }
             try RunReport.molecules(molecules, metrics: evaluator.metrics, model: model, output: output, seconds: seconds)
                 .write(base: reportBase)
@@ -85,6 +87,7 @@ struct SampleCommand: ParsableCommand {
         }
         print(String(format: "sampled %d molecules in %.1f s → %@", metrics.count, seconds, output))
         print(String(format: "atom stability %.4f  molecule stability %.4f  validity %.4f  uniqueness %.4f",
-                     metrics.atomStability, metrics.moleculeStability, metrics.validity, metrics.uniqueness))
+                     metrics.atomStability, metrics.moleculeStability, metrics.validity, metrics.uniqueness)
+              + (metrics.novelty.map { String(format: "  novelty %.4f", $0) } ?? ""))
     }
 }
