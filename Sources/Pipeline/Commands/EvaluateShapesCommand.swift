@@ -56,7 +56,8 @@ struct EvaluateShapesCommand: ParsableCommand {
         if !(emdTolerance > 0) { throw ValidationError("--emd-tolerance must be positive") }
     }
 
-    func run() throws {
+    /// Loads both sets and computes the metrics; `progress` sees every finished pair.
+    func evaluate(progress: (@Sendable (CloudDistance, ShapeSetMetrics.Stage, Int, Int) -> Void)? = nil) throws -> (metrics: ShapeSetMetrics, points: Int) {
         let loader = ShapeSetLoader(split: split, categories: categories.isEmpty ? nil : Set(categories), points: points,
                                     normalization: normalization, limit: limit, seed: options.seed)
         var generatedLoader = loader
@@ -65,12 +66,16 @@ struct EvaluateShapesCommand: ParsableCommand {
         let (referenceClouds, notesR) = try loader.load(reference)
         for note in notesG + notesR { FileHandle.standardError.write(Data("evaluate: \(note)\n".utf8)) }
         let prepared = try loader.prepare([generatedClouds, referenceClouds])
-        let progress = SharedProgress(label: "pairs", total: nil)
-        let start = Date()
         let metrics = ShapeSetMetrics.evaluate(
             generated: prepared[0], reference: prepared[1], includeEMD: !noEMD,
-            emdSolver: .automatic(exactLimit: 256, relativeTolerance: emdTolerance), threads: options.workerCount
-        ) { distance, stage, done, total in
+            emdSolver: .automatic(exactLimit: 256, relativeTolerance: emdTolerance), threads: options.workerCount, progress: progress)
+        return (metrics, prepared[0].first?.count ?? 0)
+    }
+
+    func run() throws {
+        let progress = SharedProgress(label: "pairs", total: nil)
+        let start = Date()
+        let (metrics, pointCount) = try evaluate { distance, stage, done, total in
             progress.update(done: done, extra: "\(distance.rawValue) \(stage.rawValue) of \(total)")
         }
         progress.finish()
@@ -83,7 +88,7 @@ struct EvaluateShapesCommand: ParsableCommand {
         func percent(_ v: Double?) -> String { v.map { String(format: "%6.2f%%", 100 * $0) } ?? "     —" }
         func value(_ v: Double?) -> String { v.map { String(format: "%.6e", $0) } ?? "—" }
         print("""
-        shapes: \(metrics.countGenerated) generated vs \(metrics.countReference) reference, \(prepared[0].first?.count ?? 0) points, \
+        shapes: \(metrics.countGenerated) generated vs \(metrics.countReference) reference, \(pointCount) points, \
         \(normalization.rawValue), \(String(format: "%.1f", Date().timeIntervalSince(start))) s
                  MMD            COV      1-NNA
         CD   \(value(metrics.mmdCD))  \(percent(metrics.covCD))  \(percent(metrics.nnaCD))

@@ -1,0 +1,105 @@
+import Foundation
+import PointCloud
+import Testing
+@testable import Pipeline
+
+/// `rgdm preprocess shapes`, `evaluate shapes`, `convert` and `bench shapes` on tiny inputs.
+@Suite(.serialized) struct ShapesCommandTests {
+    private func rgdm(_ arguments: [String]) throws {
+        var command = try RGDMCommand.parseAsRoot(arguments)
+        try command.run()
+    }
+
+    private func directory(_ name: String) throws -> String {
+        let path = NSTemporaryDirectory() + "rgdm-shapes-\(name)-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static let cubeOFF = "OFF\n8 6 0\n" + (0 ..< 8).map { "\($0 >> 2 & 1) \($0 >> 1 & 1) \($0 & 1)\n" }.joined()
+        + "4 0 1 3 2\n4 4 6 7 5\n4 0 4 5 1\n4 2 3 7 6\n4 0 2 6 4\n4 1 5 7 3\n"
+
+    @Test func validatesOptions() {
+        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "shapes", "-o", "x.h5"]) }
+        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "shapes", "--procedural", "-o", "x.ply"]) }
+        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "shapes", "--procedural", "-o", "x.h5", "--split", "0.5,0.5"]) }
+        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "shapes", "--procedural", "-o", "x.h5", "--category", "sofa"]) }
+        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["evaluate", "shapes", "g.h5"]) }
+        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["evaluate", "shapes", "g.h5", "--reference", "r.h5", "--normalization", "cube"]) }
+        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["convert", "a.abc", "b.ply"]) }
+        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["bench", "shapes", "--sets", "1"]) }
+    }
+
+    @Test func preprocessesProceduralShapesIntoTheShapeNetLayout() throws {
+        let dir = try directory("procedural")
+        let args = ["preprocess", "shapes", "--procedural", "--category", "chair", "--category", "mug", "--per-category", "10",
+                    "--points", "64", "--seed", "3"]
+        try rgdm(args + ["-o", dir + "/a.h5", "--threads", "2"])
+        try rgdm(args + ["-o", dir + "/b.h5", "--threads", "1"])
+        let a = try HDF5File(readingFrom: dir + "/a.h5"), b = try HDF5File(readingFrom: dir + "/b.h5")
+        #expect(try a.root.groupNames() == ["chair", "mug"])
+        for category in ["chair", "mug"] {
+            let counts = try ["train", "val", "test"].map { try a.dataset("\(category)/\($0)").shape() }
+            #expect(counts == [[8, 64, 3], [1, 64, 3], [1, 64, 3]])
+            // Same seed, any number of workers: the same clouds.
+            #expect(try a.dataset("\(category)/train").read(Float.self).values == b.dataset("\(category)/train").read(Float.self).values)
+        }
+        #expect(try a.root.stringAttribute("synthetic").hasPrefix("procedural"))
+        #expect(try a.root.stringAttribute("normalization") == "shape_unit")
+        #expect(try a.root.intAttribute("points") == 64)
+        #expect(FileManager.default.fileExists(atPath: dir + "/a.run.json"))
+        // shape_unit: each stored cloud has mean 0; the flattened standard deviation was 1 before
+        // centring, so it is at most 1 after (Luo & Hu divide by the std about the grand mean).
+        let first = PointCloud(flatPositions: Array(try a.dataset("chair/train").readRows(0 ..< 1, as: Float.self).values))
+        let c = first.centroid
+        #expect(max(abs(c.x), abs(c.y), abs(c.z)) < 1e-4)
+        let std = first.normalization(.shapeUnit).scale
+        #expect(std <= 1.001 && std > 0.3)
+    }
+
+    @Test func preprocessKeepsGoingPastBadFilesAndListsThem() throws {
+        let dir = try directory("files")
+        try FileManager.default.createDirectory(atPath: dir + "/in/box", withIntermediateDirectories: true)
+        try Self.cubeOFF.write(toFile: dir + "/in/box/cube.off", atomically: true, encoding: .utf8)
+        try Self.cubeOFF.write(toFile: dir + "/in/box/cube2.off", atomically: true, encoding: .utf8)
+        try "ply\nformat ascii 1.0\nelement vertex 9\nproperty float x\nproperty float y\nproperty float z\nend_header\n0 0 0\n"
+            .write(toFile: dir + "/in/box/lying.ply", atomically: true, encoding: .utf8)
+        try "OFF\n0 0 0\n".write(toFile: dir + "/in/box/empty.off", atomically: true, encoding: .utf8)
+        try rgdm(["preprocess", "shapes", dir + "/in", "-o", dir + "/set.h5", "--points", "100", "--split", "1,0,0"])
+        let file = try HDF5File(readingFrom: dir + "/set.h5")
+        #expect(try file.dataset("box/train").shape() == [2, 100, 3])
+        let rejects = try String(contentsOfFile: dir + "/set.rejects.tsv", encoding: .utf8)
+        #expect(rejects.contains("lying.ply") && rejects.contains("vertex 1"))
+        #expect(rejects.contains("empty.off") && rejects.contains("no vertices"))
+    }
+
+    @Test func evaluatesAndConverts() throws {
+        let dir = try directory("evaluate")
+        try rgdm(["preprocess", "shapes", "--procedural", "--per-category", "6", "--points", "64", "-o", dir + "/s.h5", "--split", "0.5,0,0.5"])
+        try rgdm(["preprocess", "shapes", "--procedural", "--per-category", "6", "--points", "64", "-o", dir + "/t.h5", "--seed", "9", "--split", "0.5,0,0.5"])
+        var command = try RGDMCommand.parseAsRoot(["evaluate", "shapes", dir + "/s.h5", "--reference", dir + "/s.h5", "--split", "train"])
+        let evaluate = try #require(command as? EvaluateShapesCommand)
+        let (same, points) = try evaluate.evaluate()
+        #expect(points == 64 && same.countGenerated == 15 && same.countReference == 15)
+        #expect(same.mmdCD == 0 && same.covCD == 1 && same.mmdEMD == 0)
+        command = try RGDMCommand.parseAsRoot(["evaluate", "shapes", dir + "/t.h5", "--reference", dir + "/s.h5", "--split", "test",
+                                               "--category", "mug", "--no-emd", "--json", "--points", "48"])
+        let againstMugs = try #require(command as? EvaluateShapesCommand).evaluate().metrics
+        #expect(againstMugs.countReference == 3 && againstMugs.countGenerated == 15 && againstMugs.mmdEMD == nil)
+        #expect(againstMugs.mmdCD > 0 && (0 ... 1).contains(againstMugs.nnaCD))
+        try command.run()   // prints the JSON line
+
+        try Self.cubeOFF.write(toFile: dir + "/cube.off", atomically: true, encoding: .utf8)
+        try rgdm(["convert", dir + "/cube.off", dir + "/cube.ply", "--points", "500", "--normalization", "shape_bbox"])
+        guard case let .cloud(cube) = try ShapeFile.read(dir + "/cube.ply") else { Issue.record("cube.ply is a mesh"); return }
+        #expect(cube.count == 500 && cube.normals != nil)
+        try rgdm(["convert", dir + "/s.h5", dir + "/clouds/", "--format", "xyz", "--split", "test"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/clouds").count == 15)
+        try rgdm(["convert", dir + "/s.h5", dir + "/copy.h5"])
+        #expect(try PointCloudHDF5.read(dir + "/copy.h5").clouds.count == 30)
+    }
+
+    @Test func benchRunsOnTinySizes() throws {
+        try rgdm(["bench", "shapes", "--points", "64", "--pairs", "2", "--reps", "2", "--sets", "3", "--set-points", "32", "--json"])
+    }
+}
