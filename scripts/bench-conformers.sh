@@ -7,7 +7,8 @@
 # Prints each method's ms/molecule and the throughput ratios.
 #   bash scripts/bench-conformers.sh [SMILES_FILE] [LIMIT]
 # Environment: PEER_PYTHON (a Python with RDKit; default $PEERS_HOME/venv-chem/bin/python, set up by
-# ../shared/bench/peers/setup.sh), SKIP_OBABEL=1 to leave obabel out (it takes seconds per molecule).
+# ../shared/bench/peers/setup.sh), SKIP_OBABEL=1 to leave obabel out (it takes seconds per molecule),
+# RGDM_BIN to use an rgdm already built in release mode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smiles=${1:-Tests/ChemTests/Fixtures/chembl-drugs-200.smi}
@@ -15,8 +16,12 @@ limit=${2:-100}
 peers_dir=${PEERS_DIR:-$(cd .. && pwd)/shared/bench/peers}
 python=${PEER_PYTHON:-${PEERS_HOME:-/tmp/peers}/venv-chem/bin/python}
 
-swift build -c release --product rgdm >&2
-rgdm="$(swift build -c release --show-bin-path)/rgdm"
+if [ -n "${RGDM_BIN:-}" ]; then
+  rgdm=$RGDM_BIN    # an rgdm built elsewhere (release), e.g. from another scratch path
+else
+  swift build -c release --product rgdm >&2
+  rgdm="$(swift build -c release --show-bin-path)/rgdm"
+fi
 obabel_flag=()
 [ "${SKIP_OBABEL:-0}" = 1 ] && obabel_flag=(--skip-obabel)
 

@@ -65,6 +65,15 @@ import Testing
         #expect(back.title == "glycine")
     }
 
+    @Test func v3000MolfilesRoundTrip() throws {
+        let original = try Molecule.readAll(contentsOf: Fixture.path("cdk2.sdf")).prefix(5)
+        for molecule in original {
+            let v3000 = try molecule.string(format: .sdf, options: "3")
+            #expect(v3000.contains("V3000"))
+            expectSameMolecule(molecule, try Molecule(string: v3000, format: .sdf))
+        }
+    }
+
     @Test func xyzIsReadFrameByFrame() throws {
         let text = """
         3
