@@ -66,7 +66,7 @@ def cpu(d):
     return float("nan")
 print("\nwall: molecules/s from median step times; cpu: from median CPU seconds per step (all threads),")
 print("which other load on the machine disturbs less (peers report other_procs_cpu_frac).")
-print(f"\n{'config':6} {'thr':>3} {'torch mol/s':>12} {'jax mol/s':>10} {'rgdm mol/s':>11} {'rgdm/torch':>11} {'rgdm/jax':>9} {'cpu r/torch':>12} {'cpu r/jax':>10} {'RSS rgdm/torch':>15}  gemm")
+print(f"\n{'config':6} {'thr':>3} {'torch mol/s':>12} {'jax mol/s':>10} {'rgdm mol/s':>11} {'rgdm/torch':>11} {'rgdm/jax':>9} {'cpu r/torch':>12} {'cpu r/jax':>10} {'RSS rgdm/torch':>15} {'other load t/j/r':>17}  gemm")
 for label, r in runs.items():
     config, fw, t = label.split("/")
     if fw != "rgdm": continue
@@ -77,10 +77,12 @@ for label, r in runs.items():
     mem = r["peak_rss_bytes"] / torch["peak_rss_bytes"] if torch else float("nan")
     ct = cpu(torch) / cpu(r) if torch else float("nan")
     cj = cpu(jax) / cpu(r) if jax else float("nan")
+    def load(d): return f"{d['other_procs_cpu_frac']:.2f}" if d and d.get("other_procs_cpu_frac") is not None else "?"
+    loads = f"{load(torch)}/{load(jax)}/{load(r)}"
     gemm = ""
     if r.get("gemm_rate_fraction_of_sgemm") is not None:
         gemm = (f"sgemm {r['sgemm_gflops_per_second']:.0f} GFLOP/s, in-step {r['gemm_gflops_per_second_in_step']:.0f} "
                 f"({100 * r['gemm_rate_fraction_of_sgemm']:.0f}%), {100 * r['gemm_share_of_step']:.0f}% of step")
-    print(f"{config:6} {t:>3} {tm:12.1f} {jm:10.1f} {rm:11.1f} {rm / tm:11.2f} {rm / jm:9.2f} {ct:12.2f} {cj:10.2f} {mem:15.2f}  {gemm}")
+    print(f"{config:6} {t:>3} {tm:12.1f} {jm:10.1f} {rm:11.1f} {rm / tm:11.2f} {rm / jm:9.2f} {ct:12.2f} {cj:10.2f} {mem:15.2f} {loads:>17}  {gemm}")
 print(f"\nresults: {sys.argv[1]}")
 PY

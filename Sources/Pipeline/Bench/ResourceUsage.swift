@@ -17,8 +17,37 @@ enum ResourceUsage {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
+    /// CPU seconds the whole machine spent busy (all processes), from /proc/stat; nil where unreadable.
+    static var machineBusySeconds: Double? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
+        let ticks = line.split(separator: " ").dropFirst().prefix(8).compactMap { Double($0) }
+        guard ticks.count == 8 else { return nil }
+        let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (ticks.reduce(0, +) - ticks[3] - ticks[4]) / hz
+    }
+
     /// Monotonic wall-clock seconds.
     static var now: Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+}
+
+/// The share of the machine's CPU time that *other* processes used while a
+/// block ran, as the peers' `OtherLoad` measures it: ~0 means undisturbed.
+struct OtherLoad {
+    private let busy0: Double?, own0: Double, wall0: Double
+
+    init() {
+        busy0 = ResourceUsage.machineBusySeconds
+        own0 = ResourceUsage.cpuSeconds
+        wall0 = ResourceUsage.now
+    }
+
+    var fraction: Double? {
+        guard let busy0, let busy1 = ResourceUsage.machineBusySeconds else { return nil }
+        let wall = ResourceUsage.now - wall0, own = ResourceUsage.cpuSeconds - own0
+        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+        return max(0, busy1 - busy0 - own) / (wall * cores)
+    }
 }
 
 extension Array where Element == Double {

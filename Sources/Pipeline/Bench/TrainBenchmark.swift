@@ -34,6 +34,8 @@ struct TrainBenchmark {
         var edgesPerBatch: Double
         var firstLoss: Double
         var lastLoss: Double
+        /// Share of the machine's CPU used by other processes during the timed steps (as the peers report it).
+        var otherProcsCpuFrac: Double?
         /// This machine's single-thread sgemm rate on a 1024×1024×1024 product, GFLOP/s.
         var sgemmGflopsPerSecond: Double?
         /// One single-thread step with its products timed: their time, work and rate.
@@ -60,7 +62,9 @@ struct TrainBenchmark {
         var state = AdamWState(parameterCount: egnn.parameterCount, amsgrad: adam.amsgrad)
         var gradient = [Float](repeating: 0, count: egnn.parameterCount)
         var times: [Double] = [], cpuTimes: [Double] = [], losses: [Double] = []
+        var load = OtherLoad()
         for step in 0 ..< c.warmup + c.steps {
+            if step == c.warmup { load = OtherLoad() }
             let start = ResourceUsage.now, cpuStart = ResourceUsage.cpuSeconds
             for k in gradient.indices { gradient[k] = 0 }
             let loss = GradientStep.accumulate(
@@ -75,6 +79,7 @@ struct TrainBenchmark {
             }
             progress(step + 1, c.warmup + c.steps)
         }
+        let otherLoad = load.fraction
         let median = times.median
         let nodes = pool.map { Double($0.layout.nodeCount) }.reduce(0, +) / Double(pool.count)
         let edges = pool.map { Double($0.layout.nodeCounts.reduce(0) { $0 + $1 * ($1 - 1) }) }.reduce(0, +) / Double(pool.count)
@@ -83,7 +88,8 @@ struct TrainBenchmark {
             moleculesPerSecond: Double(c.batch) / median, stepSecondsMedian: median,
             stepSecondsMin: times.min() ?? 0, stepSecondsMean: times.reduce(0, +) / Double(max(times.count, 1)),
             cpuSecondsMedian: cpuTimes.median, peakRssBytes: ResourceUsage.peakResidentBytes, workspaceBytes: egnn.workspaceBytes,
-            nodesPerBatch: nodes, edgesPerBatch: edges, firstLoss: losses.first ?? 0, lastLoss: losses.last ?? 0)
+            nodesPerBatch: nodes, edgesPerBatch: edges, firstLoss: losses.first ?? 0, lastLoss: losses.last ?? 0,
+            otherProcsCpuFrac: otherLoad)
         if c.profileProducts {
             try profile(into: &result, process: process, model: model, parameters: parameters, batch: pool[0])
         }

@@ -42,6 +42,7 @@ struct BenchTrainCommand: ParsableCommand {
         print("config: \(layers) layers, hidden \(hidden), batch \(batch), \(bench.configuration.threads) thread(s), \(r.parameters) parameters")
         print(String(format: "step: median %.4f s (min %.4f), %.1f molecules/s, %.3f CPU s/step (median)", r.stepSecondsMedian,
                      r.stepSecondsMin, r.moleculesPerSecond, r.cpuSecondsMedian))
+        if let other = r.otherProcsCpuFrac { print(String(format: "other processes used %.0f%% of the machine's CPU meanwhile", 100 * other)) }
         print(String(format: "batch: %.0f nodes, %.0f edges; peak RSS %.1f MB; loss %.4f → %.4f", r.nodesPerBatch,
                      r.edgesPerBatch, Double(r.peakRssBytes) / 1e6, r.firstLoss, r.lastLoss))
         if let rate = r.sgemmGflopsPerSecond, let inStep = r.gemmGflopsPerSecondInStep, let share = r.gemmShareOfStep {
