@@ -111,6 +111,23 @@ import Testing
         }
     }
 
+    @Test func predictMatchesTheTrainingForward() {
+        // predict skips keeping σ for a backward; both paths must give the same ε̂.
+        let c = Self.configurations[1]
+        let egnn = EGNN(c)
+        let input = tinyBatch(nodeCounts: [5, 3, 6], featureWidth: c.featureWidth, conditionWidth: c.conditionWidth, seed: 9)
+        let theta = testParameters(egnn, seed: 10)
+        var seen = DenoiserOutput(positions: [], features: [])
+        var grad = [Float](repeating: 0, count: egnn.parameterCount)
+        _ = egnn.lossAndGradient(input, parameters: theta, gradient: &grad) { eps in
+            seen = eps
+            return (0, DenoiserOutput(positions: eps.positions.map { _ in 0 }, features: eps.features.map { _ in 0 }))
+        }
+        let predicted = egnn.predict(input, parameters: theta)
+        expectClose(predicted.positions, seen.positions, tolerance: 1e-5, "ε̂_x")
+        expectClose(predicted.features, seen.features, tolerance: 1e-5, "ε̂_h")
+    }
+
     @Test func gradientIsAddedNotAssigned() {
         let c = Self.configurations[0]
         let egnn = EGNN(c)

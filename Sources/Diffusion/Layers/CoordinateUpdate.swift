@@ -18,11 +18,19 @@ enum CoordinateUpdate {
         EdgeKernels.gatherPairs(
             edges: w.edges, qa, qb, w.squaredDistance[l].pointer, p + b.coordW1 + 2 * hd * hd,
             w.squaredDistance[0].pointer, p + b.coordW1 + (2 * hd + 1) * hd, p + b.coordB1, into: y1, width: hd)
-        Kernels.siluKeepingSigmoid(y1, b1, w.coordS1[l].pointer, count: e * hd)
+        if w.keepsActivations {
+            Kernels.siluKeepingSigmoid(y1, b1, w.coordS1[l].pointer, count: e * hd)
+        } else {
+            Kernels.silu(y1, b1, count: e * hd)
+        }
         // y2 = b1·V2 + c2 (scratch), b2 = SiLU(y2), σ(y2) kept: [E, H]
         let y2 = w.edgeB.pointer, b2 = w.coordB2[l].pointer
         BLAS.gemm(e, hd, hd, b1, lda: hd, p + b.coordW2, ldb: hd, y2, ldc: hd, beta: 0)
-        Kernels.addBiasSiLUKeepingSigmoid(p + b.coordB2, y2, b2, w.coordS2[l].pointer, rows: e, width: hd)
+        if w.keepsActivations {
+            Kernels.addBiasSiLUKeepingSigmoid(p + b.coordB2, y2, b2, w.coordS2[l].pointer, rows: e, width: hd)
+        } else {
+            Kernels.addBiasSiLU(p + b.coordB2, y2, b2, rows: e, width: hd)
+        }
         // t = tanh(b2·w3): [E]; x_{l+1,i} = x_{l,i} + (R/Z) Σ_{e→i} u_e t_e
         let t = w.coordTanh[l].pointer, w3 = p + b.coordW3
         let u = UnsafePointer(w.direction[l].pointer)

@@ -45,6 +45,7 @@ public final class EGNN: Denoiser {
         let chunks = prepare(input, parameters: parameters)
         var output = DenoiserOutput(positions: [Float](repeating: 0, count: input.layout.nodeCount * 3),
                                     features: [Float](repeating: 0, count: input.layout.nodeCount * featureWidth))
+        for w in workspaces { w.keepsActivations = false }
         forward(input, chunks, parameters, &output)
         return output
     }
@@ -67,6 +68,7 @@ public final class EGNN: Denoiser {
         let chunks = prepare(input, parameters: parameters)
         let n = input.layout.nodeCount, f = featureWidth
         var output = DenoiserOutput(positions: [Float](repeating: 0, count: n * 3), features: [Float](repeating: 0, count: n * f))
+        for w in workspaces { w.keepsActivations = true }
         forward(input, chunks, parameters, &output)
         let (value, dOutput) = loss(output)
         precondition(dOutput.positions.count == n * 3 && dOutput.features.count == n * f,

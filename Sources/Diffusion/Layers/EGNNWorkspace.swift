@@ -8,6 +8,10 @@ final class EGNNWorkspace {
     let configuration: EGNNConfiguration
     let parameters: EGNNParameterLayout
 
+    /// Whether the forward keeps σ of each SiLU for a backward pass
+    /// (`predict` turns it off: inference writes less memory).
+    var keepsActivations = true
+
     private(set) var nodeCount = 0
     private(set) var edgeCount = 0
     private(set) var layout = GraphLayout(nodeCounts: [])

@@ -19,11 +19,19 @@ enum GraphConvolution {
         EdgeKernels.gatherPairs(
             edges: w.edges, pa, pb, w.squaredDistance[l].pointer, p + b.edgeW1 + 2 * hd * hd,
             w.squaredDistance[0].pointer, p + b.edgeW1 + (2 * hd + 1) * hd, p + b.edgeB1, into: z1, width: hd)
-        Kernels.siluKeepingSigmoid(z1, a1, w.edgeS1[l].pointer, count: e * hd)
+        if w.keepsActivations {
+            Kernels.siluKeepingSigmoid(z1, a1, w.edgeS1[l].pointer, count: e * hd)
+        } else {
+            Kernels.silu(z1, a1, count: e * hd)
+        }
         // z2 = a1·W2 + b2 (scratch), m0 = SiLU(z2), σ(z2) kept: [E, H]
         let z2 = w.edgeB.pointer, m0 = w.edgeM0[l].pointer
         BLAS.gemm(e, hd, hd, a1, lda: hd, p + b.edgeW2, ldb: hd, z2, ldc: hd, beta: 0)
-        Kernels.addBiasSiLUKeepingSigmoid(p + b.edgeB2, z2, m0, w.edgeS2[l].pointer, rows: e, width: hd)
+        if w.keepsActivations {
+            Kernels.addBiasSiLUKeepingSigmoid(p + b.edgeB2, z2, m0, w.edgeS2[l].pointer, rows: e, width: hd)
+        } else {
+            Kernels.addBiasSiLU(p + b.edgeB2, z2, m0, rows: e, width: hd)
+        }
         // g = σ(m0·w_a + b_a): [E]; agg_i = Σ_{e→i} g_e m0_e / Z: [N, H]
         let gate = w.gate[l].pointer, agg = w.aggregate[l].pointer
         let wa = p + b.attentionW, ba = p[b.attentionB]
