@@ -5,8 +5,11 @@
 # threads. Every run is wrapped so its peak RSS is measured the same way
 # (getrusage RUSAGE_CHILDREN). Prints one JSON line per run, then the ratios.
 #
-# Usage: [CONFIGS="S M"] [THREADS="1 2"] [ITERS_S=20] [ITERS_M=20] [PEERS_HOME=/tmp/peers]
-#        [SKIP_JAX=1] bash scripts/bench-train.sh
+# CONFIGS may also name "sample": ancestral sampling of 100 molecules with config S
+# (SAMPLE_STEPS steps, default 1000, as the issue asks), PyTorch against `rgdm bench sample`.
+#
+# Usage: [CONFIGS="S M"] [THREADS="1 2"] [ITERS_S=20] [ITERS_M=20] [SAMPLE_STEPS=1000]
+#        [PEERS_HOME=/tmp/peers] [SKIP_JAX=1] bash scripts/bench-train.sh
 # Build first: swift build -c release --scratch-path .build-egnn
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +22,7 @@ CONFIGS=${CONFIGS:-"S M"}
 THREADS=${THREADS:-"1 2"}
 ITERS_S=${ITERS_S:-20}
 ITERS_M=${ITERS_M:-20}
+SAMPLE_STEPS=${SAMPLE_STEPS:-1000}
 OUT=${OUT:-$(mktemp -d)/bench-train.jsonl}
 [ -x "$RGDM" ] || { echo "no rgdm binary at $RGDM; build with: swift build -c release --scratch-path .build-egnn" >&2; exit 1; }
 
@@ -39,6 +43,13 @@ PY
 }
 
 for config in $CONFIGS; do
+  if [ "$config" = sample ]; then
+    for t in $THREADS; do
+      measure "sample/torch/$t" "$TORCH" edm_torch.py sample --threads "$t" --layers 4 --hidden 64 --n-mol 100 --steps "$SAMPLE_STEPS"
+      measure "sample/rgdm/$t" "$RGDM" bench sample --threads "$t" --layers 4 --hidden 64 --molecules 100 --steps "$SAMPLE_STEPS" --json
+    done
+    continue
+  fi
   case $config in
     S) L=4; H=64; ITERS=$ITERS_S; WARM=3 ;;
     M) L=9; H=256; ITERS=$ITERS_M; WARM=2 ;;
@@ -69,7 +80,7 @@ print("which other load on the machine disturbs less (peers report other_procs_c
 print(f"\n{'config':6} {'thr':>3} {'torch mol/s':>12} {'jax mol/s':>10} {'rgdm mol/s':>11} {'rgdm/torch':>11} {'rgdm/jax':>9} {'cpu r/torch':>12} {'cpu r/jax':>10} {'RSS rgdm/torch':>15} {'other load t/j/r':>17}  gemm")
 for label, r in runs.items():
     config, fw, t = label.split("/")
-    if fw != "rgdm": continue
+    if fw != "rgdm" or config == "sample": continue
     torch, jax = runs.get(f"{config}/torch/{t}"), runs.get(f"{config}/jax/{t}")
     tm = mps(torch) if torch else float("nan")
     jm = mps(jax) if jax else float("nan")
@@ -84,5 +95,14 @@ for label, r in runs.items():
         gemm = (f"sgemm {r['sgemm_gflops_per_second']:.0f} GFLOP/s, in-step {r['gemm_gflops_per_second_in_step']:.0f} "
                 f"({100 * r['gemm_rate_fraction_of_sgemm']:.0f}%), {100 * r['gemm_share_of_step']:.0f}% of step")
     print(f"{config:6} {t:>3} {tm:12.1f} {jm:10.1f} {rm:11.1f} {rm / tm:11.2f} {rm / jm:9.2f} {ct:12.2f} {cj:10.2f} {mem:15.2f} {loads:>17}  {gemm}")
+samples = [(l, r) for l, r in runs.items() if l.startswith("sample/rgdm/")]
+if samples:
+    print(f"\n{'sampling':8} {'thr':>3} {'torch s':>9} {'rgdm s':>8} {'rgdm/torch speed':>17} {'cpu ratio':>10} {'RSS rgdm/torch':>15}")
+    for label, r in samples:
+        t = label.split("/")[2]
+        torch = runs.get(f"sample/torch/{t}")
+        if not torch: continue
+        print(f"{'100 mol':8} {t:>3} {torch['seconds']:9.1f} {r['seconds']:8.1f} {torch['seconds'] / r['seconds']:17.2f} "
+              f"{torch['cpu_seconds'] / r['cpu_seconds']:10.2f} {r['peak_rss_bytes'] / torch['peak_rss_bytes']:15.2f}")
 print(f"\nresults: {sys.argv[1]}")
 PY
