@@ -90,7 +90,8 @@ private struct AuctionState {
 
     /// Row `i`'s costs (Euclidean distances to every point of `b`, SIMD) into `rowCost`, and the
     /// minimum of each 16-column block into `blockMin` when given.
-    func computeRow(_ i: Int, blockMin: UnsafeMutablePointer<Float>? = nil) {
+    /// `squared`: leave the distances squared (same order, no square roots; for picking candidates).
+    func computeRow(_ i: Int, blockMin: UnsafeMutablePointer<Float>? = nil, squared: Bool = false) {
         typealias V = SIMD8<Float>
         let out = UnsafeMutableRawPointer(rowCost)
         let x = V(repeating: a.x[i]), y = V(repeating: a.y[i]), z = V(repeating: a.z[i])
@@ -103,7 +104,8 @@ private struct AuctionState {
                     let dx = x - bx.loadUnaligned(fromByteOffset: offset, as: V.self)
                     let dy = y - by.loadUnaligned(fromByteOffset: offset, as: V.self)
                     let dz = z - bz.loadUnaligned(fromByteOffset: offset, as: V.self)
-                    let d = (dx * dx + dy * dy + dz * dz).squareRoot()
+                    let d2 = dx * dx + dy * dy + dz * dz
+                    let d = squared ? d2 : d2.squareRoot()
                     out.storeBytes(of: d, toByteOffset: offset, as: V.self)
                     m = m.replacing(with: d, where: d .< m)
                     offset += 32
@@ -124,7 +126,7 @@ private struct AuctionState {
         defer { blockMin.deallocate(); smallest.deallocate() }
         let row = UnsafePointer(rowCost)
         for i in 0 ..< n {
-            computeRow(i, blockMin: blockMin)
+            computeRow(i, blockMin: blockMin, squared: true)
             // At least min(k, blocks) costs are ≤ bound: take every cost ≤ bound, keep the k cheapest.
             let rank = min(k, blocks)
             for a in 0 ..< blocks {   // the `rank` smallest block minima, sorted, in smallest[0..<rank]
@@ -153,6 +155,7 @@ private struct AuctionState {
             }
             for slot in 0 ..< count where listJ[slot] == Int32(i) { hasIdentity = true }
             if !hasIdentity { listJ[count] = Int32(i); listC[count] = row[i]; count += 1 }
+            for slot in 0 ..< count { listC[slot] = listC[slot].squareRoot() }   // squared → Euclidean
             listCount[i] = Int32(count)
         }
     }
@@ -229,6 +232,7 @@ private struct AuctionState {
             let best = min(min(min(m[0], m[1]), min(m[2], m[3])), min(min(m[4], m[5]), min(m[6], m[7])))
             rowBest[i] = best
             let assigned = Int(rowColumn[i])
+            guard assigned >= 0 else { continue }
             guard rowCost[assigned] + prices[assigned] > best + epsilon else { continue }
             // Add the row's `repairWidth` best columns that are not yet candidates.
             var top = [(Float, Int32)](repeating: (.infinity, -1), count: repairWidth)
@@ -253,15 +257,33 @@ private struct AuctionState {
     mutating func run(epsilon: Double, largestCost maxCost: Float) -> AuctionAssignment.Result {
         let finalEpsilon = Float(max(epsilon, Double(maxCost) * 1e-6))
         var eps = max(finalEpsilon, maxCost / 4)
+        columnOwner.initialize(repeating: -1, count: stride)
+        rowColumn.initialize(repeating: -1, count: n)
+        for i in 0 ..< n { queue[i] = Int32(n - 1 - i) }
+        queued = n
         while true {
-            // A new phase: everyone unassigned, prices kept.
-            columnOwner.initialize(repeating: -1, count: stride)
-            rowColumn.initialize(repeating: -1, count: n)
-            for i in 0 ..< n { queue[i] = Int32(n - 1 - i) }
-            queued = n
             bidUntilAssigned(epsilon: eps)
             if eps <= finalEpsilon { break }
             eps = max(finalEpsilon, eps / 5)
+            // A new phase, prices kept. Rows still within the new ε of their best candidate keep
+            // their column (the classic method frees every row; this only saves bids, since the
+            // final global check below certifies the result either way).
+            for i in (0 ..< n).reversed() where rowColumn[i] >= 0 {
+                let assigned = Int(rowColumn[i])
+                let list = listColumn + i * capacity, listC = listCost + i * capacity
+                var best = Float.infinity, own = Float.infinity
+                for slot in 0 ..< Int(listCount[i]) {
+                    let w = listC[slot] + prices[Int(list[slot])]
+                    best = min(best, w)
+                    if Int(list[slot]) == assigned { own = w }
+                }
+                if own > best + eps {
+                    columnOwner[assigned] = -1
+                    rowColumn[i] = -1
+                    queue[queued] = Int32(i)
+                    queued += 1
+                }
+            }
         }
         // Global ε-slackness: all rows once, then only the rows that bid again.
         checkSlackness(rows: (0 ..< Int32(n)).map { $0 }, epsilon: finalEpsilon)
