@@ -32,6 +32,17 @@ import Testing
         }
     }
 
+    @Test func emptyBatchGivesEmptyOutput() {
+        let egnn = EGNN(EGNNConfiguration(featureWidth: 3, layers: 1, hidden: 4), threads: 2)
+        var rng = Xoshiro256StarStar(seed: 1)
+        let theta = egnn.initialParameters(using: &rng)
+        let input = DenoiserInput(layout: GraphLayout(nodeCounts: []), positions: [], features: [], time: [])
+        #expect(egnn.predict(input, parameters: theta).positions.isEmpty)
+        var grad = [Float](repeating: 0, count: egnn.parameterCount)
+        _ = egnn.lossAndGradient(input, parameters: theta, gradient: &grad) { _ in (0, DenoiserOutput(positions: [], features: [])) }
+        #expect(grad.allSatisfy { $0 == 0 })
+    }
+
     @Test func parameterCountMatchesEDM() {
         // EDM's QM9-style model with the peers' config S: 4 layers, hidden 64, 6 features (+ time).
         #expect(EGNN(EGNNConfiguration(featureWidth: 6, layers: 4, hidden: 64)).parameterCount == 151_499)

@@ -42,6 +42,7 @@ public final class EGNN: Denoiser {
     }
 
     public func predict(_ input: DenoiserInput, parameters: [Float]) -> DenoiserOutput {
+        if input.layout.nodeCount == 0 { return DenoiserOutput(positions: [], features: []) }
         let chunks = prepare(input, parameters: parameters)
         var output = DenoiserOutput(positions: [Float](repeating: 0, count: input.layout.nodeCount * 3),
                                     features: [Float](repeating: 0, count: input.layout.nodeCount * featureWidth))
@@ -54,17 +55,30 @@ public final class EGNN: Denoiser {
         _ input: DenoiserInput, parameters: [Float], gradient: inout [Float],
         loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
     ) -> Double {
-        lossAndGradient(input, parameters: parameters, gradient: &gradient, inputGradient: nil, loss: loss)
+        run(input, parameters: parameters, gradient: &gradient, wantsInputGradient: false, loss: loss).value
     }
 
-    /// As `lossAndGradient(_:parameters:gradient:loss:)`, and also writes ∂L/∂z
-    /// (positions and features; time and condition excluded) into
-    /// `inputGradient` when given — for reward guidance and for tests.
+    /// As `lossAndGradient(_:parameters:gradient:loss:)`, and also returns ∂L/∂z
+    /// (positions `[N, 3]` and features `[N, F]`; time and condition excluded)
+    /// in `inputGradient` — for reward guidance and for tests.
     public func lossAndGradient(
-        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], inputGradient: UnsafeMutablePointer<DenoiserOutput>?,
+        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], inputGradient: inout DenoiserOutput,
         loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
     ) -> Double {
+        let result = run(input, parameters: parameters, gradient: &gradient, wantsInputGradient: true, loss: loss)
+        if let dInput = result.inputGradient { inputGradient = dInput }
+        return result.value
+    }
+
+    private func run(
+        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], wantsInputGradient: Bool,
+        loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
+    ) -> (value: Double, inputGradient: DenoiserOutput?) {
         precondition(gradient.count == parameterCount, "gradient: \(gradient.count) values for \(parameterCount) parameters")
+        if input.layout.nodeCount == 0 {
+            let empty = DenoiserOutput(positions: [], features: [])
+            return (loss(empty).value, wantsInputGradient ? empty : nil)
+        }
         let chunks = prepare(input, parameters: parameters)
         let n = input.layout.nodeCount, f = featureWidth
         var output = DenoiserOutput(positions: [Float](repeating: 0, count: n * 3), features: [Float](repeating: 0, count: n * f))
@@ -73,8 +87,8 @@ public final class EGNN: Denoiser {
         let (value, dOutput) = loss(output)
         precondition(dOutput.positions.count == n * 3 && dOutput.features.count == n * f,
                      "loss gradient: \(dOutput.positions.count) position and \(dOutput.features.count) feature values for \(n) nodes")
-        var dInput = DenoiserOutput(positions: inputGradient == nil ? [] : [Float](repeating: 0, count: n * 3),
-                                    features: inputGradient == nil ? [] : [Float](repeating: 0, count: n * f))
+        var dInput = DenoiserOutput(positions: wantsInputGradient ? [Float](repeating: 0, count: n * 3) : [],
+                                    features: wantsInputGradient ? [Float](repeating: 0, count: n * f) : [])
         let offsets = input.layout.nodeOffsets
         parameters.withUnsafeBufferPointer { p in
             dOutput.positions.withUnsafeBufferPointer { gx in
@@ -86,7 +100,7 @@ public final class EGNN: Denoiser {
                             run(chunks.count) { c in
                                 let w = self.workspaces[c], first = offsets[chunks[c].lowerBound]
                                 w.gradient.pointer.zero(self.parameterCount)
-                                let inputs = inputGradient == nil ? nil
+                                let inputs = !wantsInputGradient ? nil
                                     : (pointers.ix! + first * 3, pointers.ih.map { $0 + first * f } ?? pointers.ix!)
                                 w.backward(pointers.p, grad: w.gradient.pointer,
                                            dPositions: pointers.gx! + first * 3,
@@ -104,8 +118,7 @@ public final class EGNN: Denoiser {
                 for k in 0 ..< parameterCount { g[k] += source[k] }
             }
         }
-        inputGradient?.pointee = dInput
-        return value
+        return (value, wantsInputGradient ? dInput : nil)
     }
 
     // MARK: Workers
