@@ -27,7 +27,11 @@ struct EvaluateShapesCommand: ParsableCommand {
     @Option(help: "Split to read from ShapeNet-layout HDF5 files (all splits when a file has none of that name).")
     var split = "test"
 
-    @Option(name: .customLong("category"), help: "Reference categories to keep (repeatable; default all).")
+    @Option(help: "Split to read from the generated file when it differs from --split.")
+    var generatedSplit: String?
+
+    @Option(name: .customLong("category"),
+            help: "Categories to keep (repeatable; default all); applied to the generated side too when it has them.")
     var categories: [String] = []
 
     @Option(help: "Points per cloud (default: the smallest cloud of both sets).")
@@ -61,7 +65,11 @@ struct EvaluateShapesCommand: ParsableCommand {
         let loader = ShapeSetLoader(split: split, categories: categories.isEmpty ? nil : Set(categories), points: points,
                                     normalization: normalization, limit: limit, seed: options.seed)
         var generatedLoader = loader
-        generatedLoader.categories = nil
+        generatedLoader.split = generatedSplit ?? split
+        if let wanted = loader.categories, ShapeFileFormat(path: generated) == .hdf5,
+           Set(try HDF5File(readingFrom: generated).root.groupNames()).isDisjoint(with: wanted) {
+            generatedLoader.categories = nil   // e.g. rgdm sample's single "generated" group
+        }
         let (generatedClouds, notesG) = try generatedLoader.load(generated)
         let (referenceClouds, notesR) = try loader.load(reference)
         for note in notesG + notesR { FileHandle.standardError.write(Data("evaluate: \(note)\n".utf8)) }
