@@ -24,6 +24,9 @@ struct BenchConformersCommand: ParsableCommand {
     @Flag(help: "Do not run obabel --gen3d.")
     var skipObabel = false
 
+    @Option(help: "Seconds obabel --gen3d may spend on one molecule before it counts as failed.")
+    var obabelTimeout = 120.0
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -70,9 +73,12 @@ struct BenchConformersCommand: ParsableCommand {
             "rgdm_cpu_ms_per_molecule": ok.map(\.milliseconds).reduce(0, +) / Double(max(1, outcomes.count)),
         ]
         if !skipObabel {
-            let (obSeconds, obEnergies) = try ConformerBenchmark.obabel(smiles: smiles, directory: directory)
+            let obabel = try ConformerBenchmark.obabel(smiles: smiles, directory: directory, timeout: obabelTimeout)
+            let (obSeconds, obEnergies) = (obabel.seconds, obabel.energies)
             report["obabel_seconds"] = obSeconds
             report["obabel_ok"] = obEnergies.count
+            report["obabel_timeouts"] = obabel.timeouts
+            report["obabel_timeout_seconds"] = obabelTimeout
             report["obabel_ms_per_molecule"] = 1000 * obSeconds / Double(smiles.count)
             report["throughput_ratio_vs_obabel"] = obSeconds / seconds
             // Energies on molecules both minimised with MMFF94.

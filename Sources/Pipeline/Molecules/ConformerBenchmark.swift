@@ -71,34 +71,53 @@ enum ConformerBenchmark {
         }
     }
 
-    /// Runs `obabel -ismi --gen3d -osdf` (default speed, one OpenMP thread) on
-    /// the SMILES and returns the wall time and each structure's MMFF94
-    /// energy by input index (nil where obabel wrote nothing usable).
-    static func obabel(smiles: [String], directory: String) throws -> (seconds: Double, energies: [Int: Double]) {
-        let input = directory + "/obabel-in.smi"
-        let output = directory + "/obabel-out.sdf"
-        try smiles.enumerated().map { "\($1) m\($0)" }.joined(separator: "\n").appending("\n")
-            .write(toFile: input, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["obabel", input, "-osdf", "-O", output, "--gen3d"]
+    /// What `obabel --gen3d` did on the benchmark's SMILES.
+    struct ObabelOutcome {
+        var seconds: Double
+        /// MMFF94 energy of each structure obabel wrote, by input index.
+        var energies: [Int: Double]
+        var timeouts: Int
+    }
+
+    /// Runs `obabel -ismi --gen3d -osdf` (default speed, one OpenMP thread)
+    /// on each SMILES in turn, at most `timeout` seconds each (some molecules
+    /// send obabel's conformer search into a very long run; those count as
+    /// failures at the full timeout), and scores what it wrote with MMFF94.
+    static func obabel(smiles: [String], directory: String, timeout: Double) throws -> ObabelOutcome {
         var environment = ProcessInfo.processInfo.environment
         environment["OMP_NUM_THREADS"] = "1"
-        process.environment = environment
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        let start = Date()
-        try process.run()
-        process.waitUntilExit()
-        let seconds = Date().timeIntervalSince(start)
-        guard process.terminationStatus == 0 else { throw PipelineFailure("obabel exited with status \(process.terminationStatus)") }
-        var energies: [Int: Double] = [:]
-        for result in try MoleculeReader(contentsOf: output) {
-            guard let molecule = try? result.get(), molecule.title.hasPrefix("m"), let index = Int(molecule.title.dropFirst()),
+        var outcome = ObabelOutcome(seconds: 0, energies: [:], timeouts: 0)
+        for (index, text) in smiles.enumerated() {
+            let input = "\(directory)/obabel-\(index).smi", output = "\(directory)/obabel-\(index).sdf"
+            try "\(text) m\(index)\n".write(toFile: input, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["obabel", input, "-osdf", "-O", output, "--gen3d"]
+            process.environment = environment
+            process.standardError = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            let start = Date()
+            do {
+                try process.run()
+            } catch {
+                throw PipelineError.invalidRun(path: "obabel", reason: "cannot run obabel: \(error)")
+            }
+            while process.isRunning {
+                if Date().timeIntervalSince(start) > timeout {
+                    process.terminate()
+                    outcome.timeouts += 1
+                    break
+                }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            process.waitUntilExit()
+            outcome.seconds += Date().timeIntervalSince(start)
+            guard let reader = try? MoleculeReader(contentsOf: output),
+                  let molecule = try? reader.next()?.get(),
                   molecule.atoms.contains(where: { $0.position != .zero }),
                   let energy = try? molecule.energy(.mmff94) else { continue }
-            energies[index] = energy
+            outcome.energies[index] = energy
         }
-        return (seconds, energies)
+        return outcome
     }
 }

@@ -64,7 +64,7 @@ enum MoleculeDataset {
     static func readSMILES(_ path: String) throws -> [String] {
         let file = try HDF5File(readingFrom: path)
         guard (try? file.root.stringAttribute("format")) == format else {
-            throw PipelineFailure("\(path): not an rgdm molecule set (root attribute format ≠ \(format))")
+            throw PipelineError.invalidDataset(path: path, reason: "not an rgdm molecule set (root attribute format ≠ \(format))")
         }
         return try file.dataset("smiles").readStrings()
     }

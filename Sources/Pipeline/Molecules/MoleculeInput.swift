@@ -34,18 +34,7 @@ enum MoleculeInput {
     }
 
     /// Every record of `paths`, in order, as molecules or typed errors.
-    static func records(_ paths: [String], format: MoleculeFormat?) throws -> AnySequence<Result<Molecule, ChemError>> {
-        var sequences: [AnySequence<Result<Molecule, ChemError>>] = []
-        for path in paths {
-            if isQM9(path) {
-                for file in qm9Files(path) {
-                    let reader = try QM9CSVReader(path: file)
-                    sequences.append(AnySequence(reader.lazy.map { $0.map(\.molecule) }))
-                }
-            } else {
-                sequences.append(AnySequence(try MoleculeReader(contentsOf: path, format: format)))
-            }
-        }
-        return AnySequence(sequences.joined())
+    static func records(_ paths: [String], format: MoleculeFormat?) throws -> LazyMapSequence<ShardedRecords, Result<Molecule, ChemError>> {
+        try records(paths, format: format, shard: .whole).lazy.map(\.record)
     }
 }

@@ -36,7 +36,7 @@ struct PreprocessJob {
         let done = Self.completedIndices(partFile)
         let writer = try LineWriter(path: partFile)
         for (index, record) in try MoleculeInput.records(inputs, format: format, shard: shard) {
-            if Interruption.requested { throw PipelineFailure("interrupted") }
+            if Interruption.requested { throw PipelineError.invalidRun(path: partFile, reason: "interrupted; run the same command again to resume") }
             if done.contains(index) { continue }
             writer.write(prepare(index: index, record).line)
         }
@@ -84,7 +84,7 @@ struct PreprocessJob {
         let stale = ((try? FileManager.default.contentsOfDirectory(atPath: partsDirectory)) ?? [])
             .filter { !$0.hasSuffix("-of-\(workers).tsv") }
         if !stale.isEmpty {
-            throw PipelineFailure("\(partsDirectory) holds parts of an interrupted run with another worker count (\(stale[0])); rerun with the same --threads or delete that folder")
+            throw PipelineError.invalidRun(path: partsDirectory, reason: "holds parts of an interrupted run with another worker count (\(stale[0])); rerun with the same --threads or delete that folder")
         }
         let shards = (0..<workers).map { Shard(index: $0, count: workers) }
         let resumed = shards.reduce(0) { $0 + Self.completedIndices(partFile($1)).count }
@@ -133,12 +133,12 @@ struct PreprocessJob {
                 reasons[Self.kind(of: reason), default: 0] += 1
             }
         }
-        guard !molecules.isEmpty else { throw PipelineFailure("no molecule could be prepared (see \(rejectsPath))") }
+        guard !molecules.isEmpty else { throw PipelineError.invalidDataset(path: output, reason: "no molecule could be prepared (see \(rejectsPath))") }
         try MoleculeDataset.write(molecules, to: output, source: inputs.joined(separator: " "),
                                   propertyNames: preparation.propertyNames, qm9: isQM9, seed: seed)
         let temporary = rejectsPath + ".tmp"
         try rejects.write(toFile: temporary, atomically: false, encoding: .utf8)
-        if rename(temporary, rejectsPath) != 0 { throw PipelineFailure("cannot write \(rejectsPath)") }
+        if rename(temporary, rejectsPath) != 0 { throw PipelineError.unsupportedOutput(path: rejectsPath, reason: "cannot rename \(temporary) into place") }
         return Summary(molecules: molecules.count, rejected: records.count - molecules.count,
                        atoms: molecules.reduce(0) { $0 + $1.atomicNumbers.count }, resumed: 0, seconds: 0, reasons: reasons)
     }

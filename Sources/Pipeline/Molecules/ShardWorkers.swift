@@ -62,7 +62,7 @@ enum ShardWorkers {
             poll(counted.reduce(0, +))
         }
         for (i, process) in processes.enumerated() where process.terminationStatus != 0 {
-            throw PipelineFailure("worker \(i)/\(count) exited with status \(process.terminationStatus)")
+            throw PipelineError.invalidRun(path: outputs[i], reason: "worker \(i)/\(count) exited with status \(process.terminationStatus)")
         }
         return outputs
     }
@@ -76,19 +76,13 @@ enum ShardWorkers {
     }
 }
 
-/// A failure of a pipeline step, in words.
-struct PipelineFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// Appends lines to a worker's output file, flushed as it goes.
 final class LineWriter {
     private let handle: FileHandle
 
     init(path: String) throws {
         if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw PipelineFailure("cannot write \(path)") }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw PipelineError.unsupportedOutput(path: path, reason: "cannot open for appending") }
         handle.seekToEndOfFile()
         self.handle = handle
     }
