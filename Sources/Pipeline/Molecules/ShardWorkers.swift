@@ -56,10 +56,19 @@ enum ShardWorkers {
         }
         var counted = [Int](repeating: 0, count: count)
         var offsets = [UInt64](repeating: 0, count: count)
+        var forwarded = false
         while processes.contains(where: \.isRunning) {
             Thread.sleep(forTimeInterval: 0.5)
+            if Interruption.requested && !forwarded {
+                // Ctrl-C reaches the whole process group; a signal sent to this process alone is passed on.
+                forwarded = true
+                for process in processes where process.isRunning { process.interrupt() }
+            }
             for i in 0..<count { (counted[i], offsets[i]) = countNewLines(outputs[i], from: offsets[i], counted: counted[i]) }
             poll(counted.reduce(0, +))
+        }
+        if Interruption.requested {
+            throw PipelineError.invalidRun(path: directory, reason: "interrupted; run the same command again to resume")
         }
         for (i, process) in processes.enumerated() where process.terminationStatus != 0 {
             throw PipelineError.invalidRun(path: outputs[i], reason: "worker \(i)/\(count) exited with status \(process.terminationStatus)")
