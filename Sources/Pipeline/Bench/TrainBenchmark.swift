@@ -50,6 +50,18 @@ struct TrainBenchmark {
     let configuration: Configuration
 
     func run(progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
+        // The timed model is gone before the profiled one exists, so peak RSS is the training run's.
+        let (timed, process, model, parameters, batch) = try timeSteps(progress: progress)
+        var result = timed
+        if configuration.profileProducts {
+            try profile(into: &result, process: process, model: model, parameters: parameters, batch: batch)
+        }
+        return result
+    }
+
+    private func timeSteps(
+        progress: (Int, Int) -> Void
+    ) throws -> (Result, DiffusionProcess, EGNNConfiguration, [Float], GraphBatch) {
         let c = configuration
         var generator = Xoshiro256StarStar(seed: c.seed)
         let scaling = try SyntheticMolecules.scaling()
@@ -83,17 +95,14 @@ struct TrainBenchmark {
         let median = times.median
         let nodes = pool.map { Double($0.layout.nodeCount) }.reduce(0, +) / Double(pool.count)
         let edges = pool.map { Double($0.layout.nodeCounts.reduce(0) { $0 + $1 * ($1 - 1) }) }.reduce(0, +) / Double(pool.count)
-        var result = Result(
+        let result = Result(
             configuration: c, parameters: egnn.parameterCount,
             moleculesPerSecond: Double(c.batch) / median, stepSecondsMedian: median,
             stepSecondsMin: times.min() ?? 0, stepSecondsMean: times.reduce(0, +) / Double(max(times.count, 1)),
             cpuSecondsMedian: cpuTimes.median, peakRssBytes: ResourceUsage.peakResidentBytes, workspaceBytes: egnn.workspaceBytes,
             nodesPerBatch: nodes, edgesPerBatch: edges, firstLoss: losses.first ?? 0, lastLoss: losses.last ?? 0,
             otherProcsCpuFrac: otherLoad)
-        if c.profileProducts {
-            try profile(into: &result, process: process, model: model, parameters: parameters, batch: pool[0])
-        }
-        return result
+        return (result, process, model, parameters, pool[0])
     }
 
     /// One single-thread step with every product timed, against the machine's sgemm rate.
