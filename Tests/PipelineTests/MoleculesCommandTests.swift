@@ -66,6 +66,11 @@ import Testing
         let positions = try file.dataset("positions").readRows(0..<first.elements.count, as: Float.self).values
         #expect(zip(positions, first.positions.flatMap { [$0.x, $0.y, $0.z] }).allSatisfy { abs(Double($0) - $1) < 1e-6 })
 
+        // As a novelty reference, the set makes its own molecules not novel.
+        let reference = try ReferenceSMILES.load(output)
+        let evaluated = try MoleculeEvaluation.run(files: [Self.subset], format: nil, reference: reference, workers: 1, verbose: false)
+        #expect(evaluated.metrics.novelty == 0)
+
         // The trainer opens it.
         if case .molecules(let source) = try TrainingData.open(output, split: "train") {
             #expect(source.count == 2400)

@@ -30,6 +30,9 @@ struct BenchConformersCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    @Option(help: "Write per-molecule results (index, SMILES, rgdm and obabel MMFF94 energies, kcal/mol) to this TSV file.")
+    var energies: String?
+
     @OptionGroup var options: GlobalOptions
     @OptionGroup var worker: WorkerOptions
 
@@ -89,6 +92,15 @@ struct BenchConformersCommand: ParsableCommand {
             report["mean_energy_rgdm"] = pairs.map(\.0).reduce(0, +) / Double(max(1, pairs.count))
             report["mean_energy_obabel"] = pairs.map(\.1).reduce(0, +) / Double(max(1, pairs.count))
             report["rgdm_lower_or_equal_fraction"] = Double(pairs.filter { $0.0 <= $0.1 + 1e-6 }.count) / Double(max(1, pairs.count))
+            if let energies {
+                let byIndex = Dictionary(uniqueKeysWithValues: outcomes.map { ($0.index, $0) })
+                var table = "index\tsmiles\trgdm_kcal_mol\tobabel_kcal_mol\trgdm_converged\n"
+                for (index, text) in smiles.enumerated() {
+                    let ours = byIndex[index].map { $0.ok ? String($0.energy) : "" } ?? ""
+                    table += "\(index)\t\(text)\t\(ours)\t\(obEnergies[index].map { String($0) } ?? "")\t\(byIndex[index]?.converged == true ? 1 : 0)\n"
+                }
+                try table.write(toFile: energies, atomically: true, encoding: .utf8)
+            }
         }
         if json {
             let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
