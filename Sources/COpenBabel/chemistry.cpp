@@ -153,13 +153,36 @@ extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_
     // builder's fragment matching costs grow with the atom count, and
     // AddHydrogens puts hydrogens at ideal 3D positions (as obabel --gen3d does).
     mol.DeleteHydrogens();
-    OBBuilder builder;
-    if (!builder.Build(mol, false)) {
-        return rgdm_ob::fail(RGDM_OB_ERR_CHEMISTRY, "OBBuilder could not honour the stereochemistry");
+    const OBMol skeleton = mol;
+    OBMol best;
+    rgdm_ob_minimization best_result{};
+    bool have_best = false;
+    int attempts = options->attempts > 0 ? options->attempts : 1;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        mol = skeleton;
+        OBBuilder builder;
+        if (!builder.Build(mol, false)) {
+            if (have_best) continue;
+            return rgdm_ob::fail(RGDM_OB_ERR_CHEMISTRY, "OBBuilder could not honour the stereochemistry");
+        }
+        mol.SetDimension(3);
+        mol.AddHydrogens(false, false);
+        rgdm_ob_minimization current{};
+        int status = rgdm_ob_minimize(handle, options, &current);
+        if (status != RGDM_OB_OK) return status;
+        if (!have_best || current.energy < best_result.energy) {
+            best = mol;
+            best_result = current;
+            have_best = true;
+        }
+        // OBBuilder places atoms with random offsets: a strained first build
+        // (energy far above what a relaxed molecule of this size has) gets another try.
+        double per_atom = best_result.energy / static_cast<double>(mol.NumAtoms());
+        if (options->retry_energy_per_atom <= 0 || per_atom <= options->retry_energy_per_atom) break;
     }
-    mol.SetDimension(3);
-    mol.AddHydrogens(false, false);
-    return rgdm_ob_minimize(handle, options, result);
+    mol = best;
+    *result = best_result;
+    return RGDM_OB_OK;
 }
 
 extern "C" int rgdm_ob_descriptors_compute(rgdm_ob_mol *handle, rgdm_ob_descriptors *out) {

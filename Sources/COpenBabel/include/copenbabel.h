@@ -134,14 +134,18 @@ typedef struct {
     double energy_threshold;  ///< converged when one step changes the energy by less (kcal/mol)
     int rotor_search;         ///< 1: after a first half of the budget, Open Babel's FastRotorSearch, then the rest
     int newton_line_search;   ///< 1: Newton2Num line search (fewer evaluations) instead of Simple
+    int attempts;             ///< build_3d: at most this many builds (OBBuilder is randomised) ...
+    double retry_energy_per_atom; ///< ... while the minimised energy exceeds this many kcal/mol per atom; the lowest is kept
 } rgdm_ob_minimization_options;
 
 /// Minimises the molecule's coordinates by conjugate gradients.
 int rgdm_ob_minimize(rgdm_ob_mol *mol, const rgdm_ob_minimization_options *options, rgdm_ob_minimization *result);
 
 /// 3D from a connection table: OBBuilder coordinates for the heavy atoms,
-/// hydrogens placed on them, then rgdm_ob_minimize. Fails when OBBuilder
-/// cannot honour the stereochemistry. Never uses `--gen3d fast` (it writes zeros).
+/// hydrogens placed on them, then rgdm_ob_minimize; built again (up to
+/// `attempts`) while the energy per atom stays above `retry_energy_per_atom`,
+/// keeping the lowest. Fails when OBBuilder cannot honour the stereochemistry.
+/// Never uses `--gen3d fast` (it writes zeros).
 int rgdm_ob_build_3d(rgdm_ob_mol *mol, const rgdm_ob_minimization_options *options, rgdm_ob_minimization *result);
 
 typedef struct {

@@ -33,6 +33,10 @@ public struct MinimizationOptions: Hashable, Sendable {
     public var rotorSearch: Bool = true
     /// Newton line search (fewer energy evaluations a step) instead of Open Babel's simple one.
     public var newtonLineSearch: Bool = true
+    /// 3D generation: OBBuilder is randomised, so a build whose minimised energy stays above
+    /// `retryEnergyPerAtom` kcal/mol per atom is built again, up to `attempts` builds; the lowest is kept.
+    public var attempts: Int = 3
+    public var retryEnergyPerAtom: Double = 3
 
     public init(forceField: ForceField = .mmff94, maxSteps: Int = 250, energyThreshold: Double = 1e-4,
                 requireConvergence: Bool = true, rotorSearch: Bool = true, newtonLineSearch: Bool = true) {
@@ -46,7 +50,8 @@ public struct MinimizationOptions: Hashable, Sendable {
 
     var shim: rgdm_ob_minimization_options {
         rgdm_ob_minimization_options(force_field: forceField.code, max_steps: Int32(maxSteps), energy_threshold: energyThreshold,
-                                     rotor_search: rotorSearch ? 1 : 0, newton_line_search: newtonLineSearch ? 1 : 0)
+                                     rotor_search: rotorSearch ? 1 : 0, newton_line_search: newtonLineSearch ? 1 : 0,
+                                     attempts: Int32(attempts), retry_energy_per_atom: retryEnergyPerAtom)
     }
 }
 
