@@ -129,6 +129,24 @@ import Testing
         #expect(MoleculeDataset.splits(count: 50, qm9: false, seed: 2).train != a.train)
     }
 
+    @Test func benchAndPreprocessCheckTheirOptions() throws {
+        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["bench", "conformers", "a.smi", "--limit", "0"]) }
+        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "molecules", "a.smi", "-o", "out.txt"]) }
+        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "molecules", "a.csv", "b.smi", "-o", "o.h5"]) }
+        let bench = try #require(try RGDMCommand.parseAsRoot(["bench", "conformers", "a.smi", "--max-steps", "100"]) as? BenchConformersCommand)
+        #expect(bench.minimization.maxSteps == 100 && !bench.minimization.requireConvergence)
+    }
+
+    @Test func conformerBenchmarkRunsOnAFewSMILES() throws {
+        var lines: [String] = []
+        ConformerBenchmark.run(smiles: ["CCO", "C1CC(", "c1ccccc1O"], shard: .whole,
+                               options: MinimizationOptions(maxSteps: 200, requireConvergence: false)) { lines.append($0) }
+        let outcomes = lines.compactMap { ConformerBenchmark.Outcome(line: Substring($0)) }
+        #expect(outcomes.map(\.ok) == [true, false, true])
+        #expect(outcomes[1].error.contains("record 1"))
+        #expect(outcomes.filter(\.ok).allSatisfy { $0.energy.isFinite && $0.forceField == .mmff94 })
+    }
+
     @Test func shardsPartitionRecords() {
         #expect(Shard("1/3") == Shard(index: 1, count: 3))
         #expect(Shard("3/3") == nil && Shard("x") == nil && Shard("0/0") == nil)
