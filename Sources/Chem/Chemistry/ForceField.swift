@@ -77,6 +77,11 @@ extension Molecule {
     /// A 3D structure from the connection table (typically read from SMILES):
     /// explicit hydrogens, OBBuilder fragment coordinates, then MMFF94
     /// conjugate-gradient minimisation (UFF where MMFF94 has no parameters).
+    ///
+    /// Not reproducible bit for bit: OBBuilder draws its random offsets from a
+    /// generator Open Babel seeds from the clock, which no API reaches, so this
+    /// function takes no `generator`. Energies of repeated runs agree closely
+    /// for most molecules (see the README for the exceptions).
     public func generating3D(_ options: MinimizationOptions = MinimizationOptions()) throws -> (molecule: Molecule, report: MinimizationReport) {
         var shim = options.shim
         return try run3D(options) { rgdm_ob_build_3d($0, &shim, $1) }
