@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func evaluatesTheQM9SubsetLikeEDMsDataRow() throws {
-        let outcome = try MoleculeEvaluation.run(files: [Self.subset], format: nil, reference: nil, workers: 1, verbose: false)
+        let outcome = try MoleculeEvaluation.run(files: [Self.subset], format: nil, reference: nil, workers: 1)
         let m = outcome.metrics
         #expect(m.count == 3000 && outcome.rejected == 0)
         // EDM's QM9 data row is 99.0% / 95.2%; 3,000 molecules leave about ±0.4% of sampling noise.
@@ -68,7 +68,7 @@ import Testing
 
         // As a novelty reference, the set makes its own molecules not novel.
         let reference = try ReferenceSMILES.load(output)
-        let evaluated = try MoleculeEvaluation.run(files: [Self.subset], format: nil, reference: reference, workers: 1, verbose: false)
+        let evaluated = try MoleculeEvaluation.run(files: [Self.subset], format: nil, reference: reference, workers: 1)
         #expect(evaluated.metrics.novelty == 0)
 
         // The trainer opens it.

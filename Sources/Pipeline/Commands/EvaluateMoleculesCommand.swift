@@ -47,8 +47,7 @@ struct EvaluateMoleculesCommand: ParsableCommand {
         let workers = worker.shard == nil ? options.workerCount : 1
         let referenceSMILES = try reference.map { try ReferenceSMILES.load($0) }
         let result = try MoleculeEvaluation.run(files: files, format: format.map(MoleculeFormat.init),
-                                                reference: referenceSMILES, workers: workers, shard: worker.parsedShard,
-                                                verbose: options.verbose)
+                                                reference: referenceSMILES, workers: workers, shard: worker.parsedShard)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

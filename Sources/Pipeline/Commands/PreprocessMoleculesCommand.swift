@@ -75,6 +75,15 @@ struct PreprocessMoleculesCommand: ParsableCommand {
             try job.runShard(worker.parsedShard, partFile: part)
             return
         }
+        if worker.shard != nil {
+            // One shard of a job spread over a scheduler: its part lands where a later
+            // `rgdm preprocess molecules … --threads n` (same options) finds it and merges.
+            let shard = worker.parsedShard
+            try FileManager.default.createDirectory(atPath: job.partsDirectory, withIntermediateDirectories: true)
+            try job.runShard(shard, partFile: job.partFile(shard))
+            FileHandle.standardError.write(Data("preprocess: shard \(shard) done → \(job.partFile(shard)); merge with --threads \(shard.count)\n".utf8))
+            return
+        }
         let total = job.isQM9 ? QM9RowCount.count(inputs) : nil
         let summary = try job.run(workers: options.workerCount, expectedTotal: total)
         var lines = [
@@ -82,7 +91,7 @@ struct PreprocessMoleculesCommand: ParsableCommand {
             "preprocess: \(summary.rejected) rejected → \(job.rejectsPath)",
         ]
         for (kind, count) in summary.reasons.sorted(by: { $0.value > $1.value }) { lines.append("  \(count) \(kind)") }
-        if summary.resumed > 0 { lines.append("preprocess: resumed \(summary.resumed) records from an interrupted run") }
+        if summary.resumed > 0 { lines.append("preprocess: \(summary.resumed) records were already prepared (an interrupted run, or shards run apart)") }
         let sizes = MoleculeDataset.splitSizes(count: summary.molecules, qm9: job.isQM9)
         lines.append("preprocess: split train \(sizes.train) / valid \(sizes.valid) / test \(sizes.test) (seed \(options.seed))")
         lines.append("preprocess: \(String(format: "%.1f", summary.seconds)) s with \(options.workerCount) worker(s)")

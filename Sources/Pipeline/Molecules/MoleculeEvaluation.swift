@@ -11,7 +11,7 @@ enum MoleculeEvaluation {
     /// Scores every record of `files`; with `workers` > 1 the records are
     /// split over that many rgdm worker processes.
     static func run(files: [String], format: MoleculeFormat?, reference: Set<String>?, workers: Int,
-                    shard: Shard = .whole, verbose: Bool) throws -> Outcome {
+                    shard: Shard = .whole) throws -> Outcome {
         var evaluator = EDMEvaluator(reference: reference)
         var rejected = 0
         var progress = ProgressLine(label: "evaluate", total: nil)
