@@ -45,7 +45,7 @@ enum ShardWorkers {
         var outputs: [String] = []
         for i in 0..<count {
             let output = chosen?[i] ?? "\(directory)/shard-\(i)-of-\(count).txt"
-            if !FileManager.default.fileExists(atPath: output) { FileManager.default.createFile(atPath: output, contents: nil) }
+            if !FileManager.default.fileExists(atPath: output) { _ = FileManager.default.createFile(atPath: output, contents: nil) }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments + ["--shard", "\(i)/\(count)", "--worker-output", output]
@@ -90,7 +90,7 @@ final class LineWriter {
     private let handle: FileHandle
 
     init(path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else { throw PipelineError.unsupportedOutput(path: path, reason: "cannot open for appending") }
         handle.seekToEndOfFile()
         self.handle = handle
