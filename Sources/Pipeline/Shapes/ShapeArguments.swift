@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import PointCloud
 
@@ -32,5 +33,3 @@ final class SharedProgress: @unchecked Sendable {
         line.finish(extra: extra)
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds triangle meshes from primitives (boxes, cylinders and cones, ellipsoids, tori, thin
 /// extruded polygons), for the procedural shape set. Coordinates are y-up.
 public struct MeshBuilder: Sendable {
@@ -154,5 +156,3 @@ public struct Frame: Sendable {
         return (u, cross(w, u))
     }
 }
-
-import Foundation
