@@ -94,6 +94,15 @@ import Testing
         let chairs = try #require(command as? EvaluateShapesCommand).evaluate().metrics
         #expect(chairs.countGenerated == 3 && chairs.countReference == 3 && chairs.mmdCD > 0)
 
+        // A folder of files with one bad file: skipped, the rest evaluated.
+        try FileManager.default.createDirectory(atPath: dir + "/folder", withIntermediateDirectories: true)
+        try Self.cubeOFF.write(toFile: dir + "/folder/a.off", atomically: true, encoding: .utf8)
+        try Self.cubeOFF.write(toFile: dir + "/folder/b.off", atomically: true, encoding: .utf8)
+        try "OFF\n3 1 0\n0 0 0\n".write(toFile: dir + "/folder/bad.off", atomically: true, encoding: .utf8)
+        command = try RGDMCommand.parseAsRoot(["evaluate", "shapes", dir + "/folder", "--reference", dir + "/folder", "--points", "64"])
+        let folder = try #require(command as? EvaluateShapesCommand).evaluate().metrics
+        #expect(folder.countGenerated == 2 && folder.countReference == 2)
+
         try Self.cubeOFF.write(toFile: dir + "/cube.off", atomically: true, encoding: .utf8)
         try rgdm(["convert", dir + "/cube.off", dir + "/cube.ply", "--points", "500", "--normalization", "shape_bbox"])
         guard case let .cloud(cube) = try ShapeFile.read(dir + "/cube.ply") else { Issue.record("cube.ply is a mesh"); return }

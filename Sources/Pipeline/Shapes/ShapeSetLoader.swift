@@ -25,9 +25,13 @@ struct ShapeSetLoader {
         if isDirectory.boolValue {
             set = PointCloudSet(clouds: [], categories: [])
             for input in try ShapeInputs.collect([path], category: nil) {
-                let cloud = try ShapeFile.read(input.path).pointCloud(count: nil, meshPoints: points ?? 2048, file: input.path, using: &generator)
-                set.clouds.append(cloud)
-                set.categories.append(input.category)
+                do {   // a bad file is skipped with its reason; the rest are evaluated
+                    let cloud = try ShapeFile.read(input.path).pointCloud(count: nil, meshPoints: points ?? 2048, file: input.path, using: &generator)
+                    set.clouds.append(cloud)
+                    set.categories.append(input.category)
+                } catch let error as PointCloudError {
+                    notes.append("skipped \(error)")
+                }
             }
         } else if ShapeFileFormat(path: path) == .hdf5 {
             set = try PointCloudHDF5.read(path, split: split, categories: categories)
