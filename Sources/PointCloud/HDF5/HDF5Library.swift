@@ -4,8 +4,9 @@ import Foundation
 /// The one gate to the HDF5 C library.
 ///
 /// The serial HDF5 library keeps global state and is not thread-safe, so every call the wrapper
-/// makes runs inside `HDF5Library.locked { … }`, on one process-wide recursive lock. The first
-/// call also turns off HDF5's own printing of error stacks: failures become thrown `HDF5Error`s.
+/// makes runs inside `HDF5Library.locked { … }`, on one process-wide recursive lock. Each call
+/// also turns off HDF5's own printing of error stacks on the calling thread (Debian's build keeps
+/// one error stack per thread): failures become thrown `HDF5Error`s.
 enum HDF5Library {
     private static let lock = NSRecursiveLock()
     nonisolated(unsafe) private static var initialised = false
@@ -16,9 +17,9 @@ enum HDF5Library {
         defer { lock.unlock() }
         if !initialised {
             H5open()
-            rgdm_H5_silence_errors()
             initialised = true
         }
+        rgdm_H5_silence_errors()
         return try body()
     }
 }
