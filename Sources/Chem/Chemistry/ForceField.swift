@@ -23,7 +23,7 @@ public struct MinimizationReport: Hashable, Sendable {
 public struct MinimizationOptions: Hashable, Sendable {
     public var forceField: ForceField = .mmff94
     /// Conjugate-gradient step budget.
-    public var maxSteps: Int = 250
+    public var maxSteps: Int = 300
     /// Converged when the energy changes by less than this (kcal/mol) in one step.
     public var energyThreshold: Double = 1e-4
     /// Throw `ChemError.notConverged` when the budget runs out.
@@ -38,7 +38,7 @@ public struct MinimizationOptions: Hashable, Sendable {
     public var attempts: Int = 3
     public var retryEnergyPerAtom: Double = 3
 
-    public init(forceField: ForceField = .mmff94, maxSteps: Int = 250, energyThreshold: Double = 1e-4,
+    public init(forceField: ForceField = .mmff94, maxSteps: Int = 300, energyThreshold: Double = 1e-4,
                 requireConvergence: Bool = true, rotorSearch: Bool = true, newtonLineSearch: Bool = true) {
         self.forceField = forceField
         self.maxSteps = maxSteps

@@ -19,7 +19,7 @@ struct BenchConformersCommand: ParsableCommand {
     var limit = 100
 
     @Option(help: "MMFF94 conjugate-gradient step budget.")
-    var maxSteps = 250
+    var maxSteps = 300
 
     @Flag(help: "Do not run obabel --gen3d.")
     var skipObabel = false

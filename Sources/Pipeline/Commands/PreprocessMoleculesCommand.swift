@@ -35,7 +35,7 @@ struct PreprocessMoleculesCommand: ParsableCommand {
     var property: [String] = []
 
     @Option(help: "MMFF94 conjugate-gradient step budget for 3D generation.")
-    var maxSteps = 250
+    var maxSteps = 300
 
     @Flag(help: "Reject molecules whose MMFF94 minimisation does not converge within --max-steps (default: keep them).")
     var requireConvergence = false
