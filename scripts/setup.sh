@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libopenbabel-dev openbabel libhdf5-dev hdf5-tools libopenblas-dev pkg-config)
+# python3-h5py: the tests check that h5py reads the HDF5 files rgdm writes (not used at run time).
+APT_PACKAGES=(libopenbabel-dev openbabel libhdf5-dev hdf5-tools libopenblas-dev pkg-config python3-h5py)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

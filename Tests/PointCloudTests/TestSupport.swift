@@ -48,7 +48,7 @@ func expectClose(_ actual: [Double], _ expected: [Double], tolerance: Double, _ 
 /// A `python3` that can import h5py (for checks that rgdm's files read back in h5py), or nil.
 /// `RGDM_H5PY_PYTHON` names one explicitly.
 let h5pyPython: String? = {
-    var candidates = ["python3"]
+    var candidates = ["python3", "/usr/bin/python3"]  // Debian's python3-h5py (scripts/setup.sh) lives beside the system Python
     if let explicit = ProcessInfo.processInfo.environment["RGDM_H5PY_PYTHON"] { candidates.insert(explicit, at: 0) }
     for candidate in candidates {
         let process = Process()
