@@ -13,6 +13,21 @@ import Testing
         #expect(SVGLineChart(title: "t", xLabel: "x", yLabel: "y", series: []).render().contains("no data yet"))
     }
 
+    @Test func lossCurveKeepsTheLatestLineOfEachStep() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rgdm-loss-\(UUID().uuidString).jsonl")
+        try Data("""
+            {"step": 1, "loss": 0.9}
+            {"step": 2, "loss": 0.8}
+            not json
+            {"step": 2, "loss": 0.7}
+            {"step": 3, "loss": 0.6}
+
+            """.utf8).write(to: url)
+        let points = RunReport.lossPoints(log: url)
+        #expect(points.map(\.x) == [1, 2, 3])
+        #expect(points.map(\.y) == [0.9, 0.7, 0.6])
+    }
+
     @Test func escapesTextInHTML() {
         var report = RunReport(title: "a <b> & c", summary: "\"quoted\"")
         report.tables = [.init(title: "T", rows: [("k<", "v>")])]

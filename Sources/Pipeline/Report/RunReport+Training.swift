@@ -47,14 +47,18 @@ extension RunReport {
         return report
     }
 
-    /// (step, loss) pairs of a JSON-lines training log; unreadable lines are skipped.
+    /// (step, loss) pairs of a JSON-lines training log, by step; unreadable
+    /// lines are skipped. A run killed after its last checkpoint logs some
+    /// steps again when it resumes: the latest line for a step wins.
     static func lossPoints(log url: URL) -> [(x: Double, y: Double)] {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { line in
+        var byStep: [Double: Double] = [:]
+        for line in text.split(separator: "\n") {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   let step = (object["step"] as? NSNumber)?.doubleValue,
-                  let loss = (object["loss"] as? NSNumber)?.doubleValue else { return nil }
-            return (step, loss)
+                  let loss = (object["loss"] as? NSNumber)?.doubleValue else { continue }
+            byStep[step] = loss
         }
+        return byStep.sorted { $0.key < $1.key }.map { (x: $0.key, y: $0.value) }
     }
 }
