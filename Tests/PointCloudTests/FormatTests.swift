@@ -63,18 +63,26 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).allSatisfy { !$0.hasPrefix(".") })
     }
 
-    @Test func malformedFilesGiveTypedErrorsNamingTheElement() throws {
-        func expectError(_ name: String, _ check: (PointCloudError) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) {
-            do {
-                _ = try ShapeFile.read(path(name))
-                Issue.record("\(name) was read without error", sourceLocation: sourceLocation)
-            } catch let error as PointCloudError {
-                #expect(check(error), "\(name): \(error)", sourceLocation: sourceLocation)
-                #expect(error.description.contains(name), "\(error) does not name the file", sourceLocation: sourceLocation)
-            } catch {
-                Issue.record("\(name): untyped error \(error)", sourceLocation: sourceLocation)
-            }
+    /// Reads fixture `name`, expecting a `PointCloudError` that names the file and passes `check`.
+    private func expectError(_ name: String, _ check: (PointCloudError) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            _ = try ShapeFile.read(path(name))
+            Issue.record("\(name) was read without error", sourceLocation: sourceLocation)
+        } catch let error as PointCloudError {
+            #expect(check(error), "\(name): \(error)", sourceLocation: sourceLocation)
+            #expect(error.description.contains(name), "\(error) does not name the file", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("\(name): untyped error \(error)", sourceLocation: sourceLocation)
         }
+    }
+
+    @Test func faceIndicesThatAreNoIndexAndListCoordinatesAreMalformed() {
+        expectError("face_index_huge.ply") { if case let .malformed(_, element, reason) = $0 { return element == "face 0" && reason.contains("1e+20") }; return false }
+        expectError("face_index_nan.ply") { if case let .malformed(_, element, reason) = $0 { return element == "face 0" && reason.contains("nan") }; return false }
+        expectError("list_x.ply") { if case let .malformed(_, element, reason) = $0 { return element == "header" && reason.contains("'x' is a list") }; return false }
+    }
+
+    @Test func malformedFilesGiveTypedErrorsNamingTheElement() throws {
         expectError("lying_more.ply") { if case let .truncated(_, element, _) = $0 { return element == "vertex 5" }; return false }
         expectError("lying_fewer.ply") { if case let .malformed(_, element, reason) = $0 { return element.hasPrefix("line") && reason.contains("vertex 2") }; return false }
         expectError("cloud_truncated.ply") { if case let .truncated(_, element, _) = $0 { return element == "vertex 4" }; return false }

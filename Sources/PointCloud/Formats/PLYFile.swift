@@ -100,6 +100,14 @@ public enum PLYFile {
             throw PointCloudError.malformed(file: path, element: "header", reason: "the vertex element has no x, y, z properties")
         }
         let normalIndices = ["nx", "ny", "nz"].compactMap { names.firstIndex(of: $0) }
+        for index in [ix, iy, iz] + normalIndices where vertexElement.properties[index].listCountType != nil {
+            throw PointCloudError.malformed(file: path, element: "header",
+                                            reason: "the vertex element's '\(names[index])' is a list property, not a scalar")
+        }
+        if let face = elements.first(where: { $0.name == "face" }),
+           let list = face.properties.first(where: { $0.name == "vertex_indices" || $0.name == "vertex_index" }), list.listCountType == nil {
+            throw PointCloudError.malformed(file: path, element: "header", reason: "the face element's '\(list.name)' is a scalar, not a list property")
+        }
         var reader = ElementReader(path: path, encoding: encoding, scanner: scanner, bytes: bytes)
         var positions = [SIMD3<Float>](), normals = [SIMD3<Float>]()
         var triangles: [SIMD3<Int32>] = []
@@ -123,7 +131,9 @@ public enum PLYFile {
                     guard polygon.count >= 3 else {
                         throw PointCloudError.malformed(file: path, element: "face \(index)", reason: "a face needs at least 3 vertices, has \(polygon.count)")
                     }
-                    for v in polygon where v < 0 || Int(v) >= positions.count || v != v.rounded() {
+                    // Checked as Doubles: NaN, huge or fractional indices must not reach Int32(_:).
+                    let bound = Double(min(positions.count, Int(Int32.max)))
+                    for v in polygon where !(v >= 0 && v < bound && v == v.rounded()) {
                         throw PointCloudError.malformed(file: path, element: "face \(index)",
                                                         reason: "vertex index \(v) outside 0..<\(positions.count)")
                     }

@@ -75,4 +75,11 @@ write("flat.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n2 0 0\n3 0 1 2\n")
 write("bad_index.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 7\n")
 write("truncated_faces.off", "OFF\n3 2 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n")
 write("extra_faces.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n3 0 2 1\n")
+# Face indices that are no index (huge, NaN) and x declared as a list.
+tri = "ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\n" \
+      "element face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n"
+write("face_index_huge.ply", tri + "3 0 1 1e20\n")
+write("face_index_nan.ply", tri + "3 0 nan 1\n")
+write("list_x.ply", "ply\nformat ascii 1.0\nelement vertex 1\nproperty list uchar float x\nproperty float y\n"
+      "property float z\nend_header\n0 1 2\n")
 print("wrote", len(os.listdir(HERE)), "files to", HERE)
