@@ -82,6 +82,15 @@ import Testing
         expectError("list_x.ply") { if case let .malformed(_, element, reason) = $0 { return element == "header" && reason.contains("'x' is a list") }; return false }
     }
 
+    @Test func headersPromisingAbsurdCountsAreTruncatedNotAllocated() {
+        expectError("huge_count.ply") { if case let .truncated(_, element, reason) = $0 { return element == "vertex 5" && reason.contains("1000000000000") }; return false }
+        expectError("huge_count_le.ply") { if case let .truncated(_, element, _) = $0 { return element == "vertex 5" }; return false }
+        // The face line "3 0 1 2" reads as a fourth vertex; the file ends before the fifth.
+        expectError("huge_vertex_count.off") { if case let .truncated(_, element, _) = $0 { return element == "vertex 4" }; return false }
+        expectError("huge_face_count.off") { if case let .truncated(_, element, _) = $0 { return element == "face 1" }; return false }
+        expectError("huge_count.stl") { if case let .truncated(_, element, reason) = $0 { return element == "triangle 12" && reason.contains("4000000000") }; return false }
+    }
+
     @Test func malformedFilesGiveTypedErrorsNamingTheElement() throws {
         expectError("lying_more.ply") { if case let .truncated(_, element, _) = $0 { return element == "vertex 5" }; return false }
         expectError("lying_fewer.ply") { if case let .malformed(_, element, reason) = $0 { return element.hasPrefix("line") && reason.contains("vertex 2") }; return false }

@@ -21,8 +21,10 @@ public enum OFFFile {
               vertexCount >= 0, faceCount >= 0 else {
             throw PointCloudError.malformed(file: path, element: "header line \(scanner.lineNumber)", reason: "expected 'vertices faces edges' counts")
         }
+        // Each vertex or face takes a line of at least two bytes: the bytes left bound what the
+        // header can honestly promise (a lying header fails as `.truncated` below, not in malloc).
         var vertices: [SIMD3<Float>] = []
-        vertices.reserveCapacity(vertexCount)
+        vertices.reserveCapacity(min(vertexCount, scanner.remainingBytes / 2))
         for index in 0 ..< vertexCount {
             guard let line = scanner.nextContentLine() else {
                 throw PointCloudError.truncated(file: path, element: "vertex \(index)",
@@ -38,13 +40,13 @@ public enum OFFFile {
             vertices.append(p)
         }
         var triangles: [SIMD3<Int32>] = []
-        triangles.reserveCapacity(faceCount)
+        triangles.reserveCapacity(min(faceCount, scanner.remainingBytes / 2))
         for index in 0 ..< faceCount {
             guard let line = scanner.nextContentLine() else {
                 throw PointCloudError.truncated(file: path, element: "face \(index)",
                                                 reason: "the header promises \(faceCount) faces; the file ends after \(index)")
             }
-            guard let k = scanner.integer(line[0]), k >= 3, line.count >= k + 1 else {
+            guard let k = scanner.integer(line[0]), k >= 3, k < line.count else {
                 throw PointCloudError.malformed(file: path, element: "face \(index) (line \(scanner.lineNumber))",
                                                 reason: "expected 'k i1 … ik' with k ≥ 3")
             }

@@ -114,7 +114,11 @@ public enum PLYFile {
         for element in elements {
             let isVertex = element.name == "vertex", isFace = element.name == "face"
             let faceList = element.properties.firstIndex { $0.name == "vertex_indices" || $0.name == "vertex_index" }
-            if isVertex { positions.reserveCapacity(element.count) }
+            // Instances without properties hold no data (and read no bytes): nothing to loop over.
+            guard !element.properties.isEmpty else { continue }
+            // Every instance takes at least one byte, so the bytes left bound what the header can
+            // honestly promise; a header that lies about its counts fails as `.truncated` below.
+            if isVertex { positions.reserveCapacity(min(element.count, reader.remainingBytes)) }
             for index in 0 ..< element.count {
                 let values = try reader.readInstance(of: element, index: index)
                 if isVertex {
@@ -194,6 +198,9 @@ private struct ElementReader {
         self.scanner = scanner
         binary = ByteReader(bytes: bytes, position: scanner.offset, bigEndian: encoding == .binaryBigEndian)
     }
+
+    /// Bytes of the file not yet read.
+    var remainingBytes: Int { encoding == .ascii ? scanner.remainingBytes : max(0, binary.remaining) }
 
     mutating func readInstance(of element: PLYFile.Element, index: Int) throws -> [[Double]] {
         let name = "\(element.name) \(index)"

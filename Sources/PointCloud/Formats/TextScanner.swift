@@ -18,6 +18,9 @@ struct TextScanner {
     /// Byte offset just after the current position (for switching to binary data).
     var offset: Int { position }
 
+    /// Bytes not yet scanned: a bound on how many lines (or records) can still follow.
+    var remainingBytes: Int { max(0, bytes.count - 1 - position) }
+
     /// The next line's byte range (without the line break), or nil at the end.
     mutating func nextLine() -> Range<Int>? {
         guard !isAtEnd else { return nil }

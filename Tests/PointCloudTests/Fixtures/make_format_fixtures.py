@@ -75,11 +75,18 @@ write("flat.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n2 0 0\n3 0 1 2\n")
 write("bad_index.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 7\n")
 write("truncated_faces.off", "OFF\n3 2 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n")
 write("extra_faces.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n3 0 2 1\n")
-# Face indices that are no index (huge, NaN) and x declared as a list.
+# Face indices that are no index (huge, NaN) and x declared as a list; headers that promise
+# absurd counts (10^12 vertices or faces, 4e9 binary STL triangles) over a few bytes of data.
 tri = "ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\n" \
       "element face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n"
 write("face_index_huge.ply", tri + "3 0 1 1e20\n")
 write("face_index_nan.ply", tri + "3 0 nan 1\n")
 write("list_x.ply", "ply\nformat ascii 1.0\nelement vertex 1\nproperty list uchar float x\nproperty float y\n"
       "property float z\nend_header\n0 1 2\n")
+write("huge_count.ply", plain.format(n=10**12) + "".join(f"{p[0]} {p[1]} {p[2]}\n" for p in POINTS))
+write("huge_count_le.ply", ("ply\nformat binary_little_endian 1.0\nelement vertex 1000000000000\nproperty float x\n"
+      "property float y\nproperty float z\nend_header\n").encode() + b"".join(struct.pack("<3f", *p) for p in POINTS))
+write("huge_vertex_count.off", "OFF\n1000000000000 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n")
+write("huge_face_count.off", "OFF\n3 1000000000000 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n")
+write("huge_count.stl", b"lying binary".ljust(80, b" ") + struct.pack("<I", 4_000_000_000) + stl[84:])
 print("wrote", len(os.listdir(HERE)), "files to", HERE)
