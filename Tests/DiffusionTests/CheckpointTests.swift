@@ -77,6 +77,28 @@ import Testing
         #expect(throws: DiffusionError.self) { try Checkpoint(encoded: longer, path: "long.ckpt") }
     }
 
+    /// Section counts whose byte total overflows `Int` (4 × count, or the sum) are a corrupt header, not a trap.
+    @Test(arguments: [[Int.max, Int.max, 0, 0, 0], [Int.max / 3, 0, 0, 0, 0], [Int.max / 4, Int.max / 4, Int.max / 4, Int.max / 4, 4]])
+    func sectionCountsThatOverflowAreCorrupt(counts: [Int]) throws {
+        let bytes = [UInt8](try Self.trainedCheckpoint().encoded())
+        let prefix = Checkpoint.magic.count + 8
+        let headerLength = Int(bytes[prefix - 4]) | Int(bytes[prefix - 3]) << 8 | Int(bytes[prefix - 2]) << 16 | Int(bytes[prefix - 1]) << 24
+        var header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[prefix ..< prefix + headerLength])) as? [String: Any])
+        let sections = try #require(header["sections"] as? [[String: Any]])
+        header["sections"] = zip(sections, counts).map { section, count in section.merging(["count": count]) { $1 } }
+        let newHeader = [UInt8](try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+        let length = UInt32(newHeader.count)
+        let lengthBytes = (0 ..< 4).map { UInt8(truncatingIfNeeded: length >> (8 * $0)) }
+        let corrupted = Array(bytes[0 ..< prefix - 4]) + lengthBytes + newHeader + Array(bytes[(prefix + headerLength)...])
+        do {
+            _ = try Checkpoint(encoded: Data(corrupted), path: "overflow.ckpt")
+            Issue.record("a checkpoint with section counts \(counts) was read")
+        } catch DiffusionError.checkpointCorrupt(let path, let reason) {
+            #expect(path == "overflow.ckpt")
+            #expect(reason.contains("overflow"), "\(reason)")
+        }
+    }
+
     @Test func missingFileIsAnIOError() {
         let url = Self.temporaryURL("does-not-exist")
         do {

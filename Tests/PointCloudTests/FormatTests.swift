@@ -116,6 +116,25 @@ import Testing
         }
     }
 
+    @Test func malformedPointCloudHDF5GivesTypedErrorsNamingFileAndDataset() throws {
+        // Clouds of zero points would reach the metrics' preconditions (`evaluate shapes`).
+        let empty = Fixture.path("hdf5/empty_clouds.h5")
+        #expect(throws: PointCloudError.empty(file: empty, reason: "/points: shape [2, 0, 3]: clouds of zero points")) {
+            try PointCloudHDF5.read(empty)
+        }
+        #expect(throws: PointCloudError.empty(file: empty, reason: "/points: shape [2, 0, 3]: clouds of zero points")) {
+            try PointCloudHDF5.readCloud(empty, dataset: "/points", index: 0)
+        }
+        // A shape whose element count overflows Int: a typed HDF5 error, not a trap.
+        let huge = Fixture.path("hdf5/huge_shape.h5")
+        do {
+            _ = try PointCloudHDF5.read(huge)
+            Issue.record("huge_shape.h5 was read")
+        } catch let PointCloudError.hdf5(.invalidRequest(file, object, reason)) {
+            #expect(file == huge && object.hasSuffix("points") && reason.contains("overflows"), "\(object): \(reason)")
+        }
+    }
+
     @Test func readsPointCloudHDF5Layouts() throws {
         let modelnet = try PointCloudHDF5.read(Fixture.path("hdf5/modelnet40_like.h5"))
         #expect(modelnet.clouds.count == 6 && modelnet.clouds[0].count == 32 && modelnet.clouds[0].normals != nil)

@@ -63,8 +63,16 @@ extension Checkpoint {
         guard header.sections.map(\.name) == Self.sectionNames, header.sections.allSatisfy({ $0.count >= 0 }) else {
             throw DiffusionError.checkpointCorrupt(path: path, reason: "unexpected sections \(header.sections)")
         }
-        let payloadCount = header.sections.reduce(0) { $0 + $1.count }
-        let expected = prefix + headerLength + 4 * payloadCount + 8
+        // Checked arithmetic: a corrupt header's counts must not trap on overflow.
+        var expected = prefix + headerLength + 8
+        for section in header.sections {
+            let (sectionBytes, multiplyOverflow) = section.count.multipliedReportingOverflow(by: 4)
+            let (sum, addOverflow) = expected.addingReportingOverflow(sectionBytes)
+            guard !multiplyOverflow, !addOverflow else {
+                throw DiffusionError.checkpointCorrupt(path: path, reason: "section sizes \(header.sections.map(\.count)) overflow a 64-bit byte count")
+            }
+            expected = sum
+        }
         guard bytes.count >= expected else {
             throw DiffusionError.checkpointTruncated(path: path, expectedBytes: expected, actualBytes: bytes.count)
         }

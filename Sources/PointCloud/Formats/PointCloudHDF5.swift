@@ -83,6 +83,9 @@ public enum PointCloudHDF5 {
             guard shape.count == 3, shape[2] == 3 else {
                 throw HDF5Error.wrongRank(file: path, dataset: dataset, expected: 3, shape: shape)
             }
+            guard shape[1] > 0 else {
+                throw PointCloudError.empty(file: path, reason: "\(dataset): shape \(shape): clouds of zero points")
+            }
             let row = try file.dataset(dataset).readRows(index ..< index + 1, as: Float.self)
             let cloud = PointCloud(flatPositions: row.values)
             try cloud.checkFinite(file: path + ":" + dataset + "[\(index)]")
@@ -97,6 +100,10 @@ public enum PointCloudHDF5 {
         let array = try file.dataset(name).read(Float.self, rank: 3)
         guard array.shape[2] == 3 else {
             throw PointCloudError.malformed(file: file.path, element: "/\(name)", reason: "shape \(array.shape): the last dimension must be 3")
+        }
+        // Zero points per cloud would reach the metrics (Chamfer, EMD), which need at least one.
+        guard array.shape[0] == 0 || array.shape[1] > 0 else {
+            throw PointCloudError.empty(file: file.path, reason: "/\(name): shape \(array.shape): clouds of zero points")
         }
         let normalArray = try normals.map { try file.dataset($0).read(Float.self, rank: 3) }
         if let normalArray, normalArray.shape != array.shape {

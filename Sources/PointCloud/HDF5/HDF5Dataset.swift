@@ -190,7 +190,29 @@ public struct HDF5Dataset: HDF5Object {
         guard rank >= 0 else { throw HDF5Error.libraryFailure(file: file.path, object: path, call: "H5Sget_simple_extent_ndims") }
         var dims = [hsize_t](repeating: 0, count: Int(rank))
         if rank > 0 { _ = H5Sget_simple_extent_dims(space.id, &dims, nil) }
-        return dims.map { Int($0) }
+        // A corrupt or hostile header can declare dimensions whose product overflows `Int`.
+        let shape = try dims.map { dim in
+            guard let size = Int(exactly: dim) else {
+                throw HDF5Error.invalidRequest(file: file.path, object: path, reason: "shape \(dims): a dimension exceeds \(Int.max)")
+            }
+            return size
+        }
+        _ = try elementCount(shape)   // every product of these dimensions fits in `Int` from here on
+        return shape
+    }
+
+    /// The product of `dims`, or `.invalidRequest` when it overflows `Int`.
+    private func elementCount(_ dims: [Int]) throws -> Int {
+        var count = 1
+        for dim in dims {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            guard !overflow else {
+                throw HDF5Error.invalidRequest(file: file.path, object: path,
+                                               reason: "shape \(dims): the element count overflows a 64-bit integer (corrupt header?)")
+            }
+            count = product
+        }
+        return count
     }
 
     /// File and memory dataspaces selecting `rows` of the first dimension.
@@ -237,7 +259,7 @@ public struct HDF5Dataset: HDF5Object {
                 memSpaceID = memSpace.id
                 outShape[0] = rows.count
             }
-            let count = outShape.reduce(1, *)
+            let count = try elementCount(outShape)
             var values = [T](repeating: T.hdf5Zero, count: count)
             if count > 0 {
                 let status = values.withUnsafeMutableBytes {
