@@ -73,6 +73,23 @@ import Testing
         #expect(rejects.contains("empty.off") && rejects.contains("no vertices"))
     }
 
+    /// Workers store results while others read the failure count for progress: every count a
+    /// store returns is seen exactly once, and the total is exact.
+    @Test func resultSlotsCountFailuresUnderConcurrentStores() {
+        let count = 2000
+        let slots = ResultSlots(count: count)
+        let seen = ResultSlots(count: count + 1)   // slot k marked when some store returned k
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            let result: Result<[Float], PointCloudError> = index % 3 == 0 ? .failure(.invalidRequest("\(index)")) : .success([])
+            let failures = slots.set(index, result)
+            _ = slots.failures
+            if case .failure = result { seen.set(failures, .success([])) }
+        }
+        let expected = (0 ..< count).filter { $0 % 3 == 0 }.count
+        #expect(slots.failures == expected)
+        #expect((1 ... expected).allSatisfy { seen.get($0) != nil })
+    }
+
     @Test func evaluatesAndConverts() throws {
         let dir = try directory("evaluate")
         try rgdm(["preprocess", "shapes", "--procedural", "--per-category", "6", "--points", "64", "-o", dir + "/s.h5", "--split", "0.5,0,0.5"])

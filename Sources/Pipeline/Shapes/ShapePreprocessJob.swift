@@ -76,8 +76,8 @@ struct ShapePreprocessJob {
                 let index = next.take()
                 guard index < sources.count else { break }
                 let result = process(sources[index], index: index)
-                results.set(index, result)
-                progress.advance(extra: "rejected \(results.failures)")
+                let failures = results.set(index, result)
+                progress.advance(extra: "rejected \(failures)")
             }
         }
         progress.finish(extra: "rejected \(results.failures)")
@@ -161,13 +161,18 @@ extension String {
 /// Per-index results written by worker threads.
 final class ResultSlots: @unchecked Sendable {
     private var slots: [Result<[Float], PointCloudError>?]
-    private(set) var failures = 0
+    private var failureCount = 0
     private let lock = NSLock()
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ result: Result<[Float], PointCloudError>) {
+    /// The failures stored so far (read under the lock: workers write it concurrently).
+    var failures: Int { lock.lock(); defer { lock.unlock() }; return failureCount }
+    /// Stores a result; returns the failures stored so far, this one included.
+    @discardableResult
+    func set(_ index: Int, _ result: Result<[Float], PointCloudError>) -> Int {
         lock.lock(); defer { lock.unlock() }
         slots[index] = result
-        if case .failure = result { failures += 1 }
+        if case .failure = result { failureCount += 1 }
+        return failureCount
     }
     func get(_ index: Int) -> Result<[Float], PointCloudError>? { lock.lock(); defer { lock.unlock() }; return slots[index] }
 }
