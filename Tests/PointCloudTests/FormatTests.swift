@@ -133,6 +133,11 @@ import Testing
         } catch let PointCloudError.hdf5(.invalidRequest(file, object, reason)) {
             #expect(file == huge && object.hasSuffix("points") && reason.contains("overflows"), "\(object): \(reason)")
         }
+        // rgdm layout: labels must match the clouds one to one (no silent truncation by zip).
+        let mismatch = Fixture.path("hdf5/labels_mismatch.h5")
+        #expect(throws: PointCloudError.malformed(file: mismatch, element: "/labels", reason: "2 labels for 3 clouds")) {
+            try PointCloudHDF5.read(mismatch)
+        }
     }
 
     @Test func readsPointCloudHDF5Layouts() throws {

@@ -56,6 +56,9 @@ public enum PointCloudHDF5 {
                 let clouds = try batch(file, "points", normals: file.contains("normals") ? "normals" : nil)
                 let names = file.root.hasAttribute("categories") ? try attributeStrings(file.root, "categories") : []
                 let labels = file.contains("labels") ? try file.dataset("labels").read(Int.self).values : Array(repeating: 0, count: clouds.count)
+                guard labels.count == clouds.count else {
+                    throw PointCloudError.malformed(file: path, element: "/labels", reason: "\(labels.count) labels for \(clouds.count) clouds")
+                }
                 for (cloud, label) in zip(clouds, labels) {
                     let name = label >= 0 && label < names.count ? names[label] : String(label)
                     if categories?.contains(name) ?? true { result.clouds.append(cloud); result.categories.append(name) }

@@ -3,7 +3,8 @@
 
 - empty_clouds.h5: rgdm layout, `points` [2, 0, 3] (two clouds of zero points);
 - huge_shape.h5: rgdm layout, `points` [2^31, 2^31, 3], chunked and never written (a few KB on
-  disk), whose element count overflows a 64-bit signed integer.
+  disk), whose element count overflows a 64-bit signed integer;
+- labels_mismatch.h5: rgdm layout, `points` [3, 4, 3] with `labels` [2].
 
   /usr/bin/python3 Tests/PointCloudTests/Fixtures/make_malformed_hdf5_fixtures.py
 """
@@ -29,4 +30,6 @@ def rgdm(name, points_shape, labels=None, chunks=None, points=None):
 
 rgdm("empty_clouds.h5", (2, 0, 3))
 rgdm("huge_shape.h5", (2**31, 2**31, 3), chunks=(1, 1, 3))
-print("wrote empty_clouds.h5, huge_shape.h5 to", HERE)
+rgdm("labels_mismatch.h5", None, labels=[0, 1],
+     points=np.arange(36, dtype="<f4").reshape(3, 4, 3))
+print("wrote empty_clouds.h5, huge_shape.h5, labels_mismatch.h5 to", HERE)
