@@ -25,11 +25,13 @@ import Testing
     }
 
     static let steps: [Float] = [3e-2, 1e-2, 3e-3, 1e-3]
+    /// The absolute part of the tolerance, the size of the Float noise on the steepest directions.
+    static let absoluteFloor = 1e-3
 
     /// The finite difference closest to `analytic`, and whether it agrees.
     static func check(_ analytic: Double, _ f: ([Float]) -> Double, at x: [Float], direction v: [Float]) -> (agrees: Bool, numeric: [Double]) {
         let numeric = steps.map { centralDifference(f, at: x, direction: v, step: $0) }
-        let agrees = numeric.contains { abs($0 - analytic) <= 1e-2 * max(abs($0), abs(analytic)) + 1e-3 }
+        let agrees = numeric.contains { abs($0 - analytic) <= 1e-2 * max(abs($0), abs(analytic)) + absoluteFloor }
         return (agrees, numeric)
     }
 
@@ -71,12 +73,18 @@ import Testing
         var grad = [Float](repeating: 0, count: egnn.parameterCount)
         _ = egnn.lossAndGradient(input, parameters: theta, gradient: &grad, loss: probe.callAsFunction)
         let f = { (p: [Float]) in probe.value(egnn.predict(input, parameters: p)) }
-        for (seed, (name, range)) in Self.tensors(egnn).enumerated() {
+        var small: [String] = []
+        let tensors = Self.tensors(egnn)
+        for (seed, (name, range)) in tensors.enumerated() {
             let v = Self.randomDirection(count: theta.count, support: range, seed: UInt64(seed))
             let analytic = zip(grad, v).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
             let result = Self.check(analytic, f, at: theta, direction: v)
             #expect(result.agrees, "\(name): backward \(analytic), finite differences \(result.numeric)")
+            if abs(analytic) < 10 * Self.absoluteFloor { small.append("\(name) \(analytic)") }
         }
+        // The absolute term would pass any backward whose derivatives are all tiny: most must be
+        // well above it (the per-layer checks in LayerGradientTests are the tight ones).
+        #expect(Double(small.count) <= 0.2 * Double(tensors.count), "derivatives under 10 × \(Self.absoluteFloor): \(small)")
     }
 
     @Test(arguments: configurations.indices)
@@ -99,6 +107,7 @@ import Testing
             let analytic = zip(dInput.positions, vx).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
             let result = Self.check(analytic, fx, at: input.positions, direction: vx)
             #expect(result.agrees, "positions: backward \(analytic), finite differences \(result.numeric)")
+            #expect(abs(analytic) >= 10 * Self.absoluteFloor, "positions: derivative \(analytic) too small to test")
             let vh = Self.randomDirection(count: input.features.count, support: 0 ..< input.features.count, seed: UInt64(50 + seed))
             let fh = { (h: [Float]) -> Double in
                 var moved = input
@@ -108,6 +117,7 @@ import Testing
             let analyticH = zip(dInput.features, vh).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
             let resultH = Self.check(analyticH, fh, at: input.features, direction: vh)
             #expect(resultH.agrees, "features: backward \(analyticH), finite differences \(resultH.numeric)")
+            #expect(abs(analyticH) >= 10 * Self.absoluteFloor, "features: derivative \(analyticH) too small to test")
         }
     }
 
