@@ -29,7 +29,7 @@ let package = Package(
             name: "COpenBabel",
             path: "Sources/COpenBabel",
             cxxSettings: [
-                .unsafeFlags(["-I/usr/include/openbabel3", "-O2", "-std=c++17"]),
+                .unsafeFlags(["-I/usr/include/openbabel3", "-O2", "-std=c++17", "-Wno-deprecated-declarations"]),
             ],
             linkerSettings: [.linkedLibrary("openbabel")]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PointCloud
 @testable import Pipeline
 
 @Suite(.serialized) struct InfoCommandTests {
@@ -41,5 +42,20 @@ import Testing
         let junk = dir.appendingPathComponent("junk.bin")
         try Data([0, 1, 2, 3]).write(to: junk)
         #expect(throws: (any Error).self) { try InfoCommand.describe(junk.path) }
+    }
+}
+
+@Suite struct ReferenceSetTests {
+    @Test func noveltyReferenceIsTheTrainingSplit() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("reference")
+        let path = dir.appendingPathComponent("set.h5").path
+        let file = try HDF5File(creating: path)
+        try file.root.setAttribute("format", .string("rgdm-molecules"))
+        try file.root.createDataset("smiles", strings: ["CC", "CO", "CN"])
+        try file.root.createDataset("splits/train", values: [Int64(0), 2], shape: [2])
+        try file.commit()
+        #expect(try MoleculeDataset.readSMILES(path) == ["CC", "CN"])
+        #expect(try MoleculeDataset.readSMILES(path, split: nil) == ["CC", "CO", "CN"])
+        #expect(try ReferenceSMILES.load(path) == ["CC", "CN"])
     }
 }

@@ -60,12 +60,21 @@ enum MoleculeDataset {
         try file.commit()
     }
 
-    /// The `smiles` dataset of an rgdm HDF5 training set.
-    static func readSMILES(_ path: String) throws -> [String] {
+    /// The canonical SMILES of an rgdm HDF5 training set: of the molecules of
+    /// `split` when the file has that split (novelty is measured against the
+    /// training molecules, as EDM does), else of all molecules.
+    static func readSMILES(_ path: String, split: String? = "train") throws -> [String] {
         let file = try HDF5File(readingFrom: path)
         guard (try? file.root.stringAttribute("format")) == format else {
             throw PipelineError.invalidDataset(path: path, reason: "not an rgdm molecule set (root attribute format ≠ \(format))")
         }
-        return try file.dataset("smiles").readStrings()
+        let all = try file.dataset("smiles").readStrings()
+        guard let split, file.contains("splits/\(split)") else { return all }
+        return try file.dataset("splits/\(split)").read(Int.self, rank: 1).values.map { index in
+            guard all.indices.contains(index) else {
+                throw PipelineError.invalidDataset(path: path, reason: "splits/\(split) names molecule \(index) of \(all.count)")
+            }
+            return all[index]
+        }
     }
 }
