@@ -100,6 +100,24 @@ import Testing
         #expect(dropping.epoch == 1)
     }
 
+    /// The cached permutation changes nothing: over several epochs, with and without dropping
+    /// the last batch, batches are the slices of `permutation(ofEpoch:)`, and a sampler rebuilt
+    /// from (epoch, position) at any step (as a checkpoint does) equals and continues the original.
+    @Test(arguments: [false, true])
+    func batchSamplerCacheIsInvisible(dropsLast: Bool) throws {
+        var sampler = try BatchSampler(datasetSize: 11, batchSize: 3, seed: 5, dropsLast: dropsLast)
+        for _ in 0 ..< 20 {
+            let (epoch, position) = (sampler.epoch, sampler.position)
+            var resumed = try BatchSampler(datasetSize: 11, batchSize: 3, seed: 5, dropsLast: dropsLast, epoch: epoch, position: position)
+            #expect(resumed == sampler)
+            let batch = sampler.nextBatch()
+            #expect(batch == Array(sampler.permutation(ofEpoch: epoch)[position ..< min(position + 3, 11)]))
+            #expect(resumed.nextBatch() == batch)
+            #expect(resumed == sampler)
+        }
+        #expect(sampler.epoch >= 5)
+    }
+
     @Test func badBatchesAreRejectedWithoutChangingState() throws {
         var data = InMemoryGraphs.random(count: 6, width: Self.width, seed: 2)
         data.weights = [1, 1, -1, 1, 1, 1]

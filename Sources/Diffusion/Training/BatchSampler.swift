@@ -1,6 +1,10 @@
 /// Seeded data order: each epoch visits the training graphs in a permutation
 /// drawn from (seed, epoch) alone, so a run resumes from (epoch, position)
 /// without replaying earlier epochs.
+///
+/// The current epoch's permutation is drawn once, on its first batch, and kept: O(dataset)
+/// per epoch, O(batch) per step. It is not part of the state (checkpoints store epoch and
+/// position; equality ignores it): a resumed sampler redraws it from (seed, epoch).
 public struct BatchSampler: Sendable, Equatable {
     public let datasetSize: Int
     public let batchSize: Int
@@ -10,6 +14,8 @@ public struct BatchSampler: Sendable, Equatable {
     public private(set) var epoch: Int
     /// Index into the epoch's permutation of the next graph to hand out.
     public private(set) var position: Int
+    /// The permutation of epoch `cached.epoch`, drawn on first use; a cache, not state.
+    private var cached: (epoch: Int, order: [Int])?
 
     public init(datasetSize: Int, batchSize: Int, seed: UInt64, dropsLast: Bool = false,
                 epoch: Int = 0, position: Int = 0) throws {
@@ -47,7 +53,13 @@ public struct BatchSampler: Sendable, Equatable {
 
     /// The next batch of graph indices; moves to the next epoch at the end.
     public mutating func nextBatch() -> [Int] {
-        let order = permutation(ofEpoch: epoch)
+        let order: [Int]
+        if let cached, cached.epoch == epoch {
+            order = cached.order
+        } else {
+            order = permutation(ofEpoch: epoch)
+            cached = (epoch, order)
+        }
         let end = min(position + batchSize, datasetSize)
         let batch = Array(order[position ..< end])
         position = end
@@ -56,5 +68,12 @@ public struct BatchSampler: Sendable, Equatable {
             position = 0
         }
         return batch
+    }
+
+    /// Equal when the configuration and the place in the data order are: the cached
+    /// permutation follows from them.
+    public static func == (lhs: BatchSampler, rhs: BatchSampler) -> Bool {
+        lhs.datasetSize == rhs.datasetSize && lhs.batchSize == rhs.batchSize && lhs.seed == rhs.seed
+            && lhs.dropsLast == rhs.dropsLast && lhs.epoch == rhs.epoch && lhs.position == rhs.position
     }
 }
