@@ -66,10 +66,15 @@ import Testing
         let positions = try file.dataset("positions").readRows(0..<first.elements.count, as: Float.self).values
         #expect(zip(positions, first.positions.flatMap { [$0.x, $0.y, $0.z] }).allSatisfy { abs(Double($0) - $1) < 1e-6 })
 
-        // As a novelty reference, the set makes its own molecules not novel.
-        let reference = try ReferenceSMILES.load(output)
-        let evaluated = try MoleculeEvaluation.run(files: [Self.subset], format: nil, reference: reference, workers: 1)
+        // As a novelty reference, all of the set makes its own molecules not novel; its training
+        // split (the default reference, as in EDM) leaves about the valid + test share novel.
+        let everything = Set(try MoleculeDataset.readSMILES(output, split: nil))
+        let evaluated = try MoleculeEvaluation.run(files: [Self.subset], format: nil, reference: everything, workers: 1)
         #expect(evaluated.metrics.novelty == 0)
+        let training = try ReferenceSMILES.load(output)
+        #expect(training.isSubset(of: everything) && training.count < everything.count)
+        let againstTraining = try MoleculeEvaluation.run(files: [Self.subset], format: nil, reference: training, workers: 1)
+        #expect((0.1 ... 0.25).contains(againstTraining.metrics.novelty ?? -1))
 
         // The trainer opens it.
         if case .molecules(let source) = try TrainingData.open(output, split: "train") {
