@@ -37,15 +37,16 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
 
         // MARK: Swift modules
-        .target(name: "Chem", dependencies: ["COpenBabel"], swiftSettings: release),
-        .target(name: "PointCloud", dependencies: ["CHDF5"], swiftSettings: release),
-        .target(name: "Diffusion", dependencies: ["CBLAS"], swiftSettings: release),
+        .target(name: "Chem", dependencies: ["COpenBabel"], exclude: ["README.md"], swiftSettings: release),
+        .target(name: "PointCloud", dependencies: ["CHDF5"], exclude: ["README.md"], swiftSettings: release),
+        .target(name: "Diffusion", dependencies: ["CBLAS"], exclude: ["README.md"], swiftSettings: release),
         .target(
             name: "Pipeline",
             dependencies: [
                 "Chem", "PointCloud", "Diffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            exclude: ["Molecules/README.md"],
             swiftSettings: release
         ),
         .executableTarget(name: "rgdm", dependencies: ["Pipeline"], swiftSettings: release),

@@ -28,7 +28,7 @@ enum AuctionAssignment {
     /// distance, to within `epsilon` per point.
     static func solve(_ a: PackedPoints, _ b: PackedPoints, epsilon: Double, candidates: Int = 32) -> Result {
         precondition(a.count == b.count && a.count > 1, "AuctionAssignment: \(a.count) and \(b.count) points")
-        let n = a.count, stride = b.paddedCount
+        let n = a.count
         // An upper bound on every cost: the diagonal of the box around both clouds.
         var low = a.point(0), high = a.point(0)
         for i in 0 ..< n {

@@ -75,7 +75,7 @@ extension ShapeSetMetrics {
             func run(_ a: [PackedPoints], _ b: [PackedPoints], symmetric: Bool, stage: Stage) -> DistanceMatrix {
                 let total = symmetric ? a.count * (a.count - 1) / 2 : a.count * b.count
                 return DistanceMatrix.pairwise(a, b, distance: distance, emdSolver: emdSolver, symmetric: symmetric,
-                                               threads: threads, progress: progress.map { report in { report(distance, stage, $0, total) } })
+                                               threads: threads, progress: progress.map { report in { @Sendable done in report(distance, stage, done, total) } })
             }
             return (run(r, g, symmetric: false, stage: .referenceGenerated),
                     run(r, r, symmetric: true, stage: .referenceReference),
