@@ -43,8 +43,14 @@ import Testing
                              bonds: [.init(0, 1), .init(0, 2)])
         let heavy = RunReport.heavyAtoms(of: water)
         #expect(heavy.atoms.count == 1 && heavy.bonds.isEmpty)
-        let ethanol = Molecule(atoms: [6, 1, 6, 8].map { .init(element: Element(atomicNumber: $0)!) },
-                               bonds: [.init(0, 1), .init(0, 2), .init(2, 3)])
-        #expect(RunReport.heavyAtoms(of: ethanol).bonds.map { [$0.first, $0.second] } == [[0, 1], [1, 2]])
+        #expect(heavy.atoms[0].implicitHydrogens == 2)
+        // C-H, C-C, C-O and a stray H bonded to nothing: the stray H stays an atom.
+        let ethanol = Molecule(atoms: [6, 1, 6, 8, 1].map { .init(element: Element(atomicNumber: $0)!) },
+                               bonds: [.init(0, 1), .init(0, 2), .init(2, 3)], title: "sample 7")
+        let depicted = RunReport.heavyAtoms(of: ethanol)
+        #expect(depicted.bonds.map { [$0.first, $0.second] } == [[0, 1], [1, 2]])
+        #expect(depicted.atoms.map(\.element.atomicNumber) == [6, 6, 8, 1])
+        #expect(depicted.atoms.map(\.implicitHydrogens) == [1, 0, 0, 0])
+        #expect(depicted.title.isEmpty)
     }
 }

@@ -61,14 +61,29 @@ extension RunReport {
         return report
     }
 
-    /// The molecule without explicit hydrogens, for depiction.
+    /// The molecule for depiction: bonded hydrogens folded into their heavy
+    /// atom's implicit count (so Open Babel draws CH₃, not a radical), no title
+    /// (the tile's caption names it). Unbonded hydrogens stay as atoms.
     static func heavyAtoms(of molecule: Molecule) -> Molecule {
+        var folded = Set<Int>()
+        var implicit = [Int](repeating: 0, count: molecule.atoms.count)
+        for bond in molecule.bonds {
+            for (h, heavy) in [(bond.first, bond.second), (bond.second, bond.first)]
+            where molecule.atoms[h].element.atomicNumber == 1 && molecule.atoms[heavy].element.atomicNumber != 1
+                && !folded.contains(h) {
+                folded.insert(h)
+                implicit[heavy] += 1
+            }
+        }
         var index: [Int: Int] = [:]
         var result = molecule
+        result.title = ""
         result.atoms = []
-        for (i, atom) in molecule.atoms.enumerated() where atom.element.atomicNumber != 1 {
+        for (i, atom) in molecule.atoms.enumerated() where !folded.contains(i) {
             index[i] = result.atoms.count
-            result.atoms.append(atom)
+            var kept = atom
+            kept.implicitHydrogens += implicit[i]
+            result.atoms.append(kept)
         }
         result.bonds = molecule.bonds.compactMap { bond in
             guard let a = index[bond.first], let b = index[bond.second] else { return nil }
