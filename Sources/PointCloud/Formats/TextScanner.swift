@@ -110,20 +110,13 @@ struct ByteReader {
     mutating func readDouble() -> Double? { read(UInt64.self).map { Double(bitPattern: $0) } }
 }
 
-/// Writes `data` to `path` atomically: a temporary file in the same directory, then rename.
+/// Writes `data` to `path` atomically (Foundation's `.atomic`: a temporary file, then rename),
+/// as the rest of rgdm writes its files.
 func writeAtomically(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent()
-        .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))")
     do {
-        try data.write(to: temporary)
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
         throw PointCloudError.io(file: path, reason: "cannot write: \(error.localizedDescription)")
-    }
-    guard rename(temporary.path, path) == 0 else {
-        let reason = String(cString: strerror(errno))
-        unlink(temporary.path)
-        throw PointCloudError.io(file: path, reason: "cannot rename into place: \(reason)")
     }
 }
 

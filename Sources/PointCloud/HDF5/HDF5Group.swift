@@ -17,26 +17,24 @@ public struct HDF5Group: HDF5Object {
 
     /// The subgroup at `name`; throws `.missing` if there is none.
     public func group(_ name: String) throws -> HDF5Group {
-        let target = childPath(name)
-        try HDF5Library.locked {
-            _ = try file.id()
-            guard file.objectKind(target) == H5I_GROUP else {
-                throw HDF5Error.missing(file: file.path, object: target, kind: "group")
-            }
-        }
-        return HDF5Group(file: file, path: target)
+        HDF5Group(file: file, path: try existingChild(name, type: H5I_GROUP, kind: "group"))
     }
 
     /// The dataset at `name`; throws `.missing` if there is none.
     public func dataset(_ name: String) throws -> HDF5Dataset {
+        HDF5Dataset(file: file, path: try existingChild(name, type: H5I_DATASET, kind: "dataset"))
+    }
+
+    /// The full path of the child `name` after checking it is an object of `type`.
+    private func existingChild(_ name: String, type: H5I_type_t, kind: String) throws -> String {
         let target = childPath(name)
         try HDF5Library.locked {
             _ = try file.id()
-            guard file.objectKind(target) == H5I_DATASET else {
-                throw HDF5Error.missing(file: file.path, object: target, kind: "dataset")
+            guard file.objectKind(target) == type else {
+                throw HDF5Error.missing(file: file.path, object: target, kind: kind)
             }
         }
-        return HDF5Dataset(file: file, path: target)
+        return target
     }
 
     /// Names of the direct members (groups and datasets), in name order.
