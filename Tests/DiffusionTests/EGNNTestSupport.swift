@@ -35,12 +35,18 @@ func tinyBatch(nodeCounts: [Int], featureWidth: Int, conditionWidth: Int = 0, se
 }
 
 /// Parameters with every weight large enough that each path (notably the
-/// coordinate update, initialised near zero) matters in a gradient check.
+/// coordinate update, initialised near zero, and the global-pooling rows of the
+/// node MLP, whose mean input is small next to the summed messages) matters in a
+/// gradient check.
 func testParameters(_ egnn: EGNN, seed: UInt64) -> [Float] {
     var rng = Xoshiro256StarStar(seed: seed)
     var p = egnn.initialParameters(using: &rng)
+    let h = egnn.configuration.hidden
     for b in egnn.layout.blocks {
-        for k in 0 ..< egnn.configuration.hidden { p[b.coordW3 + k] = Float.random(in: -0.05 ... 0.05, using: &rng) }
+        for k in 0 ..< h { p[b.coordW3 + k] = Float.random(in: -0.05 ... 0.05, using: &rng) }
+        if egnn.configuration.globalPooling == .mean {
+            for k in b.nodeW1 + 2 * h * h ..< b.nodeW1 + 3 * h * h { p[k] *= 4 }
+        }
     }
     return p
 }

@@ -5,9 +5,10 @@ import Testing
     /// Workers see different row counts, so OpenBLAS may block the products
     /// differently and per-worker gradients are summed in another order:
     /// results agree to Float rounding, amplified a little by the network.
-    @Test(arguments: [2, 3])
-    func severalWorkersMatchOne(threads: Int) {
-        let c = EGNNConfiguration(featureWidth: 6, layers: 2, hidden: 16)
+    /// With global pooling each worker pools its own whole graphs, so the split changes nothing.
+    @Test(arguments: [2, 3], GlobalPooling.allCases)
+    func severalWorkersMatchOne(threads: Int, pooling: GlobalPooling) {
+        let c = EGNNConfiguration(featureWidth: 6, layers: 2, hidden: 16, globalPooling: pooling)
         let one = EGNN(c, threads: 1), many = EGNN(c, threads: threads)
         let input = tinyBatch(nodeCounts: [9, 12, 5, 7, 15, 10, 3], featureWidth: 6, seed: 81)
         let theta = testParameters(one, seed: 82)

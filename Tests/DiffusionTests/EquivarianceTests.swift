@@ -4,11 +4,26 @@ import Testing
 /// e3nn-style checks: transform the input, run the network, and compare with
 /// the transformed output. ε̂_x must rotate (and reflect) with the input and
 /// ignore translations; ε̂_h must not change; a node permutation permutes both.
+/// Each check runs without and with global mean pooling (a per-graph mean of h is
+/// invariant, so pooling must keep every symmetry).
 @Suite struct EquivarianceTests {
     static let molecule = EGNNConfiguration(featureWidth: 6, conditionWidth: 1, layers: 3, hidden: 16)
 
-    @Test func euclideanModelIsE3Equivariant() {
-        let egnn = EGNN(Self.molecule)
+    static func molecule(pooling: GlobalPooling) -> EGNNConfiguration {
+        var c = molecule
+        c.globalPooling = pooling
+        return c
+    }
+
+    /// A point-cloud model: translation symmetry on k-nearest-neighbour graphs.
+    static func pointCloud(pooling: GlobalPooling) -> EGNNConfiguration {
+        EGNNConfiguration(featureWidth: 2, layers: 2, hidden: 8, symmetry: .translation, connectivity: .nearestNeighbours(k: 4),
+                          globalPooling: pooling)
+    }
+
+    @Test(arguments: GlobalPooling.allCases)
+    func euclideanModelIsE3Equivariant(pooling: GlobalPooling) {
+        let egnn = EGNN(Self.molecule(pooling: pooling))
         let input = tinyBatch(nodeCounts: [9, 5, 12], featureWidth: 6, conditionWidth: 1, seed: 21)
         let theta = testParameters(egnn, seed: 22)
         let base = egnn.predict(input, parameters: theta)
@@ -20,8 +35,9 @@ import Testing
         expectClose(out.features, base.features, tolerance: 1e-4, "ε̂_h under R x + t")
     }
 
-    @Test func outputsPermuteWithNodes() {
-        let egnn = EGNN(Self.molecule)
+    @Test(arguments: GlobalPooling.allCases)
+    func outputsPermuteWithNodes(pooling: GlobalPooling) {
+        let egnn = EGNN(Self.molecule(pooling: pooling))
         let input = tinyBatch(nodeCounts: [7, 4], featureWidth: 6, conditionWidth: 1, seed: 31)
         let theta = testParameters(egnn, seed: 32)
         let base = egnn.predict(input, parameters: theta)
@@ -36,8 +52,9 @@ import Testing
         expectClose(out.features, permuted(base.features, width: 6), tolerance: 1e-4, "ε̂_h under a permutation")
     }
 
-    @Test func positionOutputHasZeroMeanPerGraph() {
-        let egnn = EGNN(Self.molecule)
+    @Test(arguments: GlobalPooling.allCases)
+    func positionOutputHasZeroMeanPerGraph(pooling: GlobalPooling) {
+        let egnn = EGNN(Self.molecule(pooling: pooling))
         let input = tinyBatch(nodeCounts: [5, 8], featureWidth: 6, conditionWidth: 1, seed: 41)
         let out = egnn.predict(input, parameters: testParameters(egnn, seed: 42))
         for g in 0 ..< input.layout.graphCount {
@@ -48,9 +65,9 @@ import Testing
         }
     }
 
-    @Test func nearestNeighbourModelIsTranslationEquivariant() {
-        let c = EGNNConfiguration(featureWidth: 2, layers: 2, hidden: 8, symmetry: .translation, connectivity: .nearestNeighbours(k: 4))
-        let egnn = EGNN(c)
+    @Test(arguments: GlobalPooling.allCases)
+    func nearestNeighbourModelIsTranslationEquivariant(pooling: GlobalPooling) {
+        let egnn = EGNN(Self.pointCloud(pooling: pooling))
         let input = tinyBatch(nodeCounts: [40, 25], featureWidth: 2, seed: 51)
         let theta = testParameters(egnn, seed: 52)
         let base = egnn.predict(input, parameters: theta)
@@ -61,8 +78,26 @@ import Testing
         expectClose(out.features, base.features, tolerance: 1e-4, "ε̂_h under a translation (kNN)")
     }
 
-    @Test func nearestNeighbourEuclideanModelIsE3Equivariant() {
-        let c = EGNNConfiguration(featureWidth: 2, layers: 2, hidden: 8, connectivity: .nearestNeighbours(k: 5))
+    @Test(arguments: GlobalPooling.allCases)
+    func nearestNeighbourModelOutputsPermuteWithNodes(pooling: GlobalPooling) {
+        let egnn = EGNN(Self.pointCloud(pooling: pooling))
+        let input = tinyBatch(nodeCounts: [30, 20], featureWidth: 2, seed: 55)
+        let theta = testParameters(egnn, seed: 56)
+        let base = egnn.predict(input, parameters: theta)
+        // Graph 0 reversed, graph 1 rotated by seven places: new node k takes old node perm[k].
+        let perm = Array((0 ..< 30).reversed()) + (0 ..< 20).map { 30 + ($0 + 7) % 20 }
+        func permuted(_ v: [Float], width: Int) -> [Float] { perm.flatMap { v[$0 * width ..< ($0 + 1) * width] } }
+        var moved = input
+        moved.positions = permuted(input.positions, width: 3)
+        moved.features = permuted(input.features, width: 2)
+        let out = egnn.predict(moved, parameters: theta)
+        expectClose(out.positions, permuted(base.positions, width: 3), tolerance: 1e-4, "ε̂_x under a permutation (kNN)")
+        expectClose(out.features, permuted(base.features, width: 2), tolerance: 1e-4, "ε̂_h under a permutation (kNN)")
+    }
+
+    @Test(arguments: GlobalPooling.allCases)
+    func nearestNeighbourEuclideanModelIsE3Equivariant(pooling: GlobalPooling) {
+        let c = EGNNConfiguration(featureWidth: 2, layers: 2, hidden: 8, connectivity: .nearestNeighbours(k: 5), globalPooling: pooling)
         let egnn = EGNN(c)
         let input = tinyBatch(nodeCounts: [30], featureWidth: 2, seed: 61)
         let theta = testParameters(egnn, seed: 62)
@@ -75,9 +110,10 @@ import Testing
         expectClose(out.features, base.features, tolerance: 1e-4, "ε̂_h under R x + t (kNN)")
     }
 
-    @Test func translationModelSeesAbsoluteOrientation() {
+    @Test(arguments: GlobalPooling.allCases)
+    func translationModelSeesAbsoluteOrientation(pooling: GlobalPooling) {
         // With .translation the centred positions are features, so a rotation must change ε̂_h.
-        let c = EGNNConfiguration(featureWidth: 2, layers: 1, hidden: 8, symmetry: .translation)
+        let c = EGNNConfiguration(featureWidth: 2, layers: 1, hidden: 8, symmetry: .translation, globalPooling: pooling)
         let egnn = EGNN(c)
         let input = tinyBatch(nodeCounts: [6], featureWidth: 2, seed: 71)
         let theta = testParameters(egnn, seed: 72)

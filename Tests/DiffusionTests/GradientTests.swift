@@ -15,6 +15,10 @@ import Testing
         EGNNConfiguration(featureWidth: 4, layers: 2, hidden: 8),
         EGNNConfiguration(featureWidth: 3, conditionWidth: 2, layers: 2, hidden: 6, normalizationFactor: 3),
         EGNNConfiguration(featureWidth: 2, layers: 2, hidden: 8, symmetry: .translation, connectivity: .nearestNeighbours(k: 3)),
+        // Global mean pooling in the node MLP, on a molecule-like and a point-cloud-like model.
+        EGNNConfiguration(featureWidth: 4, conditionWidth: 1, layers: 2, hidden: 8, globalPooling: .mean),
+        EGNNConfiguration(featureWidth: 2, layers: 2, hidden: 8, symmetry: .translation, connectivity: .nearestNeighbours(k: 3),
+                          globalPooling: .mean),
     ]
 
     /// Fourth-order central difference of L along v:
@@ -42,7 +46,8 @@ import Testing
         return v
     }
 
-    /// Every parameter tensor of the layout, as (name, range).
+    /// Every parameter tensor of the layout, as (name, range); with pooling the node W1's
+    /// rows for the graph mean are a tensor of their own, so they are checked on their own.
     static func tensors(_ egnn: EGNN) -> [(String, Range<Int>)] {
         let l = egnn.layout, c = egnn.configuration, h = c.hidden
         var result = [("embedding W", l.embeddingW ..< l.embeddingW + c.embeddingInputWidth * h),
@@ -56,6 +61,7 @@ import Testing
                 ("coord b2", b.coordB2, h), ("coord w3", b.coordW3, h),
             ]
             result += named.map { ("layer \(index) \($0.0)", $0.1 ..< $0.1 + $0.2) }
+            if c.globalPooling == .mean { result.append(("layer \(index) node W1 (mean rows)", b.nodeW1 + 2 * h * h ..< b.nodeW1 + 3 * h * h)) }
         }
         let f = c.featureWidth
         result.append(("output W", l.outputW ..< l.outputW + h * c.embeddingOutputWidth))
@@ -119,6 +125,25 @@ import Testing
             #expect(resultH.agrees, "features: backward \(analyticH), finite differences \(resultH.numeric)")
             #expect(abs(analyticH) >= 10 * Self.absoluteFloor, "features: derivative \(analyticH) too small to test")
         }
+        // A feature direction shared by every node of a graph: a random one mostly averages
+        // out of a graph mean, this one reaches the global-pooling path in full.
+        var rng = Xoshiro256StarStar(seed: 60)
+        let perGraph = (0 ..< input.layout.graphCount * c.featureWidth).map { _ in Float.random(in: -1 ... 1, using: &rng) }
+        var vh = [Float](repeating: 0, count: input.features.count)
+        for g in 0 ..< input.layout.graphCount {
+            for i in input.layout.nodes(ofGraph: g) {
+                for k in 0 ..< c.featureWidth { vh[i * c.featureWidth + k] = perGraph[g * c.featureWidth + k] }
+            }
+        }
+        let fh = { (h: [Float]) -> Double in
+            var moved = input
+            moved.features = h
+            return probe.value(egnn.predict(moved, parameters: theta))
+        }
+        let analyticH = zip(dInput.features, vh).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        let resultH = Self.check(analyticH, fh, at: input.features, direction: vh)
+        #expect(resultH.agrees, "features, per-graph direction: backward \(analyticH), finite differences \(resultH.numeric)")
+        #expect(abs(analyticH) >= 10 * Self.absoluteFloor, "features, per-graph direction: derivative \(analyticH) too small to test")
     }
 
     @Test func predictMatchesTheTrainingForward() {

@@ -20,7 +20,7 @@ import Testing
     /// A loaded workspace with h_0, h_1 random `[N, H]`, the layer-0 geometry computed and x_0
     /// then set to zero (the coordinate update's residual, so ε̂ is not buried under |x_0|),
     /// and parameters whose coordinate path matters.
-    static func workspace() -> (w: EGNNWorkspace, theta: UnsafeMutableBufferPointer<Float>) {
+    static func workspace(_ configuration: EGNNConfiguration = configuration) -> (w: EGNNWorkspace, theta: UnsafeMutableBufferPointer<Float>) {
         let egnn = EGNN(configuration)
         let w = EGNNWorkspace(configuration: configuration, parameters: egnn.layout)
         w.load(tinyBatch(nodeCounts: [3, 4], featureWidth: configuration.featureWidth, seed: 21), graphs: 0 ..< 2)
@@ -96,9 +96,12 @@ import Testing
     }
 
     /// L = ⟨a, h_1⟩ through the graph convolution: parameters, h_0 and the (shared, at layer
-    /// 0) squared distances d² = d0².
-    @Test func graphConvolutionMatchesFiniteDifferences() {
-        let (w, theta) = Self.workspace()
+    /// 0) squared distances d² = d0²; without and with global mean pooling.
+    @Test(arguments: GlobalPooling.allCases)
+    func graphConvolutionMatchesFiniteDifferences(pooling: GlobalPooling) {
+        var configuration = Self.configuration
+        configuration.globalPooling = pooling
+        let (w, theta) = Self.workspace(configuration)
         defer { theta.deallocate() }
         let p = theta.baseAddress!, b = w.parameters.blocks[0]
         let n = w.nodeCount, e = w.edgeCount, hd = w.hidden
@@ -117,7 +120,7 @@ import Testing
         let dd2 = (0 ..< e).map { w.dSquaredDistance.pointer[$0] + w.dInputSquaredDistance.pointer[$0] }
         let parameters = [("edge W1", b.edgeW1, (2 * hd + 2) * hd), ("edge b1", b.edgeB1, hd), ("edge W2", b.edgeW2, hd * hd),
                           ("edge b2", b.edgeB2, hd), ("attention w", b.attentionW, hd), ("attention b", b.attentionB, 1),
-                          ("node W1", b.nodeW1, 2 * hd * hd), ("node b1", b.nodeB1, hd), ("node W2", b.nodeW2, hd * hd),
+                          ("node W1", b.nodeW1, pooling.nodeInputBlocks * hd * hd), ("node b1", b.nodeB1, hd), ("node W2", b.nodeW2, hd * hd),
                           ("node b2", b.nodeB2, hd)]
         var checks = parameters.map { name, start, count in
             Self.check(name, p + start, Array(grad[start ..< start + count]), loss: loss)

@@ -1,7 +1,8 @@
 /// Hyper-parameters of the EGNN denoiser, as EDM's `EGNN_dynamics_QM9` with
 /// `egnn_new.EGNN` (inv_sublayers = 1, attention, tanh, norm_constant = 1,
 /// sum aggregation). EDM's QM9 model: 9 layers, hidden 256,
-/// normalization_factor 1, coords_range 15.
+/// normalization_factor 1, coords_range 15. `globalPooling` (default `.none`)
+/// adds a per-graph mean to the node MLP's input for point clouds.
 public struct EGNNConfiguration: Sendable, Codable, Equatable, Hashable {
     /// Width F of the node features z_h.
     public var featureWidth: Int
@@ -17,11 +18,13 @@ public struct EGNNConfiguration: Sendable, Codable, Equatable, Hashable {
     public var normalizationFactor: Float
     /// The coordinate update's tanh(φ_x) is scaled by this (EDM: 15).
     public var coordinatesRange: Float
+    /// Whether the node MLP also sees its graph's mean feature (`.none`: EDM's model).
+    public var globalPooling: GlobalPooling
 
     public init(
         featureWidth: Int, conditionWidth: Int = 0, layers: Int, hidden: Int,
         symmetry: Symmetry = .euclidean, connectivity: Connectivity = .fullyConnected,
-        normalizationFactor: Float = 1, coordinatesRange: Float = 15
+        normalizationFactor: Float = 1, coordinatesRange: Float = 15, globalPooling: GlobalPooling = .none
     ) {
         precondition(featureWidth >= 0 && conditionWidth >= 0, "widths must be non-negative")
         precondition(layers >= 1 && hidden >= 1, "need at least one layer and one hidden unit (layers \(layers), hidden \(hidden))")
@@ -35,6 +38,7 @@ public struct EGNNConfiguration: Sendable, Codable, Equatable, Hashable {
         self.connectivity = connectivity
         self.normalizationFactor = normalizationFactor
         self.coordinatesRange = coordinatesRange
+        self.globalPooling = globalPooling
     }
 
     /// Width of the embedding's input: [z_h, (centred x if .translation), t, c].
@@ -45,4 +49,21 @@ public struct EGNNConfiguration: Sendable, Codable, Equatable, Hashable {
     /// Width of the output layer: [ε̂_h, t, c] as in EDM, whose last 1 + C
     /// columns are dropped (they exist so parameter counts match EDM's).
     public var embeddingOutputWidth: Int { featureWidth + 1 + conditionWidth }
+}
+
+extension EGNNConfiguration {
+    /// Decodes every field; a configuration saved before `globalPooling`
+    /// existed has no such key and is EDM's model, `.none`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        featureWidth = try container.decode(Int.self, forKey: .featureWidth)
+        conditionWidth = try container.decode(Int.self, forKey: .conditionWidth)
+        layers = try container.decode(Int.self, forKey: .layers)
+        hidden = try container.decode(Int.self, forKey: .hidden)
+        symmetry = try container.decode(Symmetry.self, forKey: .symmetry)
+        connectivity = try container.decode(Connectivity.self, forKey: .connectivity)
+        normalizationFactor = try container.decode(Float.self, forKey: .normalizationFactor)
+        coordinatesRange = try container.decode(Float.self, forKey: .coordinatesRange)
+        globalPooling = try container.decodeIfPresent(GlobalPooling.self, forKey: .globalPooling) ?? GlobalPooling.none
+    }
 }

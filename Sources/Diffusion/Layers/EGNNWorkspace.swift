@@ -3,7 +3,7 @@
 /// layer (llm.c style: explicit, named, reused across steps) and scratch.
 /// Buffers only grow, so a steady training loop allocates nothing.
 ///
-/// Shapes: N nodes, E edges, H hidden, L layers, P parameters.
+/// Shapes: N nodes, E edges, G graphs, H hidden, L layers, P parameters.
 final class EGNNWorkspace {
     let configuration: EGNNConfiguration
     let parameters: EGNNParameterLayout
@@ -42,6 +42,8 @@ final class EGNNWorkspace {
     let aggregate: [ScratchBuffer<Float>]
     /// Pre-activation of the node MLP's first layer: `[N, H]`.
     let nodeQ1: [ScratchBuffer<Float>]
+    /// With `.mean` global pooling, each graph's mean h_l: `[G, H]` (else unused).
+    let graphMean: [ScratchBuffer<Float>]
     /// Coordinate MLP: b1 = SiLU(y1) and σ(y1), b2 = SiLU(y2) and σ(y2): `[E, H]` each.
     let coordB1: [ScratchBuffer<Float>], coordS1: [ScratchBuffer<Float>]
     let coordB2: [ScratchBuffer<Float>], coordS2: [ScratchBuffer<Float>]
@@ -55,6 +57,8 @@ final class EGNNWorkspace {
     let nodeA = ScratchBuffer<Float>(), nodeB = ScratchBuffer<Float>(), nodeC = ScratchBuffer<Float>()
     /// Per-edge scalar scratch: `[E]`.
     let edgeScalar = ScratchBuffer<Float>()
+    /// Per-graph scratch for global pooling: `[G, H]` each.
+    let graphA = ScratchBuffer<Float>(), graphB = ScratchBuffer<Float>()
 
     // Gradients flowing backward.
     /// ∂L/∂h_l: `[N, H]`; ∂L/∂x_l: `[N, 3]`.
@@ -86,6 +90,7 @@ final class EGNNWorkspace {
         gate = buffers(l)
         aggregate = buffers(l)
         nodeQ1 = buffers(l)
+        graphMean = buffers(l)
         coordB1 = buffers(l)
         coordS1 = buffers(l)
         coordB2 = buffers(l)
@@ -114,6 +119,9 @@ final class EGNNWorkspace {
         for b in direction { b.reserve(e * 3) }
         for b in edgeA1 + edgeS1 + edgeM0 + edgeS2 + coordB1 + coordS1 + coordB2 + coordS2 { b.reserve(e * hid) }
         for b in aggregate + nodeQ1 { b.reserve(n * hid) }
+        if configuration.globalPooling == .mean {
+            for b in graphMean + [graphA, graphB] { b.reserve(layout.graphCount * hid) }
+        }
         output.reserve(n * configuration.embeddingOutputWidth)
         for b in [edgeA, edgeB, edgeC] { b.reserve(e * hid) }
         for b in [nodeA, nodeB, nodeC, dh] { b.reserve(n * max(hid, configuration.embeddingOutputWidth)) }
@@ -126,8 +134,8 @@ final class EGNNWorkspace {
     /// Bytes held by all buffers.
     var byteCount: Int {
         let lists = [h, x, squaredDistance, direction, edgeA1, edgeS1, edgeM0, edgeS2, gate, aggregate, nodeQ1,
-                     coordB1, coordS1, coordB2, coordS2, coordTanh]
-        let singles = [embeddingInput, output, edgeA, edgeB, edgeC, nodeA, nodeB, nodeC, edgeScalar, dh, dx,
+                     graphMean, coordB1, coordS1, coordB2, coordS2, coordTanh]
+        let singles = [embeddingInput, output, edgeA, edgeB, edgeC, nodeA, nodeB, nodeC, edgeScalar, graphA, graphB, dh, dx,
                        dSquaredDistance, dInputSquaredDistance, dDirection, dxDirect, dEmbeddingInput, gradient]
         return lists.joined().reduce(0) { $0 + $1.byteCount } + singles.reduce(0) { $0 + $1.byteCount }
             + graphOfNode.byteCount

@@ -2,6 +2,8 @@
 ///   m_ij = SiLU(W2 · SiLU(W1 · [h_i, h_j, d²_ij, d0²_ij] + b1) + b2)
 ///   m_ij ← m_ij · σ(w_a · m_ij + b_a)                       (attention gate)
 ///   h_i ← h_i + φ_h([h_i, Σ_j m_ij / Z])                      (φ_h: Linear, SiLU, Linear)
+/// or, with `GlobalPooling.mean`, φ_h([h_i, Σ_j m_ij / Z, mean_{j∈g(i)} h_j]) (in
+/// `GraphConvolution+GlobalPooling.swift`).
 /// The first edge layer is split by linearity: W1·[h_i, h_j, …] = (h·W_a)_i + (h·W_b)_j + …,
 /// two products over N nodes instead of one over E edges.
 enum GraphConvolution {
@@ -48,10 +50,11 @@ enum GraphConvolution {
                 }
             }
         }
-        // q1 = h·Wn_h + agg·Wn_m + bn1: [N, H]; r1 = SiLU(q1)
+        // q1 = h·Wn_h + agg·Wn_m (+ μ_{g(i)}·Wn_μ) + bn1: [N, H]; r1 = SiLU(q1)
         let q1 = w.nodeQ1[l].pointer, r1 = w.nodeC.pointer
         BLAS.gemm(n, hd, hd, hIn, lda: hd, p + b.nodeW1, ldb: hd, q1, ldc: hd, beta: 0)
         BLAS.gemm(n, hd, hd, agg, lda: hd, p + b.nodeW1 + hd * hd, ldb: hd, q1, ldc: hd, beta: 1)
+        if w.configuration.globalPooling == .mean { addPooledContext(w, layer: l, p, to: q1) }
         Kernels.addBiasSiLU(p + b.nodeB1, q1, r1, rows: n, width: hd)
         // h_{l+1} = h_l + r1·Wn2 + bn2: [N, H]
         hOut.update(from: hIn, count: n * hd)
@@ -81,6 +84,8 @@ enum GraphConvolution {
         BLAS.gemm(n, hd, hd, dq1, lda: hd, p + b.nodeW1, ldb: hd, transposeB: true, dh, ldc: hd, beta: 1)
         let dagg = w.nodeB.pointer
         BLAS.gemm(n, hd, hd, dq1, lda: hd, p + b.nodeW1 + hd * hd, ldb: hd, transposeB: true, dagg, ldc: hd, beta: 0)
+        // With pooling: dWn_μ, and dh_j += (1/N_g) Σ_{i∈g} (dq1·Wn_μᵀ)_i
+        if w.configuration.globalPooling == .mean { addPooledContextBackward(w, layer: l, p, dq1: dq1, grad, dh: dh) }
 
         // Gate and second edge layer: dz2 = (dm g + dlogit w_a) ⊙ SiLU′(z2) → edgeC.
         let m0 = UnsafePointer(w.edgeM0[l].pointer), s2 = UnsafePointer(w.edgeS2[l].pointer), dz2 = w.edgeC.pointer
