@@ -1,3 +1,4 @@
+import Diffusion
 import Testing
 @testable import Pipeline
 
@@ -10,6 +11,15 @@ import Testing
         let options = try GlobalOptions.parse(["--seed", "7", "--threads", "2"])
         #expect(options.seed == 7)
         #expect(options.workerCount == 2)
+    }
+
+    @Test func parsesThePoolingOfTraining() throws {
+        #expect(try TrainCommand.parse(["set.h5"]).pooling == nil, "no --pooling: the dataset's domain decides")
+        #expect(try TrainCommand.parse(["set.h5", "--pooling", "mean"]).pooling == .mean)
+        #expect(try TrainCommand.parse(["set.h5", "--pooling", "none"]).pooling == GlobalPooling.none)
+        #expect(throws: (any Error).self) { try TrainCommand.parse(["set.h5", "--pooling", "max"]) }
+        #expect(ModelDomain.shapes.defaultGlobalPooling == .mean)
+        #expect(ModelDomain.molecules.defaultGlobalPooling == GlobalPooling.none)
     }
 
     @Test func formatsDurations() {

@@ -27,9 +27,22 @@ import PointCloud
         #expect(summary["domain"] as? String == "molecules")
         let model = try #require(summary["model"] as? [String: Any])
         #expect(model["layers"] as? Int == 2)
+        #expect(model["global_pooling"] as? String == "none")
         let training = try #require(summary["training"] as? [String: Any])
         #expect(training["steps"] as? Int == 2)
         #expect(training["graphs"] as? Int == 6)
+    }
+
+    /// models/qm9-s.rgdm was written before global pooling existed: it still loads, as EDM's model.
+    @Test func describesTheShippedModelWrittenBeforeGlobalPooling() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = repository.appendingPathComponent("models/qm9-s.rgdm").path
+        let summary = try InfoCommand.describe(path)
+        let model = try #require(summary["model"] as? [String: Any])
+        #expect(model["global_pooling"] as? String == "none")
+        #expect(model["parameters"] as? Int == 151_499)
+        let trained = try TrainedModel(path: path, threads: 1)
+        #expect(trained.checkpoint.state.parameters.count == trained.denoiser.parameterCount)
     }
 
     @Test func describesAShapeDatasetAndRejectsOtherFiles() throws {

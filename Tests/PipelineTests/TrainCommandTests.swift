@@ -31,6 +31,7 @@ import Testing
         #expect(card.domain == .molecules)
         #expect(card.atomicNumbers == [1, 6, 7, 8, 9])
         #expect(card.egnn.featureWidth == 6)
+        #expect(card.egnn.globalPooling == .none, "molecules default to EDM's model")
         #expect(card.nodeCounts.counts == [2, 3, 4, 5])
 
         let log = try String(contentsOfFile: straight + "/log.jsonl", encoding: .utf8)
@@ -66,8 +67,30 @@ import Testing
         let card = try ModelCard(checkpoint: checkpoint, path: out)
         #expect(card.domain == .shapes)
         #expect(card.egnn.symmetry == .translation)
+        #expect(card.egnn.globalPooling == .mean, "shapes default to global mean pooling")
         #expect(checkpoint.state.step == 2)
         #expect(checkpoint.state.history.recentLosses.allSatisfy { $0.isFinite })
+    }
+
+    @Test func poolingOptionOverridesTheDefaultAndResumingKeepsTheRunsChoice() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("train-pooling")
+        let dataset = dir.appendingPathComponent("circles.h5").path
+        try TrainingFixtures.writeShapeSet(to: dataset)
+        let out = dir.appendingPathComponent("run").path
+        let common = ["--output", out, "--layers", "1", "--hidden", "8", "--batch", "2", "--neighbours", "4", "--timesteps", "20"]
+        func card() throws -> (ModelCard, Int) {
+            let checkpoint = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: out)))
+            return (try ModelCard(checkpoint: checkpoint, path: out), checkpoint.state.step)
+        }
+        try train([dataset, "--steps", "1", "--pooling", "none"] + common)
+        #expect(try card().0.egnn.globalPooling == .none)
+        // The same command without --pooling resumes the run as it was started.
+        try train([dataset, "--steps", "2"] + common)
+        let (resumed, step) = try card()
+        #expect(resumed.egnn.globalPooling == .none && step == 2)
+        #expect { try train([dataset, "--steps", "3", "--pooling", "mean"] + common) } throws: { error in
+            String(describing: error).contains("different model") && String(describing: error).contains("none pooling")
+        }
     }
 
     @Test func reportsAMissingDatasetAndSplit() throws {

@@ -42,7 +42,7 @@ struct InfoCommand: ParsableCommand {
             "model": [
                 "layers": card.egnn.layers, "hidden": card.egnn.hidden, "parameters": model.denoiser.parameterCount,
                 "feature_width": card.egnn.featureWidth, "condition_width": card.egnn.conditionWidth,
-                "symmetry": card.egnn.symmetry.rawValue,
+                "symmetry": card.egnn.symmetry.rawValue, "global_pooling": card.egnn.globalPooling.rawValue,
             ] as [String: Any],
             "diffusion": ["schedule": card.schedule.rawValue, "timesteps": card.timesteps] as [String: Any],
             "training": [

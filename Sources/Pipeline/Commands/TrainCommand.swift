@@ -3,6 +3,7 @@ import Diffusion
 import Foundation
 
 extension ScheduleKind: ExpressibleByArgument {}
+extension GlobalPooling: ExpressibleByArgument {}
 
 /// `rgdm train`: trains an EGNN diffusion model on a preprocessed dataset,
 /// resuming from the run directory's checkpoint when there is one.
@@ -13,6 +14,10 @@ struct TrainCommand: ParsableCommand {
         discussion: """
         The run directory holds checkpoint.rgdm, log.jsonl and run.json. Running the same \
         command again resumes from the checkpoint; Ctrl-C saves and stops.
+
+        The model is EDM's EGNN. With --pooling mean (the default for shapes) each layer's \
+        node update also sees its graph's mean feature, a global context that k-nearest-\
+        neighbour graphs of point clouds otherwise lack; molecules default to none (EDM's model).
         """)
 
     @Argument(help: "HDF5 training set from 'rgdm preprocess'.")
@@ -31,6 +36,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Hidden width.") var hidden = 64
     @Option(help: "Graphs per batch.") var batch = 64
     @Option(help: "Neighbours per point for shapes (k-nearest-neighbour graph).") var neighbours = 16
+    @Option(help: ArgumentHelp(
+        "Global context in each node update: mean (each graph's mean feature) or none (EDM's model).",
+        discussion: "Default: mean for shapes, none for molecules; when resuming, the run's own choice."))
+    var pooling: GlobalPooling?
 
     @Option(help: "Total optimiser steps to reach (default: one epoch).") var steps: Int?
     @Option(help: "Total epochs to reach (instead of --steps).") var epochs: Double?
@@ -63,7 +72,7 @@ struct TrainCommand: ParsableCommand {
         Interruption.install()
         let data = try TrainingData.open(dataset, split: split, limit: limit)
         let directory = URL(fileURLWithPath: output ?? "runs/\(URL(fileURLWithPath: dataset).deletingPathExtension().lastPathComponent)")
-        let card = try makeCard(for: data)
+        let card = try makeCard(for: data, pooling: pooling ?? Self.savedPooling(in: directory) ?? data.domain.defaultGlobalPooling)
         let trainerConfiguration = TrainerConfiguration(
             optimizer: AdamWConfiguration(learningRate: learningRate, weightDecay: weightDecay),
             emaDecay: emaDecay, clipsGradients: !noClipping, batchSize: batch, seed: global.seed)
@@ -76,7 +85,7 @@ struct TrainCommand: ParsableCommand {
         let parameters = run.trainer.denoiser.parameterCount
         FileHandle.standardError.write(Data("""
             rgdm train: \(data.source.count) \(card.domain.rawValue) (\(split)), \(card.egnn.layers) layers × \(card.egnn.hidden), \
-            \(parameters) parameters, step \(run.step) → \(target), \(global.workerCount) thread(s), run \(directory.path)\n
+            \(card.egnn.globalPooling.rawValue) pooling, \(parameters) parameters, step \(run.step) → \(target), \(global.workerCount) thread(s), run \(directory.path)\n
             """.utf8))
         let outcome = try run.train(until: target, checkpointEvery: checkpointEvery, logEvery: logEvery)
         try RunReport.training(run, outcome: outcome).write(base: directory.appendingPathComponent("report"))
@@ -86,10 +95,19 @@ struct TrainCommand: ParsableCommand {
                      status, run.step, outcome.meanRecentLoss, rate, outcome.seconds, run.checkpointURL.path))
     }
 
-    private func makeCard(for data: TrainingData) throws -> ModelCard {
+    /// The pooling of the model already in `directory`, if it holds a checkpoint, so that
+    /// rerunning a command without --pooling resumes the run it started.
+    private static func savedPooling(in directory: URL) throws -> GlobalPooling? {
+        let url = TrainingRun.checkpointURL(in: directory)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return try ModelCard(checkpoint: Checkpoint(contentsOf: url), path: url.path).egnn.globalPooling
+    }
+
+    private func makeCard(for data: TrainingData, pooling: GlobalPooling) throws -> ModelCard {
         switch data {
         case let .molecules(source):
-            let egnn = EGNNConfiguration(featureWidth: source.featureWidth, layers: layers, hidden: hidden)
+            let egnn = EGNNConfiguration(featureWidth: source.featureWidth, layers: layers, hidden: hidden,
+                                         globalPooling: pooling)
             return ModelCard(domain: .molecules, egnn: egnn, scaling: try source.scaling, schedule: schedule,
                              timesteps: timesteps, schedulePrecision: precision,
                              nodeCounts: try NodeCountDistribution(observedCounts: source.nodeCounts),
@@ -97,7 +115,7 @@ struct TrainCommand: ParsableCommand {
                              dataset: dataset, split: split)
         case let .shapes(source):
             let egnn = EGNNConfiguration(featureWidth: 0, layers: layers, hidden: hidden, symmetry: .translation,
-                                         connectivity: .nearestNeighbours(k: neighbours))
+                                         connectivity: .nearestNeighbours(k: neighbours), globalPooling: pooling)
             return ModelCard(domain: .shapes, egnn: egnn, scaling: .identity(width: 0), schedule: schedule,
                              timesteps: timesteps, schedulePrecision: precision,
                              nodeCounts: try NodeCountDistribution(observedCounts: [source.pointCount]),

@@ -5,6 +5,16 @@ import Foundation
 public enum ModelDomain: String, Codable, Sendable, CaseIterable {
     case molecules
     case shapes
+
+    /// The EGNN's global pooling when training is not told otherwise: point
+    /// clouds on k-nearest-neighbour graphs need the graph-wide context (without
+    /// it samples come out as blobs); molecules keep EDM's model.
+    public var defaultGlobalPooling: GlobalPooling {
+        switch self {
+        case .molecules: GlobalPooling.none
+        case .shapes: .mean
+        }
+    }
 }
 
 /// Everything needed to rebuild a trained model and decode its samples,

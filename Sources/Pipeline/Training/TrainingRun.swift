@@ -33,7 +33,7 @@ public final class TrainingRun {
                   saved.schedule == card.schedule else {
                 throw PipelineError.invalidRun(
                     path: directory.path,
-                    reason: "it holds a checkpoint of a different model (\(saved.egnn.layers) layers, hidden \(saved.egnn.hidden), \(saved.domain)); use another --output or the same model options")
+                    reason: "it holds a checkpoint of a different model (\(saved.egnn.layers) layers, hidden \(saved.egnn.hidden), \(saved.egnn.globalPooling.rawValue) pooling, \(saved.domain)); use another --output or the same model options")
             }
             guard checkpoint.state.batches.datasetSize == data.count else {
                 throw PipelineError.invalidRun(
