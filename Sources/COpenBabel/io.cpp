@@ -17,6 +17,7 @@ struct rgdm_ob_reader {
     std::string format;
     bool record_delimited = false;  ///< SDF: a bad record ends at "$$$$"
     bool line_based = false;        ///< SMILES: a bad record ends at the newline
+    bool finished = false;          ///< XML after an error: libxml cannot resynchronise
     long long offset = 0;
 };
 
@@ -57,6 +58,17 @@ bool only_whitespace_from(std::istream &in, std::streampos from) {
     return true;
 }
 
+/// True if only whitespace is left to read; the position is kept otherwise.
+bool only_whitespace_left(std::istream &in) {
+    if (in.eof()) return true;
+    std::streampos here = in.tellg();
+    if (here == std::streampos(-1)) return false;
+    if (only_whitespace_from(in, here)) return true;
+    in.clear();
+    in.seekg(here);
+    return false;
+}
+
 /// Moves the stream past the bad record that began at `from`.
 void skip_bad_record(rgdm_ob_reader &reader, std::streampos from, std::streampos after_failure) {
     std::istream &in = *reader.stream;
@@ -89,18 +101,24 @@ rgdm_ob_reader *open(std::unique_ptr<std::istream> stream, const std::string &fo
     return reader.release();
 }
 
-std::string write(OBMol &mol, const char *format, const char *options, bool *ok) {
-    OBConversion conversion;
-    *ok = false;
+/// Sets `conversion` up to write `format` with space-separated `options`.
+bool set_up_output(OBConversion &conversion, const char *format, const char *options) {
     if (!conversion.SetOutFormat(format)) {
         rgdm_ob::fail(RGDM_OB_ERR_FORMAT, std::string("unknown output format '") + format + "'");
-        return "";
+        return false;
     }
     if (options) {
         std::istringstream words(options);
         std::string option;
         while (words >> option) conversion.AddOption(option.c_str(), OBConversion::OUTOPTIONS);
     }
+    return true;
+}
+
+std::string write(OBMol &mol, const char *format, const char *options, bool *ok) {
+    OBConversion conversion;
+    *ok = false;
+    if (!set_up_output(conversion, format, options)) return "";
     std::string text = conversion.WriteString(&mol);
     if (text.empty() && mol.NumAtoms() > 0) {
         std::string reason = rgdm_ob::last_logged_error();
@@ -148,13 +166,29 @@ extern "C" int rgdm_ob_reader_next(rgdm_ob_reader *reader, rgdm_ob_mol *mol) {
     in.clear();
     std::streampos start = in.tellg();
     reader->offset = static_cast<long long>(start);
-    if (in.peek() == EOF) return RGDM_OB_END;
+    if (reader->finished || in.peek() == EOF) return RGDM_OB_END;
     mol->mol.Clear();
     bool ok = reader->conversion.Read(&mol->mol);
-    if (ok) return RGDM_OB_OK;
+    unsigned int flags = reader->conversion.GetInFormat()->Flags();
+    if (ok) {
+        // A multi-record file's trailer (PDB's END after the last ENDMDL)
+        // reads as a record with no atoms; Open Babel's own conversions drop
+        // those in formats that do not allow zero-atom molecules.
+        if (mol->mol.NumAtoms() == 0 && !(flags & ZEROATOMSOK) && only_whitespace_left(in)) return RGDM_OB_END;
+        return RGDM_OB_OK;
+    }
+    std::string reason = rgdm_ob::last_logged_error();
+    // XML formats (CML) read ahead through libxml: after the last <molecule>
+    // the stream is used up and the reader fails without an error.
+    if ((flags & READXML) && reason.empty() && only_whitespace_left(in)) return RGDM_OB_END;
+    if (flags & READXML) {
+        // A well-formedness error is fatal in XML: nothing after it can be read.
+        reader->finished = true;
+        return rgdm_ob::fail(RGDM_OB_ERR_PARSE, reason.empty() ? "Open Babel could not parse the record as " + reader->format
+                                                               : reason + " (the rest of the XML file cannot be read)");
+    }
     std::streampos after = in.fail() ? std::streampos(-1) : in.tellg();
     if (only_whitespace_from(in, start)) return RGDM_OB_END;
-    std::string reason = rgdm_ob::last_logged_error();
     skip_bad_record(*reader, start, after);
     return rgdm_ob::fail(RGDM_OB_ERR_PARSE, reason.empty() ? "Open Babel could not parse the record as " + reader->format : reason);
 }
@@ -169,6 +203,62 @@ extern "C" char *rgdm_ob_write_string(rgdm_ob_mol *mol, const char *format, cons
     std::string text = write(mol->mol, format, options, &ok);
     return ok ? rgdm_ob::copy_string(text) : nullptr;
 }
+
+struct rgdm_ob_writer {
+    OBConversion conversion;
+    std::ostringstream out;
+    std::string format;
+    OBMol pending;
+    bool has_pending = false;
+    int records = 0;  ///< records handed in so far; the one held back is the last of them
+};
+
+namespace {
+
+/// Writes the record held back (the last one of the file if `last`) and
+/// returns the text the conversion has produced since the previous call.
+char *flush_pending(rgdm_ob_writer &writer, bool last) {
+    if (writer.has_pending) {
+        writer.has_pending = false;
+        writer.conversion.SetLast(last);
+        if (!writer.conversion.Write(&writer.pending, &writer.out)) {
+            std::string reason = rgdm_ob::last_logged_error();
+            rgdm_ob::fail(RGDM_OB_ERR_CHEMISTRY, "record " + std::to_string(writer.records) + ": " +
+                                                     (reason.empty() ? "Open Babel could not write it as " + writer.format : reason));
+            return nullptr;
+        }
+    }
+    std::string text = writer.out.str();
+    writer.out.str("");
+    return rgdm_ob::copy_string(text);
+}
+
+}  // namespace
+
+extern "C" rgdm_ob_writer *rgdm_ob_writer_new(const char *format, const char *options) {
+    rgdm_ob::clear_log();
+    auto writer = std::make_unique<rgdm_ob_writer>();
+    if (!set_up_output(writer->conversion, format, options)) return nullptr;
+    writer->format = format;
+    writer->conversion.SetOutStream(&writer->out, false);
+    return writer.release();
+}
+
+extern "C" char *rgdm_ob_writer_add(rgdm_ob_writer *writer, rgdm_ob_mol *mol) {
+    rgdm_ob::clear_log();
+    char *text = flush_pending(*writer, false);
+    writer->pending = mol->mol;
+    writer->has_pending = true;
+    writer->records += 1;
+    return text;
+}
+
+extern "C" char *rgdm_ob_writer_finish(rgdm_ob_writer *writer) {
+    rgdm_ob::clear_log();
+    return flush_pending(*writer, true);
+}
+
+extern "C" void rgdm_ob_writer_free(rgdm_ob_writer *writer) { delete writer; }
 
 extern "C" char *rgdm_ob_canonical_smiles(rgdm_ob_mol *mol) {
     rgdm_ob::clear_log();

@@ -36,6 +36,27 @@ import Testing
 
     """
 
+    /// A multi-record CML file ends with </cml>, which is no record; a file
+    /// cut inside a record is still an error (the last one: XML errors are fatal).
+    @Test func truncatedMultiRecordCMLIsAnError() throws {
+        let molecules = try ["CCO ethanol", "c1ccccc1N aniline", "C[NH3+] methylammonium"].map {
+            try Molecule(string: $0, format: .smiles).addingHydrogens()
+        }
+        let whole = Fixture.scratch() + "/whole.cml"
+        try Molecule.write(molecules, to: whole)
+        #expect(try Molecule.readAll(contentsOf: whole).map(\.title) == ["ethanol", "aniline", "methylammonium"])
+        let text = try String(contentsOfFile: whole, encoding: .utf8)
+        let (path, results) = try read("cut.cml", String(text.prefix(text.count * 3 / 5)))
+        #expect(results.count >= 2)
+        #expect((try? results[0].get())?.title == "ethanol")
+        guard case .failure(.badRecord(let file, let record, _)) = results.last else {
+            Issue.record("expected the cut record to be a bad record, got \(results.last.map { "\($0)" } ?? "nothing")")
+            return
+        }
+        #expect(file == path)
+        #expect(record == results.count)
+    }
+
     @Test func truncatedSDFRecordIsAnError() throws {
         let truncated = Self.methanolBlock + "second\n  rgdm\n\n  2  1  0  0  0  0  0  0  0  0999 V2000\n    0.0000    0.0000"
         let (path, results) = try read("truncated.sdf", truncated)

@@ -22,25 +22,45 @@ import Testing
     func qm9GeometriesRoundTrip(format: String) throws {
         let molecules = try QM9CSVReader(path: Fixture.path("qm9-sample.csv")).map { try $0.get().molecule.perceivingBonds() }
         #expect(molecules.count == 60)
-        let directory = Fixture.scratch()
-        var copy: [Molecule] = []
-        if format == "pdb" || format == "cml" {
-            // One molecule per file: these formats wrap whole files (MODEL/END, XML root).
-            for (i, molecule) in molecules.enumerated() {
-                try molecule.write(to: "\(directory)/\(i).\(format)")
-                copy.append(try Molecule(contentsOf: "\(directory)/\(i).\(format)"))
-            }
-        } else {
-            try Molecule.write(molecules, to: "\(directory)/all.\(format)")
-            copy = try Molecule.readAll(contentsOf: "\(directory)/all.\(format)")
-        }
+        // All records in one file, PDB (MODEL/ENDMDL) and CML (<cml> around the <molecule>s) included.
+        let path = Fixture.scratch() + "/all.\(format)"
+        try Molecule.write(molecules, to: path)
+        let copy = try Molecule.readAll(contentsOf: path)
         #expect(copy.count == molecules.count)
         // PDB stores 3 decimals; the others keep 1e-4 Å.
         let tolerance = format == "pdb" ? 1e-3 : 1e-4
         for (a, b) in zip(molecules, copy) {
             // XYZ has no bonds; PDB bonds come back from CONECT without orders.
             expectSameMolecule(a, b, tolerance: tolerance, bonds: format == "sdf" || format == "mol2" || format == "cml")
+            if format == "pdb" { #expect(bondPairs(a) == bondPairs(b)) }
         }
+    }
+
+    @Test(arguments: ["pdb", "cml"])
+    func multiRecordPDBAndCMLKeepRecordsApart(format: String) throws {
+        // Drug-like ligands with hydrogens and charges, 47 records in one file.
+        let original = try Molecule.readAll(contentsOf: Fixture.path("cdk2.sdf"))
+        let path = Fixture.scratch() + "/cdk2.\(format)"
+        try Molecule.write(original, to: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        if format == "pdb" {
+            #expect(text.components(separatedBy: "\nENDMDL").count - 1 == original.count)
+        } else {
+            #expect(text.components(separatedBy: "<cml").count - 1 == 1, "one <cml> root element")
+            #expect(text.components(separatedBy: "<molecule ").count - 1 == original.count)
+        }
+        let copy = try Molecule.readAll(contentsOf: path)
+        #expect(copy.count == original.count)
+        for (a, b) in zip(original, copy) {
+            expectSameMolecule(a, b, tolerance: format == "pdb" ? 1e-3 : 1e-4, bonds: format == "cml")
+            if format == "pdb" { #expect(bondPairs(a) == bondPairs(b)) }
+        }
+        // A single record stays a plain file: no MODEL, no <cml> wrapper.
+        let single = Fixture.scratch() + "/one.\(format)"
+        try original[0].write(to: single)
+        let one = try String(contentsOfFile: single, encoding: .utf8)
+        #expect(!one.contains(format == "pdb" ? "MODEL" : "<cml"))
+        expectSameMolecule(original[0], try Molecule(contentsOf: single), tolerance: format == "pdb" ? 1e-3 : 1e-4, bonds: format == "cml")
     }
 
     @Test func freeSolvSMILESRoundTripKeepsGraphAndCharges() throws {

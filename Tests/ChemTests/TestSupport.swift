@@ -42,6 +42,11 @@ func bondSet(_ molecule: Molecule) -> Set<[Int]> {
     Set(molecule.bonds.map { [min($0.first, $0.second), max($0.first, $0.second), $0.order] })
 }
 
+/// Bonded atom pairs (low index, high index), orders ignored.
+func bondPairs(_ molecule: Molecule) -> Set<[Int]> {
+    Set(molecule.bonds.map { [min($0.first, $0.second), max($0.first, $0.second)] })
+}
+
 /// Expects `a` and `b` to hold the same atoms (elements, charges), coordinates
 /// within `tolerance` Å (reporting the largest difference) and the same bonds.
 func expectSameMolecule(_ a: Molecule, _ b: Molecule, tolerance: Double = 1e-4, bonds: Bool = true,

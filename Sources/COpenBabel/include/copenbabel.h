@@ -99,6 +99,25 @@ void rgdm_ob_reader_close(rgdm_ob_reader *reader);
 /// Open Babel output options ("n", "h", "3"…) or NULL. NULL on failure.
 char *rgdm_ob_write_string(rgdm_ob_mol *mol, const char *format, const char *options);
 
+/// A streaming writer: one Open Babel conversion for all the records of a
+/// file, so formats that wrap several records (PDB MODEL/ENDMDL and a final
+/// END; CML's <cml> root around the <molecule>s) write one valid file. Such
+/// formats need to know which record is the last: the writer keeps one record
+/// back and writes it on the next add, or as the last one on finish.
+typedef struct rgdm_ob_writer rgdm_ob_writer;
+
+/// A writer in `format` with Open Babel output `options` (as for
+/// rgdm_ob_write_string, may be NULL). NULL on failure.
+rgdm_ob_writer *rgdm_ob_writer_new(const char *format, const char *options);
+/// Takes a copy of `mol` as the next record. Writes the record held back
+/// before it and returns the text that is ready ("" if none yet; malloc'd),
+/// or NULL on failure, naming that record.
+char *rgdm_ob_writer_add(rgdm_ob_writer *writer, rgdm_ob_mol *mol);
+/// Writes the record held back as the last one and returns the remaining
+/// text (malloc'd), or NULL on failure.
+char *rgdm_ob_writer_finish(rgdm_ob_writer *writer);
+void rgdm_ob_writer_free(rgdm_ob_writer *writer);
+
 /// Canonical SMILES (Open Babel's "can" format), no title, no newline.
 char *rgdm_ob_canonical_smiles(rgdm_ob_mol *mol);
 /// Standard InChI (key = 0) or InChIKey (key = 1), no newline.
