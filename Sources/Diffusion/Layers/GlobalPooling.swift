@@ -2,9 +2,9 @@
 ///
 /// EDM's GCL updates h_i from h_i and its messages only, so on k-nearest-neighbour
 /// graphs of point clouds a node sees a few hops and nothing of the shape as a
-/// whole. With `.mean` each layer's node MLP gets the graph's mean feature too
-/// (a global context, as in the graph-level pooling of Battaglia et al. 2018's
-/// graph networks, eq. 1, here averaged and fed back to every node):
+/// whole. With `.mean` each layer's node MLP gets the graph's mean feature too,
+/// a global context like the global attribute u that the node update φ^v of
+/// Battaglia et al. 2018's graph networks reads (eq. 1), here u = ρ(h) the mean:
 ///
 ///     h_i ← h_i + φ_h([h_i, agg_i, (1/N_g) Σ_{j∈g(i)} h_j])
 ///
