@@ -76,6 +76,11 @@ public protocol Denoiser: AnyObject {
     /// ε̂ = ε_θ(z_t, t[, c]).
     func predict(_ input: DenoiserInput, parameters: [Float]) -> DenoiserOutput
 
+    /// ε̂ = ε_θ(z_t, t[, c]) written into `output`'s storage (resized to
+    /// `[N, 3]` and `[N, F]`): a sampling loop that keeps `output` allocates
+    /// nothing per step.
+    func predict(_ input: DenoiserInput, parameters: [Float], into output: inout DenoiserOutput)
+
     /// Runs forward, asks `loss` for (L, ∂L/∂ε̂), runs backward, and *adds*
     /// ∂L/∂θ to `gradient` (`[parameterCount]`). Returns L.
     func lossAndGradient(
@@ -84,4 +89,35 @@ public protocol Denoiser: AnyObject {
         gradient: inout [Float],
         loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
     ) -> Double
+
+    /// As `lossAndGradient(_:parameters:gradient:loss:)`, with `loss` writing
+    /// ∂L/∂ε̂ into a buffer the denoiser owns and returning L: the form a
+    /// training loop uses, since it allocates nothing per step.
+    func lossAndGradient(
+        _ input: DenoiserInput,
+        parameters: [Float],
+        gradient: inout [Float],
+        loss: (_ prediction: DenoiserOutput, _ lossGradient: inout DenoiserOutput) -> Double
+    ) -> Double
+}
+
+extension Denoiser {
+    /// Through the allocating `predict(_:parameters:)`; denoisers with
+    /// scratch of their own implement it in place.
+    public func predict(_ input: DenoiserInput, parameters: [Float], into output: inout DenoiserOutput) {
+        output = predict(input, parameters: parameters)
+    }
+
+    /// Through the allocating form; denoisers with scratch of their own
+    /// implement it in place.
+    public func lossAndGradient(
+        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float],
+        loss: (_ prediction: DenoiserOutput, _ lossGradient: inout DenoiserOutput) -> Double
+    ) -> Double {
+        lossAndGradient(input, parameters: parameters, gradient: &gradient) { prediction in
+            var lossGradient = DenoiserOutput(positions: [], features: [])
+            let value = loss(prediction, &lossGradient)
+            return (value, lossGradient)
+        }
+    }
 }

@@ -19,6 +19,9 @@ public final class EGNN: Denoiser {
     /// Number of workers (at most one per graph in a batch).
     public let threadCount: Int
     private var workspaces: [EGNNWorkspace] = []
+    /// ε̂ and ∂L/∂ε̂ of the last training call: `[N, 3]` and `[N, F]` each.
+    private var outputBuffer = DenoiserOutput(positions: [], features: [])
+    private var outputGradientBuffer = DenoiserOutput(positions: [], features: [])
 
     public init(_ configuration: EGNNConfiguration, threads: Int = 1) {
         precondition(threads >= 1, "threads must be at least 1 (got \(threads))")
@@ -42,20 +45,38 @@ public final class EGNN: Denoiser {
     }
 
     public func predict(_ input: DenoiserInput, parameters: [Float]) -> DenoiserOutput {
-        if input.layout.nodeCount == 0 { return DenoiserOutput(positions: [], features: []) }
+        var output = DenoiserOutput(positions: [], features: [])
+        predict(input, parameters: parameters, into: &output)
+        return output
+    }
+
+    public func predict(_ input: DenoiserInput, parameters: [Float], into output: inout DenoiserOutput) {
+        output.positions.resizeKeepingCapacity(to: input.layout.nodeCount * 3)
+        output.features.resizeKeepingCapacity(to: input.layout.nodeCount * featureWidth)
+        if input.layout.nodeCount == 0 { return }
         let chunks = prepare(input, parameters: parameters)
-        var output = DenoiserOutput(positions: [Float](repeating: 0, count: input.layout.nodeCount * 3),
-                                    features: [Float](repeating: 0, count: input.layout.nodeCount * featureWidth))
         for w in workspaces { w.keepsActivations = false }
         forward(input, chunks, parameters, &output)
-        return output
     }
 
     public func lossAndGradient(
         _ input: DenoiserInput, parameters: [Float], gradient: inout [Float],
         loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
     ) -> Double {
-        run(input, parameters: parameters, gradient: &gradient, wantsInputGradient: false, loss: loss).value
+        lossAndGradient(input, parameters: parameters, gradient: &gradient) { prediction, lossGradient in
+            let result = loss(prediction)
+            lossGradient = result.gradient
+            return result.value
+        }
+    }
+
+    public func lossAndGradient(
+        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float],
+        loss: (_ prediction: DenoiserOutput, _ lossGradient: inout DenoiserOutput) -> Double
+    ) -> Double {
+        var none = DenoiserOutput(positions: [], features: [])
+        return run(input, parameters: parameters, gradient: &gradient, inputGradient: &none, wantsInputGradient: false,
+                   loss: loss)
     }
 
     /// As `lossAndGradient(_:parameters:gradient:loss:)`, and also returns ∂L/∂z
@@ -65,30 +86,43 @@ public final class EGNN: Denoiser {
         _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], inputGradient: inout DenoiserOutput,
         loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
     ) -> Double {
-        let result = run(input, parameters: parameters, gradient: &gradient, wantsInputGradient: true, loss: loss)
-        if let dInput = result.inputGradient { inputGradient = dInput }
-        return result.value
+        run(input, parameters: parameters, gradient: &gradient, inputGradient: &inputGradient, wantsInputGradient: true) {
+            prediction, lossGradient in
+            let result = loss(prediction)
+            lossGradient = result.gradient
+            return result.value
+        }
     }
 
+    /// Forward, loss, backward. ε̂ and ∂L/∂ε̂ live in buffers this object
+    /// keeps between calls (swapped out for the call), so a training loop
+    /// allocates nothing here.
     private func run(
-        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], wantsInputGradient: Bool,
-        loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
-    ) -> (value: Double, inputGradient: DenoiserOutput?) {
+        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], inputGradient dInput: inout DenoiserOutput,
+        wantsInputGradient: Bool, loss: (DenoiserOutput, inout DenoiserOutput) -> Double
+    ) -> Double {
         precondition(gradient.count == parameterCount, "gradient: \(gradient.count) values for \(parameterCount) parameters")
-        if input.layout.nodeCount == 0 {
-            let empty = DenoiserOutput(positions: [], features: [])
-            return (loss(empty).value, wantsInputGradient ? empty : nil)
-        }
-        let chunks = prepare(input, parameters: parameters)
         let n = input.layout.nodeCount, f = featureWidth
-        var output = DenoiserOutput(positions: [Float](repeating: 0, count: n * 3), features: [Float](repeating: 0, count: n * f))
+        var output = DenoiserOutput(positions: [], features: []), dOutput = output
+        swap(&output, &outputBuffer)
+        swap(&dOutput, &outputGradientBuffer)
+        defer {
+            swap(&output, &outputBuffer)
+            swap(&dOutput, &outputGradientBuffer)
+        }
+        output.positions.resizeKeepingCapacity(to: n * 3)
+        output.features.resizeKeepingCapacity(to: n * f)
+        if wantsInputGradient {
+            dInput.positions.resizeKeepingCapacity(to: n * 3)
+            dInput.features.resizeKeepingCapacity(to: n * f)
+        }
+        if n == 0 { return loss(output, &dOutput) }
+        let chunks = prepare(input, parameters: parameters)
         for w in workspaces { w.keepsActivations = true }
         forward(input, chunks, parameters, &output)
-        let (value, dOutput) = loss(output)
+        let value = loss(output, &dOutput)
         precondition(dOutput.positions.count == n * 3 && dOutput.features.count == n * f,
                      "loss gradient: \(dOutput.positions.count) position and \(dOutput.features.count) feature values for \(n) nodes")
-        var dInput = DenoiserOutput(positions: wantsInputGradient ? [Float](repeating: 0, count: n * 3) : [],
-                                    features: wantsInputGradient ? [Float](repeating: 0, count: n * f) : [])
         let offsets = input.layout.nodeOffsets
         parameters.withUnsafeBufferPointer { p in
             dOutput.positions.withUnsafeBufferPointer { gx in
@@ -118,7 +152,7 @@ public final class EGNN: Denoiser {
                 for k in 0 ..< parameterCount { g[k] += source[k] }
             }
         }
-        return (value, wantsInputGradient ? dInput : nil)
+        return value
     }
 
     // MARK: Workers

@@ -22,9 +22,18 @@ public struct AncestralSampler: Sampler {
         _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
         layout: GraphLayout, using generator: inout G
     ) {
+        var noise = GraphTensors()
+        step(&z, prediction: prediction, index: index, layout: layout, scratch: &noise, using: &generator)
+    }
+
+    /// One step with ε drawn into `noise`'s storage.
+    public func step<G: RandomNumberGenerator>(
+        _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
+        layout: GraphLayout, scratch noise: inout GraphTensors, using generator: inout G
+    ) {
         checkStep(z, prediction: prediction, index: index)
         let t = timesteps[index]
-        let noise = process.sampleNoise(layout: layout, using: &generator)
+        process.sampleNoise(layout: layout, into: &noise, using: &generator)
         if index == timesteps.count - 1 {
             // p(x | z_0): positions only; h stays z_0's.
             let a0 = schedule.alpha(at: t), s0 = schedule.sigma(at: t)

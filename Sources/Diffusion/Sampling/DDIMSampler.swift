@@ -27,18 +27,22 @@ public struct DDIMSampler: Sampler {
         layout: GraphLayout, using generator: inout G
     ) {
         checkStep(z, prediction: prediction, index: index)
+        // x̂ = (z_t − σ_t ε̂) / α_t element by element, then z_s = α_s x̂ + σ_s ε̂ (x̂ itself at t = 0).
         let t = timesteps[index]
-        let estimate = predictedData(z, prediction: prediction, timestep: t)
+        let at = schedule.alpha(at: t), st = schedule.sigma(at: t)
+        func estimate(_ z: Float, _ e: Float) -> Double { (Double(z) - st * Double(e)) / at }
         if index == timesteps.count - 1 {
-            z.positions = estimate.positions
+            for k in z.positions.indices { z.positions[k] = Float(estimate(z.positions[k], prediction.positions[k])) }
         } else {
             let s = timesteps[index + 1]
             let a = schedule.alpha(at: s), sd = schedule.sigma(at: s)
             for k in z.positions.indices {
-                z.positions[k] = Float(a * Double(estimate.positions[k]) + sd * Double(prediction.positions[k]))
+                let e = prediction.positions[k]
+                z.positions[k] = Float(a * Double(Float(estimate(z.positions[k], e))) + sd * Double(e))
             }
             for k in z.features.indices {
-                z.features[k] = Float(a * Double(estimate.features[k]) + sd * Double(prediction.features[k]))
+                let e = prediction.features[k]
+                z.features[k] = Float(a * Double(Float(estimate(z.features[k], e))) + sd * Double(e))
             }
         }
         if process.projectsCenterOfMass { CenterOfMass.remove(from: &z.positions, layout: layout) }

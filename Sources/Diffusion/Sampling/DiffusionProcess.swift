@@ -48,34 +48,60 @@ public struct DiffusionProcess: Sendable {
     /// Training data in diffusion space: positions centred per graph (in the
     /// zero-CoM subspace, as EDM's train loop does) and features scaled.
     public func prepare(positions: [Float], features: [Float], layout: GraphLayout) -> GraphTensors {
+        var x = GraphTensors()
+        prepare(positions: positions, features: features, layout: layout, into: &x)
+        return x
+    }
+
+    /// As `prepare(positions:features:layout:)`, into `x`'s storage.
+    public func prepare(positions: [Float], features: [Float], layout: GraphLayout, into x: inout GraphTensors) {
+        precondition(positions.count == layout.nodeCount * 3,
+                     "positions: \(positions.count) values for \(layout.nodeCount) nodes × 3")
         precondition(features.count == layout.nodeCount * featureWidth,
                      "features: \(features.count) values for \(layout.nodeCount) nodes × \(featureWidth)")
-        var x = positions
-        if projectsCenterOfMass { CenterOfMass.remove(from: &x, layout: layout) }
-        return GraphTensors(positions: x, features: scaling.scaled(features))
+        x.positions.removeAll(keepingCapacity: true)
+        x.positions.append(contentsOf: positions)
+        x.features.removeAll(keepingCapacity: true)
+        x.features.append(contentsOf: features)
+        if projectsCenterOfMass { CenterOfMass.remove(from: &x.positions, layout: layout) }
+        scaling.scale(&x.features)
     }
 
     /// ε = (ε_x, ε_h) ~ N(0, I) with ε_x projected to zero mean per graph
     /// in the zero-CoM subspace (EDM §3.1:
     /// sample_center_gravity_zero_gaussian): shapes `[nodes, 3]`, `[nodes, F]`.
     public func sampleNoise(layout: GraphLayout, using generator: inout some RandomNumberGenerator) -> GraphTensors {
-        var positions = [Float](repeating: 0, count: layout.nodeCount * 3)
-        var features = [Float](repeating: 0, count: layout.nodeCount * featureWidth)
-        generator.fillStandardNormal(&positions)
-        generator.fillStandardNormal(&features)
-        if projectsCenterOfMass { CenterOfMass.remove(from: &positions, layout: layout) }
-        return GraphTensors(positions: positions, features: features)
+        var noise = GraphTensors()
+        sampleNoise(layout: layout, into: &noise, using: &generator)
+        return noise
+    }
+
+    /// As `sampleNoise(layout:using:)`, into `noise`'s storage (same draws).
+    public func sampleNoise(layout: GraphLayout, into noise: inout GraphTensors,
+                            using generator: inout some RandomNumberGenerator) {
+        noise.resize(nodes: layout.nodeCount, featureWidth: featureWidth)
+        generator.fillStandardNormal(&noise.positions)
+        generator.fillStandardNormal(&noise.features)
+        if projectsCenterOfMass { CenterOfMass.remove(from: &noise.positions, layout: layout) }
     }
 
     /// z_t = α_t x + σ_t ε per graph, t = `timesteps[g]` (EDM eq. 4; the
     /// reparametrised sample of q(z_t | x)).
     public func diffuse(_ x: GraphTensors, noise: GraphTensors, timesteps: [Int], layout: GraphLayout) -> GraphTensors {
+        var z = GraphTensors()
+        diffuse(x, noise: noise, timesteps: timesteps, layout: layout, into: &z)
+        return z
+    }
+
+    /// As `diffuse(_:noise:timesteps:layout:)`, into `z`'s storage.
+    public func diffuse(_ x: GraphTensors, noise: GraphTensors, timesteps: [Int], layout: GraphLayout,
+                        into z: inout GraphTensors) {
         precondition(timesteps.count == layout.graphCount,
                      "timesteps: \(timesteps.count) values for \(layout.graphCount) graphs")
         precondition(x.positions.count == noise.positions.count && x.features.count == noise.features.count,
                      "x and ε differ in shape: \(x.positions.count)/\(x.features.count) vs \(noise.positions.count)/\(noise.features.count)")
         let width = featureWidth
-        var z = x
+        z.resize(nodes: x.positions.count / 3, featureWidth: width)
         for g in 0 ..< layout.graphCount {
             let t = timesteps[g]
             let a = Float(schedule.alpha(at: t)), s = Float(schedule.sigma(at: t))
@@ -87,11 +113,16 @@ public struct DiffusionProcess: Sendable {
                 z.features[k] = a * x.features[k] + s * noise.features[k]
             }
         }
-        return z
     }
 
     /// t / T per graph, the time input of the denoiser: `[graphs]`.
     public func normalizedTime(_ timesteps: [Int]) -> [Float] {
         timesteps.map { Float($0) / Float(schedule.timesteps) }
+    }
+
+    /// As `normalizedTime(_:)`, into `time`'s storage.
+    public func normalizedTime(_ timesteps: [Int], into time: inout [Float]) {
+        time.removeAll(keepingCapacity: true)
+        for t in timesteps { time.append(Float(t) / Float(schedule.timesteps)) }
     }
 }

@@ -57,20 +57,36 @@ public struct FeatureScaling: Sendable, Codable, Equatable {
 
     /// h / divisor, column by column: `[nodes, F]` → `[nodes, F]`.
     public func scaled(_ features: [Float]) -> [Float] {
-        apply(features) { $0 / $1 }
+        var result = features
+        scale(&result)
+        return result
     }
 
     /// h · divisor, the inverse of `scaled(_:)`.
     public func unscaled(_ features: [Float]) -> [Float] {
-        apply(features) { $0 * $1 }
+        var result = features
+        unscale(&result)
+        return result
     }
 
-    private func apply(_ features: [Float], _ op: (Float, Float) -> Float) -> [Float] {
+    /// h ← h / divisor in place: `[nodes, F]`.
+    public func scale(_ features: inout [Float]) { apply(&features, inverse: true) }
+
+    /// h ← h · divisor in place: `[nodes, F]`.
+    public func unscale(_ features: inout [Float]) { apply(&features, inverse: false) }
+
+    private func apply(_ features: inout [Float], inverse: Bool) {
         let width = divisors.count
-        guard width > 0 else { return features }
+        guard width > 0 else { return }
         precondition(features.count % width == 0, "features: \(features.count) values are not rows of width \(width)")
-        var result = features
-        for i in result.indices { result[i] = op(result[i], divisors[i % width]) }
-        return result
+        divisors.withUnsafeBufferPointer { d in
+            features.withUnsafeMutableBufferPointer { h in
+                var column = 0
+                for i in h.indices {
+                    h[i] = inverse ? h[i] / d[column] : h[i] * d[column]
+                    column = column + 1 == width ? 0 : column + 1
+                }
+            }
+        }
     }
 }

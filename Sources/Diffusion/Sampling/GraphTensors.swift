@@ -15,6 +15,25 @@ public struct GraphTensors: Sendable, Equatable {
     public init(_ output: DenoiserOutput) {
         self.init(positions: output.positions, features: output.features)
     }
+
+    /// Empty tensors, to be sized by `resize(nodes:featureWidth:)`.
+    public init() { self.init(positions: [], features: []) }
+
+    /// Gives the arrays the shapes `[nodes, 3]` and `[nodes, featureWidth]`,
+    /// zero-filled, reusing their storage: no allocation once they have been
+    /// as large before (the buffers of a training or sampling loop).
+    public mutating func resize(nodes: Int, featureWidth: Int) {
+        positions.resizeKeepingCapacity(to: nodes * 3)
+        features.resizeKeepingCapacity(to: nodes * featureWidth)
+    }
+}
+
+extension Array where Element == Float {
+    /// Zero-filled, `count` long, in the storage already held when it is large enough.
+    mutating func resizeKeepingCapacity(to count: Int) {
+        removeAll(keepingCapacity: true)
+        append(contentsOf: repeatElement(0, count: count))
+    }
 }
 
 /// Per-graph centre of gravity on flat `[nodes, 3]` positions.
@@ -42,12 +61,18 @@ public enum CenterOfMass {
     /// subspace in which E(3)-invariant densities on positions live
     /// (Hoogeboom et al. 2022, §3.1; Köhler et al. 2020).
     public static func remove(from positions: inout [Float], layout: GraphLayout) {
-        let means = means(of: positions, layout: layout)
-        for g in 0 ..< layout.graphCount {
-            for i in layout.nodes(ofGraph: g) {
-                positions[3 * i] -= means[3 * g]
-                positions[3 * i + 1] -= means[3 * g + 1]
-                positions[3 * i + 2] -= means[3 * g + 2]
+        precondition(positions.count == layout.nodeCount * 3,
+                     "positions: \(positions.count) values for \(layout.nodeCount) nodes × 3")
+        positions.withUnsafeMutableBufferPointer { x in
+            for g in 0 ..< layout.graphCount {
+                let nodes = layout.nodes(ofGraph: g)
+                guard !nodes.isEmpty else { continue }
+                // Means in Double, as `means(of:layout:)`, subtracted in place: no temporary.
+                var sx = 0.0, sy = 0.0, sz = 0.0
+                for i in nodes { sx += Double(x[3 * i]); sy += Double(x[3 * i + 1]); sz += Double(x[3 * i + 2]) }
+                let n = Double(nodes.count)
+                let mx = Float(sx / n), my = Float(sy / n), mz = Float(sz / n)
+                for i in nodes { x[3 * i] -= mx; x[3 * i + 1] -= my; x[3 * i + 2] -= mz }
             }
         }
     }

@@ -17,15 +17,22 @@ extension Sampler {
         let layout = GraphLayout(nodeCounts: nodeCounts)
         var z = process.sampleNoise(layout: layout, using: &generator)
         var trajectory: [TrajectoryFrame] = []
+        // Kept across steps, so the loop allocates nothing but trajectory frames.
+        var time = [Float](repeating: 0, count: layout.graphCount)
+        var prediction = DenoiserOutput(positions: [], features: [])
+        var scratch = GraphTensors()
         for (index, t) in timesteps.enumerated() {
             if let stride = trajectoryStride, stride > 0, index % stride == 0 {
                 trajectory.append(TrajectoryFrame(timestep: t, state: z))
             }
-            let time = [Float](repeating: Float(t) / Float(process.timesteps), count: layout.graphCount)
-            let input = DenoiserInput(layout: layout, positions: z.positions, features: z.features,
-                                      time: time, condition: condition)
-            let prediction = denoiser.predict(input, parameters: parameters)
-            step(&z, prediction: prediction, index: index, layout: layout, using: &generator)
+            for g in time.indices { time[g] = Float(t) / Float(process.timesteps) }
+            do {
+                // The input shares z's storage; it ends here, before `step` writes z.
+                let input = DenoiserInput(layout: layout, positions: z.positions, features: z.features,
+                                          time: time, condition: condition)
+                denoiser.predict(input, parameters: parameters, into: &prediction)
+            }
+            step(&z, prediction: prediction, index: index, layout: layout, scratch: &scratch, using: &generator)
         }
         return SampleResult(layout: layout, positions: z.positions,
                             features: process.scaling.unscaled(z.features), trajectory: trajectory)

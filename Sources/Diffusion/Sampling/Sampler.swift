@@ -15,21 +15,27 @@ public protocol Sampler: Sendable {
     func step<G: RandomNumberGenerator>(
         _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
         layout: GraphLayout, using generator: inout G)
+
+    /// As `step(_:prediction:index:layout:using:)` (same draws, same result),
+    /// with `scratch` for any temporary it needs (e.g. the noise ε), so a
+    /// sampling loop that keeps `scratch` allocates nothing per step.
+    func step<G: RandomNumberGenerator>(
+        _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
+        layout: GraphLayout, scratch: inout GraphTensors, using generator: inout G)
 }
 
 extension Sampler {
+    /// Samplers that need no temporaries ignore the scratch.
+    public func step<G: RandomNumberGenerator>(
+        _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
+        layout: GraphLayout, scratch: inout GraphTensors, using generator: inout G
+    ) {
+        step(&z, prediction: prediction, index: index, layout: layout, using: &generator)
+    }
+
     /// Forward noising q(z_t | x) per graph (diffusers' add_noise).
     public func addNoise(to x: GraphTensors, noise: GraphTensors, timesteps: [Int], layout: GraphLayout) -> GraphTensors {
         process.diffuse(x, noise: noise, timesteps: timesteps, layout: layout)
-    }
-
-    /// x̂ = (z_t − σ_t ε̂) / α_t, the data estimate implied by ε̂ (EDM's
-    /// compute_x_pred; DDIM eq. 9 "predicted x_0"), on positions and features.
-    func predictedData(_ z: GraphTensors, prediction: DenoiserOutput, timestep t: Int) -> GraphTensors {
-        let a = schedule.alpha(at: t), s = schedule.sigma(at: t)
-        return GraphTensors(
-            positions: zip(z.positions, prediction.positions).map { Float((Double($0) - s * Double($1)) / a) },
-            features: zip(z.features, prediction.features).map { Float((Double($0) - s * Double($1)) / a) })
     }
 
     var schedule: any NoiseSchedule { process.schedule }

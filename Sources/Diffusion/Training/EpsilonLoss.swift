@@ -38,27 +38,41 @@ public enum EpsilonLoss {
     /// (L, ∂L/∂ε̂) for the weighted batch loss; `weights` `[graphs]` or nil for all 1.
     public static func evaluate(prediction: DenoiserOutput, target: GraphTensors, layout: GraphLayout,
                                 weights: [Float]? = nil) -> (value: Double, gradient: DenoiserOutput) {
-        let perGraph = perGraph(prediction: prediction, target: target, layout: layout)
+        var gradient = DenoiserOutput(positions: [], features: [])
+        let value = evaluate(prediction: prediction, target: target, layout: layout, weights: weights, gradient: &gradient)
+        return (value, gradient)
+    }
+
+    /// L, writing ∂L/∂ε̂ = −2 w_g (ε − ε̂) / (B n_g (3 + F)) into `gradient`'s
+    /// storage (resized to ε̂'s shapes; no allocation once it has held them).
+    public static func evaluate(prediction: DenoiserOutput, target: GraphTensors, layout: GraphLayout,
+                                weights: [Float]?, gradient: inout DenoiserOutput) -> Double {
+        check(prediction, target, layout)
         let width = target.features.count / max(layout.nodeCount, 1)
         let batch = Double(max(layout.graphCount, 1))
-        var gradient = DenoiserOutput(positions: [Float](repeating: 0, count: prediction.positions.count),
-                                      features: [Float](repeating: 0, count: prediction.features.count))
+        gradient.positions.resizeKeepingCapacity(to: prediction.positions.count)
+        gradient.features.resizeKeepingCapacity(to: prediction.features.count)
         var value = 0.0
         for g in 0 ..< layout.graphCount {
             let nodes = layout.nodes(ofGraph: g)
             guard !nodes.isEmpty else { continue }
             let w = Double(weights?[g] ?? 1)
-            value += w * perGraph[g] / batch
-            // ∂L/∂ε̂ = −2 w_g (ε − ε̂) / (B n_g (3 + F))
-            let c = -2 * w / (batch * Double(nodes.count * (3 + width)))
+            let norm = Double(nodes.count * (3 + width))
+            let c = -2 * w / (batch * norm)
+            var sum = 0.0
             for k in (3 * nodes.lowerBound) ..< (3 * nodes.upperBound) {
-                gradient.positions[k] = Float(c * (Double(target.positions[k]) - Double(prediction.positions[k])))
+                let d = Double(target.positions[k]) - Double(prediction.positions[k])
+                sum += d * d
+                gradient.positions[k] = Float(c * d)
             }
             for k in (width * nodes.lowerBound) ..< (width * nodes.upperBound) {
-                gradient.features[k] = Float(c * (Double(target.features[k]) - Double(prediction.features[k])))
+                let d = Double(target.features[k]) - Double(prediction.features[k])
+                sum += d * d
+                gradient.features[k] = Float(c * d)
             }
+            value += w * (sum / norm) / batch
         }
-        return (value, gradient)
+        return value
     }
 
     private static func check(_ prediction: DenoiserOutput, _ target: GraphTensors, _ layout: GraphLayout) {

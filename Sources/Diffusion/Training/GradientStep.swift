@@ -7,25 +7,52 @@
 /// then the weighted ε-loss of `EpsilonLoss` and its gradient through the
 /// denoiser.
 public enum GradientStep {
+    /// The step's intermediate arrays, kept by a training loop so that a
+    /// steady loop allocates nothing. Contents never carry over between
+    /// steps: the result depends only on (parameters, batch, generator).
+    public struct Buffers {
+        /// x (data in diffusion space), ε, z_t: `[N, 3]` and `[N, F]` each.
+        var x = GraphTensors(), noise = GraphTensors(), z = GraphTensors()
+        /// t per graph and t / T: `[B]`.
+        var timesteps: [Int] = [], time: [Float] = []
+
+        public init() {}
+    }
+
     /// Adds ∂L/∂θ into `gradient` (`[parameterCount]`) and returns L.
     public static func accumulate<D: Denoiser, G: RandomNumberGenerator>(
         denoiser: D, process: DiffusionProcess, parameters: [Float], batch: GraphBatch,
         gradient: inout [Float], using generator: inout G
     ) -> Double {
+        var buffers = Buffers()
+        return accumulate(denoiser: denoiser, process: process, parameters: parameters, batch: batch,
+                          gradient: &gradient, buffers: &buffers, using: &generator)
+    }
+
+    /// As `accumulate(denoiser:process:parameters:batch:gradient:using:)`, with
+    /// the intermediate arrays in `buffers` (same draws, same result).
+    public static func accumulate<D: Denoiser, G: RandomNumberGenerator>(
+        denoiser: D, process: DiffusionProcess, parameters: [Float], batch: GraphBatch,
+        gradient: inout [Float], buffers: inout Buffers, using generator: inout G
+    ) -> Double {
         precondition(parameters.count == denoiser.parameterCount && gradient.count == denoiser.parameterCount,
                      "parameters \(parameters.count), gradient \(gradient.count), model \(denoiser.parameterCount)")
         let layout = batch.layout
-        let x = process.prepare(positions: batch.positions, features: batch.features, layout: layout)
-        let timesteps = (0 ..< layout.graphCount).map { _ in
-            Int(generator.next(upperBound: UInt64(process.timesteps + 1)))
+        process.prepare(positions: batch.positions, features: batch.features, layout: layout, into: &buffers.x)
+        buffers.timesteps.removeAll(keepingCapacity: true)
+        for _ in 0 ..< layout.graphCount {
+            buffers.timesteps.append(Int(generator.next(upperBound: UInt64(process.timesteps + 1))))
         }
-        let noise = process.sampleNoise(layout: layout, using: &generator)
-        let z = process.diffuse(x, noise: noise, timesteps: timesteps, layout: layout)
-        let input = DenoiserInput(layout: layout, positions: z.positions, features: z.features,
-                                  time: process.normalizedTime(timesteps), condition: batch.condition)
-        let weights = batch.weights
-        return denoiser.lossAndGradient(input, parameters: parameters, gradient: &gradient) { prediction in
-            EpsilonLoss.evaluate(prediction: prediction, target: noise, layout: layout, weights: weights)
+        process.sampleNoise(layout: layout, into: &buffers.noise, using: &generator)
+        process.diffuse(buffers.x, noise: buffers.noise, timesteps: buffers.timesteps, layout: layout, into: &buffers.z)
+        process.normalizedTime(buffers.timesteps, into: &buffers.time)
+        // The input shares the buffers' storage (no copy); it dies before they are written again.
+        let input = DenoiserInput(layout: layout, positions: buffers.z.positions, features: buffers.z.features,
+                                  time: buffers.time, condition: batch.condition)
+        let noise = buffers.noise, weights = batch.weights
+        return denoiser.lossAndGradient(input, parameters: parameters, gradient: &gradient) { prediction, dPrediction in
+            EpsilonLoss.evaluate(prediction: prediction, target: noise, layout: layout, weights: weights,
+                                 gradient: &dPrediction)
         }
     }
 

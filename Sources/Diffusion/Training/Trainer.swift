@@ -7,6 +7,9 @@ public final class Trainer<Model: Denoiser> {
     public let process: DiffusionProcess
     public let configuration: TrainerConfiguration
     public private(set) var state: TrainingState
+    /// ∂L/∂θ `[P]` and the step's intermediate arrays, reused by every step.
+    private var gradient: [Float] = []
+    private var buffers = GradientStep.Buffers()
 
     /// A fresh run: parameters from the denoiser's initialisation, seeded by
     /// `configuration.seed`.
@@ -79,9 +82,10 @@ public final class Trainer<Model: Denoiser> {
         try batch.validate(featureWidth: denoiser.featureWidth, conditionWidth: denoiser.conditionWidth)
 
         var generator = state.generator
-        var (loss, gradient) = GradientStep.compute(
+        gradient.resizeKeepingCapacity(to: denoiser.parameterCount)
+        let loss = GradientStep.accumulate(
             denoiser: denoiser, process: process, parameters: state.parameters, batch: batch,
-            using: &generator)
+            gradient: &gradient, buffers: &buffers, using: &generator)
         guard loss.isFinite else { throw DiffusionError.nonFiniteLoss(step: state.step + 1, loss: loss) }
 
         state.batches = batches

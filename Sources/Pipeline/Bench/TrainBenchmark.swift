@@ -73,6 +73,7 @@ struct TrainBenchmark {
         let adam = AdamWConfiguration()
         var state = AdamWState(parameterCount: egnn.parameterCount, amsgrad: adam.amsgrad)
         var gradient = [Float](repeating: 0, count: egnn.parameterCount)
+        var buffers = GradientStep.Buffers()
         var times: [Double] = [], cpuTimes: [Double] = [], losses: [Double] = []
         var load = OtherLoad()
         for step in 0 ..< c.warmup + c.steps {
@@ -81,7 +82,7 @@ struct TrainBenchmark {
             for k in gradient.indices { gradient[k] = 0 }
             let loss = GradientStep.accumulate(
                 denoiser: egnn, process: process, parameters: parameters, batch: pool[step % pool.count],
-                gradient: &gradient, using: &generator)
+                gradient: &gradient, buffers: &buffers, using: &generator)
             AdamW.update(&parameters, gradient: gradient, state: &state, configuration: adam)
             let elapsed = ResourceUsage.now - start, cpu = ResourceUsage.cpuSeconds - cpuStart
             losses.append(loss)
