@@ -14,6 +14,16 @@ public struct GraphLayout: Sendable, Equatable, Hashable {
         self.nodeOffsets = offsets
     }
 
+    /// The layout of graphs `graphs` alone, their nodes numbered from 0 (one allocation).
+    public func slice(graphs: Range<Int>) -> GraphLayout {
+        precondition(graphs.lowerBound >= 0 && graphs.upperBound <= graphCount,
+                     "graphs \(graphs) outside 0 ..< \(graphCount)")
+        let first = nodeOffsets[graphs.lowerBound]
+        return GraphLayout(checkedOffsets: nodeOffsets[graphs.lowerBound ... graphs.upperBound].map { $0 - first })
+    }
+
+    private init(checkedOffsets: [Int]) { self.nodeOffsets = checkedOffsets }
+
     public var graphCount: Int { nodeOffsets.count - 1 }
     public var nodeCount: Int { nodeOffsets[nodeOffsets.count - 1] }
 

@@ -197,16 +197,20 @@ public final class EGNN: Denoiser {
     static func split(_ layout: GraphLayout, into parts: Int, connectivity: Connectivity) -> [Range<Int>] {
         let g = layout.graphCount
         guard parts > 1, g > 1 else { return [0 ..< g] }
-        let costs = layout.nodeCounts.map { n -> Int in
+        func cost(_ graph: Int) -> Int {
+            let n = layout.nodeOffsets[graph + 1] - layout.nodeOffsets[graph]
             switch connectivity {
             case .fullyConnected: return n * max(n - 1, 0) + 4 * n
             case .nearestNeighbours(let k): return n * min(k, max(n - 1, 0)) + 4 * n
             }
         }
-        let total = costs.reduce(0, +), count = min(parts, g)
+        var total = 0
+        for graph in 0 ..< g { total += cost(graph) }
+        let count = min(parts, g)
         var ranges: [Range<Int>] = [], start = 0, running = 0
-        for (index, cost) in costs.enumerated() {
-            running += cost
+        ranges.reserveCapacity(count)
+        for index in 0 ..< g {
+            running += cost(index)
             let target = total * (ranges.count + 1) / count
             let remainingGraphs = g - index - 1, remainingParts = count - ranges.count - 1
             if ranges.count < count - 1 && (running >= target || remainingGraphs == remainingParts) {
@@ -215,7 +219,8 @@ public final class EGNN: Denoiser {
             }
         }
         ranges.append(start ..< g)
-        return ranges.filter { !$0.isEmpty }
+        ranges.removeAll { $0.isEmpty }
+        return ranges
     }
 }
 

@@ -6,7 +6,7 @@ extension EGNNWorkspace {
         let c = configuration
         let offsets = input.layout.nodeOffsets
         let first = offsets[graphs.lowerBound], nodes = offsets[graphs.upperBound] - first
-        let local = GraphLayout(nodeCounts: graphs.map { offsets[$0 + 1] - offsets[$0] })
+        let local = input.layout.slice(graphs: graphs)
         let x0 = x[0].reserve(nodes * 3)
         input.positions.withUnsafeBufferPointer { pos in
             for k in 0 ..< nodes * 3 { x0[k] = pos[first * 3 + k] }

@@ -96,7 +96,13 @@ final class EGNNWorkspace {
         coordB2 = buffers(l)
         coordS2 = buffers(l)
         coordTanh = buffers(l)
+        perEdge = [squaredDistance, gate, coordTanh]
+        perEdgeHidden = [edgeA1, edgeS1, edgeM0, edgeS2, coordB1, coordS1, coordB2, coordS2]
     }
+
+    /// The per-layer buffers of `[E]` and of `[E, H]` floats, grouped once for `resize`.
+    private let perEdge: [[ScratchBuffer<Float>]]
+    private let perEdgeHidden: [[ScratchBuffer<Float>]]
 
     var hidden: Int { configuration.hidden }
 
@@ -115,18 +121,22 @@ final class EGNNWorkspace {
         }
         for b in h { b.reserve(n * hid) }
         for b in x { b.reserve(n * 3) }
-        for b in squaredDistance + gate + coordTanh { b.reserve(e) }
+        // Loops over the stored groups: an array literal or `+` here would allocate every step.
+        for group in perEdge { for b in group { b.reserve(e) } }
         for b in direction { b.reserve(e * 3) }
-        for b in edgeA1 + edgeS1 + edgeM0 + edgeS2 + coordB1 + coordS1 + coordB2 + coordS2 { b.reserve(e * hid) }
-        for b in aggregate + nodeQ1 { b.reserve(n * hid) }
+        for group in perEdgeHidden { for b in group { b.reserve(e * hid) } }
+        for b in aggregate { b.reserve(n * hid) }
+        for b in nodeQ1 { b.reserve(n * hid) }
         if configuration.globalPooling == .mean {
-            for b in graphMean + [graphA, graphB] { b.reserve(layout.graphCount * hid) }
+            for b in graphMean { b.reserve(layout.graphCount * hid) }
+            graphA.reserve(layout.graphCount * hid); graphB.reserve(layout.graphCount * hid)
         }
         output.reserve(n * configuration.embeddingOutputWidth)
-        for b in [edgeA, edgeB, edgeC] { b.reserve(e * hid) }
-        for b in [nodeA, nodeB, nodeC, dh] { b.reserve(n * max(hid, configuration.embeddingOutputWidth)) }
-        for b in [dx, dxDirect] { b.reserve(n * 3) }
-        for b in [edgeScalar, dSquaredDistance, dInputSquaredDistance] { b.reserve(e) }
+        edgeA.reserve(e * hid); edgeB.reserve(e * hid); edgeC.reserve(e * hid)
+        let nodeWidth = n * max(hid, configuration.embeddingOutputWidth)
+        nodeA.reserve(nodeWidth); nodeB.reserve(nodeWidth); nodeC.reserve(nodeWidth); dh.reserve(nodeWidth)
+        dx.reserve(n * 3); dxDirect.reserve(n * 3)
+        edgeScalar.reserve(e); dSquaredDistance.reserve(e); dInputSquaredDistance.reserve(e)
         dDirection.reserve(e * 3)
         gradient.reserve(parameters.count)
     }
