@@ -92,8 +92,9 @@ for label, r in runs.items():
     loads = f"{load(torch)}/{load(jax)}/{load(r)}"
     gemm = ""
     if r.get("gemm_rate_fraction_of_sgemm") is not None:
-        gemm = (f"sgemm {r['sgemm_gflops_per_second']:.0f} GFLOP/s, in-step {r['gemm_gflops_per_second_in_step']:.0f} "
-                f"({100 * r['gemm_rate_fraction_of_sgemm']:.0f}%), {100 * r['gemm_share_of_step']:.0f}% of step")
+        gemm = (f"sgemm {r['sgemm_gflops_per_second']:.0f} GFLOP/s, in-step {r['gemm_gflops_per_second_in_step']:.0f}/thread "
+                f"({100 * r['gemm_rate_fraction_of_sgemm']:.0f}%; {100 * r.get('gemm_rate_fraction_of_busy_sgemm', float('nan')):.0f}% "
+                f"of busy sgemm), {100 * r['gemm_share_of_step']:.0f}% of step")
     print(f"{config:6} {t:>3} {tm:12.1f} {jm:10.1f} {rm:11.1f} {rm / tm:11.2f} {rm / jm:9.2f} {ct:12.2f} {cj:10.2f} {mem:15.2f} {loads:>17}  {gemm}")
 samples = [(l, r) for l, r in runs.items() if l.startswith("sample/rgdm/")]
 if samples:

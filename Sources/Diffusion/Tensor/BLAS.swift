@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import Synchronization
 
 /// Row-major matrix products through OpenBLAS's `cblas_sgemm`.
 ///
@@ -41,8 +42,8 @@ public enum BLAS {
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// When set, every product is timed and counted (benchmarks only; use
-    /// with one worker thread: the counters are not synchronised).
+    /// When set, every product is timed and counted, on every worker thread
+    /// (benchmarks only: the counters sit behind a lock).
     nonisolated(unsafe) public static var profile: GEMMProfile?
 
     /// Runs OpenBLAS on the calling thread only: rgdm parallelises over graphs
@@ -52,44 +53,62 @@ public enum BLAS {
     }
 }
 
-/// Time and floating-point operations spent in `cblas_sgemm` while `BLAS.profile` is set.
-public final class GEMMProfile {
-    public private(set) var calls = 0
-    public private(set) var flops = 0
-    public private(set) var nanoseconds: UInt64 = 0
+/// Time and floating-point operations spent in `cblas_sgemm` while
+/// `BLAS.profile` is set, summed over all threads that ran products.
+public final class GEMMProfile: Sendable {
+    private struct Totals { var calls = 0, flops = 0, nanoseconds: UInt64 = 0 }
+    private let totals = Mutex(Totals())
 
     public init() {}
 
     func record(flops: Int, nanoseconds: UInt64) {
-        calls += 1
-        self.flops += flops
-        self.nanoseconds += nanoseconds
+        totals.withLock {
+            $0.calls += 1
+            $0.flops += flops
+            $0.nanoseconds += nanoseconds
+        }
     }
 
-    public var seconds: Double { Double(nanoseconds) * 1e-9 }
-    /// Achieved rate inside the products, GFLOP/s.
-    public var gigaflopsPerSecond: Double { seconds > 0 ? Double(flops) / seconds * 1e-9 : 0 }
+    public var calls: Int { totals.withLock { $0.calls } }
+    public var flops: Int { totals.withLock { $0.flops } }
+    /// Thread-seconds inside products (two threads for one second count 2 s).
+    public var seconds: Double { totals.withLock { Double($0.nanoseconds) * 1e-9 } }
+    /// Achieved rate inside the products per thread, GFLOP/s.
+    public var gigaflopsPerSecond: Double {
+        let (f, s) = totals.withLock { ($0.flops, Double($0.nanoseconds) * 1e-9) }
+        return s > 0 ? Double(f) / s * 1e-9 : 0
+    }
 }
 
 extension BLAS {
     /// This machine's single-thread sgemm rate in GFLOP/s: the best of
-    /// `repeats` products C[m, n] = A[m, k]·B[k, n].
-    public static func measureRate(m: Int, n: Int, k: Int, repeats: Int = 5) -> Double {
+    /// `repeats` products C[m, n] = A[m, k]·B[k, n]. With `concurrent` > 1,
+    /// that many threads run such products at the same time (each with one
+    /// BLAS thread, as rgdm's workers do) and the mean of their rates is
+    /// returned: the per-core rate when every core is busy.
+    public static func measureRate(m: Int, n: Int, k: Int, repeats: Int = 5, concurrent: Int = 1) -> Double {
         useSingleThread()
-        let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: k * n)
-        var c = [Float](repeating: 0, count: m * n)
-        var best = Double.infinity
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    for _ in 0 ..< repeats {
-                        let start = DispatchTime.now().uptimeNanoseconds
-                        gemm(m, n, k, a.baseAddress!, lda: k, b.baseAddress!, ldb: n, c.baseAddress!, ldc: n, beta: 0)
-                        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        let rates = Mutex([Double]())
+        let work: (Int) -> Void = { _ in
+            let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: k * n)
+            var c = [Float](repeating: 0, count: m * n)
+            var best = Double.infinity
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        for _ in 0 ..< repeats {
+                            let start = DispatchTime.now().uptimeNanoseconds
+                            product(m, n, k, a.baseAddress!, k, false, b.baseAddress!, n, false, c.baseAddress!, n, 1, 0)
+                            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+                        }
                     }
                 }
             }
+            let rate = 2 * Double(m * n * k) / best * 1e-9
+            rates.withLock { $0.append(rate) }
         }
-        return 2 * Double(m * n * k) / best * 1e-9
+        if concurrent <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: concurrent, execute: work) }
+        let all = rates.withLock { $0 }
+        return all.reduce(0, +) / Double(max(all.count, 1))
     }
 }

@@ -13,7 +13,7 @@ struct TrainBenchmark {
         var steps: Int
         var warmup: Int
         var seed: UInt64
-        /// Also time one single-thread step with every matrix product measured.
+        /// Also run a few steps (same thread count) with every matrix product timed.
         var profileProducts: Bool
     }
 
@@ -38,12 +38,20 @@ struct TrainBenchmark {
         var otherProcsCpuFrac: Double?
         /// This machine's single-thread sgemm rate on a 1024×1024×1024 product, GFLOP/s.
         var sgemmGflopsPerSecond: Double?
-        /// One single-thread step with its products timed: their time, work and rate.
+        /// The same, per thread, with one such product on every worker thread at once.
+        var sgemmGflopsPerSecondAllThreadsBusy: Double?
+        /// Profiled steps at `threads` workers, every product timed: thread-seconds
+        /// in products per step, their work, and their rate per thread.
+        var profiledThreads: Int?
+        var profiledStepSeconds: Double?
         var gemmSecondsPerStep: Double?
         var gemmGflopsPerStep: Double?
         var gemmGflopsPerSecondInStep: Double?
+        /// In-step rate per thread over the single-thread sgemm rate (the target: ≥ 0.6).
         var gemmRateFractionOfSgemm: Double?
-        var singleThreadStepSeconds: Double?
+        /// In-step rate per thread over the all-threads-busy sgemm rate.
+        var gemmRateFractionOfBusySgemm: Double?
+        /// Thread-seconds in products over thread-seconds of the step.
         var gemmShareOfStep: Double?
     }
 
@@ -106,28 +114,38 @@ struct TrainBenchmark {
         return (result, process, model, parameters, pool[0])
     }
 
-    /// One single-thread step with every product timed, against the machine's sgemm rate.
+    /// A few steps at the run's thread count with every product timed, against
+    /// the machine's sgemm rate (one thread alone, and every worker thread busy).
     private func profile(into result: inout Result, process: DiffusionProcess, model: EGNNConfiguration,
                          parameters: [Float], batch: GraphBatch) throws {
+        let threads = configuration.threads, steps = 3
         let rate = BLAS.measureRate(m: 1024, n: 1024, k: 1024)
-        let single = EGNN(model, threads: 1)
+        let busyRate = threads > 1 ? BLAS.measureRate(m: 1024, n: 1024, k: 1024, concurrent: threads) : rate
+        let egnn = EGNN(model, threads: threads)
         var generator = Xoshiro256StarStar(seed: configuration.seed &+ 1)
-        var gradient = [Float](repeating: 0, count: single.parameterCount)
-        _ = GradientStep.accumulate(denoiser: single, process: process, parameters: parameters, batch: batch,
-                                    gradient: &gradient, using: &generator)   // warm the workspace
+        var gradient = [Float](repeating: 0, count: egnn.parameterCount)
+        var buffers = GradientStep.Buffers()
+        _ = GradientStep.accumulate(denoiser: egnn, process: process, parameters: parameters, batch: batch,
+                                    gradient: &gradient, buffers: &buffers, using: &generator)   // warm the workspaces
         let profile = GEMMProfile()
         BLAS.profile = profile
         defer { BLAS.profile = nil }
         let start = ResourceUsage.now
-        _ = GradientStep.accumulate(denoiser: single, process: process, parameters: parameters, batch: batch,
-                                    gradient: &gradient, using: &generator)
-        let step = ResourceUsage.now - start
+        for _ in 0 ..< steps {
+            _ = GradientStep.accumulate(denoiser: egnn, process: process, parameters: parameters, batch: batch,
+                                        gradient: &gradient, buffers: &buffers, using: &generator)
+        }
+        let step = (ResourceUsage.now - start) / Double(steps)
+        let inStep = profile.gigaflopsPerSecond
         result.sgemmGflopsPerSecond = rate
-        result.gemmSecondsPerStep = profile.seconds
-        result.gemmGflopsPerStep = Double(profile.flops) * 1e-9
-        result.gemmGflopsPerSecondInStep = profile.gigaflopsPerSecond
-        result.gemmRateFractionOfSgemm = profile.gigaflopsPerSecond / rate
-        result.singleThreadStepSeconds = step
-        result.gemmShareOfStep = profile.seconds / step
+        result.sgemmGflopsPerSecondAllThreadsBusy = busyRate
+        result.profiledThreads = threads
+        result.profiledStepSeconds = step
+        result.gemmSecondsPerStep = profile.seconds / Double(steps)
+        result.gemmGflopsPerStep = Double(profile.flops) * 1e-9 / Double(steps)
+        result.gemmGflopsPerSecondInStep = inStep
+        result.gemmRateFractionOfSgemm = inStep / rate
+        result.gemmRateFractionOfBusySgemm = inStep / busyRate
+        result.gemmShareOfStep = profile.seconds / Double(steps) / (step * Double(min(threads, batch.layout.graphCount)))
     }
 }

@@ -14,7 +14,7 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Molecules per batch.") var batch = 64
     @Option(help: "Timed steps.") var steps = 20
     @Option(help: "Untimed warm-up steps.") var warmup = 3
-    @Flag(help: "Skip the single-thread step with timed matrix products.") var noProfile = false
+    @Flag(help: "Skip the profiled steps with timed matrix products.") var noProfile = false
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @OptionGroup var global: GlobalOptions
 
@@ -45,9 +45,11 @@ struct BenchTrainCommand: ParsableCommand {
         if let other = r.otherProcsCpuFrac { print(String(format: "other processes used %.0f%% of the machine's CPU meanwhile", 100 * other)) }
         print(String(format: "batch: %.0f nodes, %.0f edges; peak RSS %.1f MB; loss %.4f → %.4f", r.nodesPerBatch,
                      r.edgesPerBatch, Double(r.peakRssBytes) / 1e6, r.firstLoss, r.lastLoss))
-        if let rate = r.sgemmGflopsPerSecond, let inStep = r.gemmGflopsPerSecondInStep, let share = r.gemmShareOfStep {
-            print(String(format: "sgemm: %.1f GFLOP/s (1024³, 1 thread); in-step products %.1f GFLOP/s (%.0f%% of it), %.0f%% of a 1-thread step",
-                         rate, inStep, 100 * inStep / rate, 100 * share))
+        if let rate = r.sgemmGflopsPerSecond, let busy = r.sgemmGflopsPerSecondAllThreadsBusy,
+           let inStep = r.gemmGflopsPerSecondInStep, let share = r.gemmShareOfStep, let threads = r.profiledThreads {
+            print(String(format: "sgemm (1024³): %.1f GFLOP/s on 1 thread alone, %.1f per thread with %d busy", rate, busy, threads))
+            print(String(format: "in-step products: %.1f GFLOP/s per thread at %d thread(s) = %.0f%% of 1-thread sgemm (%.0f%% of busy); %.0f%% of the step's thread time",
+                         inStep, threads, 100 * inStep / rate, 100 * inStep / busy, 100 * share))
         }
     }
 }
