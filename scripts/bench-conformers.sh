@@ -8,7 +8,7 @@
 #   bash scripts/bench-conformers.sh [SMILES_FILE] [LIMIT]
 # Environment: PEER_PYTHON (a Python with RDKit; default $PEERS_HOME/venv-chem/bin/python, set up by
 # ../shared/bench/peers/setup.sh), SKIP_OBABEL=1 to leave obabel out (it takes seconds per molecule),
-# RGDM_BIN to use an rgdm already built in release mode.
+# RGDM_BIN to use an rgdm already built in release mode, SEED (default 1) for rgdm's --seed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smiles=${1:-Tests/ChemTests/Fixtures/chembl-drugs-200.smi}
@@ -26,7 +26,7 @@ obabel_flag=()
 [ "${SKIP_OBABEL:-0}" = 1 ] && obabel_flag=(--skip-obabel)
 
 echo "bench-conformers: rgdm on $limit SMILES from $smiles" >&2
-ours=$("$rgdm" bench conformers "$smiles" --limit "$limit" --json "${obabel_flag[@]}")
+ours=$("$rgdm" bench conformers "$smiles" --limit "$limit" --seed "${SEED:-1}" --json "${obabel_flag[@]}")
 echo "$ours"
 rdkit=""
 if [ -x "$python" ] && [ -f "$peers_dir/conformers.py" ]; then
@@ -45,6 +45,10 @@ if "obabel_ms_per_molecule" in ours:
     print(f"obabel    {ours['obabel_ms_per_molecule']:8.1f} ms/molecule; rgdm throughput ×{ours['throughput_ratio_vs_obabel']:.2f}")
     print(f"MMFF94    rgdm − obabel median {ours['median_energy_rgdm_minus_obabel']:+.2f} kcal/mol over {ours['energy_pairs']} molecules; "
           f"rgdm ≤ obabel on {100 * ours['rgdm_lower_or_equal_fraction']:.0f}%")
+    print(f"MMFF94    mean rgdm {ours['mean_energy_rgdm']:.1f} vs obabel {ours['mean_energy_obabel']:.1f} kcal/mol; "
+          f"median rgdm {ours['median_energy_rgdm']:.1f} vs obabel {ours['median_energy_obabel']:.1f} kcal/mol")
+    for w in ours.get("worst_rgdm_minus_obabel", []):
+        print(f"  worst   #{w['index']}: rgdm {w['rgdm']:.1f} obabel {w['obabel']:.1f} kcal/mol  {w['smiles']}")
 if sys.argv[2]:
     rdkit = json.loads(sys.argv[2])
     ratio = rdkit["ms_per_molecule"] / ours["rgdm_ms_per_molecule"]

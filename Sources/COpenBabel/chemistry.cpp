@@ -2,14 +2,22 @@
 #include "copenbabel.h"
 #include "support.hpp"
 
+#include <openbabel/bond.h>
 #include <openbabel/builder.h>
 #include <openbabel/descriptor.h>
 #include <openbabel/forcefield.h>
+#include <openbabel/math/vector3.h>
+#include <openbabel/obconversion.h>
 #include <openbabel/obiter.h>
 #include <openbabel/parsmart.h>
 #include <openbabel/ring.h>
+#include <openbabel/stereo/cistrans.h>
+#include <openbabel/stereo/stereo.h>
+#include <openbabel/stereo/tetrahedral.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <set>
 #include <sstream>
 
 using namespace OpenBabel;
@@ -144,6 +152,107 @@ extern "C" int rgdm_ob_minimize(rgdm_ob_mol *handle, const rgdm_ob_minimization_
     return RGDM_OB_OK;
 }
 
+namespace {
+
+/// Seeds the randomness of OBBuilder (and of the force fields' handling of
+/// coincident atoms). In Open Babel 3.1.1 all of it goes through
+/// vector3::randomUnitVector(), which draws from the C library's rand()
+/// through a function-local OBRandom(true); constructing that object calls
+/// srand(microseconds of the clock) once. Draw one vector first so that this
+/// has happened, then srand(seed): from here on, within the Open Babel lock,
+/// the builder's offsets are a function of the seed.
+void seed_builder(unsigned int seed) {
+    vector3 warm_up;
+    warm_up.randomUnitVector();
+    std::srand(seed);
+}
+
+/// Does a 3D structure keep the stereochemistry of its connection table?
+/// What obabel --gen3d checks (Open Babel's OBGen3DStereoHelper, which the
+/// library does not export): canonical SMILES of the input against that of
+/// the stereo perceived from the coordinates, where every unit the input
+/// does not specify is left unspecified (the input may hold no data at all
+/// for those, e.g. a SMILES without `@`).
+class StereoCheck {
+  public:
+    explicit StereoCheck(OBMol &mol) {
+        conversion_.SetOutFormat("can");
+        input_ = conversion_.WriteString(&mol, true);
+        OBStereoFacade facade(&mol);
+        for (OBTetrahedralStereo *unit : facade.GetAllTetrahedralStereo()) {
+            OBTetrahedralStereo::Config config = unit->GetConfig();
+            if (config.specified) specified_centres_.insert(config.center);
+        }
+        for (OBCisTransStereo *unit : facade.GetAllCisTransStereo()) {
+            OBCisTransStereo::Config config = unit->GetConfig();
+            if (config.specified) specified_bonds_.insert({config.begin, config.end});
+        }
+    }
+
+    bool holds(OBMol mol) {
+        if (specified_centres_.empty() && specified_bonds_.empty()) return true;  // nothing asked for
+        StereoFrom3D(&mol, true);
+        OBStereoFacade facade(&mol);
+        for (OBTetrahedralStereo *unit : facade.GetAllTetrahedralStereo()) {
+            OBTetrahedralStereo::Config config = unit->GetConfig();
+            if (specified_centres_.count(config.center)) continue;
+            config.specified = false;
+            unit->SetConfig(config);
+        }
+        for (OBCisTransStereo *unit : facade.GetAllCisTransStereo()) {
+            OBCisTransStereo::Config config = unit->GetConfig();
+            if (specified_bonds_.count({config.begin, config.end}) || specified_bonds_.count({config.end, config.begin})) continue;
+            config.specified = false;
+            unit->SetConfig(config);
+        }
+        return conversion_.WriteString(&mol, true) == input_;
+    }
+
+  private:
+    OBConversion conversion_;
+    std::string input_;
+    std::set<OBStereo::Ref> specified_centres_;
+    std::set<std::pair<OBStereo::Ref, OBStereo::Ref>> specified_bonds_;
+};
+
+/// How strained a minimised structure is: its energy without the
+/// electrostatic term (large for charged molecules however relaxed), per
+/// atom, kcal/mol. Call right after rgdm_ob_minimize, whose force field is
+/// still set up for `mol`.
+double strain_per_atom(OBMol &mol, const rgdm_ob_minimization &minimized) {
+    OBForceField *ff = force_field(minimized.force_field);
+    return (minimized.energy - ff->E_Electrostatic(false)) / static_cast<double>(mol.NumAtoms());
+}
+
+/// Puts the atoms in a random order (C library rand(), seeded by seed_builder).
+void shuffle_atoms(OBMol &mol) {
+    std::vector<OBAtom *> atoms;
+    FOR_ATOMS_OF_MOL(atom, mol) atoms.push_back(&*atom);
+    for (size_t i = atoms.size(); i > 1; --i) std::swap(atoms[i - 1], atoms[static_cast<size_t>(std::rand()) % i]);
+    mol.RenumberAtoms(atoms);
+}
+
+/// Puts the atoms back in the order of `original` (atom ids survive renumbering).
+void restore_order(OBMol &mol, const OBMol &original) {
+    std::vector<OBAtom *> atoms;
+    for (unsigned int i = 1; i <= original.NumAtoms(); ++i) {
+        atoms.push_back(mol.GetAtomById(const_cast<OBMol &>(original).GetAtom(i)->GetId()));
+    }
+    mol.RenumberAtoms(atoms);
+}
+
+/// A structure above this many kcal/mol per atom when its step budget runs
+/// out is minimised further, for up to `polish_factor` budgets.
+constexpr double polish_energy_per_atom = 1.5;
+constexpr int polish_factor = 4;
+
+/// At most this many builds for one molecule while none is the stereoisomer
+/// asked for (obabel --gen3d tries 25 builds, then distance geometry, at
+/// seconds a molecule).
+constexpr int max_builds = 12;
+
+}  // namespace
+
 extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_options *options,
                                 rgdm_ob_minimization *result) {
     rgdm_ob::clear_log();
@@ -154,33 +263,73 @@ extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_
     // AddHydrogens puts hydrogens at ideal 3D positions (as obabel --gen3d does).
     mol.DeleteHydrogens();
     const OBMol skeleton = mol;
+    StereoCheck stereo(mol);
+    seed_builder(options->seed);
     OBMol best;
     rgdm_ob_minimization best_result{};
-    bool have_best = false;
+    bool have_best = false, best_keeps_stereo = false;
+    double best_strain = 0;
     int attempts = options->attempts > 0 ? options->attempts : 1;
-    for (int attempt = 0; attempt < attempts; ++attempt) {
+    int builds = 0;
+    for (; builds < max_builds; ++builds) {
         mol = skeleton;
+        // Ask OBBuilder to report centres at ring fusions it could not set
+        // right (with warnings off it reports success regardless). Its random
+        // offsets hardly change a build, but the atom order decides which
+        // ring it places first and which centres it can correct, so each
+        // further build starts from another order.
+        if (builds > 0) shuffle_atoms(mol);
         OBBuilder builder;
-        if (!builder.Build(mol, false)) {
-            if (have_best) continue;
-            return rgdm_ob::fail(RGDM_OB_ERR_CHEMISTRY, "OBBuilder could not honour the stereochemistry");
-        }
+        bool honoured = builder.Build(mol, true);
+        if (builds > 0) restore_order(mol, skeleton);
+        if (!honoured) continue;
         mol.SetDimension(3);
         mol.AddHydrogens(false, false);
         rgdm_ob_minimization current{};
         int status = rgdm_ob_minimize(handle, options, &current);
         if (status != RGDM_OB_OK) return status;
-        if (!have_best || current.energy < best_result.energy) {
+        // OBBuilder now and then inverts centres at ring fusions while
+        // reporting success, and a strained build can relax into another
+        // stereoisomer: keep the lowest energy among structures of the one
+        // asked for (what obabel --gen3d checks), and build again while
+        // there is none (up to max_builds) or while the energy per atom
+        // stays above what a relaxed molecule of this size has (up to
+        // `attempts` builds).
+        bool keeps_stereo = stereo.holds(mol);
+        double strain = strain_per_atom(mol, current);
+        if (!have_best || (keeps_stereo && !best_keeps_stereo) ||
+            (keeps_stereo == best_keeps_stereo && current.energy < best_result.energy)) {
             best = mol;
             best_result = current;
+            best_keeps_stereo = keeps_stereo;
+            best_strain = strain;
             have_best = true;
         }
-        // OBBuilder places atoms with random offsets: a strained first build
-        // (energy far above what a relaxed molecule of this size has) gets another try.
-        double per_atom = best_result.energy / static_cast<double>(mol.NumAtoms());
-        if (options->retry_energy_per_atom <= 0 || per_atom <= options->retry_energy_per_atom) break;
+        if (!best_keeps_stereo) continue;
+        if (options->retry_energy_per_atom <= 0 || best_strain <= options->retry_energy_per_atom || builds + 1 >= attempts) break;
+    }
+    if (!have_best || !best_keeps_stereo) {
+        return rgdm_ob::fail(RGDM_OB_ERR_CHEMISTRY, "no structure of the stereoisomer asked for in " + std::to_string(builds) +
+                                                        " builds (OBBuilder could not honour the stereochemistry)");
     }
     mol = best;
+    // Extra effort only where it pays: a structure still strained when the
+    // budget ran out (fused ring systems OBBuilder assembled badly) goes on
+    // relaxing, for up to `polish_factor` times the budget, without rotors.
+    if (!best_result.converged && best_strain > polish_energy_per_atom) {
+        rgdm_ob_minimization_options polish = *options;
+        polish.max_steps = polish_factor * options->max_steps;
+        polish.rotor_search = 0;
+        rgdm_ob_minimization more{};
+        int status = rgdm_ob_minimize(handle, &polish, &more);
+        if (status != RGDM_OB_OK) return status;
+        if (more.energy < best_result.energy && stereo.holds(mol)) {
+            more.steps += best_result.steps;
+            best_result = more;
+        } else {
+            mol = best;
+        }
+    }
     *result = best_result;
     return RGDM_OB_OK;
 }

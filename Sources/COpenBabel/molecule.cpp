@@ -6,6 +6,9 @@
 #include <openbabel/bond.h>
 #include <openbabel/generic.h>
 #include <openbabel/obiter.h>
+#include <openbabel/stereo/cistrans.h>
+#include <openbabel/stereo/stereo.h>
+#include <openbabel/stereo/tetrahedral.h>
 
 #include <vector>
 
@@ -25,7 +28,97 @@ std::vector<OBPairData *> pair_data(OBMol &mol) {
     return pairs;
 }
 
+/// Specified stereo units of a 0D/2D molecule (none for 3D: coordinates carry them).
+struct StereoUnits {
+    std::vector<OBTetrahedralStereo::Config> tetrahedral;
+    std::vector<OBCisTransStereo::Config> cis_trans;
+};
+
+StereoUnits stereo_units(OBMol &mol) {
+    StereoUnits units;
+    if (mol.GetDimension() == 3) return units;
+    OBStereoFacade facade(&mol);
+    for (OBTetrahedralStereo *unit : facade.GetAllTetrahedralStereo()) {
+        OBTetrahedralStereo::Config config = unit->GetConfig(OBStereo::AntiClockwise, OBStereo::ViewFrom);
+        if (config.specified && config.refs.size() == 3) units.tetrahedral.push_back(config);
+    }
+    for (OBCisTransStereo *unit : facade.GetAllCisTransStereo()) {
+        OBCisTransStereo::Config config = unit->GetConfig(OBStereo::ShapeU);
+        if (config.specified && config.refs.size() == 4) units.cis_trans.push_back(config);
+    }
+    return units;
+}
+
+/// Atom id → 0-based index, -1 for an implicit reference.
+int32_t index_of(OBMol &mol, OBStereo::Ref ref) {
+    if (ref == OBStereo::ImplicitRef) return -1;
+    OBAtom *atom = mol.GetAtomById(ref);
+    return atom ? static_cast<int32_t>(atom->GetIdx()) - 1 : -1;
+}
+
 }  // namespace
+
+extern "C" void rgdm_ob_mol_stereo_count(rgdm_ob_mol *mol, int *tetrahedral, int *cis_trans) {
+    StereoUnits units = stereo_units(mol->mol);
+    *tetrahedral = static_cast<int>(units.tetrahedral.size());
+    *cis_trans = static_cast<int>(units.cis_trans.size());
+}
+
+extern "C" void rgdm_ob_mol_get_stereo(rgdm_ob_mol *handle, int32_t *tetrahedral, int32_t *cis_trans) {
+    OBMol &mol = handle->mol;
+    StereoUnits units = stereo_units(mol);
+    for (const auto &config : units.tetrahedral) {
+        *tetrahedral++ = index_of(mol, config.center);
+        *tetrahedral++ = index_of(mol, config.from);
+        for (OBStereo::Ref ref : config.refs) *tetrahedral++ = index_of(mol, ref);
+    }
+    for (const auto &config : units.cis_trans) {
+        *cis_trans++ = index_of(mol, config.begin);
+        *cis_trans++ = index_of(mol, config.end);
+        for (OBStereo::Ref ref : config.refs) *cis_trans++ = index_of(mol, ref);
+    }
+}
+
+extern "C" int rgdm_ob_mol_set_stereo(rgdm_ob_mol *handle, int tetrahedral_count, const int32_t *tetrahedral,
+                                      int cis_trans_count, const int32_t *cis_trans) {
+    rgdm_ob::clear_log();
+    OBMol &mol = handle->mol;
+    int atoms = static_cast<int>(mol.NumAtoms());
+    // Atom ids: the atom's, or ImplicitRef for -1; NoRef when out of range.
+    auto ref = [&](int32_t index, bool implicit_allowed) -> OBStereo::Ref {
+        if (index == -1 && implicit_allowed) return OBStereo::ImplicitRef;
+        if (index < 0 || index >= atoms) return OBStereo::NoRef;
+        return mol.GetAtom(index + 1)->GetId();
+    };
+    mol.DeleteData(OBGenericDataType::StereoData);
+    for (int i = 0; i < tetrahedral_count; ++i) {
+        const int32_t *unit = tetrahedral + 5 * i;
+        OBTetrahedralStereo::Config config(ref(unit[0], false), ref(unit[1], true),
+                                           OBStereo::MakeRefs(ref(unit[2], true), ref(unit[3], true), ref(unit[4], true)),
+                                           OBStereo::AntiClockwise, OBStereo::ViewFrom);
+        bool valid = config.center != OBStereo::NoRef && config.from != OBStereo::NoRef;
+        for (OBStereo::Ref r : config.refs) valid = valid && r != OBStereo::NoRef;
+        if (!valid) return rgdm_ob::fail(RGDM_OB_ERR_INPUT, "stereocentre " + std::to_string(i + 1) + " names an atom out of range");
+        auto *stereo = new OBTetrahedralStereo(&mol);
+        stereo->SetConfig(config);
+        mol.SetData(stereo);
+    }
+    for (int i = 0; i < cis_trans_count; ++i) {
+        const int32_t *unit = cis_trans + 6 * i;
+        OBCisTransStereo::Config config(ref(unit[0], false), ref(unit[1], false),
+                                        OBStereo::MakeRefs(ref(unit[2], true), ref(unit[3], true), ref(unit[4], true), ref(unit[5], true)),
+                                        OBStereo::ShapeU);
+        bool valid = config.begin != OBStereo::NoRef && config.end != OBStereo::NoRef;
+        for (OBStereo::Ref r : config.refs) valid = valid && r != OBStereo::NoRef;
+        if (!valid) return rgdm_ob::fail(RGDM_OB_ERR_INPUT, "cis/trans bond " + std::to_string(i + 1) + " names an atom out of range");
+        auto *stereo = new OBCisTransStereo(&mol);
+        stereo->SetConfig(config);
+        mol.SetData(stereo);
+    }
+    // The units set are the molecule's stereochemistry: no perception over them.
+    mol.SetChiralityPerceived();
+    return RGDM_OB_OK;
+}
 
 extern "C" rgdm_ob_mol *rgdm_ob_mol_new(void) {
     rgdm_ob::ensure_initialized();

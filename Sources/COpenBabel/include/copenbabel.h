@@ -72,6 +72,21 @@ void rgdm_ob_mol_get_atoms(rgdm_ob_mol *mol, int32_t *atomic_numbers, double *po
 void rgdm_ob_mol_get_bonds(rgdm_ob_mol *mol, int32_t *begin, int32_t *end, int32_t *order,
                            uint8_t *aromatic);
 
+/// Stereochemistry of a molecule whose coordinates do not carry it (0D or
+/// 2D: SMILES, 2D molfiles); 3D structures carry it in their coordinates, so
+/// nothing is read or set for them. Only specified stereo units count.
+/// Tetrahedral centres: 5 ints each, the centre and its four neighbours such
+/// that, looking from the first, the other three run anticlockwise (SMILES
+/// `@`). Cis/trans double bonds: 6 ints each, begin, end, then two
+/// neighbours of begin and two of end in a U shape (the first and the last
+/// are cis). A neighbour -1 is an implicit hydrogen or a lone pair.
+void rgdm_ob_mol_stereo_count(rgdm_ob_mol *mol, int *tetrahedral, int *cis_trans);
+void rgdm_ob_mol_get_stereo(rgdm_ob_mol *mol, int32_t *tetrahedral, int32_t *cis_trans);
+/// Replaces the molecule's stereo units (for a 0D or 2D molecule; set its
+/// atoms and bonds first). RGDM_OB_ERR_INPUT when an index is out of range.
+int rgdm_ob_mol_set_stereo(rgdm_ob_mol *mol, int tetrahedral_count, const int32_t *tetrahedral,
+                           int cis_trans_count, const int32_t *cis_trans);
+
 /// SDF data fields and other text pairs attached to the molecule.
 int rgdm_ob_mol_data_count(rgdm_ob_mol *mol);
 const char *rgdm_ob_mol_data_key(rgdm_ob_mol *mol, int index);
@@ -153,18 +168,23 @@ typedef struct {
     double energy_threshold;  ///< converged when one step changes the energy by less (kcal/mol)
     int rotor_search;         ///< 1: after a first half of the budget, Open Babel's FastRotorSearch, then the rest
     int newton_line_search;   ///< 1: Newton2Num line search (fewer evaluations) instead of Simple
-    int attempts;             ///< build_3d: at most this many builds (OBBuilder is randomised) ...
-    double retry_energy_per_atom; ///< ... while the minimised energy exceeds this many kcal/mol per atom; the lowest is kept
+    int attempts;             ///< build_3d: at most this many builds (each from another atom order) ...
+    double retry_energy_per_atom; ///< ... while the minimised energy less its electrostatic term exceeds this many kcal/mol per atom; the lowest is kept
+    unsigned int seed;        ///< build_3d: seeds OBBuilder's random offsets (same seed, same structure)
 } rgdm_ob_minimization_options;
 
 /// Minimises the molecule's coordinates by conjugate gradients.
 int rgdm_ob_minimize(rgdm_ob_mol *mol, const rgdm_ob_minimization_options *options, rgdm_ob_minimization *result);
 
 /// 3D from a connection table: OBBuilder coordinates for the heavy atoms,
-/// hydrogens placed on them, then rgdm_ob_minimize; built again (up to
-/// `attempts`) while the energy per atom stays above `retry_energy_per_atom`,
-/// keeping the lowest. Fails when OBBuilder cannot honour the stereochemistry.
-/// Never uses `--gen3d fast` (it writes zeros).
+/// hydrogens placed on them, then rgdm_ob_minimize; built again from another
+/// atom order while the structure is not the stereoisomer of the input (as
+/// obabel --gen3d checks; at most 12 builds) or while it stays strained
+/// (`attempts`, `retry_energy_per_atom`), keeping the lowest of the right
+/// stereoisomer; a structure still strained when its budget ran out is
+/// minimised further. Fails when no build keeps the stereochemistry.
+/// Reproducible for a given `seed` (it seeds the C library's rand(), which
+/// OBBuilder draws from). Never uses `--gen3d fast` (it writes zeros).
 int rgdm_ob_build_3d(rgdm_ob_mol *mol, const rgdm_ob_minimization_options *options, rgdm_ob_minimization *result);
 
 typedef struct {

@@ -33,8 +33,9 @@ public struct MinimizationOptions: Hashable, Sendable {
     public var rotorSearch: Bool = true
     /// Newton line search (fewer energy evaluations a step) instead of Open Babel's simple one.
     public var newtonLineSearch: Bool = true
-    /// 3D generation: OBBuilder is randomised, so a build whose minimised energy stays above
-    /// `retryEnergyPerAtom` kcal/mol per atom is built again, up to `attempts` builds; the lowest is kept.
+    /// 3D generation: a build whose minimised energy without the electrostatic term stays above
+    /// `retryEnergyPerAtom` kcal/mol per atom (strained) is built again from another atom order,
+    /// up to `attempts` builds; the lowest is kept.
     public var attempts: Int = 3
     public var retryEnergyPerAtom: Double = 3
 
@@ -48,10 +49,10 @@ public struct MinimizationOptions: Hashable, Sendable {
         self.newtonLineSearch = newtonLineSearch
     }
 
-    var shim: rgdm_ob_minimization_options {
+    func shim(seed: UInt32 = 0) -> rgdm_ob_minimization_options {
         rgdm_ob_minimization_options(force_field: forceField.code, max_steps: Int32(maxSteps), energy_threshold: energyThreshold,
                                      rotor_search: rotorSearch ? 1 : 0, newton_line_search: newtonLineSearch ? 1 : 0,
-                                     attempts: Int32(attempts), retry_energy_per_atom: retryEnergyPerAtom)
+                                     attempts: Int32(attempts), retry_energy_per_atom: retryEnergyPerAtom, seed: seed)
     }
 }
 
@@ -70,21 +71,30 @@ extension Molecule {
 
     /// The molecule minimised by conjugate gradients within the step budget.
     public func minimized(_ options: MinimizationOptions = MinimizationOptions()) throws -> (molecule: Molecule, report: MinimizationReport) {
-        var shim = options.shim
+        var shim = options.shim()
         return try run3D(options) { rgdm_ob_minimize($0, &shim, $1) }
     }
 
     /// A 3D structure from the connection table (typically read from SMILES):
     /// explicit hydrogens, OBBuilder fragment coordinates, then MMFF94
     /// conjugate-gradient minimisation (UFF where MMFF94 has no parameters).
+    /// The structure is the stereoisomer `stereo` asks for: a build that
+    /// relaxes into another one is built again, and none after
+    /// `options.attempts` builds throws `ChemError.chemistry`.
     ///
-    /// Not reproducible bit for bit: OBBuilder draws its random offsets from a
-    /// generator Open Babel seeds from the clock, which no API reaches, so this
-    /// function takes no `generator`. Energies of repeated runs agree closely
-    /// for most molecules (see the README for the exceptions).
-    public func generating3D(_ options: MinimizationOptions = MinimizationOptions()) throws -> (molecule: Molecule, report: MinimizationReport) {
-        var shim = options.shim
+    /// OBBuilder's random offsets are drawn from a seed taken from
+    /// `generator`: the same generator state gives the same coordinates
+    /// (Open Babel 3.1.1 on one machine; see the module README for how).
+    public func generating3D(_ options: MinimizationOptions = MinimizationOptions(),
+                             using generator: inout some RandomNumberGenerator) throws -> (molecule: Molecule, report: MinimizationReport) {
+        var shim = options.shim(seed: UInt32.random(in: .min ... .max, using: &generator))
         return try run3D(options) { rgdm_ob_build_3d($0, &shim, $1) }
+    }
+
+    /// `generating3D(_:using:)` with the system's random generator.
+    public func generating3D(_ options: MinimizationOptions = MinimizationOptions()) throws -> (molecule: Molecule, report: MinimizationReport) {
+        var generator = SystemRandomNumberGenerator()
+        return try generating3D(options, using: &generator)
     }
 
     private func run3D(_ options: MinimizationOptions,

@@ -56,13 +56,18 @@ public struct Molecule: Hashable, Sendable {
     public var title: String
     public var properties: [Property]
     public var dimension: Dimension
+    /// Stereocentres and double-bond configurations of a molecule without 3D
+    /// coordinates (SMILES); empty for 3D structures, whose coordinates carry them.
+    public var stereo: Stereo
 
-    public init(atoms: [Atom] = [], bonds: [Bond] = [], title: String = "", properties: [Property] = [], dimension: Dimension = .spatial) {
+    public init(atoms: [Atom] = [], bonds: [Bond] = [], title: String = "", properties: [Property] = [], dimension: Dimension = .spatial,
+                stereo: Stereo = Stereo()) {
         self.atoms = atoms
         self.bonds = bonds
         self.title = title
         self.properties = properties
         self.dimension = dimension
+        self.stereo = stereo
     }
 
     /// The value of the first data field called `name`, if any.

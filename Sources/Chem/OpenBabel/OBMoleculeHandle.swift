@@ -47,6 +47,38 @@ final class OBMoleculeHandle {
         for property in molecule.properties {
             rgdm_ob_mol_add_data(pointer, property.name, property.value)
         }
+        if molecule.dimension != .spatial && !molecule.stereo.isEmpty {
+            try setStereo(molecule.stereo)
+        }
+    }
+
+    private func setStereo(_ stereo: Molecule.Stereo) throws {
+        let index = { (atom: Int?) in Int32(atom ?? -1) }
+        let tetrahedral = stereo.tetrahedral.flatMap { [Int32($0.centre)] + $0.neighbours.map(index) }
+        let cisTrans = stereo.cisTrans.flatMap { [Int32($0.begin), Int32($0.end)] + $0.neighbours.map(index) }
+        guard rgdm_ob_mol_set_stereo(pointer, Int32(stereo.tetrahedral.count), tetrahedral,
+                                     Int32(stereo.cisTrans.count), cisTrans) == 0 else {
+            throw ChemError.openBabel(OpenBabelLock.lastError)
+        }
+    }
+
+    /// The stereo units Open Babel holds for a 0D/2D molecule (none for 3D).
+    private func stereo() -> Molecule.Stereo {
+        var tetrahedralCount: Int32 = 0, cisTransCount: Int32 = 0
+        rgdm_ob_mol_stereo_count(pointer, &tetrahedralCount, &cisTransCount)
+        guard tetrahedralCount + cisTransCount > 0 else { return Molecule.Stereo() }
+        var tetrahedral = [Int32](repeating: 0, count: 5 * Int(tetrahedralCount))
+        var cisTrans = [Int32](repeating: 0, count: 6 * Int(cisTransCount))
+        rgdm_ob_mol_get_stereo(pointer, &tetrahedral, &cisTrans)
+        let atom = { (value: Int32) -> Int? in value < 0 ? nil : Int(value) }
+        return Molecule.Stereo(
+            tetrahedral: (0..<Int(tetrahedralCount)).map { i in
+                Molecule.Stereo.Tetrahedral(centre: Int(tetrahedral[5 * i]), neighbours: tetrahedral[(5 * i + 1)..<(5 * i + 5)].map(atom))
+            },
+            cisTrans: (0..<Int(cisTransCount)).map { i in
+                Molecule.Stereo.CisTrans(begin: Int(cisTrans[6 * i]), end: Int(cisTrans[6 * i + 1]),
+                                         neighbours: cisTrans[(6 * i + 2)..<(6 * i + 6)].map(atom))
+            })
     }
 
     /// The OBMol as a `Molecule`. Atomic number 0 (unknown element) maps to
@@ -88,7 +120,7 @@ final class OBMoleculeHandle {
         }
         let dimension = Molecule.Dimension(rawValue: Int(rgdm_ob_mol_dimension(pointer))) ?? .spatial
         let molecule = Molecule(atoms: atoms, bonds: bonds, title: String(cString: rgdm_ob_mol_title(pointer)),
-                                properties: properties, dimension: dimension)
+                                properties: properties, dimension: dimension, stereo: dimension == .spatial ? Molecule.Stereo() : stereo())
         return (molecule, unknown)
     }
 

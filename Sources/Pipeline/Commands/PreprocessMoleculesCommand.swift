@@ -14,7 +14,9 @@ struct PreprocessMoleculesCommand: ParsableCommand {
         QM9: pass the qm9pack CSV files or their folder (bash scripts/fetch-qm9.sh puts them in \
         datasets/cache/qm9); its 15 properties are kept and the split follows EDM (100,000 train, \
         10% test, the rest valid). Other inputs: molecules without 3D coordinates get OBBuilder + \
-        MMFF94 structures; --property picks numeric SDF fields to keep; split 80/10/10. \
+        MMFF94 structures of the stereoisomer the SMILES names (a record OBBuilder cannot build with \
+        that stereochemistry is rejected), the same for the same --seed whatever --threads; \
+        --property picks numeric SDF fields to keep; split 80/10/10. \
         An interrupted run resumes from OUTPUT.parts when run again with the same options.
         """
     )

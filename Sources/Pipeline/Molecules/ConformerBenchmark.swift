@@ -50,14 +50,15 @@ enum ConformerBenchmark {
     }
 
     /// Builds 3D for the SMILES of `shard`, emitting one outcome line each.
-    static func run(smiles: [String], shard: Shard, options: MinimizationOptions, emit: (String) -> Void) {
+    static func run(smiles: [String], shard: Shard, options: MinimizationOptions, seed: UInt64 = 0, emit: (String) -> Void) {
         for (index, text) in smiles.enumerated() where shard.contains(record: index) {
             let start = DispatchTime.now().uptimeNanoseconds
             var outcome = Outcome(index: index, ok: false, energy: .nan, converged: false, steps: 0, forceField: .mmff94,
                                   milliseconds: 0, error: "")
             do {
                 let molecule = try Molecule(string: text, format: .smiles)
-                let (_, report) = try molecule.generating3D(options)
+                var generator = MoleculePreparation.generator(seed: seed, record: index)
+                let (_, report) = try molecule.generating3D(options, using: &generator)
                 outcome.ok = true
                 outcome.energy = report.energy
                 outcome.converged = report.converged

@@ -1,4 +1,5 @@
 import Chem
+import Diffusion
 
 /// Turns one input molecule into a training-set entry: a 3D structure with
 /// explicit hydrogens, its canonical SMILES and its property values.
@@ -10,12 +11,20 @@ struct MoleculePreparation {
 
     enum Failure: Error { case rejected(String) }
 
-    func prepare(_ molecule: Molecule) throws -> PreparedMolecule {
+    /// The generator for record `record` of a run seeded with `seed`: a
+    /// record's 3D structure depends on the seed and its index only, not on
+    /// the worker count or on resuming.
+    static func generator(seed: UInt64, record: Int) -> Xoshiro256StarStar {
+        var base = Xoshiro256StarStar(seed: seed)
+        return Xoshiro256StarStar(seed: base.next() ^ UInt64(record))
+    }
+
+    func prepare(_ molecule: Molecule, using generator: inout some RandomNumberGenerator) throws -> PreparedMolecule {
         var structure = molecule
         let hasCoordinates = molecule.dimension == .spatial && molecule.atoms.contains { $0.position != .zero }
         if !hasCoordinates {
             do {
-                structure = try molecule.generating3D(minimization).molecule
+                structure = try molecule.generating3D(minimization, using: &generator).molecule
             } catch let error as ChemError {
                 throw Failure.rejected("3D generation failed: \(error)")
             }

@@ -49,7 +49,8 @@ struct PreprocessJob {
         case .success(let molecule):
             let source = molecule.title.isEmpty ? "record \(index + 1)" : molecule.title
             do {
-                return .molecule(index: index, try preparation.prepare(molecule))
+                var generator = MoleculePreparation.generator(seed: seed, record: index)
+                return .molecule(index: index, try preparation.prepare(molecule, using: &generator))
             } catch MoleculePreparation.Failure.rejected(let reason) {
                 return .rejected(index: index, source: source, reason: reason)
             } catch {
