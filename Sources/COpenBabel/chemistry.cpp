@@ -243,7 +243,7 @@ void restore_order(OBMol &mol, const OBMol &original) {
 
 /// A structure above this many kcal/mol per atom when its step budget runs
 /// out is minimised further, for up to `polish_factor` budgets.
-constexpr double polish_energy_per_atom = 1.5;
+constexpr double polish_energy_per_atom = 2.5;
 constexpr int polish_factor = 4;
 
 /// At most this many builds for one molecule while none is the stereoisomer
@@ -269,6 +269,7 @@ extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_
     rgdm_ob_minimization best_result{};
     bool have_best = false, best_keeps_stereo = false;
     double best_strain = 0;
+    int wrong_minimised = 0;
     int attempts = options->attempts > 0 ? options->attempts : 1;
     int builds = 0;
     for (; builds < max_builds; ++builds) {
@@ -305,7 +306,12 @@ extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_
             best_strain = strain;
             have_best = true;
         }
-        if (!best_keeps_stereo) continue;
+        if (!best_keeps_stereo) {
+            // Minimised builds that relaxed into another stereoisomer are
+            // costly; after `attempts` of them, give up.
+            if (++wrong_minimised >= attempts) break;
+            continue;
+        }
         if (options->retry_energy_per_atom <= 0 || best_strain <= options->retry_energy_per_atom || builds + 1 >= attempts) break;
     }
     if (!have_best || !best_keeps_stereo) {
