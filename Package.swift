@@ -5,7 +5,8 @@
 //   rgdm (executable) → Pipeline → {Chem, PointCloud, Diffusion}
 //   Chem → COpenBabel (C++ shim with a plain C API over Open Babel 3)
 //   PointCloud → CHDF5 (system library: HDF5 serial)
-//   Diffusion → CBLAS (system library: OpenBLAS)
+//   Diffusion → CBLAS (system library: OpenBLAS), CKernels (C: element-wise and per-edge passes,
+//               compiled for AVX-512, AVX2 + FMA and SSE2 and dispatched per CPU at load time)
 import PackageDescription
 
 let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
@@ -35,11 +36,15 @@ let package = Package(
         ),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5-serial"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // -O3 in every configuration: tests run the same vectorised code as release builds.
+        // No -ffast-math (the exp range reduction relies on IEEE rounding) and no FMA
+        // contraction: every CPU gets the same bits (see Sources/CKernels/dispatch.h).
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O3", "-std=gnu11", "-ffp-contract=off", "-fno-math-errno"])]),
 
         // MARK: Swift modules
         .target(name: "Chem", dependencies: ["COpenBabel"], exclude: ["README.md"], swiftSettings: release),
         .target(name: "PointCloud", dependencies: ["CHDF5"], exclude: ["README.md"], swiftSettings: release),
-        .target(name: "Diffusion", dependencies: ["CBLAS"], exclude: ["README.md"], swiftSettings: release),
+        .target(name: "Diffusion", dependencies: ["CBLAS", "CKernels"], exclude: ["README.md"], swiftSettings: release),
         .target(
             name: "Pipeline",
             dependencies: [

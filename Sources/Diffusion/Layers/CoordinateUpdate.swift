@@ -36,19 +36,8 @@ enum CoordinateUpdate {
         let u = UnsafePointer(w.direction[l].pointer)
         let xIn = UnsafePointer(w.x[l].pointer), xOut = w.x[l + 1].pointer
         let scale = w.configuration.coordinatesRange / w.configuration.normalizationFactor
-        w.edges.rowOffsets.withUnsafeBufferPointer { rows in
-            for i in 0 ..< n {
-                var sx: Float = 0, sy: Float = 0, sz: Float = 0
-                for ed in Int(rows[i]) ..< Int(rows[i + 1]) {
-                    let te = Kernels.tanh(Kernels.dot(b2 + ed * hd, w3, count: hd))
-                    t[ed] = te
-                    sx += u[3 * ed] * te; sy += u[3 * ed + 1] * te; sz += u[3 * ed + 2] * te
-                }
-                xOut[3 * i] = xIn[3 * i] + scale * sx
-                xOut[3 * i + 1] = xIn[3 * i + 1] + scale * sy
-                xOut[3 * i + 2] = xIn[3 * i + 2] + scale * sz
-            }
-        }
+        EdgeKernels.tanhProjectedSum(
+            edges: w.edges, b2, width: hd, weights: w3, directions: u, scale: scale, tanh: t, xIn, into: xOut)
     }
 
     /// Given `dx` = ∂L/∂x_{l+1} (left in place: the residual path) and `dh` = ∂L/∂h_{l+1}
@@ -60,30 +49,14 @@ enum CoordinateUpdate {
         let h = UnsafePointer(w.h[l + 1].pointer), dh = w.dh.pointer
         let dx = UnsafePointer(w.dx.pointer)
         let u = UnsafePointer(w.direction[l].pointer), du = w.dDirection.pointer
-        let t = UnsafePointer(w.coordTanh[l].pointer), dphi = w.edgeScalar.pointer
+        let t = UnsafePointer(w.coordTanh[l].pointer)
         let scale = w.configuration.coordinatesRange / w.configuration.normalizationFactor
-        // ∂L/∂t_e = (R/Z)⟨dx_i, u_e⟩, ∂L/∂u_e = (R/Z) t_e dx_i, ∂L/∂φ_e = ∂L/∂t_e (1 − t_e²)
-        w.edges.rowOffsets.withUnsafeBufferPointer { rows in
-            for i in 0 ..< n {
-                let gx = scale * dx[3 * i], gy = scale * dx[3 * i + 1], gz = scale * dx[3 * i + 2]
-                for ed in Int(rows[i]) ..< Int(rows[i + 1]) {
-                    let te = t[ed]
-                    let dt = gx * u[3 * ed] + gy * u[3 * ed + 1] + gz * u[3 * ed + 2]
-                    dphi[ed] = dt * (1 - te * te)
-                    du[3 * ed] = gx * te; du[3 * ed + 1] = gy * te; du[3 * ed + 2] = gz * te
-                }
-            }
-        }
-        // dy2 = dφ w3 ⊙ SiLU′(y2) → edgeC; dw3 += Σ dφ b2
+        // ∂L/∂t_e = (R/Z)⟨dx_i, u_e⟩, ∂L/∂u_e = (R/Z) t_e dx_i, ∂L/∂φ_e = ∂L/∂t_e (1 − t_e²);
+        // dy2 = ∂L/∂φ w3 ⊙ SiLU′(y2) → edgeC: [E, H]; dw3 += Σ_e ∂L/∂φ_e b2_e
         let b2 = UnsafePointer(w.coordB2[l].pointer), s2 = UnsafePointer(w.coordS2[l].pointer), dy2 = w.edgeC.pointer
-        let w3 = p + b.coordW3, dw3 = grad + b.coordW3
-        for ed in 0 ..< e {
-            let g = dphi[ed], be = b2 + ed * hd, se = s2 + ed * hd, de = dy2 + ed * hd
-            for k in 0 ..< hd {
-                de[k] = g * w3[k] * (se[k] + be[k] * (1 - se[k]))
-                dw3[k] += g * be[k]
-            }
-        }
+        EdgeKernels.tanhProjectedSumBackward(
+            edges: w.edges, dx, directions: u, tanh: t, b2, sigmoid: s2, width: hd, weights: p + b.coordW3,
+            scale: scale, dDirections: du, dy: dy2, dWeights: grad + b.coordW3)
         // dV2 += b1ᵀ·dy2, dc2 += Σ dy2
         let b1 = UnsafePointer(w.coordB1[l].pointer)
         BLAS.gemm(hd, hd, e, b1, lda: hd, transposeA: true, dy2, ldb: hd, grad + b.coordW2, ldc: hd, beta: 1)

@@ -36,20 +36,10 @@ enum GraphConvolution {
         }
         // g = σ(m0·w_a + b_a): [E]; agg_i = Σ_{e→i} g_e m0_e / Z: [N, H]
         let gate = w.gate[l].pointer, agg = w.aggregate[l].pointer
-        let wa = p + b.attentionW, ba = p[b.attentionB]
         let scale = 1 / w.configuration.normalizationFactor
-        w.edges.rowOffsets.withUnsafeBufferPointer { rows in
-            for i in 0 ..< n {
-                let ai = agg + i * hd
-                ai.zero(hd)
-                for ed in Int(rows[i]) ..< Int(rows[i + 1]) {
-                    let m = m0 + ed * hd
-                    let g = Kernels.sigmoid(Kernels.dot(m, wa, count: hd) + ba)
-                    gate[ed] = g
-                    Kernels.axpy(g * scale, m, ai, count: hd)
-                }
-            }
-        }
+        EdgeKernels.gatedSum(
+            edges: w.edges, m0, width: hd, gateWeights: p + b.attentionW, gateBias: p[b.attentionB], scale: scale,
+            gate: gate, into: agg)
         // q1 = h·Wn_h + agg·Wn_m (+ μ_{g(i)}·Wn_μ) + bn1: [N, H]; r1 = SiLU(q1)
         let q1 = w.nodeQ1[l].pointer, r1 = w.nodeC.pointer
         BLAS.gemm(n, hd, hd, hIn, lda: hd, p + b.nodeW1, ldb: hd, q1, ldc: hd, beta: 0)
@@ -76,7 +66,7 @@ enum GraphConvolution {
         BLAS.gemm(hd, hd, n, r1, lda: hd, transposeA: true, dh, ldb: hd, grad + b.nodeW2, ldc: hd, beta: 1)
         Kernels.addColumnSums(dh, rows: n, width: hd, into: grad + b.nodeB2)
         BLAS.gemm(n, hd, hd, dh, lda: hd, p + b.nodeW2, ldb: hd, transposeB: true, dq1, ldc: hd, beta: 0)
-        for k in 0 ..< n * hd { dq1[k] *= s1[k] }
+        Kernels.multiply(dq1, by: s1, count: n * hd)
         // dWn1 += [h, agg]ᵀ·dq1, dbn1 += Σ dq1; dh += dq1·Wn_hᵀ (residual kept); dagg = dq1·Wn_mᵀ → nodeB
         BLAS.gemm(hd, hd, n, hIn, lda: hd, transposeA: true, dq1, ldb: hd, grad + b.nodeW1, ldc: hd, beta: 1)
         BLAS.gemm(hd, hd, n, agg, lda: hd, transposeA: true, dq1, ldb: hd, grad + b.nodeW1 + hd * hd, ldc: hd, beta: 1)
@@ -90,25 +80,10 @@ enum GraphConvolution {
         // Gate and second edge layer: dz2 = (dm g + dlogit w_a) ⊙ SiLU′(z2) → edgeC.
         let m0 = UnsafePointer(w.edgeM0[l].pointer), s2 = UnsafePointer(w.edgeS2[l].pointer), dz2 = w.edgeC.pointer
         let gate = UnsafePointer(w.gate[l].pointer)
-        let wa = p + b.attentionW, dwa = grad + b.attentionW
         let scale = 1 / w.configuration.normalizationFactor
-        var dba: Float = 0
-        w.edges.rowOffsets.withUnsafeBufferPointer { rows in
-            for i in 0 ..< n {
-                let dm = dagg + i * hd   // ∂L/∂m_e = dagg_i / Z for every edge into i
-                for ed in Int(rows[i]) ..< Int(rows[i + 1]) {
-                    let m = m0 + ed * hd, sg = s2 + ed * hd, d = dz2 + ed * hd
-                    let g = gate[ed]
-                    let dlogit = Kernels.dot(dm, m, count: hd) * scale * g * (1 - g)
-                    dba += dlogit
-                    let dmScale = scale * g
-                    for k in 0 ..< hd {
-                        d[k] = (dm[k] * dmScale + dlogit * wa[k]) * (sg[k] + m[k] * (1 - sg[k]))
-                        dwa[k] += dlogit * m[k]
-                    }
-                }
-            }
-        }
+        let dba = EdgeKernels.gatedSumBackward(
+            edges: w.edges, dagg, width: hd, m0, sigmoid: s2, gate: gate, gateWeights: p + b.attentionW, scale: scale,
+            dz: dz2, dGateWeights: grad + b.attentionW)
         grad[b.attentionB] += dba
         // dW2 += a1ᵀ·dz2, db2 += Σ dz2
         let a1 = UnsafePointer(w.edgeA1[l].pointer)

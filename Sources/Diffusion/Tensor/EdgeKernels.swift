@@ -1,6 +1,9 @@
-/// Gathers and scatters over an edge list sorted by receiver (see `EdgeList`):
-/// the sum into receivers is a contiguous segment sum, the sum into senders a
-/// scatter-add. Node rows and edge rows are `width` floats wide.
+import CKernels
+
+/// Passes over an edge list sorted by receiver (see `EdgeList`): the sum into
+/// receivers is a contiguous segment sum, the sum into senders a scatter-add.
+/// Node rows and edge rows are `width` floats wide. Each is one C pass of
+/// `CKernels` over the whole list (dispatched per CPU, see `Kernels`).
 enum EdgeKernels {
     /// y[e] = a[i(e)] + b[j(e)] + c·s[e] + d·t[e] + bias, the first layer of an
     /// edge MLP on [h_i, h_j, s, t] split by linearity (a = h·W_a, b = h·W_b per node).
@@ -13,19 +16,7 @@ enum EdgeKernels {
         _ bias: UnsafePointer<Float>,
         into y: UnsafeMutablePointer<Float>, width: Int
     ) {
-        edges.senders.withUnsafeBufferPointer { senders in
-            edges.rowOffsets.withUnsafeBufferPointer { rows in
-                for i in 0 ..< rows.count - 1 {
-                    let ai = a + i * width
-                    for e in Int(rows[i]) ..< Int(rows[i + 1]) {
-                        let bj = b + Int(senders[e]) * width
-                        let ye = y + e * width
-                        let se = s[e], te = t[e]
-                        for k in 0 ..< width { ye[k] = ai[k] + bj[k] + se * c[k] + te * d[k] + bias[k] }
-                    }
-                }
-            }
-        }
+        ck_gather_pairs(edges.rowOffsets, edges.senders, edges.nodeCount, a, b, s, c, t, d, bias, y, width)
     }
 
     /// Backward of `gatherPairs`: da[i] = Σ_{e→i} g[e], db[j] = Σ_{e from j} g[e]
@@ -39,30 +30,55 @@ enum EdgeKernels {
         dc: UnsafeMutablePointer<Float>, dd: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>,
         ds: UnsafeMutablePointer<Float>, dt: UnsafeMutablePointer<Float>
     ) {
-        let nodes = edges.nodeCount
-        da.zero(nodes * width)
-        db.zero(nodes * width)
-        edges.senders.withUnsafeBufferPointer { senders in
-            edges.rowOffsets.withUnsafeBufferPointer { rows in
-                for i in 0 ..< nodes {
-                    let dai = da + i * width
-                    for e in Int(rows[i]) ..< Int(rows[i + 1]) {
-                        let ge = g + e * width
-                        let dbj = db + Int(senders[e]) * width
-                        let se = s[e], te = t[e]
-                        for k in 0 ..< width {
-                            let v = ge[k]
-                            dai[k] += v
-                            dbj[k] += v
-                            dc[k] += se * v
-                            dd[k] += te * v
-                        }
-                        ds[e] += Kernels.dot(ge, c, count: width)
-                        dt[e] += Kernels.dot(ge, d, count: width)
-                    }
-                    Kernels.addColumnSums(UnsafePointer(dai), rows: 1, width: width, into: dbias)
-                }
-            }
-        }
+        ck_gather_pairs_backward(
+            edges.rowOffsets, edges.senders, edges.nodeCount, g, width, s, c, t, d, da, db, dc, dd, dbias, ds, dt)
+    }
+
+    /// Attention-gated sum into receivers: gate[e] = σ(⟨m[e], w_a⟩ + b_a),
+    /// agg[i] = scale · Σ_{e→i} gate[e]·m[e] (overwritten).
+    /// m `[edges, width]`, w_a `[width]`, gate `[edges]`, agg `[nodes, width]`.
+    static func gatedSum(
+        edges: EdgeList, _ m: UnsafePointer<Float>, width: Int, gateWeights wa: UnsafePointer<Float>, gateBias ba: Float,
+        scale: Float, gate: UnsafeMutablePointer<Float>, into agg: UnsafeMutablePointer<Float>
+    ) {
+        ck_gated_sum(edges.rowOffsets, edges.nodeCount, m, wa, ba, scale, gate, agg, width)
+    }
+
+    /// Backward of `gatedSum` through m = SiLU(z) (σ(z) kept in s): with dm = dagg[i(e)],
+    /// dlogit_e = scale·⟨dm, m[e]⟩·g(1 − g),
+    /// dz[e] = (scale·g·dm + dlogit_e·w_a) ⊙ (s[e] + m[e](1 − s[e])) (overwritten),
+    /// dw_a += Σ_e dlogit_e·m[e]; returns ∂L/∂b_a = Σ_e dlogit_e.
+    /// dagg `[nodes, width]`; m, s, dz `[edges, width]`; gate `[edges]`.
+    static func gatedSumBackward(
+        edges: EdgeList, _ dagg: UnsafePointer<Float>, width: Int,
+        _ m: UnsafePointer<Float>, sigmoid s: UnsafePointer<Float>, gate: UnsafePointer<Float>,
+        gateWeights wa: UnsafePointer<Float>, scale: Float,
+        dz: UnsafeMutablePointer<Float>, dGateWeights dwa: UnsafeMutablePointer<Float>
+    ) -> Float {
+        ck_gated_sum_backward(edges.rowOffsets, edges.nodeCount, dagg, m, s, gate, wa, scale, dz, dwa, width)
+    }
+
+    /// Tanh-projected sum of directions into receivers: t[e] = tanh(⟨b[e], w⟩),
+    /// xOut[i] = xIn[i] + scale · Σ_{e→i} u[e]·t[e].
+    /// b `[edges, width]`, w `[width]`, u `[edges, 3]`, t `[edges]`, xIn, xOut `[nodes, 3]`.
+    static func tanhProjectedSum(
+        edges: EdgeList, _ b: UnsafePointer<Float>, width: Int, weights w: UnsafePointer<Float>,
+        directions u: UnsafePointer<Float>, scale: Float, tanh t: UnsafeMutablePointer<Float>,
+        _ xIn: UnsafePointer<Float>, into xOut: UnsafeMutablePointer<Float>
+    ) {
+        ck_tanh_projected_sum(edges.rowOffsets, edges.nodeCount, b, w, u, xIn, scale, t, xOut, width)
+    }
+
+    /// Backward of `tanhProjectedSum` (xIn's share, the identity, is the caller's) through
+    /// b = SiLU(y) (σ(y) kept in s): with g = scale·dx[i(e)], du[e] = g·t[e] (overwritten),
+    /// φ′_e = ⟨g, u[e]⟩(1 − t[e]²), dy[e] = φ′_e·w ⊙ (s[e] + b[e](1 − s[e])) (overwritten),
+    /// dw += Σ_e φ′_e·b[e]. dx `[nodes, 3]`; u, du `[edges, 3]`; b, s, dy `[edges, width]`.
+    static func tanhProjectedSumBackward(
+        edges: EdgeList, _ dx: UnsafePointer<Float>, directions u: UnsafePointer<Float>, tanh t: UnsafePointer<Float>,
+        _ b: UnsafePointer<Float>, sigmoid s: UnsafePointer<Float>, width: Int, weights w: UnsafePointer<Float>,
+        scale: Float, dDirections du: UnsafeMutablePointer<Float>, dy: UnsafeMutablePointer<Float>,
+        dWeights dw: UnsafeMutablePointer<Float>
+    ) {
+        ck_tanh_projected_sum_backward(edges.rowOffsets, edges.nodeCount, dx, u, t, b, s, w, scale, du, dy, dw, width)
     }
 }
