@@ -1,7 +1,7 @@
 // The element-wise and per-edge passes of the EGNN (Diffusion/Tensor, Diffusion/Layers)
 // as plain C, compiled once per x86-64 level and chosen at load time, so one portable
-// binary runs them 16-wide with FMA on AVX-512 machines, 8-wide on AVX2 + FMA, and
-// 4-wide (SSE2) elsewhere. Other architectures get the plain C build.
+// binary runs them 16-wide on AVX-512 machines, 8-wide on AVX2, and 4-wide (SSE2)
+// elsewhere. Other architectures get the plain C build.
 //
 // Why C: Swift compiles the whole module for one target CPU, and a binary built for
 // AVX2 dies with SIGILL on CPUs without it. Clang's `target_clones` (an ifunc per
@@ -16,8 +16,9 @@
 //   parameter is documented as updated in place.
 // - Definitions are those of the Swift code they replace: e^x is the Cephes-style range
 //   reduction and polynomial (about 2 ulp on [−87, 88], clamped outside),
-//   σ(x) = 1/(1 + e^(−x)), SiLU(x) = x·σ(x), tanh(x) = 2/(1 + e^(−2x)) − 1. FMA
-//   contraction changes the last bit here and there; dot products sum in 16 fixed lanes.
+//   σ(x) = 1/(1 + e^(−x)), SiLU(x) = x·σ(x), tanh(x) = 2/(1 + e^(−2x)) − 1, and so is
+//   the order of every sum (dot products: 8 lanes, added in order). Nothing is contracted
+//   into a fused multiply-add, so every clone gives the same bits, those of the Swift code.
 #ifndef RGDM_CKERNELS_H
 #define RGDM_CKERNELS_H
 
@@ -57,7 +58,7 @@ void ck_add_bias_silu(const float *b, float *x, float *y, ptrdiff_t rows, ptrdif
 void ck_add_row_vector(const float *b, float *x, ptrdiff_t rows, ptrdiff_t width);
 /// s[:] += Σ_r x[r, :]: x `[rows, width]` with row stride `stride`, s `[width]`.
 void ck_add_column_sums(const float *x, ptrdiff_t rows, ptrdiff_t width, ptrdiff_t stride, float *s);
-/// Σ_k a[k]·b[k] (16 partial sums, added pairwise).
+/// Σ_k a[k]·b[k] (8 partial sums over blocks of 8, added in order, then the tail).
 float ck_dot(const float *a, const float *b, ptrdiff_t count);
 /// y += alpha·x: `[count]`.
 void ck_axpy(float alpha, const float *x, float *y, ptrdiff_t count);

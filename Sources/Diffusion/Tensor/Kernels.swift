@@ -7,6 +7,7 @@ import CKernels
 /// Definitions (in C, `Sources/CKernels/dispatch.h`): e^x is a range reduction and a
 /// Cephes-style polynomial, no libm, about 2 ulp on [−87, 88] and clamped outside;
 /// SiLU(x) = x·σ(x) (Elfwing et al. 2018), σ(x) = 1/(1 + e^(−x)), tanh(x) = 2σ(2x) − 1.
+/// No fused multiply-adds: every CPU gets the same bits (`KernelReferenceTests`).
 enum Kernels {
     /// y = e^x: `[count]`.
     static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
@@ -86,7 +87,7 @@ enum Kernels {
         ck_add_column_sums(x, rows, width, stride ?? width, s)
     }
 
-    /// Σ_k a[k]·b[k], in 16 partial sums (the same order on every CPU).
+    /// Σ_k a[k]·b[k]: 8 partial sums over blocks of 8, added in order, then the tail.
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
         ck_dot(a, b, count)
     }
