@@ -1,6 +1,8 @@
 // Passes over an edge list sorted by receiver: gathers into edge rows, segment sums
 // into receivers, scatter-adds into senders, and the per-edge gates and geometry.
 // The inner loops run across a row (`width` floats) and vectorise in each clone.
+#include <stdlib.h>
+
 #include "ckernels.h"
 #include "dispatch.h"
 
@@ -20,8 +22,38 @@ CK_DISPATCH void ck_gather_pairs(const int32_t *restrict row_offsets, const int3
     }
 }
 
+CK_DISPATCH void ck_gather_pairs_silu(const int32_t *restrict row_offsets, const int32_t *restrict senders,
+                                      ptrdiff_t nodes, const float *restrict a, const float *restrict b,
+                                      const float *restrict s, const float *restrict c, const float *restrict t,
+                                      const float *restrict d, const float *restrict bias, float *restrict y,
+                                      float *restrict sigma, ptrdiff_t width) {
+    for (ptrdiff_t i = 0; i < nodes; i++) {
+        const float *restrict ai = a + i * width;
+        for (ptrdiff_t e = row_offsets[i]; e < row_offsets[i + 1]; e++) {
+            const float *restrict bj = b + (ptrdiff_t)senders[e] * width;
+            float *restrict ye = y + e * width;
+            float se = s[e], te = t[e];
+            if (sigma) {
+                float *restrict sge = sigma + e * width;
+                for (ptrdiff_t k = 0; k < width; k++) {
+                    float v = ai[k] + bj[k] + se * c[k] + te * d[k] + bias[k];
+                    float sv = 1.0f / (1.0f + ck_exp1(-v));
+                    sge[k] = sv;
+                    ye[k] = v * sv;
+                }
+            } else {
+                for (ptrdiff_t k = 0; k < width; k++) {
+                    float v = ai[k] + bj[k] + se * c[k] + te * d[k] + bias[k];
+                    ye[k] = v / (1.0f + ck_exp1(-v));
+                }
+            }
+        }
+    }
+}
+
 CK_DISPATCH void ck_gather_pairs_backward(const int32_t *restrict row_offsets, const int32_t *restrict senders,
-                                          ptrdiff_t nodes, const float *restrict g, ptrdiff_t width,
+                                          ptrdiff_t nodes, const float *restrict g, const float *restrict silu,
+                                          const float *restrict sigma, ptrdiff_t width,
                                           const float *restrict s, const float *restrict c,
                                           const float *restrict t, const float *restrict d,
                                           float *restrict da, float *restrict db, float *restrict dc,
@@ -31,10 +63,22 @@ CK_DISPATCH void ck_gather_pairs_backward(const int32_t *restrict row_offsets, c
         da[k] = 0.0f;
         db[k] = 0.0f;
     }
+    // One row of g · SiLU′ when asked for (a few KB; out of memory for it is fatal, as in Swift).
+    float *scaled = NULL;
+    if (silu && sigma && width > 0) {
+        scaled = malloc(sizeof(float) * (size_t)width);
+        if (!scaled) abort();
+    }
     for (ptrdiff_t i = 0; i < nodes; i++) {
         float *restrict dai = da + i * width;
         for (ptrdiff_t e = row_offsets[i]; e < row_offsets[i + 1]; e++) {
-            const float *restrict ge = g + e * width;
+            const float *ge = g + e * width;
+            if (scaled) {
+                // g ← g · SiLU′ for this row only (it stays in L1 for the sums below).
+                const float *restrict ye = silu + e * width, *restrict sge = sigma + e * width;
+                for (ptrdiff_t k = 0; k < width; k++) scaled[k] = ge[k] * (sge[k] + ye[k] * (1.0f - sge[k]));
+                ge = scaled;
+            }
             float *restrict dbj = db + (ptrdiff_t)senders[e] * width;
             float se = s[e], te = t[e];
             for (ptrdiff_t k = 0; k < width; k++) {
@@ -49,6 +93,7 @@ CK_DISPATCH void ck_gather_pairs_backward(const int32_t *restrict row_offsets, c
         }
         for (ptrdiff_t k = 0; k < width; k++) dbias[k] += dai[k];
     }
+    free(scaled);
 }
 
 CK_DISPATCH void ck_gated_sum(const int32_t *restrict row_offsets, ptrdiff_t nodes, const float *restrict m,

@@ -165,6 +165,34 @@ import Testing
             expectClose(got, want, tolerance: 0, "gatherPairsBackward \(name)")
         }
 
+        // The same gather followed by SiLU, and the backward of both, without the rows between
+        var silu = [Float](repeating: .nan, count: e * w), sigma = silu
+        EdgeKernels.gatherPairsSiLU(edges: edges, a, b, s, c, t, d, bias, silu: &silu, sigmoid: &sigma, width: w)
+        expectClose(silu, y.map(Reference.siluTimesSigmoid), tolerance: 0, "gatherPairsSiLU SiLU")
+        expectClose(sigma, y.map(Reference.sigmoid), tolerance: 0, "gatherPairsSiLU σ")
+        var siluOnly = [Float](repeating: .nan, count: e * w)
+        EdgeKernels.gatherPairsSiLU(edges: edges, a, b, s, c, t, d, bias, silu: &siluOnly, sigmoid: nil, width: w)
+        expectClose(siluOnly, y.map(Reference.silu), tolerance: 0, "gatherPairsSiLU without σ")
+
+        let gScaled = (0 ..< e * w).map { k in g[k] * (sigma[k] + silu[k] * (1 - sigma[k])) }
+        var sda = [Float](repeating: .nan, count: n * w), sdb = sda
+        var sdc = dc0, sdd = dd0, sdbias = dbias0, sds = ds0, sdt = dt0
+        EdgeKernels.gatherPairsBackward(edges: edges, gScaled, width: w, s, c, t, d, da: &sda, db: &sdb, dc: &sdc, dd: &sdd,
+                                        dbias: &sdbias, ds: &sds, dt: &sdt)
+        var fda = [Float](repeating: .nan, count: n * w), fdb = fda
+        var fdc = dc0, fdd = dd0, fdbias = dbias0, fds = ds0, fdt = dt0
+        silu.withUnsafeBufferPointer { kept in
+            sigma.withUnsafeBufferPointer { keptSigma in
+                EdgeKernels.gatherPairsBackward(
+                    edges: edges, g, throughSiLU: (kept.baseAddress!, keptSigma.baseAddress!), width: w, s, c, t, d,
+                    da: &fda, db: &fdb, dc: &fdc, dd: &fdd, dbias: &fdbias, ds: &fds, dt: &fdt)
+            }
+        }
+        for (name, got, want) in [("da", fda, sda), ("db", fdb, sdb), ("dc", fdc, sdc), ("dd", fdd, sdd),
+                                  ("dbias", fdbias, sdbias), ("ds", fds, sds), ("dt", fdt, sdt)] {
+            expectClose(got, want, tolerance: 0, "gatherPairsBackward through SiLU \(name)")
+        }
+
         // Attention gate and aggregation, and its backward through SiLU
         let z = random(e * w, spread: 4), m = z.map(Reference.silu), sg = z.map(Reference.sigmoid)
         let wa = random(w), ba: Float = 0.3, scale: Float = 0.25

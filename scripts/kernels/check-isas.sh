@@ -13,11 +13,11 @@ SOURCES=("$ROOT/scripts/kernels/isa-outputs.c" "$K/activations.c" "$K/edges.c")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-run() {  # run <name> <compiler> <flags...>
+run() {  # run <name> <compiler> <flags...>: builds, runs, appends "<hash>  <name>" to results
   local name=$1 cc=$2; shift 2
   "$cc" "${FLAGS[@]}" "$@" "${SOURCES[@]}" -o "$WORK/$name"
   "$WORK/$name" > "$WORK/$name.out"
-  echo "$(sha256sum < "$WORK/$name.out" | cut -c1-16)  $name"
+  echo "$(sha256sum < "$WORK/$name.out" | cut -c1-16)  $name" | tee -a "$WORK/results"
 }
 
 # runs <level>: whether this CPU can run code built for the level.
@@ -31,13 +31,12 @@ runs() {
 }
 
 [ "$(uname -m)" = x86_64 ] || { echo "check-isas: not an x86-64 machine, nothing to compare" >&2; exit 0; }
-results=("$(run dispatched "$CC")")
+run dispatched "$CC"
 for level in x86-64 x86-64-v2 x86-64-v3 x86-64-v4; do
-  if runs "$level"; then results+=("$(run "$level" "$CC" -DCK_NO_DISPATCH -march="$level")"); fi
+  if runs "$level"; then run "$level" "$CC" -DCK_NO_DISPATCH -march="$level"; fi
 done
-if command -v gcc > /dev/null; then results+=("$(run gcc-dispatched gcc)"); fi
-printf '%s\n' "${results[@]}"
-if [ "$(printf '%s\n' "${results[@]}" | cut -c1-16 | sort -u | wc -l)" -ne 1 ]; then
+if command -v gcc > /dev/null; then run gcc-dispatched gcc; fi
+if [ "$(cut -c1-16 "$WORK/results" | sort -u | wc -l)" -ne 1 ]; then
   echo "check-isas: the kernels' outputs differ between builds" >&2
   exit 1
 fi

@@ -67,8 +67,13 @@ int main(void) {
         ck_gather_pairs(rows, senders, nodes, pa, pb, ps, c, pt, d, bias, y, w); put(y, e * w);
         float *da = values(nodes * w, 1), *db = values(nodes * w, 1), *dc = values(w, 1), *dd = values(w, 1);
         float *dbias = values(w, 1), *ds = values(e, 1), *dt = values(e, 1);
-        ck_gather_pairs_backward(rows, senders, nodes, y, w, ps, c, pt, d, da, db, dc, dd, dbias, ds, dt);
+        ck_gather_pairs_backward(rows, senders, nodes, y, NULL, NULL, w, ps, c, pt, d, da, db, dc, dd, dbias, ds, dt);
         put(da, nodes * w); put(db, nodes * w); put(dc, w); put(dd, w); put(dbias, w); put(ds, e); put(dt, e);
+        float *silu = values(e * w, 1), *sigma = values(e * w, 1);
+        ck_gather_pairs_silu(rows, senders, nodes, pa, pb, ps, c, pt, d, bias, silu, sigma, w); put(silu, e * w); put(sigma, e * w);
+        ck_gather_pairs_backward(rows, senders, nodes, y, silu, sigma, w, ps, c, pt, d, da, db, dc, dd, dbias, ds, dt);
+        put(da, nodes * w); put(db, nodes * w); put(dc, w); put(dd, w); put(dbias, w); put(ds, e); put(dt, e);
+        ck_gather_pairs_silu(rows, senders, nodes, pa, pb, ps, c, pt, d, bias, silu, NULL, w); put(silu, e * w);
 
         float *x = values(nodes * 3, 2), *d2 = values(e, 1), *u = values(3 * e, 1);
         float *t = values(e, 1), *xo = values(nodes * 3, 1), *gx = values(nodes * 3, 1);

@@ -81,11 +81,21 @@ void ck_gather_pairs(const int32_t *row_offsets, const int32_t *senders, ptrdiff
                      const float *a, const float *b, const float *s, const float *c,
                      const float *t, const float *d, const float *bias, float *y, ptrdiff_t width);
 
+/// ck_gather_pairs followed by SiLU, without storing the gathered rows: with v[e] the
+/// gather's row, y[e] = SiLU(v[e]) = v·σ(v) and sigma[e] = σ(v[e]) when sigma is not NULL,
+/// else y[e] = v / (1 + e^(−v)) (the forms of ck_silu_keeping_sigmoid and ck_silu).
+void ck_gather_pairs_silu(const int32_t *row_offsets, const int32_t *senders, ptrdiff_t nodes,
+                          const float *a, const float *b, const float *s, const float *c,
+                          const float *t, const float *d, const float *bias, float *y, float *sigma,
+                          ptrdiff_t width);
+
 /// Backward of ck_gather_pairs: da[i] = Σ_{e→i} g[e], db[j] = Σ_{e from j} g[e] (both
 /// overwritten), dc += Σ s[e] g[e], dd += Σ t[e] g[e], dbias += Σ g[e],
-/// ds[e] += ⟨g[e], c⟩, dt[e] += ⟨g[e], d⟩.
+/// ds[e] += ⟨g[e], c⟩, dt[e] += ⟨g[e], d⟩. With silu and sigma not NULL, g[e] is first
+/// multiplied by SiLU′ = sigma + silu(1 − sigma) (those of ck_gather_pairs_silu: the
+/// backward of both at once; g itself is left alone). silu, sigma `[edges, width]`.
 void ck_gather_pairs_backward(const int32_t *row_offsets, const int32_t *senders, ptrdiff_t nodes,
-                              const float *g, ptrdiff_t width,
+                              const float *g, const float *silu, const float *sigma, ptrdiff_t width,
                               const float *s, const float *c, const float *t, const float *d,
                               float *da, float *db, float *dc, float *dd, float *dbias,
                               float *ds, float *dt);

@@ -13,16 +13,12 @@ enum CoordinateUpdate {
         // Q_a = h·V_a, Q_b = h·V_b: [N, H]
         BLAS.gemm(n, hd, hd, h, lda: hd, p + b.coordW1, ldb: hd, qa, ldc: hd, beta: 0)
         BLAS.gemm(n, hd, hd, h, lda: hd, p + b.coordW1 + hd * hd, ldb: hd, qb, ldc: hd, beta: 0)
-        // y1 = Q_a[i] + Q_b[j] + v_c d² + v_d d0² + c1: [E, H] (scratch); b1 = SiLU(y1), σ(y1) kept
-        let y1 = w.edgeA.pointer, b1 = w.coordB1[l].pointer
-        EdgeKernels.gatherPairs(
+        // b1 = SiLU(y1), σ(y1) kept, y1 = Q_a[i] + Q_b[j] + v_c d² + v_d d0² + c1: [E, H] (y1 not stored)
+        let b1 = w.coordB1[l].pointer
+        EdgeKernels.gatherPairsSiLU(
             edges: w.edges, qa, qb, w.squaredDistance[l].pointer, p + b.coordW1 + 2 * hd * hd,
-            w.squaredDistance[0].pointer, p + b.coordW1 + (2 * hd + 1) * hd, p + b.coordB1, into: y1, width: hd)
-        if w.keepsActivations {
-            Kernels.siluKeepingSigmoid(y1, b1, w.coordS1[l].pointer, count: e * hd)
-        } else {
-            Kernels.silu(y1, b1, count: e * hd)
-        }
+            w.squaredDistance[0].pointer, p + b.coordW1 + (2 * hd + 1) * hd, p + b.coordB1,
+            silu: b1, sigmoid: w.keepsActivations ? w.coordS1[l].pointer : nil, width: hd)
         // y2 = b1·V2 + c2 (scratch), b2 = SiLU(y2), σ(y2) kept: [E, H]
         let y2 = w.edgeB.pointer, b2 = w.coordB2[l].pointer
         BLAS.gemm(e, hd, hd, b1, lda: hd, p + b.coordW2, ldb: hd, y2, ldc: hd, beta: 0)
@@ -61,14 +57,13 @@ enum CoordinateUpdate {
         let b1 = UnsafePointer(w.coordB1[l].pointer)
         BLAS.gemm(hd, hd, e, b1, lda: hd, transposeA: true, dy2, ldb: hd, grad + b.coordW2, ldc: hd, beta: 1)
         Kernels.addColumnSums(dy2, rows: e, width: hd, into: grad + b.coordB2)
-        // dy1 = (dy2·V2ᵀ) ⊙ SiLU′(y1) → edgeA
-        let dy1 = w.edgeA.pointer
-        BLAS.gemm(e, hd, hd, dy2, lda: hd, p + b.coordW2, ldb: hd, transposeB: true, dy1, ldc: hd, beta: 0)
-        Kernels.multiplySiLUDerivative(silu: b1, sigmoid: w.coordS1[l].pointer, dy1, count: e * hd)
+        // db1 = dy2·V2ᵀ → edgeA; dy1 = db1 ⊙ SiLU′(y1) inside the first layer's backward
+        let db1 = w.edgeA.pointer
+        BLAS.gemm(e, hd, hd, dy2, lda: hd, p + b.coordW2, ldb: hd, transposeB: true, db1, ldc: hd, beta: 0)
         // First layer, split: dQ_a → nodeA, dQ_b → nodeB.
         let dqa = w.nodeA.pointer, dqb = w.nodeB.pointer, v1 = b.coordW1
         EdgeKernels.gatherPairsBackward(
-            edges: w.edges, dy1, width: hd,
+            edges: w.edges, db1, throughSiLU: (b1, UnsafePointer(w.coordS1[l].pointer)), width: hd,
             w.squaredDistance[l].pointer, p + v1 + 2 * hd * hd, w.squaredDistance[0].pointer, p + v1 + (2 * hd + 1) * hd,
             da: dqa, db: dqb, dc: grad + v1 + 2 * hd * hd, dd: grad + v1 + (2 * hd + 1) * hd, dbias: grad + b.coordB1,
             ds: w.dSquaredDistance.pointer, dt: w.dInputSquaredDistance.pointer)

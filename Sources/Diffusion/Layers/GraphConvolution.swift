@@ -16,16 +16,12 @@ enum GraphConvolution {
         // P_a = h·W_a, P_b = h·W_b: [N, H]
         BLAS.gemm(n, hd, hd, hIn, lda: hd, p + b.edgeW1, ldb: hd, pa, ldc: hd, beta: 0)
         BLAS.gemm(n, hd, hd, hIn, lda: hd, p + b.edgeW1 + hd * hd, ldb: hd, pb, ldc: hd, beta: 0)
-        // z1 = P_a[i] + P_b[j] + w_c d² + w_d d0² + b1: [E, H] (scratch); a1 = SiLU(z1), σ(z1) kept
-        let z1 = w.edgeA.pointer, a1 = w.edgeA1[l].pointer
-        EdgeKernels.gatherPairs(
+        // a1 = SiLU(z1), σ(z1) kept, z1 = P_a[i] + P_b[j] + w_c d² + w_d d0² + b1: [E, H] (z1 not stored)
+        let a1 = w.edgeA1[l].pointer
+        EdgeKernels.gatherPairsSiLU(
             edges: w.edges, pa, pb, w.squaredDistance[l].pointer, p + b.edgeW1 + 2 * hd * hd,
-            w.squaredDistance[0].pointer, p + b.edgeW1 + (2 * hd + 1) * hd, p + b.edgeB1, into: z1, width: hd)
-        if w.keepsActivations {
-            Kernels.siluKeepingSigmoid(z1, a1, w.edgeS1[l].pointer, count: e * hd)
-        } else {
-            Kernels.silu(z1, a1, count: e * hd)
-        }
+            w.squaredDistance[0].pointer, p + b.edgeW1 + (2 * hd + 1) * hd, p + b.edgeB1,
+            silu: a1, sigmoid: w.keepsActivations ? w.edgeS1[l].pointer : nil, width: hd)
         // z2 = a1·W2 + b2 (scratch), m0 = SiLU(z2), σ(z2) kept: [E, H]
         let z2 = w.edgeB.pointer, m0 = w.edgeM0[l].pointer
         BLAS.gemm(e, hd, hd, a1, lda: hd, p + b.edgeW2, ldb: hd, z2, ldc: hd, beta: 0)
@@ -89,15 +85,14 @@ enum GraphConvolution {
         let a1 = UnsafePointer(w.edgeA1[l].pointer)
         BLAS.gemm(hd, hd, e, a1, lda: hd, transposeA: true, dz2, ldb: hd, grad + b.edgeW2, ldc: hd, beta: 1)
         Kernels.addColumnSums(dz2, rows: e, width: hd, into: grad + b.edgeB2)
-        // dz1 = (dz2·W2ᵀ) ⊙ SiLU′(z1) → edgeA
-        let dz1 = w.edgeA.pointer
-        BLAS.gemm(e, hd, hd, dz2, lda: hd, p + b.edgeW2, ldb: hd, transposeB: true, dz1, ldc: hd, beta: 0)
-        Kernels.multiplySiLUDerivative(silu: a1, sigmoid: w.edgeS1[l].pointer, dz1, count: e * hd)
+        // da1 = dz2·W2ᵀ → edgeA; dz1 = da1 ⊙ SiLU′(z1) inside the first layer's backward
+        let da1 = w.edgeA.pointer
+        BLAS.gemm(e, hd, hd, dz2, lda: hd, p + b.edgeW2, ldb: hd, transposeB: true, da1, ldc: hd, beta: 0)
         // First edge layer, split: dP_a → nodeA, dP_b → nodeC.
         let dpa = w.nodeA.pointer, dpb = w.nodeC.pointer
         let w1 = b.edgeW1
         EdgeKernels.gatherPairsBackward(
-            edges: w.edges, dz1, width: hd,
+            edges: w.edges, da1, throughSiLU: (a1, UnsafePointer(w.edgeS1[l].pointer)), width: hd,
             w.squaredDistance[l].pointer, p + w1 + 2 * hd * hd, w.squaredDistance[0].pointer, p + w1 + (2 * hd + 1) * hd,
             da: dpa, db: dpb, dc: grad + w1 + 2 * hd * hd, dd: grad + w1 + (2 * hd + 1) * hd, dbias: grad + b.edgeB1,
             ds: w.dSquaredDistance.pointer, dt: w.dInputSquaredDistance.pointer)

@@ -19,11 +19,28 @@ enum EdgeKernels {
         ck_gather_pairs(edges.rowOffsets, edges.senders, edges.nodeCount, a, b, s, c, t, d, bias, y, width)
     }
 
+    /// `gatherPairs` followed by SiLU, the gathered rows never stored: y[e] = SiLU(v[e])
+    /// for v[e] the gather's row, and σ(v[e]) into `sigmoid` when given (for the backward).
+    /// y, sigmoid `[edges, width]`.
+    static func gatherPairsSiLU(
+        edges: EdgeList,
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        _ s: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
+        _ t: UnsafePointer<Float>, _ d: UnsafePointer<Float>,
+        _ bias: UnsafePointer<Float>,
+        silu y: UnsafeMutablePointer<Float>, sigmoid: UnsafeMutablePointer<Float>?, width: Int
+    ) {
+        ck_gather_pairs_silu(edges.rowOffsets, edges.senders, edges.nodeCount, a, b, s, c, t, d, bias, y, sigmoid, width)
+    }
+
     /// Backward of `gatherPairs`: da[i] = Σ_{e→i} g[e], db[j] = Σ_{e from j} g[e]
     /// (both overwritten), dc += Σ_e s[e]·g[e], dd += Σ_e t[e]·g[e], dbias += Σ_e g[e],
-    /// ds[e] += ⟨g[e], c⟩, dt[e] += ⟨g[e], d⟩.
+    /// ds[e] += ⟨g[e], c⟩, dt[e] += ⟨g[e], d⟩. With `throughSiLU` (the y = SiLU(v) and σ(v)
+    /// kept by `gatherPairsSiLU`), the backward of both: g[e] is first multiplied by
+    /// SiLU′ = σ + y(1 − σ), row by row (g itself is left alone).
     static func gatherPairsBackward(
-        edges: EdgeList, _ g: UnsafePointer<Float>, width: Int,
+        edges: EdgeList, _ g: UnsafePointer<Float>,
+        throughSiLU kept: (silu: UnsafePointer<Float>, sigmoid: UnsafePointer<Float>)? = nil, width: Int,
         _ s: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
         _ t: UnsafePointer<Float>, _ d: UnsafePointer<Float>,
         da: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>,
@@ -31,7 +48,8 @@ enum EdgeKernels {
         ds: UnsafeMutablePointer<Float>, dt: UnsafeMutablePointer<Float>
     ) {
         ck_gather_pairs_backward(
-            edges.rowOffsets, edges.senders, edges.nodeCount, g, width, s, c, t, d, da, db, dc, dd, dbias, ds, dt)
+            edges.rowOffsets, edges.senders, edges.nodeCount, g, kept?.silu, kept?.sigmoid, width,
+            s, c, t, d, da, db, dc, dd, dbias, ds, dt)
     }
 
     /// Attention-gated sum into receivers: gate[e] = σ(⟨m[e], w_a⟩ + b_a),
