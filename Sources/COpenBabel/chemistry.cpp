@@ -232,12 +232,17 @@ void shuffle_atoms(OBMol &mol) {
     mol.RenumberAtoms(atoms);
 }
 
-/// Puts the atoms back in the order of `original` (atom ids survive renumbering).
-void restore_order(OBMol &mol, const OBMol &original) {
+/// Atom ids in atom order (ids survive renumbering).
+std::vector<unsigned long> atom_ids(OBMol &mol) {
+    std::vector<unsigned long> ids;
+    FOR_ATOMS_OF_MOL(atom, mol) ids.push_back(atom->GetId());
+    return ids;
+}
+
+/// Puts the atoms back in the order `ids` lists.
+void restore_order(OBMol &mol, const std::vector<unsigned long> &ids) {
     std::vector<OBAtom *> atoms;
-    for (unsigned int i = 1; i <= original.NumAtoms(); ++i) {
-        atoms.push_back(mol.GetAtomById(const_cast<OBMol &>(original).GetAtom(i)->GetId()));
-    }
+    for (unsigned long id : ids) atoms.push_back(mol.GetAtomById(id));
     mol.RenumberAtoms(atoms);
 }
 
@@ -249,7 +254,7 @@ constexpr int polish_factor = 4;
 /// At most this many builds for one molecule while none is the stereoisomer
 /// asked for (obabel --gen3d tries 25 builds, then distance geometry, at
 /// seconds a molecule).
-constexpr int max_builds = 12;
+constexpr int max_builds = 8;
 
 }  // namespace
 
@@ -263,6 +268,7 @@ extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_
     // AddHydrogens puts hydrogens at ideal 3D positions (as obabel --gen3d does).
     mol.DeleteHydrogens();
     const OBMol skeleton = mol;
+    const std::vector<unsigned long> order = atom_ids(mol);
     StereoCheck stereo(mol);
     seed_builder(options->seed);
     OBMol best;
@@ -272,7 +278,7 @@ extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_
     int wrong_minimised = 0;
     int attempts = options->attempts > 0 ? options->attempts : 1;
     int builds = 0;
-    for (; builds < max_builds; ++builds) {
+    while (builds < max_builds) {
         mol = skeleton;
         // Ask OBBuilder to report centres at ring fusions it could not set
         // right (with warnings off it reports success regardless). Its random
@@ -282,7 +288,8 @@ extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_
         if (builds > 0) shuffle_atoms(mol);
         OBBuilder builder;
         bool honoured = builder.Build(mol, true);
-        if (builds > 0) restore_order(mol, skeleton);
+        if (builds > 0) restore_order(mol, order);
+        ++builds;
         if (!honoured) continue;
         mol.SetDimension(3);
         mol.AddHydrogens(false, false);
@@ -312,7 +319,7 @@ extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_
             if (++wrong_minimised >= attempts) break;
             continue;
         }
-        if (options->retry_energy_per_atom <= 0 || best_strain <= options->retry_energy_per_atom || builds + 1 >= attempts) break;
+        if (options->retry_energy_per_atom <= 0 || best_strain <= options->retry_energy_per_atom || builds >= attempts) break;
     }
     if (!have_best || !best_keeps_stereo) {
         return rgdm_ob::fail(RGDM_OB_ERR_CHEMISTRY, "no structure of the stereoisomer asked for in " + std::to_string(builds) +

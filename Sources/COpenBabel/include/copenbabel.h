@@ -179,7 +179,7 @@ int rgdm_ob_minimize(rgdm_ob_mol *mol, const rgdm_ob_minimization_options *optio
 /// 3D from a connection table: OBBuilder coordinates for the heavy atoms,
 /// hydrogens placed on them, then rgdm_ob_minimize; built again from another
 /// atom order while the structure is not the stereoisomer of the input (as
-/// obabel --gen3d checks; at most 12 builds) or while it stays strained
+/// obabel --gen3d checks; at most 8 builds) or while it stays strained
 /// (`attempts`, `retry_energy_per_atom`), keeping the lowest of the right
 /// stereoisomer; a structure still strained when its budget ran out is
 /// minimised further. Fails when no build keeps the stereochemistry.
