@@ -23,6 +23,33 @@ import Testing
         expectClose(pn.features, p1.features, tolerance: 1e-4, "ε̂_h with \(threads) workers")
     }
 
+    /// Cache blocking: a batch cut into many chunks (here one graph each, run
+    /// by one or two workers) gives the result of one workspace holding it all.
+    @Test(arguments: [1, 2], [false, true])
+    func chunkedBatchMatchesOneWorkspace(threads: Int, shapes: Bool) {
+        let c = shapes
+            ? EGNNConfiguration(featureWidth: 0, layers: 2, hidden: 16, symmetry: .translation,
+                                connectivity: .nearestNeighbours(k: 4), globalPooling: .mean)
+            : EGNNConfiguration(featureWidth: 6, layers: 2, hidden: 16)
+        let whole = EGNN(c, threads: 1, chunkFloats: .max), chunked = EGNN(c, threads: threads, chunkFloats: 1)
+        let f = c.featureWidth
+        let input = tinyBatch(nodeCounts: [9, 12, 5, 7, 15, 10, 3], featureWidth: f, seed: 91)
+        #expect(EGNN.split(input.layout, into: 7, connectivity: c.connectivity).count == 7)
+        let theta = testParameters(whole, seed: 92)
+        let probe = LinearProbe(nodes: input.layout.nodeCount, featureWidth: f, seed: 93)
+        var g1 = [Float](repeating: 0, count: whole.parameterCount), gn = g1
+        var d1 = DenoiserOutput(positions: [], features: []), dn = d1
+        let l1 = whole.lossAndGradient(input, parameters: theta, gradient: &g1, inputGradient: &d1, loss: probe.callAsFunction)
+        let ln = chunked.lossAndGradient(input, parameters: theta, gradient: &gn, inputGradient: &dn, loss: probe.callAsFunction)
+        #expect(abs(l1 - ln) <= 1e-5 * max(1, abs(l1)), "loss: one workspace \(l1), chunked \(ln)")
+        expectClose(gn, g1, tolerance: 1e-4, "parameter gradient, chunked")
+        expectClose(dn.positions, d1.positions, tolerance: 1e-4, "∂L/∂z_x, chunked")
+        expectClose(dn.features, d1.features, tolerance: 1e-4, "∂L/∂z_h, chunked")
+        let p1 = whole.predict(input, parameters: theta), pn = chunked.predict(input, parameters: theta)
+        expectClose(pn.positions, p1.positions, tolerance: 1e-4, "ε̂_x, chunked")
+        expectClose(pn.features, p1.features, tolerance: 1e-4, "ε̂_h, chunked")
+    }
+
     @Test func splitCoversEveryGraphOnce() {
         let layout = GraphLayout(nodeCounts: [29, 9, 9, 9, 9, 18, 20, 1, 0, 14])
         for parts in 1 ... 12 {

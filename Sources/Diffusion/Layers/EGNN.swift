@@ -9,25 +9,41 @@ import Dispatch
 ///     var grad = [Float](repeating: 0, count: egnn.parameterCount)
 ///     let loss = egnn.lossAndGradient(batch, parameters: theta, gradient: &grad) { eps in … }
 ///
-/// Work is split over `threads` workers by whole graphs (balanced by edge
-/// count); each worker owns an `EGNNWorkspace` and runs OpenBLAS on one thread.
-/// Per-worker gradients are summed at the end, so results with several
-/// threads equal those with one up to Float summation order.
+/// The batch is cut into chunks of whole graphs, balanced by edge count and
+/// small enough that a chunk's `[E, H]` activations stay near one core's
+/// cache (`chunkFloats`; a whole batch of QM9 at hidden 64 is 5 MB per
+/// buffer, past a 2 MB L2). Each chunk owns an `EGNNWorkspace`; `threads`
+/// workers take contiguous runs of chunks, run OpenBLAS on one thread each
+/// and accumulate their chunks' gradients in a buffer of their own, summed at
+/// the end: results with several threads equal those with one up to Float
+/// summation order.
 public final class EGNN: Denoiser {
     public let configuration: EGNNConfiguration
     let layout: EGNNParameterLayout
-    /// Number of workers (at most one per graph in a batch).
+    /// Number of workers (at most one per chunk).
     public let threadCount: Int
+    /// Floats of one `[E, H]` activation buffer per chunk at most (a chunk holds
+    /// at least one graph, and there are at least `threadCount` chunks).
+    public let chunkFloats: Int
+    /// One per chunk of the current batch.
     private var workspaces: [EGNNWorkspace] = []
+    /// ∂L/∂θ of each worker's chunks: `[P]` each.
+    private var workerGradients: [ScratchBuffer<Float>] = []
     /// ε̂ and ∂L/∂ε̂ of the last training call: `[N, 3]` and `[N, F]` each.
     private var outputBuffer = DenoiserOutput(positions: [], features: [])
     private var outputGradientBuffer = DenoiserOutput(positions: [], features: [])
 
-    public init(_ configuration: EGNNConfiguration, threads: Int = 1) {
+    /// 2¹⁹ floats (2 MB per `[E, H]` buffer, this machine's L2 per core)
+    /// measured fastest for configs S and M (`rgdm bench train --chunk-floats`).
+    public static let defaultChunkFloats = 1 << 19
+
+    public init(_ configuration: EGNNConfiguration, threads: Int = 1, chunkFloats: Int = EGNN.defaultChunkFloats) {
         precondition(threads >= 1, "threads must be at least 1 (got \(threads))")
+        precondition(chunkFloats >= 1, "chunkFloats must be at least 1 (got \(chunkFloats))")
         self.configuration = configuration
         self.layout = EGNNParameterLayout(configuration)
         self.threadCount = threads
+        self.chunkFloats = chunkFloats
     }
 
     public var featureWidth: Int { configuration.featureWidth }
@@ -36,7 +52,9 @@ public final class EGNN: Denoiser {
     public var symmetry: Symmetry { configuration.symmetry }
 
     /// Bytes of scratch and cached activations currently held.
-    public var workspaceBytes: Int { workspaces.reduce(0) { $0 + $1.byteCount } }
+    public var workspaceBytes: Int {
+        workspaces.reduce(0) { $0 + $1.byteCount } + workerGradients.reduce(0) { $0 + $1.byteCount }
+    }
 
     public func initialParameters<G: RandomNumberGenerator>(using generator: inout G) -> [Float] {
         var p: [Float] = []
@@ -121,6 +139,10 @@ public final class EGNN: Denoiser {
         for w in workspaces { w.keepsActivations = true }
         forward(input, chunks, parameters, &output)
         let value = loss(output, &dOutput)
+        while workerGradients.count < workerCount(chunks.count) { workerGradients.append(ScratchBuffer<Float>()) }
+        for worker in 0 ..< workerCount(chunks.count) {
+            workerGradients[worker].reserve(parameterCount).zero(parameterCount)
+        }
         precondition(dOutput.positions.count == n * 3 && dOutput.features.count == n * f,
                      "loss gradient: \(dOutput.positions.count) position and \(dOutput.features.count) feature values for \(n) nodes")
         let offsets = input.layout.nodeOffsets
@@ -131,12 +153,12 @@ public final class EGNN: Denoiser {
                         dInput.features.withUnsafeMutableBufferPointer { ih in
                             let pointers = SendablePointers(p: p.baseAddress!, gx: gx.baseAddress, gh: gh.baseAddress,
                                                             ix: ix.baseAddress, ih: ih.baseAddress)
-                            run(chunks.count) { c in
+                            let gradients = workerGradients
+                            runWorkers(chunks.count) { worker, c in
                                 let w = self.workspaces[c], first = offsets[chunks[c].lowerBound]
-                                w.gradient.pointer.zero(self.parameterCount)
                                 let inputs = !wantsInputGradient ? nil
                                     : (pointers.ix! + first * 3, pointers.ih.map { $0 + first * f } ?? pointers.ix!)
-                                w.backward(pointers.p, grad: w.gradient.pointer,
+                                w.backward(pointers.p, grad: gradients[worker].pointer,
                                            dPositions: pointers.gx! + first * 3,
                                            dFeatures: pointers.gh.map { UnsafePointer($0 + first * f) } ?? UnsafePointer(pointers.gx!),
                                            inputGradient: inputs)
@@ -147,8 +169,8 @@ public final class EGNN: Denoiser {
             }
         }
         gradient.withUnsafeMutableBufferPointer { g in
-            for c in 0 ..< chunks.count {
-                let source = workspaces[c].gradient.pointer
+            for worker in 0 ..< workerCount(chunks.count) {
+                let source = workerGradients[worker].pointer
                 for k in 0 ..< parameterCount { g[k] += source[k] }
             }
         }
@@ -165,11 +187,16 @@ public final class EGNN: Denoiser {
         precondition(input.condition.count == input.layout.graphCount * conditionWidth,
                      "condition: \(input.condition.count) values for \(input.layout.graphCount) graphs × \(conditionWidth)")
         BLAS.useSingleThread()
-        let chunks = Self.split(input.layout, into: threadCount, connectivity: configuration.connectivity)
+        let cost = Self.cost(input.layout, connectivity: configuration.connectivity)
+        // Chunks a multiple of the workers, so each takes the same number of about-equal chunks.
+        let work = cost * configuration.hidden
+        let needed = max(1, work / chunkFloats + (work % chunkFloats == 0 ? 0 : 1))
+        let parts = threadCount * ((needed + threadCount - 1) / threadCount)
+        let chunks = Self.split(input.layout, into: parts, connectivity: configuration.connectivity)
         while workspaces.count < chunks.count {
             workspaces.append(EGNNWorkspace(configuration: configuration, parameters: layout))
         }
-        run(chunks.count) { c in self.workspaces[c].load(input, graphs: chunks[c]) }
+        runWorkers(chunks.count) { _, c in self.workspaces[c].load(input, graphs: chunks[c]) }
         return chunks
     }
 
@@ -179,7 +206,7 @@ public final class EGNN: Denoiser {
             output.positions.withUnsafeMutableBufferPointer { ox in
                 output.features.withUnsafeMutableBufferPointer { oh in
                     let pointers = SendablePointers(p: p.baseAddress!, gx: nil, gh: nil, ix: ox.baseAddress, ih: oh.baseAddress)
-                    run(chunks.count) { c in
+                    runWorkers(chunks.count) { _, c in
                         let first = offsets[chunks[c].lowerBound]
                         self.workspaces[c].forward(pointers.p, positions: pointers.ix! + first * 3,
                                                    features: pointers.ih.map { $0 + first * f } ?? pointers.ix!)
@@ -189,8 +216,34 @@ public final class EGNN: Denoiser {
         }
     }
 
-    private func run(_ count: Int, _ body: (Int) -> Void) {
-        if count == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: count, execute: body) }
+    /// Workers for `chunks` chunks: at most one per chunk.
+    private func workerCount(_ chunks: Int) -> Int { min(threadCount, chunks) }
+
+    /// Runs `body(worker, chunk)` for every chunk; worker w takes the
+    /// contiguous run w·C/W ..< (w+1)·C/W, in order, on its own thread.
+    private func runWorkers(_ count: Int, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
+        let workers = workerCount(count)
+        func share(_ w: Int) {
+            for c in (w * count / workers) ..< ((w + 1) * count / workers) { body(w, c) }
+        }
+        if workers <= 1 { share(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: share) }
+    }
+
+    /// Work of one graph for balancing: its edges plus 4 per node.
+    static func cost(ofGraph n: Int, connectivity: Connectivity) -> Int {
+        switch connectivity {
+        case .fullyConnected: return n * max(n - 1, 0) + 4 * n
+        case .nearestNeighbours(let k): return n * min(k, max(n - 1, 0)) + 4 * n
+        }
+    }
+
+    /// Work of a batch: the sum over its graphs.
+    static func cost(_ layout: GraphLayout, connectivity: Connectivity) -> Int {
+        var total = 0
+        for g in 0 ..< layout.graphCount {
+            total += cost(ofGraph: layout.nodeOffsets[g + 1] - layout.nodeOffsets[g], connectivity: connectivity)
+        }
+        return total
     }
 
     /// Contiguous graph ranges of about equal cost (edges plus nodes), at most `parts`, none empty.
@@ -198,14 +251,9 @@ public final class EGNN: Denoiser {
         let g = layout.graphCount
         guard parts > 1, g > 1 else { return [0 ..< g] }
         func cost(_ graph: Int) -> Int {
-            let n = layout.nodeOffsets[graph + 1] - layout.nodeOffsets[graph]
-            switch connectivity {
-            case .fullyConnected: return n * max(n - 1, 0) + 4 * n
-            case .nearestNeighbours(let k): return n * min(k, max(n - 1, 0)) + 4 * n
-            }
+            Self.cost(ofGraph: layout.nodeOffsets[graph + 1] - layout.nodeOffsets[graph], connectivity: connectivity)
         }
-        var total = 0
-        for graph in 0 ..< g { total += cost(graph) }
+        let total = Self.cost(layout, connectivity: connectivity)
         let count = min(parts, g)
         var ranges: [Range<Int>] = [], start = 0, running = 0
         ranges.reserveCapacity(count)

@@ -1,5 +1,5 @@
-/// Every buffer one worker needs for a forward and backward pass of the EGNN
-/// on its share of the batch: the input, the cached activations of each
+/// Every buffer one chunk of the batch needs for a forward and backward pass
+/// of the EGNN: the input, the cached activations of each
 /// layer (llm.c style: explicit, named, reused across steps) and scratch.
 /// Buffers only grow, so a steady training loop allocates nothing.
 ///
@@ -55,8 +55,6 @@ final class EGNNWorkspace {
     // Scratch shared by all layers.
     let edgeA = ScratchBuffer<Float>(), edgeB = ScratchBuffer<Float>(), edgeC = ScratchBuffer<Float>()
     let nodeA = ScratchBuffer<Float>(), nodeB = ScratchBuffer<Float>(), nodeC = ScratchBuffer<Float>()
-    /// Per-edge scalar scratch: `[E]`.
-    let edgeScalar = ScratchBuffer<Float>()
     /// Per-graph scratch for global pooling: `[G, H]` each.
     let graphA = ScratchBuffer<Float>(), graphB = ScratchBuffer<Float>()
 
@@ -71,8 +69,6 @@ final class EGNNWorkspace {
     let dxDirect = ScratchBuffer<Float>()
     /// ∂L/∂(embedding input): `[N, Fin]`.
     let dEmbeddingInput = ScratchBuffer<Float>()
-    /// ∂L/∂θ of this worker's share: `[P]`.
-    let gradient = ScratchBuffer<Float>()
 
     init(configuration: EGNNConfiguration, parameters: EGNNParameterLayout) {
         self.configuration = configuration
@@ -136,17 +132,16 @@ final class EGNNWorkspace {
         let nodeWidth = n * max(hid, configuration.embeddingOutputWidth)
         nodeA.reserve(nodeWidth); nodeB.reserve(nodeWidth); nodeC.reserve(nodeWidth); dh.reserve(nodeWidth)
         dx.reserve(n * 3); dxDirect.reserve(n * 3)
-        edgeScalar.reserve(e); dSquaredDistance.reserve(e); dInputSquaredDistance.reserve(e)
+        dSquaredDistance.reserve(e); dInputSquaredDistance.reserve(e)
         dDirection.reserve(e * 3)
-        gradient.reserve(parameters.count)
     }
 
     /// Bytes held by all buffers.
     var byteCount: Int {
         let lists = [h, x, squaredDistance, direction, edgeA1, edgeS1, edgeM0, edgeS2, gate, aggregate, nodeQ1,
                      graphMean, coordB1, coordS1, coordB2, coordS2, coordTanh]
-        let singles = [embeddingInput, output, edgeA, edgeB, edgeC, nodeA, nodeB, nodeC, edgeScalar, graphA, graphB, dh, dx,
-                       dSquaredDistance, dInputSquaredDistance, dDirection, dxDirect, dEmbeddingInput, gradient]
+        let singles = [embeddingInput, output, edgeA, edgeB, edgeC, nodeA, nodeB, nodeC, graphA, graphB, dh, dx,
+                       dSquaredDistance, dInputSquaredDistance, dDirection, dxDirect, dEmbeddingInput]
         return lists.joined().reduce(0) { $0 + $1.byteCount } + singles.reduce(0) { $0 + $1.byteCount }
             + graphOfNode.byteCount
     }

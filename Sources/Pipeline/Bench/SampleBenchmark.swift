@@ -11,6 +11,8 @@ struct SampleBenchmark {
         var molecules: Int
         var steps: Int
         var threads: Int
+        /// Floats of one `[E, H]` buffer per chunk of the batch (`EGNN.chunkFloats`).
+        var chunkFloats: Int
         var seed: UInt64
     }
 
@@ -36,7 +38,7 @@ struct SampleBenchmark {
         let process = DiffusionProcess(schedule: try PolynomialSchedule(timesteps: c.steps),
                                        scaling: try SyntheticMolecules.scaling())
         let egnn = EGNN(EGNNConfiguration(featureWidth: SyntheticMolecules.featureWidth, layers: c.layers, hidden: c.hidden),
-                        threads: c.threads)
+                        threads: c.threads, chunkFloats: c.chunkFloats)
         let parameters = egnn.initialParameters(using: &generator)
         let sizes = SyntheticMolecules.sizes(c.molecules, using: &generator)
         let sampler = AncestralSampler(process: process)

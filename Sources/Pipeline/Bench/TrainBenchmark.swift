@@ -10,6 +10,8 @@ struct TrainBenchmark {
         var hidden: Int
         var batch: Int
         var threads: Int
+        /// Floats of one `[E, H]` buffer per chunk of the batch (`EGNN.chunkFloats`).
+        var chunkFloats: Int
         var steps: Int
         var warmup: Int
         var seed: UInt64
@@ -75,7 +77,7 @@ struct TrainBenchmark {
         let scaling = try SyntheticMolecules.scaling()
         let process = DiffusionProcess(schedule: try PolynomialSchedule(timesteps: 1000), scaling: scaling)
         let model = EGNNConfiguration(featureWidth: SyntheticMolecules.featureWidth, layers: c.layers, hidden: c.hidden)
-        let egnn = EGNN(model, threads: c.threads)
+        let egnn = EGNN(model, threads: c.threads, chunkFloats: c.chunkFloats)
         var parameters = egnn.initialParameters(using: &generator)
         let pool = (0 ..< 4).map { _ in SyntheticMolecules.batch(c.batch, using: &generator) }
         let adam = AdamWConfiguration()
@@ -121,7 +123,7 @@ struct TrainBenchmark {
         let threads = configuration.threads, steps = 3
         let rate = BLAS.measureRate(m: 1024, n: 1024, k: 1024)
         let busyRate = threads > 1 ? BLAS.measureRate(m: 1024, n: 1024, k: 1024, concurrent: threads) : rate
-        let egnn = EGNN(model, threads: threads)
+        let egnn = EGNN(model, threads: threads, chunkFloats: configuration.chunkFloats)
         var generator = Xoshiro256StarStar(seed: configuration.seed &+ 1)
         var gradient = [Float](repeating: 0, count: egnn.parameterCount)
         var buffers = GradientStep.Buffers()

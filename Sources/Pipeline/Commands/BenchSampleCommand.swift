@@ -1,3 +1,4 @@
+import Diffusion
 import ArgumentParser
 import Foundation
 
@@ -12,6 +13,8 @@ struct BenchSampleCommand: ParsableCommand {
     @Option(help: "Hidden width (config S: 64).") var hidden = 64
     @Option(help: "Molecules sampled together.") var molecules = 100
     @Option(help: "Diffusion steps T (the peers use 1000).") var steps = 1000
+    @Option(help: "Floats of one [edges, hidden] activation buffer per chunk of the batch (cache blocking).")
+    var chunkFloats = EGNN.defaultChunkFloats
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @OptionGroup var global: GlobalOptions
 
@@ -19,11 +22,13 @@ struct BenchSampleCommand: ParsableCommand {
         guard layers >= 1, hidden >= 1, molecules >= 1, steps >= 1 else {
             throw ValidationError("--layers, --hidden, --molecules and --steps must be at least 1")
         }
+        guard chunkFloats >= 1 else { throw ValidationError("--chunk-floats must be at least 1 (got \(chunkFloats))") }
     }
 
     func run() throws {
         let bench = SampleBenchmark(configuration: .init(
-            layers: layers, hidden: hidden, molecules: molecules, steps: steps, threads: global.workerCount, seed: global.seed))
+            layers: layers, hidden: hidden, molecules: molecules, steps: steps, threads: global.workerCount,
+            chunkFloats: chunkFloats, seed: global.seed))
         let r = try bench.run()
         if json {
             let encoder = JSONEncoder()

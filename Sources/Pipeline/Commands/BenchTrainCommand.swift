@@ -1,3 +1,4 @@
+import Diffusion
 import ArgumentParser
 import Foundation
 
@@ -14,6 +15,8 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Molecules per batch.") var batch = 64
     @Option(help: "Timed steps.") var steps = 20
     @Option(help: "Untimed warm-up steps.") var warmup = 3
+    @Option(help: "Floats of one [edges, hidden] activation buffer per chunk of the batch (cache blocking).")
+    var chunkFloats = EGNN.defaultChunkFloats
     @Flag(help: "Skip the profiled steps with timed matrix products.") var noProfile = false
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @OptionGroup var global: GlobalOptions
@@ -23,11 +26,12 @@ struct BenchTrainCommand: ParsableCommand {
             throw ValidationError("--layers, --hidden and --batch must be at least 1 (got \(layers), \(hidden), \(batch))")
         }
         guard steps >= 1, warmup >= 0 else { throw ValidationError("--steps must be ≥ 1 and --warmup ≥ 0") }
+        guard chunkFloats >= 1 else { throw ValidationError("--chunk-floats must be at least 1 (got \(chunkFloats))") }
     }
 
     func run() throws {
         let bench = TrainBenchmark(configuration: .init(
-            layers: layers, hidden: hidden, batch: batch, threads: global.workerCount, steps: steps,
+            layers: layers, hidden: hidden, batch: batch, threads: global.workerCount, chunkFloats: chunkFloats, steps: steps,
             warmup: warmup, seed: global.seed, profileProducts: !noProfile))
         var progress = ProgressLine(label: "bench train", total: warmup + steps)
         let r = try bench.run { done, _ in progress.update(done: done) }
