@@ -103,6 +103,18 @@ import Testing
         var grad = [Float](repeating: 0, count: egnn.parameterCount)
         var dInput = DenoiserOutput(positions: [], features: [])
         _ = egnn.lossAndGradient(input, parameters: theta, gradient: &grad, inputGradient: &dInput, loss: probe.callAsFunction)
+        /// ∂L/∂z_h along `vh` against central differences of the forward.
+        func checkFeatures(along vh: [Float], _ what: String) {
+            let fh = { (h: [Float]) -> Double in
+                var moved = input
+                moved.features = h
+                return probe.value(egnn.predict(moved, parameters: theta))
+            }
+            let analytic = zip(dInput.features, vh).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            let result = Self.check(analytic, fh, at: input.features, direction: vh)
+            #expect(result.agrees, "\(what): backward \(analytic), finite differences \(result.numeric)")
+            #expect(abs(analytic) >= 10 * Self.absoluteFloor, "\(what): derivative \(analytic) too small to test")
+        }
         for seed in 0 ..< 3 {
             let vx = Self.randomDirection(count: input.positions.count, support: 0 ..< input.positions.count, seed: UInt64(40 + seed))
             let fx = { (x: [Float]) -> Double in
@@ -114,16 +126,8 @@ import Testing
             let result = Self.check(analytic, fx, at: input.positions, direction: vx)
             #expect(result.agrees, "positions: backward \(analytic), finite differences \(result.numeric)")
             #expect(abs(analytic) >= 10 * Self.absoluteFloor, "positions: derivative \(analytic) too small to test")
-            let vh = Self.randomDirection(count: input.features.count, support: 0 ..< input.features.count, seed: UInt64(50 + seed))
-            let fh = { (h: [Float]) -> Double in
-                var moved = input
-                moved.features = h
-                return probe.value(egnn.predict(moved, parameters: theta))
-            }
-            let analyticH = zip(dInput.features, vh).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-            let resultH = Self.check(analyticH, fh, at: input.features, direction: vh)
-            #expect(resultH.agrees, "features: backward \(analyticH), finite differences \(resultH.numeric)")
-            #expect(abs(analyticH) >= 10 * Self.absoluteFloor, "features: derivative \(analyticH) too small to test")
+            checkFeatures(along: Self.randomDirection(count: input.features.count, support: 0 ..< input.features.count,
+                                                      seed: UInt64(50 + seed)), "features")
         }
         // A feature direction shared by every node of a graph: a random one mostly averages
         // out of a graph mean, this one reaches the global-pooling path in full.
@@ -135,15 +139,7 @@ import Testing
                 for k in 0 ..< c.featureWidth { vh[i * c.featureWidth + k] = perGraph[g * c.featureWidth + k] }
             }
         }
-        let fh = { (h: [Float]) -> Double in
-            var moved = input
-            moved.features = h
-            return probe.value(egnn.predict(moved, parameters: theta))
-        }
-        let analyticH = zip(dInput.features, vh).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-        let resultH = Self.check(analyticH, fh, at: input.features, direction: vh)
-        #expect(resultH.agrees, "features, per-graph direction: backward \(analyticH), finite differences \(resultH.numeric)")
-        #expect(abs(analyticH) >= 10 * Self.absoluteFloor, "features, per-graph direction: derivative \(analyticH) too small to test")
+        checkFeatures(along: vh, "features, per-graph direction")
     }
 
     @Test func predictMatchesTheTrainingForward() {
