@@ -25,7 +25,8 @@ public struct EdgeList: Sendable, Equatable {
 
     /// Rebuilds in place, reusing the arrays' storage.
     public mutating func rebuildFullyConnected(_ layout: GraphLayout) {
-        let edges = layout.nodeCounts.reduce(0) { $0 + $1 * max($1 - 1, 0) }
+        var edges = 0
+        for g in 0 ..< layout.graphCount { let n = layout.nodes(ofGraph: g).count; edges += n * max(n - 1, 0) }
         precondition(edges < Int(Int32.max), "too many edges for 32-bit indices: \(edges)")
         beginRebuild(nodes: layout.nodeCount, edges: edges)
         for g in 0 ..< layout.graphCount {
@@ -44,9 +45,13 @@ public struct EdgeList: Sendable, Equatable {
         senders.removeAll(keepingCapacity: true)
         receivers.removeAll(keepingCapacity: true)
         rowOffsets.removeAll(keepingCapacity: true)
-        senders.reserveCapacity(edges)
-        receivers.reserveCapacity(edges)
-        rowOffsets.reserveCapacity(nodes + 1)
+        // Grown with 25% headroom (as `ScratchBuffer`): batches of varying size then
+        // settle after a few steps instead of reallocating at every new largest one.
+        if senders.capacity < edges {
+            senders.reserveCapacity(edges + edges / 4)
+            receivers.reserveCapacity(edges + edges / 4)
+        }
+        if rowOffsets.capacity < nodes + 1 { rowOffsets.reserveCapacity(nodes + 1 + nodes / 4) }
         rowOffsets.append(0)
     }
 
