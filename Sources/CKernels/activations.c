@@ -149,14 +149,3 @@ CK_DISPATCH void ck_segment_broadcast_add(const float *restrict v, const ptrdiff
         }
     }
 }
-
-const char *ck_instruction_set(void) {
-#if CK_HAS_DISPATCH
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("x86-64-v4")) return "x86-64-v4";
-    if (__builtin_cpu_supports("x86-64-v3")) return "x86-64-v3";
-    return "x86-64";
-#else
-    return "generic";
-#endif
-}

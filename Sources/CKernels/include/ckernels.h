@@ -140,10 +140,6 @@ void ck_edge_geometry_backward(const int32_t *receivers, const int32_t *senders,
                                const float *x, float epsilon, const float *gd, const float *gu,
                                float *dx);
 
-/// The instruction set the dispatcher chose on this CPU: "x86-64-v4", "x86-64-v3",
-/// "x86-64" (SSE2) or "generic" (not x86-64).
-const char *ck_instruction_set(void);
-
 #ifdef __cplusplus
 }
 #endif

@@ -40,18 +40,12 @@ extension Array where Element == Float {
 public enum CenterOfMass {
     /// Mean position of each graph: `[graphs, 3]` (zero for an empty graph).
     public static func means(of positions: [Float], layout: GraphLayout) -> [Float] {
-        precondition(positions.count == layout.nodeCount * 3,
-                     "positions: \(positions.count) values for \(layout.nodeCount) nodes × 3")
+        check(positions, layout)
         var result = [Float](repeating: 0, count: layout.graphCount * 3)
-        for g in 0 ..< layout.graphCount {
-            let nodes = layout.nodes(ofGraph: g)
-            guard !nodes.isEmpty else { continue }
-            var sx = 0.0, sy = 0.0, sz = 0.0
-            for i in nodes {
-                sx += Double(positions[3 * i]); sy += Double(positions[3 * i + 1]); sz += Double(positions[3 * i + 2])
+        positions.withUnsafeBufferPointer { x in
+            for g in 0 ..< layout.graphCount {
+                (result[3 * g], result[3 * g + 1], result[3 * g + 2]) = mean(x, layout.nodes(ofGraph: g))
             }
-            let n = Double(nodes.count)
-            result[3 * g] = Float(sx / n); result[3 * g + 1] = Float(sy / n); result[3 * g + 2] = Float(sz / n)
         }
         return result
     }
@@ -59,21 +53,29 @@ public enum CenterOfMass {
     /// Subtracts each graph's mean position from its nodes (EDM's
     /// remove_mean_with_mask): projects onto the zero-centre-of-gravity
     /// subspace in which E(3)-invariant densities on positions live
-    /// (Hoogeboom et al. 2022, §3.1; Köhler et al. 2020).
+    /// (Hoogeboom et al. 2022, §3.1; Köhler et al. 2020). In place, no temporary.
     public static func remove(from positions: inout [Float], layout: GraphLayout) {
-        precondition(positions.count == layout.nodeCount * 3,
-                     "positions: \(positions.count) values for \(layout.nodeCount) nodes × 3")
+        check(positions, layout)
         positions.withUnsafeMutableBufferPointer { x in
             for g in 0 ..< layout.graphCount {
                 let nodes = layout.nodes(ofGraph: g)
-                guard !nodes.isEmpty else { continue }
-                // Means in Double, as `means(of:layout:)`, subtracted in place: no temporary.
-                var sx = 0.0, sy = 0.0, sz = 0.0
-                for i in nodes { sx += Double(x[3 * i]); sy += Double(x[3 * i + 1]); sz += Double(x[3 * i + 2]) }
-                let n = Double(nodes.count)
-                let mx = Float(sx / n), my = Float(sy / n), mz = Float(sz / n)
+                let (mx, my, mz) = mean(UnsafeBufferPointer(x), nodes)
                 for i in nodes { x[3 * i] -= mx; x[3 * i + 1] -= my; x[3 * i + 2] -= mz }
             }
         }
+    }
+
+    /// Mean of rows `nodes` of x `[N, 3]`, summed in Double (zero for no nodes).
+    private static func mean(_ x: UnsafeBufferPointer<Float>, _ nodes: Range<Int>) -> (Float, Float, Float) {
+        guard !nodes.isEmpty else { return (0, 0, 0) }
+        var sx = 0.0, sy = 0.0, sz = 0.0
+        for i in nodes { sx += Double(x[3 * i]); sy += Double(x[3 * i + 1]); sz += Double(x[3 * i + 2]) }
+        let n = Double(nodes.count)
+        return (Float(sx / n), Float(sy / n), Float(sz / n))
+    }
+
+    private static func check(_ positions: [Float], _ layout: GraphLayout) {
+        precondition(positions.count == layout.nodeCount * 3,
+                     "positions: \(positions.count) values for \(layout.nodeCount) nodes × 3")
     }
 }

@@ -111,8 +111,4 @@ enum Kernels {
     ) {
         ck_segment_broadcast_add(v, layout.nodeOffsets, layout.graphCount, width, mean ? 1 : 0, y)
     }
-
-    /// The instruction set the kernels run with on this CPU ("x86-64-v4", "x86-64-v3",
-    /// "x86-64" or "generic"), for benchmark reports.
-    static var instructionSet: String { String(cString: ck_instruction_set()) }
 }
