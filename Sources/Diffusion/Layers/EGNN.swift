@@ -23,7 +23,7 @@ public final class EGNN: Denoiser {
     /// Number of workers (at most one per chunk).
     public let threadCount: Int
     /// Floats of one `[E, H]` activation buffer per chunk at most (a chunk holds
-    /// at least one graph, and there are at least `threadCount` chunks).
+    /// at least one graph, and the chunk count is a multiple of `threadCount`).
     public let chunkFloats: Int
     /// One per chunk of the current batch.
     private var workspaces: [EGNNWorkspace] = []
