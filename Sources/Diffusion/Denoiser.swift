@@ -16,6 +16,22 @@ public enum Connectivity: Sendable, Codable, Equatable, Hashable {
     case nearestNeighbours(k: Int)
 }
 
+extension Connectivity: CustomStringConvertible {
+    /// "fully connected" or "k = 16 nearest neighbours", for reports and `rgdm info`.
+    public var description: String {
+        switch self {
+        case .fullyConnected: "fully connected"
+        case .nearestNeighbours(let k): "k = \(k) nearest neighbours"
+        }
+    }
+
+    /// Neighbours per node of a k-nearest-neighbour graph; nil when fully connected.
+    public var neighbours: Int? {
+        if case .nearestNeighbours(let k) = self { return k }
+        return nil
+    }
+}
+
 /// The input of one denoiser call on a batch of graphs at diffusion time t.
 public struct DenoiserInput: Sendable {
     public var layout: GraphLayout

@@ -28,9 +28,24 @@ import PointCloud
         let model = try #require(summary["model"] as? [String: Any])
         #expect(model["layers"] as? Int == 2)
         #expect(model["global_pooling"] as? String == "none")
+        #expect(model["connectivity"] as? String == "fully connected")
+        #expect(model["neighbours"] is NSNull)
         let training = try #require(summary["training"] as? [String: Any])
         #expect(training["steps"] as? Int == 2)
         #expect(training["graphs"] as? Int == 6)
+    }
+
+    @Test func describesAShapeCheckpointsNeighbourCount() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("info-shape-ckpt")
+        let dataset = dir.appendingPathComponent("circles.h5").path
+        try TrainingFixtures.writeShapeSet(to: dataset, shapes: 4, points: 8)
+        var train = try RGDMCommand.parseAsRoot(["train", dataset, "--output", dir.path + "/run", "--steps", "1", "--layers", "1",
+                                                 "--hidden", "4", "--timesteps", "10", "--neighbours", "3", "--batch", "2"])
+        try train.run()
+        let model = try #require(try InfoCommand.describe(dir.path + "/run/checkpoint.rgdm")["model"] as? [String: Any])
+        #expect(model["neighbours"] as? Int == 3)
+        #expect(model["connectivity"] as? String == "k = 3 nearest neighbours")
+        #expect(model["global_pooling"] as? String == "mean")
     }
 
     /// models/qm9-s.rgdm was written before global pooling existed: it still loads, as EDM's model.

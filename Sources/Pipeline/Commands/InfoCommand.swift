@@ -43,6 +43,8 @@ struct InfoCommand: ParsableCommand {
                 "layers": card.egnn.layers, "hidden": card.egnn.hidden, "parameters": model.denoiser.parameterCount,
                 "feature_width": card.egnn.featureWidth, "condition_width": card.egnn.conditionWidth,
                 "symmetry": card.egnn.symmetry.rawValue, "global_pooling": card.egnn.globalPooling.rawValue,
+                "connectivity": card.egnn.connectivity.description,
+                "neighbours": card.egnn.connectivity.neighbours.map { $0 as Any } ?? NSNull(),
             ] as [String: Any],
             "diffusion": ["schedule": card.schedule.rawValue, "timesteps": card.timesteps] as [String: Any],
             "training": [
