@@ -93,6 +93,33 @@ import Testing
         }
     }
 
+    @Test func resumingWithANewLearningRateAndEMAAppliesThemAndLogsIt() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("train-changes")
+        let dataset = dir.appendingPathComponent("tiny.h5").path
+        try TrainingFixtures.writeMoleculeSet(to: dataset)
+        let out = dir.appendingPathComponent("run").path
+        let common = [dataset, "--output", out, "--layers", "1", "--hidden", "4", "--batch", "3", "--timesteps", "20", "--threads", "1"]
+        func saved() throws -> Checkpoint { try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: out))) }
+        try train(common + ["--steps", "1", "--learning-rate", "3e-4"])
+        // Rerunning the command as it was keeps every setting.
+        try train(common + ["--steps", "2", "--learning-rate", "3e-4"])
+        #expect(try saved().trainer.optimizer.learningRate == 3e-4)
+        try train([dataset, "--output", out, "--layers", "1", "--hidden", "4", "--timesteps", "20", "--steps", "3"])
+        #expect(try saved().trainer.optimizer.learningRate == 3e-4, "a resumed run keeps its own unless given")
+
+        try train(common + ["--steps", "4", "--learning-rate", "1e-4", "--ema-decay", "0.9999"])
+        let checkpoint = try saved()
+        #expect(checkpoint.state.step == 4)
+        #expect(checkpoint.trainer.optimizer.learningRate == 1e-4 && checkpoint.trainer.emaDecay == 0.9999)
+        #expect(checkpoint.state.ema?.decay == 0.9999)
+        let log = try String(contentsOfFile: out + "/log.jsonl", encoding: .utf8)
+        #expect(log.contains("settings changed on resume") && log.contains("0.0003 → 0.0001"))
+
+        #expect { try train(common + ["--steps", "5", "--batch", "2"]) } throws: { error in
+            String(describing: error).contains("batches of 3, not 2")
+        }
+    }
+
     @Test func reportsAMissingDatasetAndSplit() throws {
         #expect { try train(["/nonexistent/set.h5", "--steps", "1"]) } throws: { error in
             String(describing: error).contains("/nonexistent/set.h5")

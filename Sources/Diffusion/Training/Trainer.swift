@@ -37,19 +37,29 @@ public final class Trainer<Model: Denoiser> {
             history: TrainingHistory())
     }
 
-    /// Continues a saved run.
+    /// Continues a saved run, with `changes` to its optimisation settings
+    /// (learning rate, weight decay, EMA decay, clipping). A new EMA decay
+    /// goes on from the saved average; an EMA turned on starts from the
+    /// current parameters; an EMA turned off is dropped.
     public init(denoiser: Model, process: DiffusionProcess, resumingFrom checkpoint: Checkpoint,
-                path: String = "checkpoint") throws {
-        try Self.check(denoiser: denoiser, process: process, configuration: checkpoint.trainer)
+                changes: TrainerConfiguration.Changes = .init(), path: String = "checkpoint") throws {
+        let configuration = checkpoint.trainer.applying(changes).configuration
+        try Self.check(denoiser: denoiser, process: process, configuration: configuration)
         guard checkpoint.state.parameters.count == denoiser.parameterCount else {
             throw DiffusionError.checkpointMismatch(
                 path: path,
                 reason: "\(checkpoint.state.parameters.count) parameters saved, model has \(denoiser.parameterCount)")
         }
+        var state = checkpoint.state
+        if configuration.emaDecay != checkpoint.trainer.emaDecay || (configuration.emaDecay > 0) != (state.ema != nil) {
+            state.ema = configuration.emaDecay > 0
+                ? try ExponentialMovingAverage(decay: configuration.emaDecay, initialWeights: state.ema?.weights ?? state.parameters)
+                : nil
+        }
         self.denoiser = denoiser
         self.process = process
-        self.configuration = checkpoint.trainer
-        self.state = checkpoint.state
+        self.configuration = configuration
+        self.state = state
     }
 
     private static func check(denoiser: Model, process: DiffusionProcess, configuration: TrainerConfiguration) throws {

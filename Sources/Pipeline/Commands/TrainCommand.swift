@@ -34,7 +34,7 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "EGNN layers.") var layers = 4
     @Option(help: "Hidden width.") var hidden = 64
-    @Option(help: "Graphs per batch.") var batch = 64
+    @Option(help: "Graphs per batch (default: 64; a resumed run needs its own, which fixes the data order).") var batch: Int?
     @Option(help: "Neighbours per point for shapes (k-nearest-neighbour graph).") var neighbours = 16
     @Option(help: ArgumentHelp(
         "Global context in each node update: mean (each graph's mean feature) or none (EDM's model).",
@@ -44,10 +44,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Total optimiser steps to reach (default: one epoch).") var steps: Int?
     @Option(help: "Total epochs to reach (instead of --steps).") var epochs: Double?
 
-    @Option(help: "AdamW learning rate.") var learningRate: Float = 1e-4
-    @Option(help: "AdamW decoupled weight decay.") var weightDecay: Float = 1e-12
-    @Option(help: "EMA decay of the sampling weights (0 turns it off).") var emaDecay: Float = 0.999
-    @Flag(help: "Turn off EDM's adaptive gradient clipping.") var noClipping = false
+    @Option(help: ArgumentHelp("AdamW learning rate (default: 0.0001).",
+                               discussion: "Resuming keeps the run's own unless given; given, it applies from the resumed step on."))
+    var learningRate: Float?
+    @Option(help: "AdamW decoupled weight decay (default: 1e-12; resuming keeps the run's own unless given).")
+    var weightDecay: Float?
+    @Option(help: ArgumentHelp("EMA decay of the sampling weights; 0 turns it off (default: 0.999).",
+                               discussion: "Resuming keeps the run's own unless given; a new decay goes on from the saved average."))
+    var emaDecay: Float?
+    @Flag(help: "Turn off EDM's adaptive gradient clipping (also for the rest of a resumed run).") var noClipping = false
 
     @Option(help: "Noise schedule.") var schedule: ScheduleKind = .polynomial2
     @Option(help: "Diffusion steps T.") var timesteps = 1000
@@ -59,7 +64,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if layers < 1 || hidden < 1 || batch < 1 { throw ValidationError("--layers, --hidden and --batch must be at least 1") }
+        if layers < 1 || hidden < 1 || (batch ?? 1) < 1 { throw ValidationError("--layers, --hidden and --batch must be at least 1") }
         if steps != nil && epochs != nil { throw ValidationError("give --steps or --epochs, not both") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         if let epochs, !(epochs > 0) { throw ValidationError("--epochs must be positive") }
@@ -74,10 +79,12 @@ struct TrainCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: output ?? "runs/\(URL(fileURLWithPath: dataset).deletingPathExtension().lastPathComponent)")
         let card = try makeCard(for: data, pooling: pooling ?? Self.savedPooling(in: directory) ?? data.domain.defaultGlobalPooling)
         let trainerConfiguration = TrainerConfiguration(
-            optimizer: AdamWConfiguration(learningRate: learningRate, weightDecay: weightDecay),
-            emaDecay: emaDecay, clipsGradients: !noClipping, batchSize: batch, seed: global.seed)
-        let run = try TrainingRun(directory: directory, card: card, configuration: trainerConfiguration,
-                                  data: data.source, threads: global.workerCount)
+            optimizer: AdamWConfiguration(learningRate: learningRate ?? 1e-4, weightDecay: weightDecay ?? 1e-12),
+            emaDecay: emaDecay ?? 0.999, clipsGradients: !noClipping, batchSize: batch ?? 64, seed: global.seed)
+        let changes = TrainerConfiguration.Changes(learningRate: learningRate, weightDecay: weightDecay, emaDecay: emaDecay,
+                                                   clipsGradients: noClipping ? false : nil)
+        let run = try TrainingRun(directory: directory, card: card, configuration: trainerConfiguration, changes: changes,
+                                  batchSizeGiven: batch, data: data.source, threads: global.workerCount)
         try RunRecord(command: "train").write(into: directory, name: "run-\(run.step).json")
 
         let stepsPerEpoch = (data.source.count + run.trainer.configuration.batchSize - 1) / run.trainer.configuration.batchSize
@@ -87,6 +94,9 @@ struct TrainCommand: ParsableCommand {
             rgdm train: \(data.source.count) \(card.domain.rawValue) (\(split)), \(card.egnn.layers) layers × \(card.egnn.hidden), \
             \(card.egnn.globalPooling.rawValue) pooling, \(parameters) parameters, step \(run.step) → \(target), \(global.workerCount) thread(s), run \(directory.path)\n
             """.utf8))
+        if !run.resumeChanges.isEmpty {
+            FileHandle.standardError.write(Data("rgdm train: resumed with \(run.resumeChanges.joined(separator: ", "))\n".utf8))
+        }
         let outcome = try run.train(until: target, checkpointEvery: checkpointEvery, logEvery: logEvery)
         try RunReport.training(run, outcome: outcome).write(base: directory.appendingPathComponent("report"))
         let rate = Double(outcome.stepsTaken * run.trainer.configuration.batchSize) / max(outcome.seconds, 1e-9)

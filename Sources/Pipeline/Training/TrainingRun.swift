@@ -6,13 +6,17 @@ import Foundation
 /// `run.json` (arguments and code version of every invocation).
 ///
 /// Starting a run whose directory already holds a checkpoint resumes it:
-/// same seed, same data order, same losses as an uninterrupted run.
+/// same seed, same data order, same losses as an uninterrupted run, unless
+/// `changes` set a new learning rate, weight decay, EMA decay or clipping
+/// (logged, and listed in `resumeChanges`).
 public final class TrainingRun {
     public let directory: URL
     public let card: ModelCard
     public let trainer: Trainer<EGNN>
     public let data: any GraphDataSource
     private let log: JSONLinesLog
+    /// What `changes` altered in a resumed run's settings ("learning rate 0.0003 → 0.0001").
+    public let resumeChanges: [String]
 
     public var checkpointURL: URL { Self.checkpointURL(in: directory) }
 
@@ -21,8 +25,11 @@ public final class TrainingRun {
     }
 
     /// Opens a run: resumes from `directory`'s checkpoint if there is one,
-    /// else starts fresh with `card` and `configuration`.
+    /// with `changes` to its optimisation settings (a batch size other than
+    /// the run's is an error: it fixes the data order), else starts fresh
+    /// with `card` and `configuration`.
     public init(directory: URL, card: ModelCard, configuration: TrainerConfiguration,
+                changes: TrainerConfiguration.Changes = .init(), batchSizeGiven: Int? = nil,
                 data: any GraphDataSource, threads: Int) throws {
         let checkpointURL = Self.checkpointURL(in: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -40,10 +47,17 @@ public final class TrainingRun {
                     path: directory.path,
                     reason: "its checkpoint was trained on \(checkpoint.state.batches.datasetSize) graphs but the dataset has \(data.count)")
             }
+            if let batchSizeGiven, batchSizeGiven != checkpoint.trainer.batchSize {
+                throw PipelineError.invalidRun(
+                    path: directory.path,
+                    reason: "it was trained with batches of \(checkpoint.trainer.batchSize), not \(batchSizeGiven); the batch size fixes its data order, so resume without --batch or use another --output")
+            }
             self.card = saved
             self.trainer = try Trainer(denoiser: saved.makeDenoiser(threads: threads), process: saved.makeProcess(),
-                                       resumingFrom: checkpoint, path: checkpointURL.path)
+                                       resumingFrom: checkpoint, changes: changes, path: checkpointURL.path)
+            self.resumeChanges = checkpoint.trainer.applying(changes).descriptions
         } else {
+            self.resumeChanges = []
             self.card = card
             self.trainer = try Trainer(denoiser: card.makeDenoiser(threads: threads), process: card.makeProcess(),
                                        configuration: configuration, datasetSize: data.count)
@@ -51,6 +65,9 @@ public final class TrainingRun {
         self.directory = directory
         self.data = data
         self.log = try JSONLinesLog(url: directory.appendingPathComponent("log.jsonl"))
+        if !resumeChanges.isEmpty {
+            try log.append(["step": trainer.state.step, "event": "settings changed on resume", "changes": resumeChanges])
+        }
     }
 
     /// Steps taken so far.
