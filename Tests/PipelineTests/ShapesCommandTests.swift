@@ -110,6 +110,12 @@ import Testing
                                                "--generated-split", "train", "--category", "chair", "--no-emd"])
         let chairs = try #require(command as? EvaluateShapesCommand).evaluate().metrics
         #expect(chairs.countGenerated == 3 && chairs.countReference == 3 && chairs.mmdCD > 0)
+        // --limit keeps every category: the first 5 of 15 test clouds would be airplanes and chairs only.
+        #expect(ShapeSetLoader.evenlySpaced(Array(0 ..< 15), limit: 5) == [0, 3, 6, 9, 12])
+        #expect(ShapeSetLoader.evenlySpaced(Array(0 ..< 4), limit: 9) == [0, 1, 2, 3])
+        let sameSplitLimited = try #require(try RGDMCommand.parseAsRoot(
+            ["evaluate", "shapes", dir + "/s.h5", "--reference", dir + "/s.h5", "--split", "test", "--limit", "5", "--no-emd"]) as? EvaluateShapesCommand).evaluate().metrics
+        #expect(sameSplitLimited.countReference == 5 && sameSplitLimited.covCD == 1 && sameSplitLimited.mmdCD == 0)
 
         // A folder of files with one bad file: skipped, the rest evaluated.
         try FileManager.default.createDirectory(atPath: dir + "/folder", withIntermediateDirectories: true)

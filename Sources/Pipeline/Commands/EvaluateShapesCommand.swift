@@ -40,7 +40,7 @@ struct EvaluateShapesCommand: ParsableCommand {
     @Option(help: "Normalisation of every cloud before the metrics: none, shape_unit, shape_bbox, unit_sphere.")
     var normalization: PointCloudNormalization = .shapeBBox
 
-    @Option(help: "At most this many clouds from each set (the first ones).")
+    @Option(help: "At most this many clouds from each set, evenly spaced through it (every category stays in).")
     var limit: Int?
 
     @Flag(help: "Skip the EMD metrics (much faster; mmd_emd, cov_emd and nna_emd are null).")

@@ -43,9 +43,15 @@ struct ShapeSetLoader {
             set = try ShapeFile.readClouds(path, meshPoints: points ?? 2048, using: &generator)
         }
         guard !set.clouds.isEmpty else { throw PointCloudError.empty(file: path, reason: "no clouds (split \(split ?? "any"), categories \(categories.map { $0.sorted().joined(separator: ",") } ?? "all"))") }
-        var clouds = set.clouds
-        if let limit, clouds.count > limit { clouds = Array(clouds.prefix(limit)) }
-        return (clouds, notes)
+        return (Self.evenlySpaced(set.clouds, limit: limit), notes)
+    }
+
+    /// At most `limit` of `clouds`, evenly spaced through the list: files hold their
+    /// categories one after another, so the first `limit` would be one category alone
+    /// and a 1-NNA against them meaningless.
+    static func evenlySpaced<Element>(_ clouds: [Element], limit: Int?) -> [Element] {
+        guard let limit, clouds.count > limit else { return clouds }
+        return (0 ..< limit).map { clouds[$0 * clouds.count / limit] }
     }
 
     /// Thins every cloud of both sets to `count` points (default: the smallest cloud) and
