@@ -7,6 +7,14 @@ import Synchronization
 /// Every matrix is row-major with an explicit leading dimension, so a block of
 /// columns (`W[:, 0..<F]`) or of rows (`W[H..<2H, :]`) is a pointer offset.
 public enum BLAS {
+    /// The kernel family OpenBLAS dispatched to on this machine ("Haswell",
+    /// "SkylakeX", "Cooperlake", …): its choice, or OPENBLAS_CORETYPE's from the
+    /// environment, which fixes the matrix-product speed.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
     /// C[m, n] = alpha · op(A)[m, k] · op(B)[k, n] + beta · C.
     /// `op(A)` is A `[m, k]` (lda ≥ k), or Aᵀ when `transposeA` (A stored `[k, m]`, lda ≥ m).
     @inline(__always)

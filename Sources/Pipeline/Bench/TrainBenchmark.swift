@@ -1,4 +1,5 @@
 import Diffusion
+import Foundation
 
 /// Times training steps of the real model on QM9-sized molecules, the way the
 /// peers' `edm_torch.py train` does: a pool of 4 batches used in turn; each
@@ -36,6 +37,9 @@ struct TrainBenchmark {
         var edgesPerBatch: Double
         var firstLoss: Double
         var lastLoss: Double
+        /// OpenBLAS's kernel family (BLAS.coreName) and OPENBLAS_CORETYPE if the environment sets it.
+        var blasCore = BLAS.coreName
+        var blasCoreFromEnvironment = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
         /// Share of the machine's CPU used by other processes during the timed steps (as the peers report it).
         var otherProcsCpuFrac: Double?
         /// This machine's single-thread sgemm rate on a 1024×1024×1024 product, GFLOP/s.

@@ -49,6 +49,7 @@ struct BenchTrainCommand: ParsableCommand {
         if let other = r.otherProcsCpuFrac { print(String(format: "other processes used %.0f%% of the machine's CPU meanwhile", 100 * other)) }
         print(String(format: "batch: %.0f nodes, %.0f edges; peak RSS %.1f MB; loss %.4f → %.4f", r.nodesPerBatch,
                      r.edgesPerBatch, Double(r.peakRssBytes) / 1e6, r.firstLoss, r.lastLoss))
+        print("OpenBLAS kernels: \(r.blasCore)" + (r.blasCoreFromEnvironment.map { " (OPENBLAS_CORETYPE=\($0) in the environment)" } ?? ""))
         if let rate = r.sgemmGflopsPerSecond, let busy = r.sgemmGflopsPerSecondAllThreadsBusy,
            let inStep = r.gemmGflopsPerSecondInStep, let share = r.gemmShareOfStep, let threads = r.profiledThreads {
             print(String(format: "sgemm (1024³): %.1f GFLOP/s on 1 thread alone, %.1f per thread with %d busy", rate, busy, threads))
