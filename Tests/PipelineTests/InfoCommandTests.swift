@@ -86,4 +86,16 @@ import PointCloud
         #expect(try MoleculeDataset.readSMILES(path, split: nil) == ["CC", "CO", "CN"])
         #expect(try ReferenceSMILES.load(path) == ["CC", "CN"])
     }
+
+    /// A wrong path must not score every sample as novel.
+    @Test func missingOrUnreadableReferenceIsAnError() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("reference-missing")
+        #expect { try ReferenceSMILES.load(dir.path + "/nothing.smi") } throws: { String(describing: $0).contains("no such reference file") }
+        let junk = dir.appendingPathComponent("junk.smi")
+        try "not a smiles ((\n".write(to: junk, atomically: true, encoding: .utf8)
+        #expect { try ReferenceSMILES.load(junk.path) } throws: { String(describing: $0).contains("no molecule") }
+        let good = dir.appendingPathComponent("good.smi")
+        try "CCO ethanol\nC1CC1 cyclopropane\n".write(to: good, atomically: true, encoding: .utf8)
+        #expect(try ReferenceSMILES.load(good.path).count == 2)
+    }
 }
