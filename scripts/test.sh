@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine and runs the whole test suite (debug build).
+# Sets up a fresh machine and runs the whole test suite (debug build), then checks that
+# the C kernels give the same bits at every instruction-set level this CPU can run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift test
+bash scripts/kernels/check-isas.sh
