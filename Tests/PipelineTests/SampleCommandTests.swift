@@ -73,6 +73,19 @@ import Testing
         #expect(clouds.values.allSatisfy { $0.isFinite })
         let html = try String(contentsOfFile: dir.path + "/shapes.report.html", encoding: .utf8)
         #expect(html.components(separatedBy: "<circle").count - 1 == 3 * 3 * 16)  // 3 shapes × 3 views × 16 points
+
+        // One file per shape for the single-cloud formats, numbered when there are several.
+        try rgdm(["sample", "--model", dir.path + "/run/checkpoint.rgdm", "--count", "3", "--output", dir.path + "/ply/shape.ply"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/ply").filter { $0.hasSuffix(".ply") }.sorted()
+        #expect(names == ["shape-001.ply", "shape-002.ply", "shape-003.ply"])
+        guard case let .cloud(first) = try ShapeFile.read(dir.path + "/ply/shape-001.ply") else { Issue.record("not a cloud"); return }
+        #expect(first.count == 16 && first.positions.allSatisfy { $0.x.isFinite })
+        try rgdm(["sample", "--model", dir.path + "/run/checkpoint.rgdm", "--count", "1", "--output", dir.path + "/one.xyz"])
+        guard case let .cloud(one) = try ShapeFile.read(dir.path + "/one.xyz") else { Issue.record("not a cloud"); return }
+        #expect(one.count == 16)
+        #expect { try rgdm(["sample", "--model", dir.path + "/run/checkpoint.rgdm", "--count", "1", "--output", dir.path + "/x.stl"]) } throws: {
+            String(describing: $0).contains("one file per shape")
+        }
     }
 
     @Test func reportsAMissingOrCorruptModel() throws {

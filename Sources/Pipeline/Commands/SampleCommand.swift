@@ -14,7 +14,8 @@ struct SampleCommand: ParsableCommand {
         discussion: """
         Molecules: .sdf, .mol2, .xyz, .smi, .pdb (any format Open Babel writes), bonds inferred \
         from 3D by EDM's distance table. Shapes: .h5 (one [N, P, 3] dataset in the ShapeNet layout, \
-        group 'generated', split 'test'). The run's arguments are written to FILE.run.json.
+        group 'generated', split 'test'), or .ply, .xyz, .pts, .obj with one shape per file \
+        (several: FILE-001.ply, FILE-002.ply, …). The run's arguments are written to FILE.run.json.
         """)
 
     @Option(name: .shortAndLong, help: "Checkpoint (checkpoint.rgdm of a training run).")
@@ -45,6 +46,7 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         let model = try TrainedModel(path: self.model, threads: global.workerCount, useEMA: !noEMA)
+        if model.card.domain == .shapes { _ = try ShapeDecoding.outputFormat(output) }
         let sampler = try model.makeSampler(self.sampler, steps: steps)
         var generator = Xoshiro256StarStar(seed: global.seed)
         var progress = ProgressLine(label: "sample", total: count)
@@ -64,9 +66,10 @@ struct SampleCommand: ParsableCommand {
                 .write(base: reportBase)
             try report(evaluator.metrics, seconds: seconds)
         case .shapes:
-            try ShapeDecoding.write(results, to: output)
+            let files = try ShapeDecoding.write(results, to: output)
             try RunReport.shapes(results, model: model, output: output, seconds: seconds).write(base: reportBase)
-            print(String(format: "sampled %d shapes in %.1f s → %@", count, seconds, output))
+            let written = files.count > 2 ? "\(files[0]) … \(files[files.count - 1]) (\(files.count) files)" : files.joined(separator: ", ")
+            print(String(format: "sampled %d shapes in %.1f s → %@", count, seconds, written))
         }
         try RunRecord(command: "sample").write(
             into: URL(fileURLWithPath: output).deletingLastPathComponent(),
