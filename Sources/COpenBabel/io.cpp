@@ -260,10 +260,10 @@ extern "C" char *rgdm_ob_writer_finish(rgdm_ob_writer *writer) {
 
 extern "C" void rgdm_ob_writer_free(rgdm_ob_writer *writer) { delete writer; }
 
-extern "C" char *rgdm_ob_canonical_smiles(rgdm_ob_mol *mol) {
+extern "C" char *rgdm_ob_canonical_smiles(rgdm_ob_mol *mol, int stereo) {
     rgdm_ob::clear_log();
     bool ok;
-    std::string text = write(mol->mol, "can", "n", &ok);
+    std::string text = write(mol->mol, "can", stereo ? "n" : "n i", &ok);
     if (!ok) return nullptr;
     size_t cut = text.find_first_of("\t\r\n");
     return rgdm_ob::copy_string(cut == std::string::npos ? text : text.substr(0, cut));

@@ -75,6 +75,27 @@ import Testing
         #expect(EDMEvaluator().metrics.novelty == nil)
     }
 
+    /// EDM's RDKit molecules carry no stereo, so two mirror images are one molecule for
+    /// uniqueness and novelty, though Open Babel tells them apart from the coordinates.
+    @Test func enantiomersShareTheirEDMSMILES() throws {
+        // CHFClBr on the tetrahedron's axes, bonds at the tables' single-bond lengths.
+        let axes: [SIMD3<Double>] = [SIMD3(1, 1, 1), SIMD3(-1, -1, 1), SIMD3(-1, 1, -1), SIMD3(1, -1, -1)].map { $0 / 3.0.squareRoot() }
+        func chiral(mirror: Bool) -> Molecule {
+            let flip = SIMD3<Double>(mirror ? -1 : 1, 1, 1)
+            return molecule([("C", .zero), ("H", 1.09 * axes[0] * flip), ("F", 1.35 * axes[1] * flip),
+                             ("Cl", 1.77 * axes[2] * flip), ("Br", 1.94 * axes[3] * flip)])
+        }
+        let left = try #require(try EDMValidity.smiles(of: chiral(mirror: false)))
+        let right = try #require(try EDMValidity.smiles(of: chiral(mirror: true)))
+        #expect(left == right && !left.contains("@"), "\(left) vs \(right)")
+        let withStereo = try EDMBonds.assigningBonds(to: chiral(mirror: false)).canonicalSMILES()
+        let mirrored = try EDMBonds.assigningBonds(to: chiral(mirror: true)).canonicalSMILES()
+        #expect(withStereo.contains("@") && withStereo != mirrored, "\(withStereo) vs \(mirrored)")
+        var evaluator = EDMEvaluator(reference: [left])
+        for m in [chiral(mirror: false), chiral(mirror: true)] { try evaluator.add(m) }
+        #expect(evaluator.metrics.uniqueness == 0.5 && evaluator.metrics.novelty == 0)
+    }
+
     @Test func jsonHasTheDocumentedKeysAndNullNovelty() throws {
         var evaluator = EDMEvaluator()
         try evaluator.add(methane)

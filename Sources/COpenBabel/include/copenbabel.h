@@ -133,8 +133,9 @@ char *rgdm_ob_writer_add(rgdm_ob_writer *writer, rgdm_ob_mol *mol);
 char *rgdm_ob_writer_finish(rgdm_ob_writer *writer);
 void rgdm_ob_writer_free(rgdm_ob_writer *writer);
 
-/// Canonical SMILES (Open Babel's "can" format), no title, no newline.
-char *rgdm_ob_canonical_smiles(rgdm_ob_mol *mol);
+/// Canonical SMILES (Open Babel's "can" format), no title, no newline;
+/// with `stereo` 0 without chirality, cis/trans or isotope marks (option i).
+char *rgdm_ob_canonical_smiles(rgdm_ob_mol *mol, int stereo);
 /// Standard InChI (key = 0) or InChIKey (key = 1), no newline.
 char *rgdm_ob_inchi(rgdm_ob_mol *mol, int key);
 

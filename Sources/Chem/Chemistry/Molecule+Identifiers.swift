@@ -2,12 +2,15 @@ import COpenBabel
 
 extension Molecule {
     /// Open Babel's canonical SMILES (aromatic, hydrogens implicit, no title).
-    /// Two molecules with the same graph give the same string: the key for
-    /// uniqueness and novelty.
-    public func canonicalSMILES() throws -> String {
+    /// Two molecules with the same graph give the same string. With `stereo`
+    /// (the default) it keeps the molecule's tetrahedral and cis/trans
+    /// stereochemistry (for a 3D structure, as perceived from the coordinates);
+    /// without, it is the constitution only, the key of EDM's uniqueness and
+    /// novelty (`EDMValidity.smiles`).
+    public func canonicalSMILES(stereo: Bool = true) throws -> String {
         try OpenBabelLock.run {
             let handle = try OBMoleculeHandle(self)
-            return try OBMoleculeHandle.string(rgdm_ob_canonical_smiles(handle.pointer))
+            return try OBMoleculeHandle.string(rgdm_ob_canonical_smiles(handle.pointer, stereo ? 1 : 0))
         }
     }
 

@@ -3,7 +3,9 @@
 /// RDKit does — an atom whose bond-order sum exceeds its largest allowed
 /// valence fails; one below takes implicit hydrogens up to the next allowed
 /// valence — and keep the largest fragment. Its canonical SMILES is the key
-/// for uniqueness and novelty.
+/// for uniqueness and novelty: without stereochemistry, as EDM's RDKit
+/// molecule has no conformer and no chiral tags, so stereoisomers of one
+/// constitution are one molecule there.
 public enum EDMValidity {
     /// RDKit's allowed valences for neutral atoms (nil: any valence).
     static let sanitizationValences: [Int: [Int]?] = [
@@ -26,10 +28,11 @@ public enum EDMValidity {
         return largestFragment(of: built)
     }
 
-    /// The canonical SMILES of the sanitised largest fragment, or nil when invalid.
+    /// The canonical SMILES (constitution only, no stereo marks) of the
+    /// sanitised largest fragment, or nil when invalid.
     public static func smiles(of molecule: Molecule) throws -> String? {
         guard let fragment = sanitizedLargestFragment(of: molecule) else { return nil }
-        return try fragment.canonicalSMILES()
+        return try fragment.canonicalSMILES(stereo: false)
     }
 
     /// The connected component with the most atoms (the first such, by lowest atom index).

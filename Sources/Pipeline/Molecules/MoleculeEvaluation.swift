@@ -85,10 +85,17 @@ enum ReferenceSMILES {
         return smiles
     }
 
+    /// EDM's keys (canonical SMILES without stereo marks) of every readable record.
+    /// Stored SMILES (an rgdm set's `smiles`, a SMILES file) may carry stereo, so
+    /// those with stereo marks are read and written again without.
     private static func canonicalSMILES(_ path: String) throws -> Set<String> {
         let lower = path.lowercased()
         if lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5") {
-            return Set(try MoleculeDataset.readSMILES(path))
+            var keys = Set<String>()
+            for smiles in try MoleculeDataset.readSMILES(path) {
+                if let key = try? withoutStereo(smiles) { keys.insert(key) }
+            }
+            return keys
         }
         var smiles = Set<String>()
         for record in try MoleculeInput.records([path], format: nil) {
@@ -97,10 +104,16 @@ enum ReferenceSMILES {
             if molecule.bonds.isEmpty && molecule.dimension == .spatial && molecule.atoms.count > 1 {
                 key = try EDMValidity.smiles(of: molecule)
             } else {
-                key = try? molecule.canonicalSMILES()
+                key = try? molecule.canonicalSMILES(stereo: false)
             }
             if let key { smiles.insert(key) }
         }
         return smiles
+    }
+
+    /// A canonical SMILES without its stereo marks (@, /, \\); strings without any are kept as they are.
+    static func withoutStereo(_ smiles: String) throws -> String {
+        guard smiles.contains(where: { $0 == "@" || $0 == "/" || $0 == "\\" }) else { return smiles }
+        return try Molecule(string: smiles, format: .smiles).canonicalSMILES(stereo: false)
     }
 }

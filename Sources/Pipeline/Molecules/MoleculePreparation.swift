@@ -38,9 +38,10 @@ struct MoleculePreparation {
         return PreparedMolecule(structure, smiles: try smiles(of: molecule, structure: structure), properties: properties)
     }
 
-    /// Canonical SMILES: bonds as the EDM metrics see them when the input is
-    /// bare geometry (QM9), so the set serves as a novelty reference; the
-    /// input's own graph otherwise.
+    /// Canonical SMILES: the EDM metrics' key when the input is bare geometry
+    /// (QM9: distance-table bonds, no stereo marks), so the set serves as a
+    /// novelty reference; the input's own graph and stereo otherwise (the
+    /// novelty loader drops stereo marks).
     func smiles(of molecule: Molecule, structure: Molecule) throws -> String {
         if molecule.bonds.isEmpty, molecule.atoms.count > 1 {
             if let smiles = try EDMValidity.smiles(of: structure) { return smiles }
