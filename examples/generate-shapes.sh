@@ -14,13 +14,14 @@ out=${2:-out/examples/shapes}
 mkdir -p "$out"
 
 model=$(ls models/shapes*.rgdm 2>/dev/null | head -n 1 || true)
+# Held-out reference: the generator and the split are seeded, so this is the very set the shipped
+# model was trained on (models/README.md), and its test split was never seen in training (~30 s).
+# Without a shipped model, a small set for a demo model.
 if [ -n "$model" ]; then
-  points=$("$rgdm" info "$model" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["node_counts"]["max"])')
+  "$rgdm" preprocess shapes --procedural --points 512 --seed 0 --output "$out/procedural.h5"
 else
-  points=256
+  "$rgdm" preprocess shapes --procedural --per-category 100 --points 256 --seed 0 --output "$out/procedural.h5"
 fi
-# Held-out reference (and demo training set): the generator is seeded, so the split is reproducible.
-"$rgdm" preprocess shapes --procedural --per-category 100 --points "$points" --seed 0 --output "$out/procedural.h5"
 
 if [ -z "$model" ]; then
   echo "no shipped shapes model: training a small DEMO model for ${DEMO_STEPS:-2000} steps (quality is not the point here)" >&2
@@ -29,7 +30,9 @@ if [ -z "$model" ]; then
   model="$out/demo-run/checkpoint.rgdm"
 fi
 
-"$rgdm" sample --model "$model" --count "$count" --output "$out/samples.h5" --seed 1
-"$rgdm" convert "$out/samples.h5" "$out/ply/" --format ply
-"$rgdm" evaluate shapes "$out/samples.h5" --reference "$out/procedural.h5" --split test --json
-echo "samples: $out/samples.h5 and $out/ply/; report: $out/samples.report.html"
+# DDIM with 50 steps: as good as 250 on this model and 20 times faster than the 1,000 ancestral steps.
+"$rgdm" sample --model "$model" --count "$count" --output "$out/samples.h5" --seed 1 --sampler ddim --steps 50
+"$rgdm" sample --model "$model" --count 3 --output "$out/ply/shape.ply" --seed 2 --sampler ddim --steps 50
+# As many held-out shapes as samples (evenly spaced over the categories), so 1-NNA is balanced.
+"$rgdm" evaluate shapes "$out/samples.h5" --reference "$out/procedural.h5" --split test --limit "$count" --json
+echo "samples: $out/samples.h5 and $out/ply/shape-00*.ply; report: $out/samples.report.html"
