@@ -2,6 +2,7 @@
 #ifndef RGDM_COPENBABEL_SUPPORT_HPP
 #define RGDM_COPENBABEL_SUPPORT_HPP
 
+#include <openbabel/forcefield.h>
 #include <openbabel/mol.h>
 #include <string>
 
@@ -26,6 +27,10 @@ std::string last_logged_error();
 
 /// A malloc'd copy of `text` (freed by rgdm_ob_free).
 char *copy_string(const std::string &text);
+
+/// The process's one instance of RGDM_OB_MMFF94 or RGDM_OB_UFF (nullptr for
+/// another code); defined in chemistry.cpp.
+OpenBabel::OBForceField *force_field(int which);
 
 /// `text` without trailing whitespace.
 std::string trim_right(std::string text);
