@@ -125,6 +125,42 @@ constexpr int polish_factor = 4;
 /// seconds a molecule).
 constexpr int max_builds = 8;
 
+/// Distance-geometry structures minimised (each from up to
+/// `embeddings_per_structure` random embeddings) before giving up.
+constexpr int max_embedded_structures = 3;
+constexpr int embeddings_per_structure = 8;
+
+/// The fallback for what OBBuilder's ring templates cannot build (ring
+/// fusions of steroids, morphinans…): distance-geometry coordinates for the
+/// skeleton, then hydrogens and minimisation as for a build. Leaves the first
+/// structure that keeps the stereochemistry in `mol` and `result`; false, with
+/// the reason in `why`, when none does.
+bool embed_by_distance_geometry(rgdm_ob_mol *handle, const OBMol &skeleton, StereoCheck &stereo,
+                                const rgdm_ob_minimization_options *options, rgdm_ob_minimization &result, int &status,
+                                std::string &why) {
+    OBMol &mol = handle->mol;
+    mol = skeleton;
+    rgdm_ob::dg::Problem problem;
+    if (!rgdm_ob::dg::topology_bounds(mol, problem.bounds, why)) return false;
+    problem.volumes = rgdm_ob::dg::volume_constraints(mol, problem.bounds);
+    // Its own generator, from the record's seed: the structure depends on the
+    // seed alone (not on how many rand() draws the builds before it made).
+    rgdm_ob::dg::Random random(0x6467ull << 32 ^ options->seed);
+    int relaxed_away = 0;
+    for (int structure = 0; structure < max_embedded_structures; ++structure) {
+        mol = skeleton;
+        if (!rgdm_ob::dg::embed(mol, problem, random, embeddings_per_structure, why)) return false;
+        mol.SetDimension(3);
+        mol.AddHydrogens(false, false);
+        status = rgdm_ob_minimize(handle, options, &result);
+        if (status != RGDM_OB_OK) return false;
+        if (stereo.holds(mol)) return true;
+        ++relaxed_away;
+    }
+    why = "distance geometry: " + std::to_string(relaxed_away) + " embeddings relaxed into another stereoisomer";
+    return false;
+}
+
 }  // namespace
 
 extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_options *options,
@@ -191,8 +227,18 @@ extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_
         if (options->retry_energy_per_atom <= 0 || best_strain <= options->retry_energy_per_atom || builds >= attempts) break;
     }
     if (!have_best || !best_keeps_stereo) {
-        return rgdm_ob::fail(RGDM_OB_ERR_CHEMISTRY, "no structure of the stereoisomer asked for in " + std::to_string(builds) +
-                                                        " builds (OBBuilder could not honour the stereochemistry)");
+        // OBBuilder could not honour the stereochemistry: distance geometry.
+        rgdm_ob_minimization embedded{};
+        int status = RGDM_OB_OK;
+        std::string why;
+        if (!embed_by_distance_geometry(handle, skeleton, stereo, options, embedded, status, why)) {
+            if (status != RGDM_OB_OK) return status;
+            return rgdm_ob::fail(RGDM_OB_ERR_CHEMISTRY, "no structure of the stereoisomer asked for in " + std::to_string(builds) +
+                                                            " builds (OBBuilder could not honour the stereochemistry); " + why);
+        }
+        best = mol;
+        best_result = embedded;
+        best_strain = strain_per_atom(mol, embedded);
     }
     mol = best;
     // Extra effort only where it pays: a structure still strained when the

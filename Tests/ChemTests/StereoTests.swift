@@ -59,19 +59,6 @@ import Testing
         #expect(report.energy / Double(structure.atoms.count) < 2.5, "\(report.energy) kcal/mol for \(structure.atoms.count) atoms")
     }
 
-    /// Where OBBuilder cannot set the centres of a ring fusion right in any of
-    /// its builds (levorphanol), the result is an error, not another stereoisomer.
-    @Test func unbuildableStereochemistryIsAnError() throws {
-        let levorphanol = try Molecule(string: "CN1CC[C@]23CCCC[C@H]2[C@H]1Cc1ccc(O)cc13", format: .smiles)
-        var generator = SeededGenerator(seed: 1)
-        #expect {
-            try levorphanol.generating3D(MinimizationOptions(requireConvergence: false), using: &generator)
-        } throws: { error in
-            guard case ChemError.chemistry(let reason) = error else { return false }
-            return reason.contains("stereoisomer")
-        }
-    }
-
     /// Same seed, same coordinates, twice in one process, with other builds in between.
     @Test func sameSeedSameStructure() throws {
         let options = MinimizationOptions(requireConvergence: false)

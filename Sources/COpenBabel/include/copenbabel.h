@@ -183,10 +183,19 @@ int rgdm_ob_minimize(rgdm_ob_mol *mol, const rgdm_ob_minimization_options *optio
 /// obabel --gen3d checks; at most 8 builds) or while it stays strained
 /// (`attempts`, `retry_energy_per_atom`), keeping the lowest of the right
 /// stereoisomer; a structure still strained when its budget ran out is
-/// minimised further. Fails when no build keeps the stereochemistry.
-/// Reproducible for a given `seed` (it seeds the C library's rand(), which
-/// OBBuilder draws from). Never uses `--gen3d fast` (it writes zeros).
+/// minimised further. Where no build keeps the stereochemistry (ring
+/// fusions OBBuilder's templates cannot make), the heavy atoms are placed by
+/// distance geometry with chiral-volume constraints instead; fails when
+/// that does not keep it either. Reproducible for a given `seed` (it seeds
+/// the C library's rand(), which OBBuilder draws from, and the distance
+/// geometry's own generator). Never uses `--gen3d fast` (it writes zeros).
 int rgdm_ob_build_3d(rgdm_ob_mol *mol, const rgdm_ob_minimization_options *options, rgdm_ob_minimization *result);
+
+/// The distance-geometry fallback's error function, for tests: violations of
+/// the distance bounds from the molecule's topology and of the chiral
+/// volumes of its specified centres, plus fourth_weight·Σ x_4², at
+/// `coordinates` [atoms × 4]; its gradient [atoms × 4] into `gradient` unless NULL.
+int rgdm_ob_embedding_error(rgdm_ob_mol *mol, const double *coordinates, double fourth_weight, double *value, double *gradient);
 
 typedef struct {
     double molecular_weight;   ///< g/mol, implicit hydrogens included
