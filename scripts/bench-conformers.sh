@@ -8,7 +8,8 @@
 #   bash scripts/bench-conformers.sh [SMILES_FILE] [LIMIT]
 # Environment: PEER_PYTHON (a Python with RDKit; default $PEERS_HOME/venv-chem/bin/python, set up by
 # ../shared/bench/peers/setup.sh), SKIP_OBABEL=1 to leave obabel out (it takes seconds per molecule),
-# RGDM_BIN to use an rgdm already built in release mode, SEED (default 1) for rgdm's --seed.
+# RGDM_BIN to use an rgdm already built in release mode, SEED (default 1) for rgdm's --seed,
+# ENERGIES=FILE to keep the per-molecule results (rgdm and obabel MMFF94 energies, errors) as TSV.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smiles=${1:-Tests/ChemTests/Fixtures/chembl-drugs-200.smi}
@@ -22,11 +23,12 @@ else
   swift build -c release --product rgdm >&2
   rgdm="$(swift build -c release --show-bin-path)/rgdm"
 fi
-obabel_flag=()
-[ "${SKIP_OBABEL:-0}" = 1 ] && obabel_flag=(--skip-obabel)
+bench_flags=()
+[ "${SKIP_OBABEL:-0}" = 1 ] && bench_flags=(--skip-obabel)
+[ -n "${ENERGIES:-}" ] && bench_flags+=(--energies "$ENERGIES")
 
 echo "bench-conformers: rgdm on $limit SMILES from $smiles" >&2
-ours=$("$rgdm" bench conformers "$smiles" --limit "$limit" --seed "${SEED:-1}" --json "${obabel_flag[@]}")
+ours=$("$rgdm" bench conformers "$smiles" --limit "$limit" --seed "${SEED:-1}" --json "${bench_flags[@]}")
 echo "$ours"
 rdkit=""
 if [ -x "$python" ] && [ -f "$peers_dir/conformers.py" ]; then

@@ -40,10 +40,10 @@ import Testing
         #expect(report.energy.isFinite)
     }
 
-    /// A stereoisomer no structure can have is an error, not another
+    /// A stereoisomer no structure seems able to have is an error, not another
     /// stereoisomer: the fixture's buprenorphine SMILES, whose bicyclo[2.2.2]octane
-    /// bridgeheads contradict the centres around them (every embedding leaves
-    /// its bonds stretched; RDKit's ETKDG finds no embedding for it either).
+    /// bridgeheads appear to contradict the centres around them (every embedding
+    /// stretches the same bonds; RDKit's ETKDG finds no embedding for it either).
     @Test func impossibleStereochemistryIsAnError() throws {
         let buprenorphine = try Molecule(string: "CO[C@@]12CC[C@@]3(C[C@@H]1[C@](C)(O)C(C)(C)C)[C@H]1Cc4ccc(O)c5c4[C@@]3(CCN1CC1CC1)[C@H]2O5",
                                          format: .smiles)
