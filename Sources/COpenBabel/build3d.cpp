@@ -130,9 +130,10 @@ constexpr int max_builds = 8;
 constexpr int max_embedded_structures = 3;
 
 /// A best build above this many kcal/mol per atom (without electrostatics)
-/// is compared with a distance-geometry structure, the lower kept. 2.0:
-/// about one drug in six, of which distance geometry wins about half.
-constexpr double embed_above_strain_per_atom = 2.0;
+/// is compared with a distance-geometry structure, the lower kept. Each
+/// comparison costs a minimisation: at 2.0 (one drug in six, half of them
+/// won) the bench ran twice as long, at 2.5 30 % longer for almost nothing.
+constexpr double embed_above_strain_per_atom = 3.0;
 constexpr int embeddings_per_structure = 8;
 
 /// The fallback for what OBBuilder's ring templates cannot build (ring
@@ -154,6 +155,7 @@ bool embed_by_distance_geometry(rgdm_ob_mol *handle, const OBMol &skeleton, Ster
     int relaxed_away = 0;
     for (int structure = 0; structure < max_embedded_structures; ++structure) {
         mol = skeleton;
+        // No embedding within the bounds: another round would find none either.
         if (!rgdm_ob::dg::embed(mol, problem, random, embeddings_per_structure, why)) return false;
         mol.SetDimension(3);
         mol.AddHydrogens(false, false);
@@ -232,9 +234,8 @@ extern "C" int rgdm_ob_build_3d(rgdm_ob_mol *handle, const rgdm_ob_minimization_
         if (options->retry_energy_per_atom <= 0 || best_strain <= options->retry_energy_per_atom || builds >= attempts) break;
     }
     // Distance geometry where OBBuilder could not honour the stereochemistry,
-    // and as a further candidate where the best build stays strained (its
-    // ring conformations are often worse than distance geometry's there:
-    // on the bench's drugs it wins about half of those comparisons).
+    // and as a further candidate where the best build stays strained (the
+    // builder's ring conformations of steroids are often the worse there).
     bool builds_failed = !have_best || !best_keeps_stereo;
     if (builds_failed || best_strain > embed_above_strain_per_atom) {
         rgdm_ob_minimization embedded{};

@@ -35,10 +35,9 @@ public struct MinimizationOptions: Hashable, Sendable {
     public var newtonLineSearch: Bool = true
     /// 3D generation: a build whose minimised energy without the electrostatic term stays above
     /// `retryEnergyPerAtom` kcal/mol per atom (strained) is built again from another atom order,
-    /// up to `attempts` builds; the lowest is kept. 1.5 rather than 3: on the bench's drugs the
-    /// extra builds lower the mean MMFF94 energy by ~1.4 kcal/mol for a few percent more time.
+    /// up to `attempts` builds; the lowest is kept.
     public var attempts: Int = 3
-    public var retryEnergyPerAtom: Double = 1.5
+    public var retryEnergyPerAtom: Double = 3
 
     public init(forceField: ForceField = .mmff94, maxSteps: Int = 300, energyThreshold: Double = 1e-4,
                 requireConvergence: Bool = true, rotorSearch: Bool = true, newtonLineSearch: Bool = true) {
