@@ -128,13 +128,14 @@ constexpr int max_builds = 8;
 /// Distance-geometry structures minimised (each from up to
 /// `embeddings_per_structure` random embeddings) before giving up.
 constexpr int max_embedded_structures = 3;
+constexpr int embeddings_per_structure = 8;
 
 /// A best build above this many kcal/mol per atom (without electrostatics)
 /// is compared with a distance-geometry structure, the lower kept. Each
-/// comparison costs a minimisation: at 2.0 (one drug in six, half of them
-/// won) the bench ran twice as long, at 2.5 30 % longer for almost nothing.
+/// comparison costs a minimisation: at 2.0 (with rebuilds above 1.5 kcal/mol
+/// per atom) the bench ran twice as long, at 2.5 30 % longer for almost no
+/// lower energy.
 constexpr double embed_above_strain_per_atom = 3.0;
-constexpr int embeddings_per_structure = 8;
 
 /// The fallback for what OBBuilder's ring templates cannot build (ring
 /// fusions of steroids, morphinans…): distance-geometry coordinates for the
