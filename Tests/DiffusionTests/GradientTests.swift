@@ -103,29 +103,22 @@ import Testing
         var grad = [Float](repeating: 0, count: egnn.parameterCount)
         var dInput = DenoiserOutput(positions: [], features: [])
         _ = egnn.lossAndGradient(input, parameters: theta, gradient: &grad, inputGradient: &dInput, loss: probe.callAsFunction)
-        /// ∂L/∂z_h along `vh` against central differences of the forward.
-        func checkFeatures(along vh: [Float], _ what: String) {
-            let fh = { (h: [Float]) -> Double in
+        /// ∂L/∂(an input: z_x or z_h) along `v` against central differences of the forward.
+        func checkInput(_ field: WritableKeyPath<DenoiserInput, [Float]>, _ backward: [Float], along v: [Float], _ what: String) {
+            let f = { (values: [Float]) -> Double in
                 var moved = input
-                moved.features = h
+                moved[keyPath: field] = values
                 return probe.value(egnn.predict(moved, parameters: theta))
             }
-            let analytic = zip(dInput.features, vh).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-            let result = Self.check(analytic, fh, at: input.features, direction: vh)
+            let analytic = zip(backward, v).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            let result = Self.check(analytic, f, at: input[keyPath: field], direction: v)
             #expect(result.agrees, "\(what): backward \(analytic), finite differences \(result.numeric)")
             #expect(abs(analytic) >= 10 * Self.absoluteFloor, "\(what): derivative \(analytic) too small to test")
         }
+        func checkFeatures(along vh: [Float], _ what: String) { checkInput(\.features, dInput.features, along: vh, what) }
         for seed in 0 ..< 3 {
-            let vx = Self.randomDirection(count: input.positions.count, support: 0 ..< input.positions.count, seed: UInt64(40 + seed))
-            let fx = { (x: [Float]) -> Double in
-                var moved = input
-                moved.positions = x
-                return probe.value(egnn.predict(moved, parameters: theta))
-            }
-            let analytic = zip(dInput.positions, vx).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-            let result = Self.check(analytic, fx, at: input.positions, direction: vx)
-            #expect(result.agrees, "positions: backward \(analytic), finite differences \(result.numeric)")
-            #expect(abs(analytic) >= 10 * Self.absoluteFloor, "positions: derivative \(analytic) too small to test")
+            checkInput(\.positions, dInput.positions, along: Self.randomDirection(
+                count: input.positions.count, support: 0 ..< input.positions.count, seed: UInt64(40 + seed)), "positions")
             checkFeatures(along: Self.randomDirection(count: input.features.count, support: 0 ..< input.features.count,
                                                       seed: UInt64(50 + seed)), "features")
         }

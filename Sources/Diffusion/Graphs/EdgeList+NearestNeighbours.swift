@@ -14,9 +14,7 @@ extension EdgeList {
         precondition(k >= 1, "k must be at least 1 (got \(k))")
         precondition(positions.count == layout.nodeCount * 3,
                      "positions: \(positions.count) values for \(layout.nodeCount) nodes × 3")
-        var edgeBound = 0
-        for g in 0 ..< layout.graphCount { let n = layout.nodes(ofGraph: g).count; edgeBound += n * min(k, max(n - 1, 0)) }
-        beginRebuild(nodes: layout.nodeCount, edges: edgeBound)
+        beginRebuild(nodes: layout.nodeCount, edges: Connectivity.nearestNeighbours(k: k).edgeCount(layout))
         var distances = [Float]()
         var order = [Int32]()
         positions.withUnsafeBufferPointer { x in

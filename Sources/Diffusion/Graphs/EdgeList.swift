@@ -25,8 +25,7 @@ public struct EdgeList: Sendable, Equatable {
 
     /// Rebuilds in place, reusing the arrays' storage.
     public mutating func rebuildFullyConnected(_ layout: GraphLayout) {
-        var edges = 0
-        for g in 0 ..< layout.graphCount { let n = layout.nodes(ofGraph: g).count; edges += n * max(n - 1, 0) }
+        let edges = Connectivity.fullyConnected.edgeCount(layout)
         precondition(edges < Int(Int32.max), "too many edges for 32-bit indices: \(edges)")
         beginRebuild(nodes: layout.nodeCount, edges: edges)
         for g in 0 ..< layout.graphCount {

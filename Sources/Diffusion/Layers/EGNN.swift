@@ -231,19 +231,12 @@ public final class EGNN: Denoiser {
 
     /// Work of one graph for balancing: its edges plus 4 per node.
     static func cost(ofGraph n: Int, connectivity: Connectivity) -> Int {
-        switch connectivity {
-        case .fullyConnected: return n * max(n - 1, 0) + 4 * n
-        case .nearestNeighbours(let k): return n * min(k, max(n - 1, 0)) + 4 * n
-        }
+        connectivity.edgeCount(nodes: n) + 4 * n
     }
 
     /// Work of a batch: the sum over its graphs.
     static func cost(_ layout: GraphLayout, connectivity: Connectivity) -> Int {
-        var total = 0
-        for g in 0 ..< layout.graphCount {
-            total += cost(ofGraph: layout.nodeOffsets[g + 1] - layout.nodeOffsets[g], connectivity: connectivity)
-        }
-        return total
+        connectivity.edgeCount(layout) + 4 * layout.nodeCount
     }
 
     /// Contiguous graph ranges of about equal cost (edges plus nodes), at most `parts`, none empty.

@@ -109,7 +109,7 @@ struct TrainBenchmark {
         let otherLoad = load.fraction
         let median = times.median
         let nodes = pool.map { Double($0.layout.nodeCount) }.reduce(0, +) / Double(pool.count)
-        let edges = pool.map { Double($0.layout.nodeCounts.reduce(0) { $0 + $1 * ($1 - 1) }) }.reduce(0, +) / Double(pool.count)
+        let edges = pool.map { Double(Connectivity.fullyConnected.edgeCount($0.layout)) }.reduce(0, +) / Double(pool.count)
         let result = Result(
             configuration: c, parameters: egnn.parameterCount,
             moleculesPerSecond: Double(c.batch) / median, stepSecondsMedian: median,

@@ -20,6 +20,9 @@ struct TrainCommand: ParsableCommand {
         neighbour graphs of point clouds otherwise lack; molecules default to none (EDM's model).
         """)
 
+    /// The optimisation settings of a new run where no option is given.
+    static let defaults = TrainerConfiguration()
+
     @Argument(help: "HDF5 training set from 'rgdm preprocess'.")
     var dataset: String
 
@@ -34,7 +37,7 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "EGNN layers.") var layers = 4
     @Option(help: "Hidden width.") var hidden = 64
-    @Option(help: "Graphs per batch (default: 64; a resumed run needs its own, which fixes the data order).") var batch: Int?
+    @Option(help: "Graphs per batch (default: \(TrainCommand.defaults.batchSize); a resumed run needs its own, which fixes the data order).") var batch: Int?
     @Option(help: "Neighbours per point for shapes (k-nearest-neighbour graph).") var neighbours = 16
     @Option(help: ArgumentHelp(
         "Global context in each node update: mean (each graph's mean feature) or none (EDM's model).",
@@ -44,12 +47,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Total optimiser steps to reach (default: one epoch).") var steps: Int?
     @Option(help: "Total epochs to reach (instead of --steps).") var epochs: Double?
 
-    @Option(help: ArgumentHelp("AdamW learning rate (default: 0.0001).",
+    @Option(help: ArgumentHelp("AdamW learning rate (default: \(TrainCommand.defaults.optimizer.learningRate)).",
                                discussion: "Resuming keeps the run's own unless given; given, it applies from the resumed step on."))
     var learningRate: Float?
-    @Option(help: "AdamW decoupled weight decay (default: 1e-12; resuming keeps the run's own unless given).")
+    @Option(help: "AdamW decoupled weight decay (default: \(TrainCommand.defaults.optimizer.weightDecay); resuming keeps the run's own unless given).")
     var weightDecay: Float?
-    @Option(help: ArgumentHelp("EMA decay of the sampling weights; 0 turns it off (default: 0.999).",
+    @Option(help: ArgumentHelp("EMA decay of the sampling weights; 0 turns it off (default: \(TrainCommand.defaults.emaDecay)).",
                                discussion: "Resuming keeps the run's own unless given; a new decay goes on from the saved average."))
     var emaDecay: Float?
     @Flag(help: "Turn off EDM's adaptive gradient clipping (also for the rest of a resumed run).") var noClipping = false
@@ -78,11 +81,12 @@ struct TrainCommand: ParsableCommand {
         let data = try TrainingData.open(dataset, split: split, limit: limit)
         let directory = URL(fileURLWithPath: output ?? "runs/\(URL(fileURLWithPath: dataset).deletingPathExtension().lastPathComponent)")
         let card = try makeCard(for: data, pooling: pooling ?? Self.savedPooling(in: directory) ?? data.domain.defaultGlobalPooling)
-        let trainerConfiguration = TrainerConfiguration(
-            optimizer: AdamWConfiguration(learningRate: learningRate ?? 1e-4, weightDecay: weightDecay ?? 1e-12),
-            emaDecay: emaDecay ?? 0.999, clipsGradients: !noClipping, batchSize: batch ?? 64, seed: global.seed)
+        // The options given, on top of the defaults for a new run and of the saved settings for a resumed one.
         let changes = TrainerConfiguration.Changes(learningRate: learningRate, weightDecay: weightDecay, emaDecay: emaDecay,
                                                    clipsGradients: noClipping ? false : nil)
+        var trainerConfiguration = Self.defaults.applying(changes).configuration
+        trainerConfiguration.seed = global.seed
+        if let batch { trainerConfiguration.batchSize = batch }
         let run = try TrainingRun(directory: directory, card: card, configuration: trainerConfiguration, changes: changes,
                                   batchSizeGiven: batch, data: data.source, threads: global.workerCount)
         try RunRecord(command: "train").write(into: directory, name: "run-\(run.step).json")

@@ -71,9 +71,9 @@ enum MoleculeEvaluation {
 enum ReferenceSMILES {
     /// From an rgdm HDF5 training set (its `smiles` dataset) or any molecule
     /// file: 3D structures without bonds go through the EDM distance-table
-    /// route, others through their own bonds.
-    /// A missing file, or one where no molecule can be read, is an error: an empty
-    /// reference would report every sample as novel.
+    /// route, others through their own bonds. A missing file, or one where no
+    /// molecule can be read, is an error: an empty reference would report every
+    /// sample as novel.
     static func load(_ path: String) throws -> Set<String> {
         guard FileManager.default.fileExists(atPath: path) else {
             throw PipelineError.invalidDataset(path: path, reason: "no such reference file (for novelty)")
