@@ -115,9 +115,29 @@ public protocol Denoiser: AnyObject {
         gradient: inout [Float],
         loss: (_ prediction: DenoiserOutput, _ lossGradient: inout DenoiserOutput) -> Double
     ) -> Double
+
+    /// As `lossAndGradient(_:parameters:gradient:loss:)`, and *adds* ∂L/∂c
+    /// `[graphs, conditionWidth]` into `conditionGradient` when it is given
+    /// (a condition computed by another network, such as a shape encoder).
+    func lossAndGradient(
+        _ input: DenoiserInput,
+        parameters: [Float],
+        gradient: inout [Float],
+        conditionGradient: UnsafeMutablePointer<Float>?,
+        loss: (_ prediction: DenoiserOutput, _ lossGradient: inout DenoiserOutput) -> Double
+    ) -> Double
 }
 
 extension Denoiser {
+    /// Without ∂L/∂c: denoisers that can give it implement this themselves.
+    public func lossAndGradient(
+        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], conditionGradient: UnsafeMutablePointer<Float>?,
+        loss: (_ prediction: DenoiserOutput, _ lossGradient: inout DenoiserOutput) -> Double
+    ) -> Double {
+        precondition(conditionGradient == nil, "\(Self.self) does not compute the gradient of its condition")
+        return lossAndGradient(input, parameters: parameters, gradient: &gradient, loss: loss)
+    }
+
     /// Through the allocating `predict(_:parameters:)`; denoisers with
     /// scratch of their own implement it in place.
     public func predict(_ input: DenoiserInput, parameters: [Float], into output: inout DenoiserOutput) {

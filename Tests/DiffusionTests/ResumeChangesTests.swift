@@ -16,7 +16,7 @@ import Testing
         return (trainer.checkpoint(modelConfiguration: "{}"), data)
     }
 
-    static func resume(_ checkpoint: Checkpoint, changes: TrainerConfiguration.Changes = .init()) throws -> Trainer<LinearTestDenoiser> {
+    static func resume(_ checkpoint: Checkpoint, changes: TrainerConfiguration.Changes = .init()) throws -> Trainer {
         try Trainer(denoiser: LinearTestDenoiser(featureWidth: width), process: try TrainerTests.process(),
                     resumingFrom: checkpoint, changes: changes)
     }

@@ -1,3 +1,4 @@
+import Diffusion
 import Chem
 import Foundation
 import PointCloud
@@ -85,6 +86,45 @@ import Testing
         #expect(one.count == 16)
         #expect { try rgdm(["sample", "--model", dir.path + "/run/checkpoint.rgdm", "--count", "1", "--output", dir.path + "/x.stl"]) } throws: {
             String(describing: $0).contains("one file per shape")
+        }
+    }
+
+    @Test func trainsResumesAndSamplesALatentPointModel() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("sample-latent")
+        let dataset = dir.appendingPathComponent("circles.h5").path
+        try TrainingFixtures.writeShapeSet(to: dataset, points: 16)
+        let common = ["--output", dir.path + "/run", "--architecture", "latent-points", "--latent-width", "4",
+                      "--encoder-widths", "8,8", "--decoder-widths", "8,8", "--prior-widths", "8", "--decoder-points", "6",
+                      "--batch", "2", "--timesteps", "10", "--seed", "3"]
+        try rgdm(["train", dataset, "--steps", "2"] + common)
+        // Resuming without --architecture keeps the run's model; a different one is refused.
+        try rgdm(["train", dataset, "--steps", "3", "--output", dir.path + "/run", "--latent-width", "4",
+                  "--encoder-widths", "8,8", "--decoder-widths", "8,8", "--prior-widths", "8", "--decoder-points", "6", "--timesteps", "10"])
+        let checkpoint = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: dir.path + "/run")))
+        let card = try ModelCard(checkpoint: checkpoint, path: dir.path)
+        #expect(card.architecture == .latentPoints && checkpoint.state.step == 3)
+        #expect(card.latentPoints?.decoderPointsPerStep == 6 && card.latentPoints?.decoderWidths == [8, 8])
+        #expect { try rgdm(["train", dataset, "--steps", "4"] + common.map { $0 == "4" ? "5" : $0 }) } throws: {
+            String(describing: $0).contains("different model")
+        }
+        let model = try #require(try InfoCommand.describe(dir.path + "/run/checkpoint.rgdm")["model"] as? [String: Any])
+        #expect(model["architecture"] as? String == "latent-points" && model["latent_width"] as? Int == 4)
+
+        for sampler in [["--sampler", "ancestral"], ["--sampler", "ddim", "--steps", "4"]] {
+            let out = dir.path + "/latent-\(sampler[1]).h5"
+            try rgdm(["sample", "--model", dir.path + "/run/checkpoint.rgdm", "--count", "3", "--output", out] + sampler)
+            let clouds = try HDF5File(readingFrom: out).dataset("generated/test").read(Float.self, rank: 3)
+            #expect(clouds.shape == [3, 16, 3], "every cloud has the training set's 16 points")
+            #expect(clouds.values.allSatisfy { $0.isFinite })
+        }
+    }
+
+    @Test func latentPointsIsForShapesOnly() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("latent-molecules")
+        let dataset = dir.appendingPathComponent("tiny.h5").path
+        try TrainingFixtures.writeMoleculeSet(to: dataset)
+        #expect { try rgdm(["train", dataset, "--output", dir.path + "/run", "--steps", "1", "--architecture", "latent-points"]) } throws: {
+            String(describing: $0).contains("generates shapes")
         }
     }
 

@@ -89,7 +89,7 @@ import Testing
         let (resumed, step) = try card()
         #expect(resumed.egnn.globalPooling == .none && step == 2)
         #expect { try train([dataset, "--steps", "3", "--pooling", "mean"] + common) } throws: { error in
-            String(describing: error).contains("different model") && String(describing: error).contains("none pooling")
+            String(describing: error).contains("different model") && String(describing: error).contains("global pooling none")
         }
     }
 

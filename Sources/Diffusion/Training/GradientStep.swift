@@ -30,10 +30,12 @@ public enum GradientStep {
     }
 
     /// As `accumulate(denoiser:process:parameters:batch:gradient:using:)`, with
-    /// the intermediate arrays in `buffers` (same draws, same result).
+    /// the intermediate arrays in `buffers` (same draws, same result), and
+    /// adding ∂L/∂c `[graphs, conditionWidth]` into `conditionGradient` when given.
     public static func accumulate<D: Denoiser, G: RandomNumberGenerator>(
         denoiser: D, process: DiffusionProcess, parameters: [Float], batch: GraphBatch,
-        gradient: inout [Float], buffers: inout Buffers, using generator: inout G
+        gradient: inout [Float], buffers: inout Buffers, conditionGradient: UnsafeMutablePointer<Float>? = nil,
+        using generator: inout G
     ) -> Double {
         precondition(parameters.count == denoiser.parameterCount && gradient.count == denoiser.parameterCount,
                      "parameters \(parameters.count), gradient \(gradient.count), model \(denoiser.parameterCount)")
@@ -50,7 +52,8 @@ public enum GradientStep {
         let input = DenoiserInput(layout: layout, positions: buffers.z.positions, features: buffers.z.features,
                                   time: buffers.time, condition: batch.condition)
         let noise = buffers.noise, weights = batch.weights
-        return denoiser.lossAndGradient(input, parameters: parameters, gradient: &gradient) { prediction, dPrediction in
+        return denoiser.lossAndGradient(input, parameters: parameters, gradient: &gradient,
+                                        conditionGradient: conditionGradient) { prediction, dPrediction in
             EpsilonLoss.evaluate(prediction: prediction, target: noise, layout: layout, weights: weights,
                                  gradient: &dPrediction)
         }

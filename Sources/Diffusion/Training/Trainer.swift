@@ -1,29 +1,40 @@
-/// Runs EDM-style training steps on a denoiser: draw a batch in seeded
-/// order, t and ε, the weighted ε-loss and its gradient (`GradientStep`),
-/// adaptive clipping, AdamW, EMA. All state sits in `state`, which a
-/// `Checkpoint` saves and restores exactly.
-public final class Trainer<Model: Denoiser> {
-    public let denoiser: Model
-    public let process: DiffusionProcess
+/// Runs training steps on an objective: draw a batch in seeded order, the
+/// objective's loss and gradient (for a denoiser, EDM's: t, ε and the
+/// weighted ε-loss of `GradientStep`), adaptive clipping, AdamW, EMA. All
+/// state sits in `state`, which a `Checkpoint` saves and restores exactly.
+public final class Trainer {
+    public let objective: any TrainingObjective
     public let configuration: TrainerConfiguration
     public private(set) var state: TrainingState
-    /// ∂L/∂θ `[P]` and the step's intermediate arrays, reused by every step.
+    /// ∂L/∂θ `[P]`, reused by every step.
     private var gradient: [Float] = []
-    private var buffers = GradientStep.Buffers()
 
-    /// A fresh run: parameters from the denoiser's initialisation, seeded by
+    /// A fresh run of EDM's objective on `denoiser`.
+    public convenience init<Model: Denoiser>(denoiser: Model, process: DiffusionProcess,
+                                             configuration: TrainerConfiguration, datasetSize: Int) throws {
+        try self.init(objective: DenoisingObjective(denoiser: denoiser, process: process),
+                      configuration: configuration, datasetSize: datasetSize)
+    }
+
+    /// Continues a saved run of EDM's objective on `denoiser` (see
+    /// `init(objective:resumingFrom:changes:path:)`).
+    public convenience init<Model: Denoiser>(denoiser: Model, process: DiffusionProcess, resumingFrom checkpoint: Checkpoint,
+                                             changes: TrainerConfiguration.Changes = .init(), path: String = "checkpoint") throws {
+        try self.init(objective: DenoisingObjective(denoiser: denoiser, process: process), resumingFrom: checkpoint,
+                      changes: changes, path: path)
+    }
+
+    /// A fresh run: parameters from the objective's initialisation, seeded by
     /// `configuration.seed`.
-    public init(denoiser: Model, process: DiffusionProcess, configuration: TrainerConfiguration,
-                datasetSize: Int) throws {
-        try Self.check(denoiser: denoiser, process: process, configuration: configuration)
+    public init(objective: any TrainingObjective, configuration: TrainerConfiguration, datasetSize: Int) throws {
+        try configuration.optimizer.validate()
         var generator = Xoshiro256StarStar(seed: configuration.seed)
-        let parameters = denoiser.initialParameters(using: &generator)
-        guard parameters.count == denoiser.parameterCount else {
+        let parameters = objective.initialParameters(using: &generator)
+        guard parameters.count == objective.parameterCount else {
             throw DiffusionError.invalidConfiguration(
-                "denoiser initialised \(parameters.count) parameters but declares \(denoiser.parameterCount)")
+                "model initialised \(parameters.count) parameters but declares \(objective.parameterCount)")
         }
-        self.denoiser = denoiser
-        self.process = process
+        self.objective = objective
         self.configuration = configuration
         self.state = TrainingState(
             parameters: parameters,
@@ -41,14 +52,14 @@ public final class Trainer<Model: Denoiser> {
     /// (learning rate, weight decay, EMA decay, clipping). A new EMA decay
     /// goes on from the saved average; an EMA turned on starts from the
     /// current parameters; an EMA turned off is dropped.
-    public init(denoiser: Model, process: DiffusionProcess, resumingFrom checkpoint: Checkpoint,
+    public init(objective: any TrainingObjective, resumingFrom checkpoint: Checkpoint,
                 changes: TrainerConfiguration.Changes = .init(), path: String = "checkpoint") throws {
         let configuration = checkpoint.trainer.applying(changes).configuration
-        try Self.check(denoiser: denoiser, process: process, configuration: configuration)
-        guard checkpoint.state.parameters.count == denoiser.parameterCount else {
+        try configuration.optimizer.validate()
+        guard checkpoint.state.parameters.count == objective.parameterCount else {
             throw DiffusionError.checkpointMismatch(
                 path: path,
-                reason: "\(checkpoint.state.parameters.count) parameters saved, model has \(denoiser.parameterCount)")
+                reason: "\(checkpoint.state.parameters.count) parameters saved, model has \(objective.parameterCount)")
         }
         var state = checkpoint.state
         if configuration.emaDecay != checkpoint.trainer.emaDecay || (configuration.emaDecay > 0) != (state.ema != nil) {
@@ -56,22 +67,9 @@ public final class Trainer<Model: Denoiser> {
                 ? try ExponentialMovingAverage(decay: configuration.emaDecay, initialWeights: state.ema?.weights ?? state.parameters)
                 : nil
         }
-        self.denoiser = denoiser
-        self.process = process
+        self.objective = objective
         self.configuration = configuration
         self.state = state
-    }
-
-    private static func check(denoiser: Model, process: DiffusionProcess, configuration: TrainerConfiguration) throws {
-        try configuration.optimizer.validate()
-        guard denoiser.featureWidth == process.featureWidth else {
-            throw DiffusionError.invalidConfiguration(
-                "denoiser feature width \(denoiser.featureWidth) ≠ feature scaling width \(process.featureWidth)")
-        }
-        guard denoiser.symmetry == process.symmetry else {
-            throw DiffusionError.invalidConfiguration(
-                "denoiser symmetry \(denoiser.symmetry) ≠ process symmetry \(process.symmetry)")
-        }
     }
 
     /// The parameters to sample with: the EMA when on, else θ.
@@ -89,13 +87,11 @@ public final class Trainer<Model: Denoiser> {
         let epoch = batches.epoch
         let indices = batches.nextBatch()
         let batch = try data.batch(at: indices)
-        try batch.validate(featureWidth: denoiser.featureWidth, conditionWidth: denoiser.conditionWidth)
+        try objective.validate(batch)
 
         var generator = state.generator
-        gradient.resizeKeepingCapacity(to: denoiser.parameterCount)
-        let loss = GradientStep.accumulate(
-            denoiser: denoiser, process: process, parameters: state.parameters, batch: batch,
-            gradient: &gradient, buffers: &buffers, using: &generator)
+        gradient.resizeKeepingCapacity(to: objective.parameterCount)
+        let loss = objective.accumulate(parameters: state.parameters, batch: batch, gradient: &gradient, using: &generator)
         guard loss.isFinite else { throw DiffusionError.nonFiniteLoss(step: state.step + 1, loss: loss) }
 
         state.batches = batches
@@ -107,7 +103,7 @@ public final class Trainer<Model: Denoiser> {
     }
 
     /// A checkpoint of the run; `modelConfiguration` is the caller's JSON
-    /// describing the denoiser (stored verbatim).
+    /// describing the model (stored verbatim).
     public func checkpoint(modelConfiguration: String) -> Checkpoint {
         Checkpoint(modelConfiguration: modelConfiguration, trainer: configuration, state: state)
     }

@@ -39,13 +39,7 @@ struct InfoCommand: ParsableCommand {
         let card = model.card, state = model.checkpoint.state
         var result: [String: Any] = [
             "kind": "checkpoint", "path": path, "domain": card.domain.rawValue,
-            "model": [
-                "layers": card.egnn.layers, "hidden": card.egnn.hidden, "parameters": model.denoiser.parameterCount,
-                "feature_width": card.egnn.featureWidth, "condition_width": card.egnn.conditionWidth,
-                "symmetry": card.egnn.symmetry.rawValue, "global_pooling": card.egnn.globalPooling.rawValue,
-                "connectivity": card.egnn.connectivity.description,
-                "neighbours": card.egnn.connectivity.neighbours.map { $0 as Any } ?? NSNull(),
-            ] as [String: Any],
+            "model": card.summary(parameters: model.parameterCount),
             "diffusion": ["schedule": card.schedule.rawValue, "timesteps": card.timesteps] as [String: Any],
             "training": [
                 "steps": state.step, "epoch": state.batches.epoch, "batch_size": model.checkpoint.trainer.batchSize,

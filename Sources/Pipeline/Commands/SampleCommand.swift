@@ -47,11 +47,10 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let model = try TrainedModel(path: self.model, threads: global.workerCount, useEMA: !noEMA)
         if model.card.domain == .shapes { _ = try ShapeDecoding.outputFormat(output) }
-        let sampler = try model.makeSampler(self.sampler, steps: steps)
         var generator = Xoshiro256StarStar(seed: global.seed)
         var progress = ProgressLine(label: "sample", total: count)
         let start = Date()
-        let results = model.sample(count: count, batchSize: batch, sampler: sampler, using: &generator) {
+        let results = try model.sample(count: count, batchSize: batch, sampler: sampler, steps: steps, using: &generator) {
             progress.advance(by: $0)
         }
         progress.finish()

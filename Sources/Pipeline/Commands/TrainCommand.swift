@@ -4,6 +4,19 @@ import Foundation
 
 extension ScheduleKind: ExpressibleByArgument {}
 extension GlobalPooling: ExpressibleByArgument {}
+extension ModelArchitecture: ExpressibleByArgument {}
+
+/// Layer widths on the command line: "128,256,512".
+struct LayerWidths: ExpressibleByArgument {
+    var values: [Int]
+    init(_ values: [Int]) { self.values = values }
+    init?(argument: String) {
+        let parts = argument.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        values = parts.map { $0! }
+    }
+    var defaultValueDescription: String { values.map(String.init).joined(separator: ",") }
+}
 
 /// `rgdm train`: trains an EGNN diffusion model on a preprocessed dataset,
 /// resuming from the run directory's checkpoint when there is one.
@@ -15,7 +28,10 @@ struct TrainCommand: ParsableCommand {
         The run directory holds checkpoint.rgdm, log.jsonl and run.json. Running the same \
         command again resumes from the checkpoint; Ctrl-C saves and stops.
 
-        The model is EDM's EGNN. With --pooling mean (the default for shapes) each layer's \
+        The model is EDM's EGNN (--architecture egnn), or for shapes Luo & Hu's latent point \
+        diffusion (--architecture latent-points): a PointNet encoder of each cloud, a pointwise \
+        decoder conditioned on the shape latent and a diffusion prior over latents, trained \
+        jointly. With --pooling mean (the default for shapes) each layer's \
         node update also sees its graph's mean feature, a global context that k-nearest-\
         neighbour graphs of point clouds otherwise lack; molecules default to none (EDM's model).
         """)
@@ -35,6 +51,19 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Use only the first N graphs of the split.")
     var limit: Int?
 
+    @Option(help: ArgumentHelp("Network: egnn, or latent-points (shapes only).",
+                               discussion: "Default: egnn; when resuming, the run's own."))
+    var architecture: ModelArchitecture?
+    @Option(help: "latent-points: width Z of the shape latent.") var latentWidth = LatentPointConfiguration().latentWidth
+    @Option(help: "latent-points: the encoder's per-point widths (comma-separated).")
+    var encoderWidths = LayerWidths(LatentPointConfiguration().encoderPointWidths)
+    @Option(help: "latent-points: the decoder's hidden widths.")
+    var decoderWidths = LayerWidths(LatentPointConfiguration().decoderWidths)
+    @Option(help: "latent-points: the latent prior's hidden widths.")
+    var priorWidths = LayerWidths(LatentPointConfiguration().priorWidths)
+    @Option(help: "latent-points: points per cloud the decoder trains on in a step, drawn at random (default: all).")
+    var decoderPoints: Int?
+    @Option(help: "latent-points: weight β of KL(q(z | X) ‖ N(0, I)).") var klWeight = LatentPointConfiguration().klWeight
     @Option(help: "EGNN layers.") var layers = 4
     @Option(help: "Hidden width.") var hidden = 64
     @Option(help: "Graphs per batch (default: \(TrainCommand.defaults.batchSize); a resumed run needs its own, which fixes the data order).") var batch: Int?
@@ -74,13 +103,18 @@ struct TrainCommand: ParsableCommand {
         if timesteps < 2 { throw ValidationError("--timesteps must be at least 2") }
         if checkpointEvery < 1 || logEvery < 1 { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
         if neighbours < 1 { throw ValidationError("--neighbours must be at least 1") }
+        if let decoderPoints, decoderPoints < 1 { throw ValidationError("--decoder-points must be at least 1") }
+        if latentWidth < 1 { throw ValidationError("--latent-width must be at least 1") }
+        if !(klWeight >= 0 && klWeight.isFinite) { throw ValidationError("--kl-weight must be finite and ≥ 0") }
     }
 
     func run() throws {
         Interruption.install()
         let data = try TrainingData.open(dataset, split: split, limit: limit)
         let directory = URL(fileURLWithPath: output ?? "runs/\(URL(fileURLWithPath: dataset).deletingPathExtension().lastPathComponent)")
-        let card = try makeCard(for: data, pooling: pooling ?? Self.savedPooling(in: directory) ?? data.domain.defaultGlobalPooling)
+        let saved = try Self.savedCard(in: directory)
+        let card = try makeCard(for: data, pooling: pooling ?? saved?.egnn.globalPooling ?? data.domain.defaultGlobalPooling,
+                                architecture: architecture ?? saved?.architecture ?? .egnn)
         // The options given, on top of the defaults for a new run and of the saved settings for a resumed one.
         let changes = TrainerConfiguration.Changes(learningRate: learningRate, weightDecay: weightDecay, emaDecay: emaDecay,
                                                    clipsGradients: noClipping ? false : nil)
@@ -93,10 +127,10 @@ struct TrainCommand: ParsableCommand {
 
         let stepsPerEpoch = (data.source.count + run.trainer.configuration.batchSize - 1) / run.trainer.configuration.batchSize
         let target = steps ?? Int(((epochs ?? 1) * Double(stepsPerEpoch)).rounded(.up))
-        let parameters = run.trainer.denoiser.parameterCount
+        let parameters = run.trainer.objective.parameterCount
         FileHandle.standardError.write(Data("""
-            rgdm train: \(data.source.count) \(card.domain.rawValue) (\(split)), \(card.egnn.layers) layers × \(card.egnn.hidden), \
-            \(card.egnn.globalPooling.rawValue) pooling, \(parameters) parameters, step \(run.step) → \(target), \(global.workerCount) thread(s), run \(directory.path)\n
+            rgdm train: \(data.source.count) \(card.domain.rawValue) (\(split)), \(card.modelRows.map { "\($0.0) \($0.1)" }.joined(separator: ", ")), \
+            \(parameters) parameters, step \(run.step) → \(target), \(global.workerCount) thread(s), run \(directory.path)\n
             """.utf8))
         if !run.resumeChanges.isEmpty {
             FileHandle.standardError.write(Data("rgdm train: resumed with \(run.resumeChanges.joined(separator: ", "))\n".utf8))
@@ -109,16 +143,18 @@ struct TrainCommand: ParsableCommand {
                      status, run.step, outcome.meanRecentLoss, rate, outcome.seconds, run.checkpointURL.path))
     }
 
-    /// The pooling of the model already in `directory`, if it holds a checkpoint, so that
-    /// rerunning a command without --pooling resumes the run it started.
-    private static func savedPooling(in directory: URL) throws -> GlobalPooling? {
+    /// The card of the model already in `directory`, if it holds a checkpoint, so that
+    /// rerunning a command without --pooling or --architecture resumes the run it started.
+    private static func savedCard(in directory: URL) throws -> ModelCard? {
         let url = TrainingRun.checkpointURL(in: directory)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        return try ModelCard(checkpoint: Checkpoint(contentsOf: url), path: url.path).egnn.globalPooling
+        return try ModelCard(checkpoint: Checkpoint(contentsOf: url), path: url.path)
     }
 
-    private func makeCard(for data: TrainingData, pooling: GlobalPooling) throws -> ModelCard {
+    private func makeCard(for data: TrainingData, pooling: GlobalPooling, architecture: ModelArchitecture) throws -> ModelCard {
         switch data {
+        case .molecules where architecture == .latentPoints:
+            throw ValidationError("--architecture latent-points generates shapes; \(dataset) holds molecules")
         case let .molecules(source):
             let egnn = EGNNConfiguration(featureWidth: source.featureWidth, layers: layers, hidden: hidden,
                                          globalPooling: pooling)
@@ -133,7 +169,12 @@ struct TrainCommand: ParsableCommand {
             return ModelCard(domain: .shapes, egnn: egnn, scaling: .identity(width: 0), schedule: schedule,
                              timesteps: timesteps, schedulePrecision: precision,
                              nodeCounts: try NodeCountDistribution(observedCounts: [source.pointCount]),
-                             dataset: dataset, split: split)
+                             dataset: dataset, split: split,
+                             latentPoints: architecture == .latentPoints
+                                 ? LatentPointConfiguration(latentWidth: latentWidth, encoderPointWidths: encoderWidths.values,
+                                                            decoderWidths: decoderWidths.values, priorWidths: priorWidths.values,
+                                                            decoderPointsPerStep: decoderPoints,
+                                                            klWeight: klWeight) : nil)
         }
     }
 }

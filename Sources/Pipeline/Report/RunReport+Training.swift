@@ -9,10 +9,8 @@ extension RunReport {
         var report = RunReport(
             title: "rgdm training run: \(run.directory.lastPathComponent)",
             summary: "\(card.domain.rawValue) model, \(state.step) steps (\(state.batches.epoch) full epochs) on \(card.dataset) [\(card.split)]; \(outcome.interrupted ? "interrupted" : "finished") after \(Int(outcome.seconds)) s this session.")
-        let modelRows: [(String, String)] = [
-            ("EGNN layers × hidden", "\(card.egnn.layers) × \(card.egnn.hidden)"),
-            ("parameters", "\(run.trainer.denoiser.parameterCount)"),
-            ("symmetry / connectivity", "\(card.egnn.symmetry.rawValue) / \(card.egnn.connectivity)"),
+        let modelRows = card.modelRows + [
+            ("parameters", "\(run.trainer.objective.parameterCount)"),
             ("schedule", "\(card.schedule.rawValue), T = \(card.timesteps)"),
         ]
         let trainingRows: [(String, String)] = [
@@ -40,8 +38,7 @@ extension RunReport {
             "kind": "training", "steps": state.step, "epoch": state.batches.epoch,
             "recent_loss": run.meanRecentLoss, "epoch_mean_losses": epochs,
             "seconds_this_session": outcome.seconds, "interrupted": outcome.interrupted,
-            "model": ["layers": card.egnn.layers, "hidden": card.egnn.hidden,
-                      "parameters": run.trainer.denoiser.parameterCount] as [String: Any],
+            "model": card.summary(parameters: run.trainer.objective.parameterCount),
             "loss_curve": points.map { [$0.x, $0.y] },
         ]
         return report

@@ -17,6 +17,15 @@ public enum ModelDomain: String, Codable, Sendable, CaseIterable {
     }
 }
 
+/// Which network a model is.
+public enum ModelArchitecture: String, Codable, Sendable, CaseIterable {
+    /// EDM's EGNN denoiser on the whole graph (molecules, or shapes on k-NN graphs).
+    case egnn
+    /// Luo & Hu's latent point diffusion: PointNet encoder, pointwise decoder
+    /// conditioned on a shape latent, and a diffusion prior over latents (shapes).
+    case latentPoints = "latent-points"
+}
+
 /// Everything needed to rebuild a trained model and decode its samples,
 /// stored as the JSON `modelConfiguration` of every checkpoint: the denoiser's
 /// hyper-parameters, the diffusion process, the node-count distribution and
@@ -26,7 +35,10 @@ public struct ModelCard: Codable, Sendable, Equatable {
 
     public var version = ModelCard.currentVersion
     public var domain: ModelDomain
+    /// The EGNN's hyper-parameters (also the symmetry and feature width of a latent-points model).
     public var egnn: EGNNConfiguration
+    /// Set for a latent point diffusion model, whose networks it describes; nil for an EGNN.
+    public var latentPoints: LatentPointConfiguration?
     public var scaling: FeatureScaling
     public var schedule: ScheduleKind
     public var timesteps: Int
@@ -44,8 +56,66 @@ public struct ModelCard: Codable, Sendable, Equatable {
     /// The code version that trained it.
     public var codeVersion: String = RGDMVersion.string
 
-    /// The denoiser this card describes, using `threads` workers.
+    public var architecture: ModelArchitecture { latentPoints == nil ? .egnn : .latentPoints }
+
+    /// The EGNN this card describes, using `threads` workers.
     public func makeDenoiser(threads: Int) -> EGNN { EGNN(egnn, threads: threads) }
+
+    /// The latent point model this card describes (nil for an EGNN card).
+    public func makeLatentModel() throws -> LatentPointModel? {
+        guard let latentPoints else { return nil }
+        return try LatentPointModel(configuration: latentPoints,
+                                    schedule: schedule.makeSchedule(timesteps: timesteps, precision: schedulePrecision))
+    }
+
+    /// The model's hyper-parameters as JSON: the EGNN's, or the latent point model's networks.
+    public func summary(parameters: Int) -> [String: Any] {
+        var result: [String: Any] = ["architecture": architecture.rawValue, "parameters": parameters,
+                                     "symmetry": egnn.symmetry.rawValue]
+        if let c = latentPoints {
+            result["latent_width"] = c.latentWidth
+            result["encoder_point_widths"] = c.encoderPointWidths
+            result["encoder_head_widths"] = c.encoderHeadWidths
+            result["decoder_widths"] = c.decoderWidths
+            result["prior_widths"] = c.priorWidths
+            result["kl_weight"] = c.klWeight
+            result["decoder_points_per_step"] = c.decoderPointsPerStep.map { $0 as Any } ?? NSNull()
+        } else {
+            result["layers"] = egnn.layers
+            result["hidden"] = egnn.hidden
+            result["feature_width"] = egnn.featureWidth
+            result["condition_width"] = egnn.conditionWidth
+            result["global_pooling"] = egnn.globalPooling.rawValue
+            result["connectivity"] = egnn.connectivity.description
+            result["neighbours"] = egnn.connectivity.neighbours.map { $0 as Any } ?? NSNull()
+        }
+        return result
+    }
+
+    /// What training minimises for this model.
+    public func makeObjective(threads: Int) throws -> any TrainingObjective {
+        if let model = try makeLatentModel() { return model }
+        return try DenoisingObjective(denoiser: makeDenoiser(threads: threads), process: makeProcess())
+    }
+
+    /// The model's hyper-parameters for `rgdm info`, reports and logs: (name, value) rows.
+    public var modelRows: [(String, String)] {
+        switch architecture {
+        case .egnn:
+            return [("architecture", "EGNN (EDM)"), ("layers × hidden", "\(egnn.layers) × \(egnn.hidden)"),
+                    ("symmetry / connectivity", "\(egnn.symmetry.rawValue) / \(egnn.connectivity)"),
+                    ("global pooling", egnn.globalPooling.rawValue)]
+        case .latentPoints:
+            let c = latentPoints!
+            func widths(_ w: [Int]) -> String { w.map(String.init).joined(separator: "–") }
+            return [("architecture", "latent point diffusion (Luo & Hu)"), ("latent width", "\(c.latentWidth)"),
+                    ("encoder (PointNet)", "3–\(widths(c.encoderPointWidths)), max, \(widths(c.encoderHeadWidths + [2 * c.latentWidth]))"),
+                    ("decoder (pointwise)", "3–\(widths(c.decoderWidths))–3"),
+                    ("prior (latent diffusion)", "\(c.latentWidth)–\(widths(c.priorWidths))–\(c.latentWidth)"),
+                    ("decoder points per step", c.decoderPointsPerStep.map(String.init) ?? "all"),
+                    ("KL weight", "\(c.klWeight)")]
+        }
+    }
 
     /// The diffusion process this card describes.
     public func makeProcess() throws -> DiffusionProcess {
@@ -75,9 +145,11 @@ public struct ModelCard: Codable, Sendable, Equatable {
 
     public init(domain: ModelDomain, egnn: EGNNConfiguration, scaling: FeatureScaling, schedule: ScheduleKind,
                 timesteps: Int, schedulePrecision: Double, nodeCounts: NodeCountDistribution,
-                atomicNumbers: [Int] = [], includesAtomicNumber: Bool = false, dataset: String, split: String) {
+                atomicNumbers: [Int] = [], includesAtomicNumber: Bool = false, dataset: String, split: String,
+                latentPoints: LatentPointConfiguration? = nil) {
         self.domain = domain
         self.egnn = egnn
+        self.latentPoints = latentPoints
         self.scaling = scaling
         self.schedule = schedule
         self.timesteps = timesteps

@@ -9,12 +9,16 @@ public enum SamplerKind: String, Codable, Sendable, CaseIterable {
     case ddim
 }
 
-/// A checkpoint opened for sampling: its model card, the denoiser, the
+/// A checkpoint opened for sampling: its model card, the network, the
 /// diffusion process and the weights to sample with (the EMA when present).
 public struct TrainedModel {
     public let path: String
     public let card: ModelCard
+    /// The EGNN of an EGNN model.
     public let denoiser: EGNN
+    /// The whole model of a latent-points model (nil for an EGNN).
+    public let latentModel: LatentPointModel?
+    /// The process of the generated graphs (a latent-points model's point process).
     public let process: DiffusionProcess
     public let parameters: [Float]
     /// Optimiser steps the weights were trained for.
@@ -28,36 +32,51 @@ public struct TrainedModel {
         checkpoint = try Checkpoint(contentsOf: URL(fileURLWithPath: path))
         card = try ModelCard(checkpoint: checkpoint, path: path)
         denoiser = card.makeDenoiser(threads: threads)
-        process = try card.makeProcess()
+        latentModel = try card.makeLatentModel()
+        process = try latentModel?.pointProcess ?? card.makeProcess()
         parameters = useEMA ? (checkpoint.state.ema?.weights ?? checkpoint.state.parameters) : checkpoint.state.parameters
         trainedSteps = checkpoint.state.step
         self.path = path
-        guard parameters.count == denoiser.parameterCount else {
-            throw PipelineError.invalidModel(path: path, reason: "\(parameters.count) weights for a model of \(denoiser.parameterCount)")
+        guard parameters.count == parameterCount else {
+            throw PipelineError.invalidModel(path: path, reason: "\(parameters.count) weights for a model of \(parameterCount)")
         }
     }
 
-    public func makeSampler(_ kind: SamplerKind, steps: Int?) throws -> any Sampler {
+    /// Length of the model's parameter vector.
+    public var parameterCount: Int { latentModel?.parameterCount ?? denoiser.parameterCount }
+
+    /// A sampler of `kind` on `process` (DDIM: `steps`, default min(100, T)).
+    public static func makeSampler(_ kind: SamplerKind, steps: Int?, process: DiffusionProcess) throws -> any Sampler {
         switch kind {
         case .ancestral: AncestralSampler(process: process)
         case .ddim: try DDIMSampler(process: process, steps: steps ?? min(100, process.timesteps))
         }
     }
 
-    /// Draws `count` graphs in batches of at most `batchSize`, node counts
-    /// from the training histogram; `progress` is told each batch's size.
+    /// Draws `count` graphs in batches of at most `batchSize` with the reverse
+    /// process `kind` (for a latent-points model, on the latents and then on
+    /// the points), node counts from the training histogram; `progress` is
+    /// told each batch's size.
     public func sample<G: RandomNumberGenerator>(
-        count: Int, batchSize: Int, sampler: any Sampler, condition: [Float] = [],
+        count: Int, batchSize: Int, sampler kind: SamplerKind, steps: Int? = nil, condition: [Float] = [],
         using generator: inout G, progress: (Int) -> Void = { _ in }
-    ) -> [SampleResult] {
+    ) throws -> [SampleResult] {
+        let sampler = try Self.makeSampler(kind, steps: steps, process: process)
+        let latentSampler = try latentModel.map { try Self.makeSampler(kind, steps: steps, process: $0.latentProcess) }
         var results: [SampleResult] = []
         var done = 0
         while done < count {
             let n = min(batchSize, count - done)
             let nodeCounts = card.nodeCounts.sample(n, using: &generator)
-            let batchCondition = condition.isEmpty ? [] : Array(repeating: condition, count: n).flatMap { $0 }
-            results.append(sampler.generate(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts,
-                                            condition: batchCondition, using: &generator))
+            if let latentModel, let latentSampler {
+                precondition(condition.isEmpty, "latent-points models are unconditional")
+                results.append(latentModel.sample(count: n, pointCount: nodeCounts[0], parameters: parameters,
+                                                  latentSampler: latentSampler, pointSampler: sampler, using: &generator))
+            } else {
+                let batchCondition = condition.isEmpty ? [] : Array(repeating: condition, count: n).flatMap { $0 }
+                results.append(sampler.generate(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts,
+                                                condition: batchCondition, using: &generator))
+            }
             done += n
             progress(n)
         }

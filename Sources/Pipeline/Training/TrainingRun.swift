@@ -12,7 +12,7 @@ import Foundation
 public final class TrainingRun {
     public let directory: URL
     public let card: ModelCard
-    public let trainer: Trainer<EGNN>
+    public let trainer: Trainer
     public let data: any GraphDataSource
     private let log: JSONLinesLog
     /// What `changes` altered in a resumed run's settings ("learning rate 0.0003 → 0.0001").
@@ -36,11 +36,11 @@ public final class TrainingRun {
         if FileManager.default.fileExists(atPath: checkpointURL.path) {
             let checkpoint = try Checkpoint(contentsOf: checkpointURL)
             let saved = try ModelCard(checkpoint: checkpoint, path: checkpointURL.path)
-            guard saved.egnn == card.egnn, saved.domain == card.domain, saved.timesteps == card.timesteps,
-                  saved.schedule == card.schedule else {
+            guard saved.egnn == card.egnn, saved.latentPoints == card.latentPoints, saved.domain == card.domain,
+                  saved.timesteps == card.timesteps, saved.schedule == card.schedule else {
                 throw PipelineError.invalidRun(
                     path: directory.path,
-                    reason: "it holds a checkpoint of a different model (\(saved.egnn.layers) layers, hidden \(saved.egnn.hidden), \(saved.egnn.globalPooling.rawValue) pooling, \(saved.domain)); use another --output or the same model options")
+                    reason: "it holds a checkpoint of a different model (\(saved.domain), \(saved.modelRows.map { "\($0.0) \($0.1)" }.joined(separator: ", "))); use another --output or the same model options")
             }
             guard checkpoint.state.batches.datasetSize == data.count else {
                 throw PipelineError.invalidRun(
@@ -53,13 +53,13 @@ public final class TrainingRun {
                     reason: "it was trained with batches of \(checkpoint.trainer.batchSize), not \(batchSizeGiven); the batch size fixes its data order, so resume without --batch or use another --output")
             }
             self.card = saved
-            self.trainer = try Trainer(denoiser: saved.makeDenoiser(threads: threads), process: saved.makeProcess(),
-                                       resumingFrom: checkpoint, changes: changes, path: checkpointURL.path)
+            self.trainer = try Trainer(objective: saved.makeObjective(threads: threads), resumingFrom: checkpoint,
+                                       changes: changes, path: checkpointURL.path)
             self.resumeChanges = checkpoint.trainer.applying(changes).descriptions
         } else {
             self.resumeChanges = []
             self.card = card
-            self.trainer = try Trainer(denoiser: card.makeDenoiser(threads: threads), process: card.makeProcess(),
+            self.trainer = try Trainer(objective: card.makeObjective(threads: threads),
                                        configuration: configuration, datasetSize: data.count)
         }
         self.directory = directory

@@ -1,0 +1,50 @@
+/// Hyper-parameters of a `LatentPointModel`.
+public struct LatentPointConfiguration: Codable, Sendable, Equatable {
+    /// Z, the width of the shape latent.
+    public var latentWidth: Int
+    /// Encoder: per-point widths after the 3 coordinates, then the head's widths before [μ, log σ²].
+    public var encoderPointWidths: [Int]
+    public var encoderHeadWidths: [Int]
+    /// Pointwise decoder ε_θ(x_t, t, z): hidden widths between 3 and 3.
+    public var decoderWidths: [Int]
+    /// Latent prior ε_ψ(z_t, t): hidden widths between Z and Z.
+    public var priorWidths: [Int]
+    /// Points per cloud the decoder is trained on in a step, drawn at random
+    /// (nil: all). Given z the points are independent, so a subset is an
+    /// unbiased estimate of the decoder's loss at a fraction of its cost;
+    /// the encoder always sees the whole cloud.
+    public var decoderPointsPerStep: Int?
+    /// β of the KL term β·KL(q(z | X) ‖ N(0, I)), per cloud, summed over the Z dimensions.
+    public var klWeight: Double
+
+    public init(latentWidth: Int = 128, encoderPointWidths: [Int] = [128, 128, 256, 512], encoderHeadWidths: [Int] = [256],
+                decoderWidths: [Int] = [128, 256, 512, 256, 128], priorWidths: [Int] = [512, 512, 512], decoderPointsPerStep: Int? = nil,
+                klWeight: Double = 1e-3) {
+        self.latentWidth = latentWidth
+        self.encoderPointWidths = encoderPointWidths
+        self.encoderHeadWidths = encoderHeadWidths
+        self.decoderWidths = decoderWidths
+        self.priorWidths = priorWidths
+        self.decoderPointsPerStep = decoderPointsPerStep
+        self.klWeight = klWeight
+    }
+
+    /// Throws `DiffusionError.invalidConfiguration` for empty or non-positive widths or a bad β.
+    public func validate() throws {
+        guard latentWidth > 0 else { throw DiffusionError.invalidConfiguration("latent width \(latentWidth) must be > 0") }
+        for (name, widths) in [("encoder point", encoderPointWidths), ("decoder", decoderWidths), ("prior", priorWidths)] {
+            guard !widths.isEmpty, widths.allSatisfy({ $0 > 0 }) else {
+                throw DiffusionError.invalidConfiguration("\(name) widths \(widths) must be non-empty and > 0")
+            }
+        }
+        guard encoderHeadWidths.allSatisfy({ $0 > 0 }) else {
+            throw DiffusionError.invalidConfiguration("encoder head widths \(encoderHeadWidths) must be > 0")
+        }
+        if let points = decoderPointsPerStep, points < 1 {
+            throw DiffusionError.invalidConfiguration("decoder points per step \(points) must be ≥ 1")
+        }
+        guard klWeight.isFinite, klWeight >= 0 else {
+            throw DiffusionError.invalidConfiguration("KL weight \(klWeight) must be finite and ≥ 0")
+        }
+    }
+}

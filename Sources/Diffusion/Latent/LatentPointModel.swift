@@ -1,0 +1,197 @@
+import Foundation
+
+/// Latent point diffusion for shapes (Luo & Hu 2021, "Diffusion Probabilistic
+/// Models for 3D Point Cloud Generation", §4): a cloud X is encoded to a
+/// shape latent z ~ q(z | X) (PointNet), its points are generated
+/// independently given z by a pointwise diffusion decoder ε_θ(x_t, t, z),
+/// and new latents come from a prior p(z). Luo & Hu's prior is a normalising
+/// flow; here it is a second diffusion model ε_ψ(z_t, t) over vectors (as in
+/// LION, Zeng et al. 2022), trained jointly on the posterior samples with the
+/// gradient stopped at z, so one objective and one parameter vector hold the
+/// whole model:
+///
+///     L = L_ε(θ; X, z) + β · KL(q(z | X) ‖ N(0, I)) + L_ε(ψ; sg(z))
+///
+/// L_ε is EDM's ε-loss (`EpsilonLoss`) with the same noise schedule for both
+/// processes; z = μ + σ ⊙ ε_z (reparametrised). θ = [encoder | decoder | prior].
+/// As in Luo & Hu, the points diffuse in full 3D (no zero-CoM projection):
+/// clouds are centred once, whole, and given z every point is independent,
+/// so the decoder may be trained on a random subset of each cloud.
+public final class LatentPointModel: TrainingObjective {
+    public let configuration: LatentPointConfiguration
+    public let encoder: PointNetEncoder
+    public let decoder: PointwiseDenoiser
+    public let prior: PointwiseDenoiser
+    /// Points: zero-CoM positions, no features. Latents: one-node graphs with Z features.
+    public let pointProcess: DiffusionProcess
+    public let latentProcess: DiffusionProcess
+    public let encoderRange: Range<Int>, decoderRange: Range<Int>, priorRange: Range<Int>
+
+    private var encoderWorkspace = PointNetEncoder.Workspace()
+    private var pointBuffers = GradientStep.Buffers(), latentBuffers = GradientStep.Buffers()
+    private var centred: [Float] = [], latentNoise: [Float] = [], latent: [Float] = []
+    private var latentGradient: [Float] = [], encoderOutputGradient: [Float] = []
+    private var partGradient: [Float] = [], subset: [Float] = [], order: [Int] = []
+
+    public init(configuration: LatentPointConfiguration, schedule: any NoiseSchedule) throws {
+        try configuration.validate()
+        let z = configuration.latentWidth
+        self.configuration = configuration
+        encoder = PointNetEncoder(pointWidths: configuration.encoderPointWidths,
+                                  headWidths: configuration.encoderHeadWidths, latentWidth: z)
+        decoder = PointwiseDenoiser(rows: .positions, hidden: configuration.decoderWidths, conditionWidth: z,
+                                    centresPrediction: false)
+        prior = PointwiseDenoiser(rows: .features, featureWidth: z, hidden: configuration.priorWidths, conditionWidth: 0)
+        pointProcess = DiffusionProcess(schedule: schedule, scaling: .identity(width: 0), symmetry: .translation,
+                                        positionSubspace: .full)
+        latentProcess = DiffusionProcess(schedule: schedule, scaling: .identity(width: z), symmetry: .translation)
+        encoderRange = 0 ..< encoder.parameterCount
+        decoderRange = encoderRange.upperBound ..< encoderRange.upperBound + decoder.parameterCount
+        priorRange = decoderRange.upperBound ..< decoderRange.upperBound + prior.parameterCount
+    }
+
+    public var latentWidth: Int { configuration.latentWidth }
+    public var parameterCount: Int { priorRange.upperBound }
+
+    public func initialParameters<G: RandomNumberGenerator>(using generator: inout G) -> [Float] {
+        var p = [Float](repeating: 0, count: parameterCount)
+        encoder.initialize(&p, at: encoderRange.lowerBound, using: &generator)
+        decoder.network.initialize(&p, at: decoderRange.lowerBound, using: &generator)
+        prior.network.initialize(&p, at: priorRange.lowerBound, using: &generator)
+        return p
+    }
+
+    public func validate(_ batch: GraphBatch) throws {
+        try batch.validate(featureWidth: 0, conditionWidth: 0)
+    }
+
+    /// The loss terms of the last `accumulate`: decoder ε-loss, KL (unweighted, mean per cloud), prior ε-loss.
+    public private(set) var lastTerms = (points: 0.0, kl: 0.0, prior: 0.0)
+
+    public func accumulate<G: RandomNumberGenerator>(
+        parameters: [Float], batch: GraphBatch, gradient: inout [Float], using generator: inout G
+    ) -> Double {
+        precondition(parameters.count == parameterCount && gradient.count == parameterCount,
+                     "parameters \(parameters.count), gradient \(gradient.count), model \(parameterCount)")
+        let layout = batch.layout, clouds = layout.graphCount, z = latentWidth
+        // q(z | X) on the centred clouds: [clouds, 2Z] = [μ, log σ²]
+        centred.removeAll(keepingCapacity: true)
+        centred.append(contentsOf: batch.positions)
+        CenterOfMass.remove(from: &centred, layout: layout)
+        parameters.withUnsafeBufferPointer { p in
+            centred.withUnsafeBufferPointer { x in
+                encoder.forward(x, layout: layout, parameters: p.baseAddress! + encoderRange.lowerBound, workspace: &encoderWorkspace)
+            }
+        }
+        // z = μ + σ ε_z: [clouds, Z]
+        latentNoise.resizeKeepingCapacity(to: clouds * z)
+        generator.fillStandardNormal(&latentNoise)
+        latent.resizeKeepingCapacity(to: clouds * z)
+        let stats = encoderWorkspace.output
+        var kl = 0.0
+        for g in 0 ..< clouds {
+            for j in 0 ..< z {
+                let mu = stats[g * 2 * z + j], logVariance = stats[g * 2 * z + z + j]
+                let sigma = Foundation.exp(0.5 * logVariance)
+                latent[g * z + j] = mu + sigma * latentNoise[g * z + j]
+                kl += 0.5 * Double(mu * mu + sigma * sigma - 1 - logVariance)
+            }
+        }
+        kl /= Double(max(clouds, 1))
+
+        // Decoder: EDM's ε-loss on the (centred; a random subset of) points given z, and ∂L/∂z.
+        latentGradient.resizeKeepingCapacity(to: clouds * z)
+        var pointBatch = GraphBatch(layout: layout, positions: centred, features: [], condition: latent, weights: batch.weights)
+        if let m = configuration.decoderPointsPerStep, layout.nodeCounts.contains(where: { $0 > m }) {
+            subset.removeAll(keepingCapacity: true)
+            var counts: [Int] = []
+            for g in 0 ..< clouds {
+                let nodes = layout.nodes(ofGraph: g), take = min(m, nodes.count)
+                order.removeAll(keepingCapacity: true)
+                order.append(contentsOf: nodes)
+                for k in 0 ..< take {   // partial Fisher–Yates
+                    order.swapAt(k, k + Int(generator.next(upperBound: UInt64(nodes.count - k))))
+                    subset.append(contentsOf: centred[(3 * order[k]) ..< (3 * order[k] + 3)])
+                }
+                counts.append(take)
+            }
+            pointBatch.layout = GraphLayout(nodeCounts: counts)
+            pointBatch.positions = subset
+        }
+        let pointLoss = withPart(decoderRange, parameters: parameters, gradient: &gradient) { p, g in
+            latentGradient.withUnsafeMutableBufferPointer { dz in
+                GradientStep.accumulate(denoiser: decoder, process: pointProcess, parameters: p, batch: pointBatch,
+                                        gradient: &g, buffers: &pointBuffers, conditionGradient: dz.baseAddress!, using: &generator)
+            }
+        }
+        // Prior: the same objective on sg(z), as one-node graphs.
+        let latentLayout = GraphLayout(nodeCounts: [Int](repeating: 1, count: clouds))
+        let latentBatch = GraphBatch(layout: latentLayout, positions: [Float](repeating: 0, count: 3 * clouds),
+                                     features: latent, weights: batch.weights)
+        let priorLoss = withPart(priorRange, parameters: parameters, gradient: &gradient) { p, g in
+            GradientStep.accumulate(denoiser: prior, process: latentProcess, parameters: p, batch: latentBatch,
+                                    gradient: &g, buffers: &latentBuffers, using: &generator)
+        }
+
+        // ∂/∂[μ, log σ²]: through z (dμ = dz, d log σ² = dz ε σ / 2) and β KL / B.
+        let beta = Float(configuration.klWeight) / Float(max(clouds, 1))
+        encoderOutputGradient.resizeKeepingCapacity(to: clouds * 2 * z)
+        for g in 0 ..< clouds {
+            for j in 0 ..< z {
+                let mu = stats[g * 2 * z + j], logVariance = stats[g * 2 * z + z + j]
+                let sigma = Foundation.exp(0.5 * logVariance), dz = latentGradient[g * z + j]
+                encoderOutputGradient[g * 2 * z + j] = dz + beta * mu
+                encoderOutputGradient[g * 2 * z + z + j] = 0.5 * dz * latentNoise[g * z + j] * sigma + 0.5 * beta * (sigma * sigma - 1)
+            }
+        }
+        parameters.withUnsafeBufferPointer { p in
+            gradient.withUnsafeMutableBufferPointer { dp in
+                encoderOutputGradient.withUnsafeBufferPointer { dOut in
+                    encoder.backward(outputGradient: dOut, parameters: p.baseAddress! + encoderRange.lowerBound,
+                                     gradient: dp.baseAddress! + encoderRange.lowerBound, workspace: &encoderWorkspace)
+                }
+            }
+        }
+        lastTerms = (pointLoss, kl, priorLoss)
+        return pointLoss + configuration.klWeight * kl + priorLoss
+    }
+
+    /// Runs `body` on one part's parameters and a zeroed gradient of its size, then adds that gradient into `gradient[range]`.
+    private func withPart(_ range: Range<Int>, parameters: [Float], gradient: inout [Float],
+                          _ body: ([Float], inout [Float]) -> Double) -> Double {
+        let part = Array(parameters[range])
+        partGradient.resizeKeepingCapacity(to: range.count)
+        let value = body(part, &partGradient)
+        for k in 0 ..< range.count { gradient[range.lowerBound + k] += partGradient[k] }
+        return value
+    }
+
+    /// New shapes: latents from the prior (`latentSampler`, built on
+    /// `latentProcess`), then `pointCount` points per shape from the decoder
+    /// (`pointSampler`, on `pointProcess`). Returns clouds `[count · pointCount, 3]`.
+    public func sample<G: RandomNumberGenerator>(
+        count: Int, pointCount: Int, parameters: [Float], latentSampler: any Sampler, pointSampler: any Sampler,
+        using generator: inout G
+    ) -> SampleResult {
+        precondition(parameters.count == parameterCount, "parameters \(parameters.count), model \(parameterCount)")
+        let latents = latentSampler.generate(denoiser: prior, parameters: Array(parameters[priorRange]),
+                                             nodeCounts: [Int](repeating: 1, count: count), using: &generator)
+        return pointSampler.generate(denoiser: decoder, parameters: Array(parameters[decoderRange]),
+                                     nodeCounts: [Int](repeating: pointCount, count: count),
+                                     condition: latents.features, using: &generator)
+    }
+
+    /// The posterior means μ of `clouds` (`[clouds · points, 3]`, centred here): `[clouds, Z]`.
+    public func encode(_ positions: [Float], layout: GraphLayout, parameters: [Float]) -> [Float] {
+        var x = positions
+        CenterOfMass.remove(from: &x, layout: layout)
+        var workspace = PointNetEncoder.Workspace()
+        parameters.withUnsafeBufferPointer { p in
+            x.withUnsafeBufferPointer { xs in
+                encoder.forward(xs, layout: layout, parameters: p.baseAddress! + encoderRange.lowerBound, workspace: &workspace)
+            }
+        }
+        let z = latentWidth
+        return (0 ..< layout.graphCount).flatMap { g in workspace.output[(g * 2 * z) ..< (g * 2 * z + z)] }
+    }
+}
