@@ -68,6 +68,10 @@ public final class LatentPointModel: TrainingObjective {
     /// The loss terms of the last `accumulate`: decoder ε-loss, KL (unweighted, mean per cloud), prior ε-loss.
     public private(set) var lastTerms = (points: 0.0, kl: 0.0, prior: 0.0)
 
+    public var lastLossTerms: [(name: String, value: Double)] {
+        [("points_loss", lastTerms.points), ("kl", lastTerms.kl), ("prior_loss", lastTerms.prior)]
+    }
+
     public func accumulate<G: RandomNumberGenerator>(
         parameters: [Float], batch: GraphBatch, gradient: inout [Float], using generator: inout G
     ) -> Double {
@@ -176,9 +180,19 @@ public final class LatentPointModel: TrainingObjective {
         precondition(parameters.count == parameterCount, "parameters \(parameters.count), model \(parameterCount)")
         let latents = latentSampler.generate(denoiser: prior, parameters: Array(parameters[priorRange]),
                                              nodeCounts: [Int](repeating: 1, count: count), using: &generator)
+        return decode(latents.features, pointCount: pointCount, parameters: parameters, pointSampler: pointSampler,
+                      using: &generator)
+    }
+
+    /// `pointCount` points for each latent of `latents` (`[shapes, Z]`) from the decoder
+    /// (`pointSampler`, on `pointProcess`): clouds `[shapes · pointCount, 3]`.
+    public func decode<G: RandomNumberGenerator>(
+        _ latents: [Float], pointCount: Int, parameters: [Float], pointSampler: any Sampler, using generator: inout G
+    ) -> SampleResult {
+        precondition(latents.count % latentWidth == 0, "latents: \(latents.count) values are not rows of \(latentWidth)")
         return pointSampler.generate(denoiser: decoder, parameters: Array(parameters[decoderRange]),
-                                     nodeCounts: [Int](repeating: pointCount, count: count),
-                                     condition: latents.features, using: &generator)
+                                     nodeCounts: [Int](repeating: pointCount, count: latents.count / latentWidth),
+                                     condition: latents, using: &generator)
     }
 
     /// The posterior means μ of `clouds` (`[clouds · points, 3]`, centred here): `[clouds, Z]`.

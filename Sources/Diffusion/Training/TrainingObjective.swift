@@ -15,6 +15,13 @@ public protocol TrainingObjective: AnyObject {
     /// Adds ∂L/∂θ into `gradient` (`[parameterCount]`) and returns L.
     func accumulate<G: RandomNumberGenerator>(
         parameters: [Float], batch: GraphBatch, gradient: inout [Float], using generator: inout G) -> Double
+
+    /// The named parts of the last `accumulate`'s loss, for logs (empty when L has one part).
+    var lastLossTerms: [(name: String, value: Double)] { get }
+}
+
+extension TrainingObjective {
+    public var lastLossTerms: [(name: String, value: Double)] { [] }
 }
 
 /// EDM's denoising objective on a graph denoiser (`GradientStep`): the

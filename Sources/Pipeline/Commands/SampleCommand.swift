@@ -35,6 +35,11 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Molecules: reference set for novelty (an rgdm HDF5 training set or a molecule file).")
     var reference: String?
 
+    @Option(help: ArgumentHelp("latent-points models: auto-encode --count shapes of this dataset instead of sampling.",
+                               discussion: "Each cloud is encoded to its latent mean and decoded; the shapes are taken evenly spaced through --split."))
+    var reconstruct: String?
+    @Option(help: "The split --reconstruct reads.") var split = "test"
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -50,8 +55,18 @@ struct SampleCommand: ParsableCommand {
         var generator = Xoshiro256StarStar(seed: global.seed)
         var progress = ProgressLine(label: "sample", total: count)
         let start = Date()
-        let results = try model.sample(count: count, batchSize: batch, sampler: sampler, steps: steps, using: &generator) {
-            progress.advance(by: $0)
+        let results: [SampleResult]
+        if let reconstruct {
+            guard case let .shapes(data) = try TrainingData.open(reconstruct, split: split) else {
+                throw PipelineError.invalidDataset(path: reconstruct, reason: "--reconstruct needs a shape set")
+            }
+            let indices = ShapeSetLoader.evenlySpaced(Array(0 ..< data.count), limit: count)
+            results = try model.reconstruct(data, indices: indices, batchSize: batch, sampler: sampler, steps: steps,
+                                            using: &generator) { progress.advance(by: $0) }
+        } else {
+            results = try model.sample(count: count, batchSize: batch, sampler: sampler, steps: steps, using: &generator) {
+                progress.advance(by: $0)
+            }
         }
         progress.finish()
         let seconds = Date().timeIntervalSince(start)

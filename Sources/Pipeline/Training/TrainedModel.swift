@@ -82,4 +82,26 @@ public struct TrainedModel {
         }
         return results
     }
+
+    /// Auto-encodes shapes of a latent-points model (Luo & Hu §5.2): each cloud
+    /// of `data` at `indices` to its posterior mean μ, then decoded to as many
+    /// points with the reverse process `kind`. Measures the decoder apart from the prior.
+    public func reconstruct<G: RandomNumberGenerator>(
+        _ data: ShapeGraphSource, indices: [Int], batchSize: Int, sampler kind: SamplerKind, steps: Int? = nil,
+        using generator: inout G, progress: (Int) -> Void = { _ in }
+    ) throws -> [SampleResult] {
+        guard let latentModel else {
+            throw PipelineError.invalidModel(path: path, reason: "reconstruction needs a latent-points model; this is an EGNN")
+        }
+        let sampler = try Self.makeSampler(kind, steps: steps, process: process)
+        var results: [SampleResult] = []
+        for start in stride(from: 0, to: indices.count, by: batchSize) {
+            let batch = try data.batch(at: Array(indices[start ..< min(start + batchSize, indices.count)]))
+            let latents = latentModel.encode(batch.positions, layout: batch.layout, parameters: parameters)
+            results.append(latentModel.decode(latents, pointCount: data.pointCount, parameters: parameters,
+                                              pointSampler: sampler, using: &generator))
+            progress(batch.layout.graphCount)
+        }
+        return results
+    }
 }

@@ -94,6 +94,7 @@ public final class TrainingRun {
         var progress = progressEnabled.map { ProgressLine(label: "train", total: targetStep - firstStep, enabled: $0) }
             ?? ProgressLine(label: "train", total: targetStep - firstStep)
         var graphsSinceLog = 0, lossSinceLog = 0.0, stepsSinceLog = 0
+        var termsSinceLog: [String: Double] = [:]
         var lastLog = Date()
         var interrupted = false
         while step < targetStep {
@@ -102,16 +103,20 @@ public final class TrainingRun {
             graphsSinceLog += trainer.configuration.batchSize
             lossSinceLog += report.loss
             stepsSinceLog += 1
+            for term in trainer.objective.lastLossTerms { termsSinceLog[term.name, default: 0] += term.value }
             if report.step % logEvery == 0 || report.step == targetStep {
                 let now = Date()
-                try log.append([
+                var line: [String: Any] = [
                     "step": report.step, "epoch": report.epoch,
                     "loss": lossSinceLog / Double(stepsSinceLog),
                     "gradient_norm": report.gradientNorm, "clipped": report.clipped,
                     "graphs_per_second": Double(graphsSinceLog) / max(now.timeIntervalSince(lastLog), 1e-9),
                     "elapsed_seconds": now.timeIntervalSince(start),
-                ])
+                ]
+                for (name, sum) in termsSinceLog { line[name] = sum / Double(stepsSinceLog) }
+                try log.append(line)
                 graphsSinceLog = 0; lossSinceLog = 0; stepsSinceLog = 0; lastLog = now
+                termsSinceLog.removeAll(keepingCapacity: true)
             }
             progress.advance(extra: String(format: "step %d loss %.4f", report.step, meanRecentLoss))
             if report.step % checkpointEvery == 0 { try saveCheckpoint() }
