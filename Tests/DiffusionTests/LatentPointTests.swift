@@ -183,6 +183,26 @@ import Testing
         Self.expectGradient(gradient, of: { loss($0) }, at: theta, support: model.priorRange, "prior")
     }
 
+    @Test func shardedBatchesGiveTheSameStepWithAnyThreadCount() throws {
+        let configuration = try Self.model().configuration
+        let schedule = try PolynomialSchedule(timesteps: 20)
+        let one = try LatentPointModel(configuration: configuration, schedule: schedule, threads: 1)
+        let two = try LatentPointModel(configuration: configuration, schedule: schedule, threads: 2)
+        var rng = Xoshiro256StarStar(seed: 16)
+        let theta = one.initialParameters(using: &rng)
+        // 37 clouds: three shards of 12, 12 and 13.
+        let layout = GraphLayout(nodeCounts: (0 ..< 37).map { 4 + $0 % 5 })
+        let batch = GraphBatch(layout: layout, positions: Self.random(layout.nodeCount * 3, seed: 17), features: [])
+        func step(_ model: LatentPointModel) -> (Double, [Float]) {
+            var g = [Float](repeating: 0, count: model.parameterCount)
+            var generator = Xoshiro256StarStar(seed: 18)
+            return (model.accumulate(parameters: theta, batch: batch, gradient: &g, using: &generator), g)
+        }
+        let (a, ga) = step(one), (b, gb) = step(two)
+        #expect(a == b && ga == gb, "threads 1 and 2: losses \(a), \(b); largest gradient difference \(largestDifference(ga, gb).value)")
+        #expect(a.isFinite && ga.contains { $0 != 0 })
+    }
+
     @Test func trainingLowersTheLossAndSamplesHaveTheAskedShape() throws {
         let model = try Self.model()
         // Two "shapes": points on a small ring and on a line, 8 points each.

@@ -51,6 +51,18 @@ import Testing
         Self.checkMoments(result, nodes: 4)
     }
 
+    @Test func stridedAncestralWithExactEpsilonRecoversGaussianData() throws {
+        let process = try TrainingTestSupport.polynomialProcess(timesteps: 1000, featureWidth: 2, divisor: Self.divisor)
+        let sampler = try AncestralSampler(process: process, steps: 200)
+        #expect(sampler.timesteps.count == 201 && sampler.timesteps.first == 1000 && sampler.timesteps.last == 0)
+        #expect(sampler.timesteps == (try DDIMSampler(process: process, steps: 200)).timesteps)
+        var generator = Xoshiro256StarStar(seed: 7)
+        let result = sampler.generate(denoiser: Self.oracle(process), parameters: [],
+                                      nodeCounts: [Int](repeating: 4, count: 500), using: &generator)
+        Self.checkMoments(result, nodes: 4)
+        #expect(throws: DiffusionError.self) { try AncestralSampler(process: process, steps: 1001) }
+    }
+
     @Test(arguments: [false, true])
     func exactEpsilonRecoversATwoPointMixture(ancestral: Bool) throws {
         // Features x ∈ {−1, +1} with equal probability: E[x | z_t] =

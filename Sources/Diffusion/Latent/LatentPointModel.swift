@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Latent point diffusion for shapes (Luo & Hu 2021, "Diffusion Probabilistic
@@ -32,8 +33,19 @@ public final class LatentPointModel: TrainingObjective {
     private var centred: [Float] = [], latentNoise: [Float] = [], latent: [Float] = []
     private var latentGradient: [Float] = [], encoderOutputGradient: [Float] = []
     private var partGradient: [Float] = [], subset: [Float] = [], order: [Int] = []
+    /// Worker threads, and the models (scratch only) that run the shards of a batch.
+    public let threads: Int
+    private var replicas: [LatentPointModel] = []
+    private var shardResults: [ShardResult] = []
 
-    public init(configuration: LatentPointConfiguration, schedule: any NoiseSchedule) throws {
+    /// Clouds per shard: a batch is cut into shards of this many clouds, each
+    /// with its own random stream drawn from the step's generator, so the
+    /// result does not depend on `threads` (up to the order of Float sums, which is fixed).
+    public static let shardSize = 16
+
+    public init(configuration: LatentPointConfiguration, schedule: any NoiseSchedule, threads: Int = 1) throws {
+        precondition(threads >= 1, "threads must be at least 1 (got \(threads))")
+        self.threads = threads
         try configuration.validate()
         let z = configuration.latentWidth
         self.configuration = configuration
@@ -77,6 +89,60 @@ public final class LatentPointModel: TrainingObjective {
     ) -> Double {
         precondition(parameters.count == parameterCount && gradient.count == parameterCount,
                      "parameters \(parameters.count), gradient \(gradient.count), model \(parameterCount)")
+        let clouds = batch.layout.graphCount
+        let shards = max(1, (clouds + Self.shardSize - 1) / Self.shardSize)
+        if shards == 1 { return accumulateShard(parameters: parameters, batch: batch, gradient: &gradient, using: &generator) }
+        // Each shard: its clouds, its own stream, its own gradient; combined in shard order,
+        // weighted by its share of the batch (every term is a mean over clouds).
+        let seeds = (0 ..< shards).map { _ in generator.next() }
+        let pieces = (0 ..< shards).map { k in batch.slice(graphs: (k * clouds / shards) ..< ((k + 1) * clouds / shards)) }
+        while replicas.count < min(threads, shards) {
+            replicas.append(try! LatentPointModel(configuration: configuration, schedule: pointProcess.schedule))
+        }
+        while shardResults.count < shards { shardResults.append(ShardResult()) }
+        let workers = min(threads, shards), replicas = self.replicas, results = self.shardResults
+        // Each worker touches only its own replica and its shards' result objects.
+        func work(_ worker: Int) {
+            if workers > 1 { BLAS.useSingleThread() }
+            for k in stride(from: worker, to: shards, by: workers) {
+                var stream = Xoshiro256StarStar(seed: seeds[k])
+                let result = results[k]
+                result.gradient.resizeKeepingCapacity(to: parameters.count)
+                result.loss = replicas[worker].accumulateShard(parameters: parameters, batch: pieces[k],
+                                                               gradient: &result.gradient, using: &stream)
+                result.terms = replicas[worker].lastTerms
+            }
+        }
+        if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        var loss = 0.0
+        var terms = (points: 0.0, kl: 0.0, prior: 0.0)
+        gradient.withUnsafeMutableBufferPointer { total in
+            for k in 0 ..< shards {
+                let share = Double(pieces[k].layout.graphCount) / Double(clouds), result = results[k]
+                loss += share * result.loss
+                terms.points += share * result.terms.points
+                terms.kl += share * result.terms.kl
+                terms.prior += share * result.terms.prior
+                result.gradient.withUnsafeBufferPointer { g in
+                    Kernels.axpy(Float(share), g.baseAddress!, total.baseAddress!, count: total.count)
+                }
+            }
+        }
+        lastTerms = terms
+        return loss
+    }
+
+    /// One shard's loss, loss terms and gradient.
+    private final class ShardResult {
+        var gradient: [Float] = []
+        var loss = 0.0
+        var terms = (points: 0.0, kl: 0.0, prior: 0.0)
+    }
+
+    /// The objective on one shard of a batch (the whole batch when it is small).
+    private func accumulateShard<G: RandomNumberGenerator>(
+        parameters: [Float], batch: GraphBatch, gradient: inout [Float], using generator: inout G
+    ) -> Double {
         let layout = batch.layout, clouds = layout.graphCount, z = latentWidth
         // q(z | X) on the centred clouds: [clouds, 2Z] = [μ, log σ²]
         centred.removeAll(keepingCapacity: true)

@@ -22,9 +22,19 @@ public struct PointNetEncoder: Sendable, Equatable {
         head = ContextMLP(widths: [pointWidths[pointWidths.count - 1]] + headWidths + [2 * latentWidth], contextWidth: 0)
     }
 
+    /// The initial log σ² of every latent (the bias of the head's log σ² outputs):
+    /// small posteriors at the start, so z carries the encoder's signal and the
+    /// decoder learns to use it before the KL term can close the channel.
+    public static let initialLogVariance: Float = -4
+
+    /// Standard initialisation of both MLPs, then the log σ² biases set to `initialLogVariance`.
     public func initialize(_ parameters: inout [Float], at offset: Int, using generator: inout some RandomNumberGenerator) {
         points.initialize(&parameters, at: offset, using: &generator)
-        head.initialize(&parameters, at: offset + points.parameterCount, using: &generator)
+        let headOffset = offset + points.parameterCount
+        head.initialize(&parameters, at: headOffset, using: &generator)
+        let last = head.layerCount - 1, z = latentWidth
+        let bias = headOffset + head.offsets[last] + head.widths[last] * head.outputWidth
+        for j in 0 ..< z { parameters[bias + z + j] = Self.initialLogVariance }
     }
 
     public struct Workspace {

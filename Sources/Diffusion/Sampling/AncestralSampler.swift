@@ -18,6 +18,17 @@ public struct AncestralSampler: Sampler {
         self.timesteps = Array((0 ... process.timesteps).reversed())
     }
 
+    /// `steps` strided steps before the final one, at t_k = round(k T / steps),
+    /// k = steps … 0 (DDIM's grid; p(z_s | z_t) is exact for any s < t, so this
+    /// is DDPM with a coarser chain, DDIM with η = 1). `steps` = T is `init(process:)`.
+    /// A coarse chain shrinks the data's spread: the kernel's variance leaves out the
+    /// uncertainty of x̂. With exact ε on Gaussian data of standard deviation 0.5,
+    /// 40 of 1000 steps give about 0.445, 200 steps within 10 % (`SamplerTests`).
+    public init(process: DiffusionProcess, steps: Int) throws {
+        self.process = process
+        self.timesteps = try DDIMSampler.stridedTimesteps(total: process.timesteps, steps: steps)
+    }
+
     public func step<G: RandomNumberGenerator>(
         _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
         layout: GraphLayout, using generator: inout G

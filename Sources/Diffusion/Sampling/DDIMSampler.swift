@@ -12,14 +12,16 @@ public struct DDIMSampler: Sampler {
     /// `steps` denoiser calls before the final one at t = 0, at
     /// t_k = round(k T / steps), k = steps … 0.
     public init(process: DiffusionProcess, steps: Int) throws {
-        let total = process.timesteps
-        guard (1 ... total).contains(steps) else {
-            throw DiffusionError.invalidConfiguration("DDIM steps must be in 1 … T = \(total), got \(steps)")
-        }
         self.process = process
-        self.timesteps = (0 ... steps).reversed().map { k in
-            Int((Double(k) * Double(total) / Double(steps)).rounded())
+        self.timesteps = try Self.stridedTimesteps(total: process.timesteps, steps: steps)
+    }
+
+    /// round(k T / steps) for k = steps … 0; `steps` in 1 … T.
+    static func stridedTimesteps(total: Int, steps: Int) throws -> [Int] {
+        guard (1 ... total).contains(steps) else {
+            throw DiffusionError.invalidConfiguration("sampling steps must be in 1 … T = \(total), got \(steps)")
         }
+        return (0 ... steps).reversed().map { k in Int((Double(k) * Double(total) / Double(steps)).rounded()) }
     }
 
     public func step<G: RandomNumberGenerator>(

@@ -19,6 +19,18 @@ public struct GraphBatch: Sendable {
         self.weights = weights
     }
 
+    /// The graphs in `graphs`, with their nodes, features, conditions and weights.
+    public func slice(graphs: Range<Int>) -> GraphBatch {
+        let nodes = layout.nodeOffsets[graphs.lowerBound] ..< layout.nodeOffsets[graphs.upperBound]
+        let f = layout.nodeCount == 0 ? 0 : features.count / layout.nodeCount
+        let c = layout.graphCount == 0 ? 0 : condition.count / layout.graphCount
+        return GraphBatch(layout: layout.slice(graphs: graphs),
+                          positions: Array(positions[(3 * nodes.lowerBound) ..< (3 * nodes.upperBound)]),
+                          features: Array(features[(f * nodes.lowerBound) ..< (f * nodes.upperBound)]),
+                          condition: Array(condition[(c * graphs.lowerBound) ..< (c * graphs.upperBound)]),
+                          weights: weights.map { Array($0[graphs]) })
+    }
+
     /// Throws `DiffusionError.invalidBatch` when a shape does not match.
     public func validate(featureWidth: Int, conditionWidth: Int) throws {
         let n = layout.nodeCount, g = layout.graphCount

@@ -28,7 +28,7 @@ struct SampleCommand: ParsableCommand {
     var output: String
 
     @Option(help: "Reverse process.") var sampler: SamplerKind = .ancestral
-    @Option(help: "DDIM steps (with --sampler ddim).") var steps: Int?
+    @Option(help: "Denoising steps: DDIM's (default 100), or a strided ancestral chain's (default: all T).") var steps: Int?
     @Option(help: "Graphs denoised together.") var batch = 100
     @Flag(help: "Sample with the raw weights instead of their EMA.") var noEMA = false
     @Flag(help: "Print the EDM metrics of sampled molecules as JSON.") var json = false
@@ -46,7 +46,6 @@ struct SampleCommand: ParsableCommand {
         if count < 1 { throw ValidationError("--count must be at least 1") }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
-        if steps != nil && sampler != .ddim { throw ValidationError("--steps applies to --sampler ddim only") }
     }
 
     func run() throws {

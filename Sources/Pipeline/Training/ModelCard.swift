@@ -61,11 +61,12 @@ public struct ModelCard: Codable, Sendable, Equatable {
     /// The EGNN this card describes, using `threads` workers.
     public func makeDenoiser(threads: Int) -> EGNN { EGNN(egnn, threads: threads) }
 
-    /// The latent point model this card describes (nil for an EGNN card).
-    public func makeLatentModel() throws -> LatentPointModel? {
+    /// The latent point model this card describes, training with `threads` workers (nil for an EGNN card).
+    public func makeLatentModel(threads: Int = 1) throws -> LatentPointModel? {
         guard let latentPoints else { return nil }
         return try LatentPointModel(configuration: latentPoints,
-                                    schedule: schedule.makeSchedule(timesteps: timesteps, precision: schedulePrecision))
+                                    schedule: schedule.makeSchedule(timesteps: timesteps, precision: schedulePrecision),
+                                    threads: threads)
     }
 
     /// The model's hyper-parameters as JSON: the EGNN's, or the latent point model's networks.
@@ -94,7 +95,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
 
     /// What training minimises for this model.
     public func makeObjective(threads: Int) throws -> any TrainingObjective {
-        if let model = try makeLatentModel() { return model }
+        if let model = try makeLatentModel(threads: threads) { return model }
         return try DenoisingObjective(denoiser: makeDenoiser(threads: threads), process: makeProcess())
     }
 

@@ -45,10 +45,11 @@ public struct TrainedModel {
     /// Length of the model's parameter vector.
     public var parameterCount: Int { latentModel?.parameterCount ?? denoiser.parameterCount }
 
-    /// A sampler of `kind` on `process` (DDIM: `steps`, default min(100, T)).
+    /// A sampler of `kind` on `process`: ancestral over all T steps or `steps`
+    /// strided ones; DDIM over `steps`, default min(100, T).
     public static func makeSampler(_ kind: SamplerKind, steps: Int?, process: DiffusionProcess) throws -> any Sampler {
         switch kind {
-        case .ancestral: AncestralSampler(process: process)
+        case .ancestral: try steps.map { try AncestralSampler(process: process, steps: $0) } ?? AncestralSampler(process: process)
         case .ddim: try DDIMSampler(process: process, steps: steps ?? min(100, process.timesteps))
         }
     }
