@@ -110,6 +110,22 @@ import Testing
         let model = try #require(try InfoCommand.describe(dir.path + "/run/checkpoint.rgdm")["model"] as? [String: Any])
         #expect(model["architecture"] as? String == "latent-points" && model["latent_width"] as? Int == 4)
 
+        // Shipping: the EMA weights alone sample as the checkpoint does and cannot resume.
+        let exported = dir.path + "/shipped.rgdm"
+        try rgdm(["export", dir.path + "/run/checkpoint.rgdm", "--output", exported])
+        let slim = try Checkpoint(contentsOf: URL(fileURLWithPath: exported))
+        #expect(slim.isWeightsOnly && slim.state.parameters == checkpoint.state.ema?.weights && slim.state.step == 3)
+        for model in [dir.path + "/run/checkpoint.rgdm", exported] {
+            try rgdm(["sample", "--model", model, "--count", "2", "--output", dir.path + "/same-\(model.hasSuffix("shipped.rgdm")).h5", "--seed", "9"])
+        }
+        #expect(try HDF5File(readingFrom: dir.path + "/same-true.h5").dataset("generated/test").read(Float.self, rank: 3).values
+                == HDF5File(readingFrom: dir.path + "/same-false.h5").dataset("generated/test").read(Float.self, rank: 3).values)
+        try FileManager.default.createDirectory(atPath: dir.path + "/from-shipped", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: exported, toPath: dir.path + "/from-shipped/checkpoint.rgdm")
+        #expect { try rgdm(["train", dataset, "--steps", "5"] + common.map { $0 == dir.path + "/run" ? dir.path + "/from-shipped" : $0 }) } throws: {
+            String(describing: $0).contains("sampling weights only")
+        }
+
         for sampler in [["--sampler", "ancestral"], ["--sampler", "ddim", "--steps", "4"]] {
             let out = dir.path + "/latent-\(sampler[1]).h5"
             try rgdm(["sample", "--model", dir.path + "/run/checkpoint.rgdm", "--count", "3", "--output", out] + sampler)

@@ -97,10 +97,12 @@ extension Checkpoint {
     private static func assemble(header: CheckpointHeader, sections: [[Float]], path: String) throws -> Checkpoint {
         let n = sections[0].count
         func corrupt(_ reason: String) -> DiffusionError { .checkpointCorrupt(path: path, reason: reason) }
-        guard sections[1].count == n, sections[2].count == n else {
+        // A weights-only checkpoint (`Checkpoint.weightsOnly`) has no optimiser moments at all.
+        let weightsOnly = sections[1].isEmpty && sections[2].isEmpty && sections[3].isEmpty && n > 0
+        guard weightsOnly || (sections[1].count == n && sections[2].count == n) else {
             throw corrupt("optimizer moments hold \(sections[1].count) and \(sections[2].count) values for \(n) parameters")
         }
-        guard sections[3].count == (header.trainer.optimizer.amsgrad ? n : 0) else {
+        guard weightsOnly || sections[3].count == (header.trainer.optimizer.amsgrad ? n : 0) else {
             throw corrupt("amsgrad maximum holds \(sections[3].count) values for \(n) parameters")
         }
         guard sections[4].count == (header.emaDecay == nil ? 0 : n) else {

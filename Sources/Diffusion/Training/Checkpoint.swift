@@ -29,6 +29,20 @@ public struct Checkpoint: Sendable, Equatable {
         self.state = state
     }
 
+    /// Whether this holds weights only (`weightsOnly()`): it samples, but cannot resume training.
+    public var isWeightsOnly: Bool { state.optimizer.m.isEmpty && !state.parameters.isEmpty }
+
+    /// The sampling weights alone, for shipping a model: θ replaced by its EMA
+    /// (when there is one), no optimiser moments and no EMA copy — a fifth of
+    /// the size. Model card, trainer settings, step and loss history stay.
+    public func weightsOnly() -> Checkpoint {
+        var copy = self
+        copy.state.parameters = state.ema?.weights ?? state.parameters
+        copy.state.ema = nil
+        copy.state.optimizer = AdamWState(step: state.optimizer.step, m: [], v: [], vMax: [])
+        return copy
+    }
+
     /// Writes the checkpoint atomically.
     public func write(to url: URL) throws {
         let data = try encoded()

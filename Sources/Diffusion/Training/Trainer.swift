@@ -56,6 +56,10 @@ public final class Trainer {
                 changes: TrainerConfiguration.Changes = .init(), path: String = "checkpoint") throws {
         let configuration = checkpoint.trainer.applying(changes).configuration
         try configuration.optimizer.validate()
+        guard !checkpoint.isWeightsOnly else {
+            throw DiffusionError.checkpointMismatch(
+                path: path, reason: "it holds sampling weights only (no optimiser state), so training cannot resume from it")
+        }
         guard checkpoint.state.parameters.count == objective.parameterCount else {
             throw DiffusionError.checkpointMismatch(
                 path: path,

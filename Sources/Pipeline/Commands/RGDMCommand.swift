@@ -15,6 +15,7 @@ public struct RGDMCommand: ParsableCommand {
             EvaluateCommand.self,
             ConvertCommand.self,
             InfoCommand.self,
+            ExportCommand.self,
             BenchCommand.self,
         ]
     )
