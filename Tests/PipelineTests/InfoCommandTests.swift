@@ -40,7 +40,8 @@ import PointCloud
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset, shapes: 4, points: 8)
         var train = try RGDMCommand.parseAsRoot(["train", dataset, "--output", dir.path + "/run", "--steps", "1", "--layers", "1",
-                                                 "--hidden", "4", "--timesteps", "10", "--neighbours", "3", "--batch", "2"])
+                                                 "--hidden", "4", "--timesteps", "10", "--neighbours", "3", "--batch", "2",
+                                                 "--architecture", "egnn"])
         try train.run()
         let model = try #require(try InfoCommand.describe(dir.path + "/run/checkpoint.rgdm")["model"] as? [String: Any])
         #expect(model["neighbours"] as? Int == 3)

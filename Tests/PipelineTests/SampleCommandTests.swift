@@ -66,7 +66,7 @@ import Testing
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset, points: 16)
         try rgdm(["train", dataset, "--output", dir.path + "/run", "--steps", "2", "--layers", "1", "--hidden", "8",
-                  "--batch", "2", "--neighbours", "4", "--timesteps", "10"])
+                  "--batch", "2", "--neighbours", "4", "--timesteps", "10", "--architecture", "egnn"])
         let out = dir.path + "/shapes.h5"
         try rgdm(["sample", "--model", dir.path + "/run/checkpoint.rgdm", "--count", "3", "--output", out])
         let clouds = try HDF5File(readingFrom: out).dataset("generated/test").read(Float.self, rank: 3)

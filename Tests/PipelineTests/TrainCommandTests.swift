@@ -62,7 +62,7 @@ import Testing
         try TrainingFixtures.writeShapeSet(to: dataset)
         let out = dir.appendingPathComponent("run").path
         try train([dataset, "--output", out, "--steps", "2", "--layers", "1", "--hidden", "8", "--batch", "2",
-                   "--neighbours", "4", "--timesteps", "20"])
+                   "--neighbours", "4", "--timesteps", "20", "--architecture", "egnn"])
         let checkpoint = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: out)))
         let card = try ModelCard(checkpoint: checkpoint, path: out)
         #expect(card.domain == .shapes)
@@ -70,6 +70,15 @@ import Testing
         #expect(card.egnn.globalPooling == .mean, "shapes default to global mean pooling")
         #expect(checkpoint.state.step == 2)
         #expect(checkpoint.state.history.recentLosses.allSatisfy { $0.isFinite })
+        #expect(card.architecture == .egnn)
+
+        // Without --architecture a shape set trains latent point diffusion.
+        let latent = dir.appendingPathComponent("latent").path
+        try train([dataset, "--output", latent, "--steps", "1", "--batch", "2", "--timesteps", "20", "--latent-width", "4",
+                   "--encoder-widths", "8", "--decoder-widths", "8", "--prior-widths", "8"])
+        let latentCard = try ModelCard(checkpoint: Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: latent))),
+                                       path: latent)
+        #expect(latentCard.architecture == .latentPoints)
     }
 
     @Test func poolingOptionOverridesTheDefaultAndResumingKeepsTheRunsChoice() throws {
@@ -77,7 +86,8 @@ import Testing
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset)
         let out = dir.appendingPathComponent("run").path
-        let common = ["--output", out, "--layers", "1", "--hidden", "8", "--batch", "2", "--neighbours", "4", "--timesteps", "20"]
+        let common = ["--output", out, "--layers", "1", "--hidden", "8", "--batch", "2", "--neighbours", "4", "--timesteps", "20",
+                      "--architecture", "egnn"]
         func card() throws -> (ModelCard, Int) {
             let checkpoint = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: out)))
             return (try ModelCard(checkpoint: checkpoint, path: out), checkpoint.state.step)

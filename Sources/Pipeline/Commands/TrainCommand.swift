@@ -28,10 +28,11 @@ struct TrainCommand: ParsableCommand {
         The run directory holds checkpoint.rgdm, log.jsonl and run.json. Running the same \
         command again resumes from the checkpoint; Ctrl-C saves and stops.
 
-        The model is EDM's EGNN (--architecture egnn), or for shapes Luo & Hu's latent point \
-        diffusion (--architecture latent-points): a PointNet encoder of each cloud, a pointwise \
-        decoder conditioned on the shape latent and a diffusion prior over latents, trained \
-        jointly. With --pooling mean (the default for shapes) each layer's \
+        Molecules train EDM's EGNN (--architecture egnn). Shapes default to Luo & Hu's latent \
+        point diffusion (--architecture latent-points): a PointNet encoder of each cloud, a \
+        pointwise decoder conditioned on the shape latent and a diffusion prior over latents, \
+        trained jointly; the shipped shapes model used --batch 32 --learning-rate 1e-3. An EGNN \
+        on shapes works on k-nearest-neighbour graphs; with --pooling mean (the default for shapes) each layer's \
         node update also sees its graph's mean feature, a global context that k-nearest-\
         neighbour graphs of point clouds otherwise lack; molecules default to none (EDM's model).
         """)
@@ -52,7 +53,7 @@ struct TrainCommand: ParsableCommand {
     var limit: Int?
 
     @Option(help: ArgumentHelp("Network: egnn, or latent-points (shapes only).",
-                               discussion: "Default: egnn; when resuming, the run's own."))
+                               discussion: "Default: latent-points for shapes, egnn for molecules; when resuming, the run's own."))
     var architecture: ModelArchitecture?
     @Option(help: "latent-points: width Z of the shape latent.") var latentWidth = LatentPointConfiguration().latentWidth
     @Option(help: "latent-points: the encoder's per-point widths (comma-separated).")
@@ -61,8 +62,8 @@ struct TrainCommand: ParsableCommand {
     var decoderWidths = LayerWidths(LatentPointConfiguration().decoderWidths)
     @Option(help: "latent-points: the latent prior's hidden widths.")
     var priorWidths = LayerWidths(LatentPointConfiguration().priorWidths)
-    @Option(help: "latent-points: points per cloud the decoder trains on in a step, drawn at random (default: all).")
-    var decoderPoints: Int?
+    @Option(help: "latent-points: points per cloud the decoder trains on in a step, drawn at random (all when a cloud has fewer).")
+    var decoderPoints = LatentPointConfiguration().decoderPointsPerStep ?? 128
     @Option(help: "latent-points: weight β of KL(q(z | X) ‖ N(0, I)).") var klWeight = LatentPointConfiguration().klWeight
     @Option(help: "EGNN layers.") var layers = 4
     @Option(help: "Hidden width.") var hidden = 64
@@ -103,7 +104,7 @@ struct TrainCommand: ParsableCommand {
         if timesteps < 2 { throw ValidationError("--timesteps must be at least 2") }
         if checkpointEvery < 1 || logEvery < 1 { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
         if neighbours < 1 { throw ValidationError("--neighbours must be at least 1") }
-        if let decoderPoints, decoderPoints < 1 { throw ValidationError("--decoder-points must be at least 1") }
+        if decoderPoints < 1 { throw ValidationError("--decoder-points must be at least 1") }
         if latentWidth < 1 { throw ValidationError("--latent-width must be at least 1") }
         if !(klWeight >= 0 && klWeight.isFinite) { throw ValidationError("--kl-weight must be finite and ≥ 0") }
     }
@@ -114,7 +115,7 @@ struct TrainCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: output ?? "runs/\(URL(fileURLWithPath: dataset).deletingPathExtension().lastPathComponent)")
         let saved = try Self.savedCard(in: directory)
         let card = try makeCard(for: data, pooling: pooling ?? saved?.egnn.globalPooling ?? data.domain.defaultGlobalPooling,
-                                architecture: architecture ?? saved?.architecture ?? .egnn)
+                                architecture: architecture ?? saved?.architecture ?? data.domain.defaultArchitecture)
         // The options given, on top of the defaults for a new run and of the saved settings for a resumed one.
         let changes = TrainerConfiguration.Changes(learningRate: learningRate, weightDecay: weightDecay, emaDecay: emaDecay,
                                                    clipsGradients: noClipping ? false : nil)
