@@ -126,6 +126,14 @@ import Testing
             String(describing: $0).contains("sampling weights only")
         }
 
+        // Batches run in parallel with their own seeds: the thread count does not change the shapes.
+        for threads in ["1", "2"] {
+            try rgdm(["sample", "--model", exported, "--count", "3", "--batch", "1", "--threads", threads,
+                      "--output", dir.path + "/threads-\(threads).h5", "--seed", "4", "--sampler", "ancestral", "--steps", "5"])
+        }
+        #expect(try HDF5File(readingFrom: dir.path + "/threads-1.h5").dataset("generated/test").read(Float.self, rank: 3).values
+                == HDF5File(readingFrom: dir.path + "/threads-2.h5").dataset("generated/test").read(Float.self, rank: 3).values)
+
         for sampler in [["--sampler", "ancestral"], ["--sampler", "ddim", "--steps", "4"]] {
             let out = dir.path + "/latent-\(sampler[1]).h5"
             try rgdm(["sample", "--model", dir.path + "/run/checkpoint.rgdm", "--count", "3", "--output", out] + sampler)

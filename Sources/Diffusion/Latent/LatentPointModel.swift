@@ -250,6 +250,33 @@ public final class LatentPointModel: TrainingObjective {
                       using: &generator)
     }
 
+    /// Several independent batches of new shapes at once, batch k drawn with its own
+    /// generator `Xoshiro256StarStar(seed: seeds[k])` on one of `threads` workers: the
+    /// result does not depend on the thread count. Returns one result per batch.
+    public func sample(batchSizes: [Int], seeds: [UInt64], pointCount: Int, parameters: [Float],
+                       latentSampler: any Sampler, pointSampler: any Sampler) -> [SampleResult] {
+        precondition(batchSizes.count == seeds.count, "\(batchSizes.count) batches, \(seeds.count) seeds")
+        let workers = min(threads, batchSizes.count)
+        while replicas.count < workers {
+            replicas.append(try! LatentPointModel(configuration: configuration, schedule: pointProcess.schedule))
+        }
+        let replicas = self.replicas
+        let slots = batchSizes.map { _ in SampleSlot() }
+        func work(_ worker: Int) {
+            if workers > 1 { BLAS.useSingleThread() }
+            for k in stride(from: worker, to: batchSizes.count, by: workers) {
+                var generator = Xoshiro256StarStar(seed: seeds[k])
+                slots[k].result = replicas[worker].sample(count: batchSizes[k], pointCount: pointCount, parameters: parameters,
+                                                          latentSampler: latentSampler, pointSampler: pointSampler,
+                                                          using: &generator)
+            }
+        }
+        if workers <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        return slots.map { $0.result! }
+    }
+
+    private final class SampleSlot { var result: SampleResult? }
+
     /// `pointCount` points for each latent of `latents` (`[shapes, Z]`) from the decoder
     /// (`pointSampler`, on `pointProcess`): clouds `[shapes · pointCount, 3]`.
     public func decode<G: RandomNumberGenerator>(

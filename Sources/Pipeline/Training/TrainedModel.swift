@@ -32,7 +32,7 @@ public struct TrainedModel {
         checkpoint = try Checkpoint(contentsOf: URL(fileURLWithPath: path))
         card = try ModelCard(checkpoint: checkpoint, path: path)
         denoiser = card.makeDenoiser(threads: threads)
-        latentModel = try card.makeLatentModel()
+        latentModel = try card.makeLatentModel(threads: threads)
         process = try latentModel?.pointProcess ?? card.makeProcess()
         parameters = useEMA ? (checkpoint.state.ema?.weights ?? checkpoint.state.parameters) : checkpoint.state.parameters
         trainedSteps = checkpoint.state.step
@@ -63,21 +63,30 @@ public struct TrainedModel {
         using generator: inout G, progress: (Int) -> Void = { _ in }
     ) throws -> [SampleResult] {
         let sampler = try Self.makeSampler(kind, steps: steps, process: process)
-        let latentSampler = try latentModel.map { try Self.makeSampler(kind, steps: steps, process: $0.latentProcess) }
+        if let latentModel {
+            precondition(condition.isEmpty, "latent-points models are unconditional")
+            // Batches with seeds drawn here, run `threads` at a time (one round per progress report).
+            let sizes = stride(from: 0, to: count, by: batchSize).map { min(batchSize, count - $0) }
+            let seeds = sizes.map { _ in generator.next() }
+            let latentSampler = try Self.makeSampler(kind, steps: steps, process: latentModel.latentProcess)
+            var results: [SampleResult] = []
+            for round in stride(from: 0, to: sizes.count, by: latentModel.threads) {
+                let batches = round ..< min(round + latentModel.threads, sizes.count)
+                results += latentModel.sample(batchSizes: Array(sizes[batches]), seeds: Array(seeds[batches]),
+                                              pointCount: card.nodeCounts.counts.last ?? 0, parameters: parameters,
+                                              latentSampler: latentSampler, pointSampler: sampler)
+                progress(sizes[batches].reduce(0, +))
+            }
+            return results
+        }
         var results: [SampleResult] = []
         var done = 0
         while done < count {
             let n = min(batchSize, count - done)
             let nodeCounts = card.nodeCounts.sample(n, using: &generator)
-            if let latentModel, let latentSampler {
-                precondition(condition.isEmpty, "latent-points models are unconditional")
-                results.append(latentModel.sample(count: n, pointCount: nodeCounts[0], parameters: parameters,
-                                                  latentSampler: latentSampler, pointSampler: sampler, using: &generator))
-            } else {
-                let batchCondition = condition.isEmpty ? [] : Array(repeating: condition, count: n).flatMap { $0 }
-                results.append(sampler.generate(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts,
-                                                condition: batchCondition, using: &generator))
-            }
+            let batchCondition = condition.isEmpty ? [] : Array(repeating: condition, count: n).flatMap { $0 }
+            results.append(sampler.generate(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts,
+                                            condition: batchCondition, using: &generator))
             done += n
             progress(n)
         }
