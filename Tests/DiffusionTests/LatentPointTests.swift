@@ -119,7 +119,7 @@ import Testing
     static func model() throws -> LatentPointModel {
         try LatentPointModel(configuration: LatentPointConfiguration(
             latentWidth: 3, encoderPointWidths: [6, 8], encoderHeadWidths: [5], decoderWidths: [7, 6], priorWidths: [6],
-            decoderPointsPerStep: 5, klWeight: 0.1),
+            decoderPointsPerStep: 5, priorDrawsPerStep: 2, klWeight: 0.1),
             schedule: PolynomialSchedule(timesteps: 20, power: 2, precision: 1e-5))
     }
 

@@ -99,11 +99,14 @@ import Testing
         try rgdm(["train", dataset, "--steps", "2"] + common)
         // Resuming without --architecture keeps the run's model; a different one is refused.
         try rgdm(["train", dataset, "--steps", "3", "--output", dir.path + "/run", "--latent-width", "4",
-                  "--encoder-widths", "8,8", "--decoder-widths", "8,8", "--prior-widths", "8", "--decoder-points", "6", "--timesteps", "10"])
+                  "--encoder-widths", "8,8", "--decoder-widths", "8,8", "--prior-widths", "8", "--decoder-points", "6", "--timesteps", "10", "--prior-draws", "3"])
         let checkpoint = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: dir.path + "/run")))
         let card = try ModelCard(checkpoint: checkpoint, path: dir.path)
         #expect(card.architecture == .latentPoints && checkpoint.state.step == 3)
         #expect(card.latentPoints?.decoderPointsPerStep == 6 && card.latentPoints?.decoderWidths == [8, 8])
+        #expect(card.latentPoints?.priorDraws == 3, "a training setting given on resume applies")
+        let log = try String(contentsOfFile: dir.path + "/run/log.jsonl", encoding: .utf8)
+        #expect(log.contains("prior draws per step 1 → 3"))
         #expect { try rgdm(["train", dataset, "--steps", "4"] + common.map { $0 == "4" ? "5" : $0 }) } throws: {
             String(describing: $0).contains("different model")
         }

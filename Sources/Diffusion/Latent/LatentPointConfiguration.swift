@@ -14,6 +14,11 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
     /// unbiased estimate of the decoder's loss at a fraction of its cost;
     /// the encoder always sees the whole cloud.
     public var decoderPointsPerStep: Int?
+    /// Noise draws (t, ε) per latent in the prior's loss each step (nil: 1). The prior is a
+    /// small network on one vector per shape, so several draws cost little next to the
+    /// decoder and give it that many times the training signal.
+    public var priorDrawsPerStep: Int?
+    public var priorDraws: Int { priorDrawsPerStep ?? 1 }
     /// β of the KL term β·KL(q(z | X) ‖ N(0, I)), per cloud, summed over the Z dimensions.
     public var klWeight: Double
 
@@ -23,13 +28,14 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
     /// loss cannot use z, and at Luo & Hu's 1e-3 the KL closed the channel (10 nats in all).
     public init(latentWidth: Int = 128, encoderPointWidths: [Int] = [64, 128, 256], encoderHeadWidths: [Int] = [256],
                 decoderWidths: [Int] = [128, 256, 512, 256, 128], priorWidths: [Int] = [512, 512, 512], decoderPointsPerStep: Int? = 128,
-                klWeight: Double = 1e-5) {
+                priorDrawsPerStep: Int? = nil, klWeight: Double = 1e-5) {
         self.latentWidth = latentWidth
         self.encoderPointWidths = encoderPointWidths
         self.encoderHeadWidths = encoderHeadWidths
         self.decoderWidths = decoderWidths
         self.priorWidths = priorWidths
         self.decoderPointsPerStep = decoderPointsPerStep
+        self.priorDrawsPerStep = priorDrawsPerStep
         self.klWeight = klWeight
     }
 
@@ -47,8 +53,17 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
         if let points = decoderPointsPerStep, points < 1 {
             throw DiffusionError.invalidConfiguration("decoder points per step \(points) must be ≥ 1")
         }
+        guard priorDraws >= 1 else { throw DiffusionError.invalidConfiguration("prior draws per step \(priorDraws) must be ≥ 1") }
         guard klWeight.isFinite, klWeight >= 0 else {
             throw DiffusionError.invalidConfiguration("KL weight \(klWeight) must be finite and ≥ 0")
         }
+    }
+
+    /// Whether `other` has the same networks (widths), so that a checkpoint of one runs
+    /// as the other; the training settings (points and prior draws per step, β) may differ.
+    public func hasSameNetworks(as other: LatentPointConfiguration) -> Bool {
+        latentWidth == other.latentWidth && encoderPointWidths == other.encoderPointWidths
+            && encoderHeadWidths == other.encoderHeadWidths && decoderWidths == other.decoderWidths
+            && priorWidths == other.priorWidths
     }
 }

@@ -194,10 +194,13 @@ public final class LatentPointModel: TrainingObjective {
                                         gradient: &g, buffers: &pointBuffers, conditionGradient: dz.baseAddress!, using: &generator)
             }
         }
-        // Prior: the same objective on sg(z), as one-node graphs.
-        let latentLayout = GraphLayout(nodeCounts: [Int](repeating: 1, count: clouds))
-        let latentBatch = GraphBatch(layout: latentLayout, positions: [Float](repeating: 0, count: 3 * clouds),
-                                     features: latent, weights: batch.weights)
+        // Prior: the same objective on sg(z), as one-node graphs, each latent `priorDraws` times
+        // (its own t and ε each time; the loss is their mean).
+        let draws = configuration.priorDraws
+        let latentLayout = GraphLayout(nodeCounts: [Int](repeating: 1, count: clouds * draws))
+        let latentBatch = GraphBatch(layout: latentLayout, positions: [Float](repeating: 0, count: 3 * clouds * draws),
+                                     features: draws == 1 ? latent : Array([[Float]](repeating: latent, count: draws).joined()),
+                                     weights: batch.weights.map { Array([[Float]](repeating: $0, count: draws).joined()) })
         let priorLoss = withPart(priorRange, parameters: parameters, gradient: &gradient) { p, g in
             GradientStep.accumulate(denoiser: prior, process: latentProcess, parameters: p, batch: latentBatch,
                                     gradient: &g, buffers: &latentBuffers, using: &generator)

@@ -29,6 +29,9 @@ struct SampleCommand: ParsableCommand {
 
     @Option(help: "Reverse process.") var sampler: SamplerKind = .ancestral
     @Option(help: "Denoising steps: DDIM's (default 100), or a strided ancestral chain's (default: all T).") var steps: Int?
+    @Option(help: ArgumentHelp("latent-points models: steps of the latent prior's chain (default: all T for ancestral, --steps for DDIM).",
+                               discussion: "The prior is cheap; a coarse ancestral chain shrinks the spread of the latents, so of the shapes."))
+    var latentSteps: Int?
     @Option(help: "Graphs denoised together.") var batch = 100
     @Flag(help: "Sample with the raw weights instead of their EMA.") var noEMA = false
     @Flag(help: "Print the EDM metrics of sampled molecules as JSON.") var json = false
@@ -46,6 +49,7 @@ struct SampleCommand: ParsableCommand {
         if count < 1 { throw ValidationError("--count must be at least 1") }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if let latentSteps, latentSteps < 1 { throw ValidationError("--latent-steps must be at least 1") }
     }
 
     func run() throws {
@@ -63,7 +67,8 @@ struct SampleCommand: ParsableCommand {
             results = try model.reconstruct(data, indices: indices, batchSize: batch, sampler: sampler, steps: steps,
                                             using: &generator) { progress.advance(by: $0) }
         } else {
-            results = try model.sample(count: count, batchSize: batch, sampler: sampler, steps: steps, using: &generator) {
+            results = try model.sample(count: count, batchSize: batch, sampler: sampler, steps: steps, latentSteps: latentSteps,
+                                       using: &generator) {
                 progress.advance(by: $0)
             }
         }

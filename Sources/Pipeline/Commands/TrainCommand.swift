@@ -62,9 +62,12 @@ struct TrainCommand: ParsableCommand {
     var decoderWidths = LayerWidths(LatentPointConfiguration().decoderWidths)
     @Option(help: "latent-points: the latent prior's hidden widths.")
     var priorWidths = LayerWidths(LatentPointConfiguration().priorWidths)
-    @Option(help: "latent-points: points per cloud the decoder trains on in a step, drawn at random (all when a cloud has fewer).")
-    var decoderPoints = LatentPointConfiguration().decoderPointsPerStep ?? 128
-    @Option(help: "latent-points: weight β of KL(q(z | X) ‖ N(0, I)).") var klWeight = LatentPointConfiguration().klWeight
+    @Option(help: ArgumentHelp("latent-points: points per cloud the decoder trains on in a step, drawn at random (default: \(LatentPointConfiguration().decoderPointsPerStep ?? 0); all when a cloud has fewer).",
+                               discussion: "This, --prior-draws and --kl-weight are training settings: resuming keeps the run's own unless given."))
+    var decoderPoints: Int?
+    @Option(help: "latent-points: noise draws per latent in the prior's loss each step (default: 1).") var priorDraws: Int?
+    @Option(help: "latent-points: weight β of KL(q(z | X) ‖ N(0, I)) (default: \(LatentPointConfiguration().klWeight)).")
+    var klWeight: Double?
     @Option(help: "EGNN layers.") var layers = 4
     @Option(help: "Hidden width.") var hidden = 64
     @Option(help: "Graphs per batch (default: \(TrainCommand.defaults.batchSize); a resumed run needs its own, which fixes the data order).") var batch: Int?
@@ -104,9 +107,10 @@ struct TrainCommand: ParsableCommand {
         if timesteps < 2 { throw ValidationError("--timesteps must be at least 2") }
         if checkpointEvery < 1 || logEvery < 1 { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
         if neighbours < 1 { throw ValidationError("--neighbours must be at least 1") }
-        if decoderPoints < 1 { throw ValidationError("--decoder-points must be at least 1") }
+        if let decoderPoints, decoderPoints < 1 { throw ValidationError("--decoder-points must be at least 1") }
+        if let priorDraws, priorDraws < 1 { throw ValidationError("--prior-draws must be at least 1") }
         if latentWidth < 1 { throw ValidationError("--latent-width must be at least 1") }
-        if !(klWeight >= 0 && klWeight.isFinite) { throw ValidationError("--kl-weight must be finite and ≥ 0") }
+        if let klWeight, !(klWeight >= 0 && klWeight.isFinite) { throw ValidationError("--kl-weight must be finite and ≥ 0") }
     }
 
     func run() throws {
@@ -115,7 +119,8 @@ struct TrainCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: output ?? "runs/\(URL(fileURLWithPath: dataset).deletingPathExtension().lastPathComponent)")
         let saved = try Self.savedCard(in: directory)
         let card = try makeCard(for: data, pooling: pooling ?? saved?.egnn.globalPooling ?? data.domain.defaultGlobalPooling,
-                                architecture: architecture ?? saved?.architecture ?? data.domain.defaultArchitecture)
+                                architecture: architecture ?? saved?.architecture ?? data.domain.defaultArchitecture,
+                                savedLatent: saved?.latentPoints)
         // The options given, on top of the defaults for a new run and of the saved settings for a resumed one.
         let changes = TrainerConfiguration.Changes(learningRate: learningRate, weightDecay: weightDecay, emaDecay: emaDecay,
                                                    clipsGradients: noClipping ? false : nil)
@@ -152,7 +157,11 @@ struct TrainCommand: ParsableCommand {
         return try ModelCard(checkpoint: Checkpoint(contentsOf: url), path: url.path)
     }
 
-    private func makeCard(for data: TrainingData, pooling: GlobalPooling, architecture: ModelArchitecture) throws -> ModelCard {
+    /// The card of the options given; a latent-points run's training settings not given are
+    /// `savedLatent`'s (resuming), else the defaults.
+    private func makeCard(for data: TrainingData, pooling: GlobalPooling, architecture: ModelArchitecture,
+                          savedLatent: LatentPointConfiguration?) throws -> ModelCard {
+        let defaults = LatentPointConfiguration()
         switch data {
         case .molecules where architecture == .latentPoints:
             throw ValidationError("--architecture latent-points generates shapes; \(dataset) holds molecules")
@@ -174,8 +183,9 @@ struct TrainCommand: ParsableCommand {
                              latentPoints: architecture == .latentPoints
                                  ? LatentPointConfiguration(latentWidth: latentWidth, encoderPointWidths: encoderWidths.values,
                                                             decoderWidths: decoderWidths.values, priorWidths: priorWidths.values,
-                                                            decoderPointsPerStep: decoderPoints,
-                                                            klWeight: klWeight) : nil)
+                                                            decoderPointsPerStep: decoderPoints ?? savedLatent?.decoderPointsPerStep ?? defaults.decoderPointsPerStep,
+                                                            priorDrawsPerStep: priorDraws ?? savedLatent?.priorDrawsPerStep,
+                                                            klWeight: klWeight ?? savedLatent?.klWeight ?? defaults.klWeight) : nil)
         }
     }
 }

@@ -58,9 +58,13 @@ public struct TrainedModel {
     /// process `kind` (for a latent-points model, on the latents and then on
     /// the points), node counts from the training histogram; `progress` is
     /// told each batch's size.
+    ///
+    /// A latent-points model draws its latents with `latentSteps` steps of the
+    /// same kind (default: all T; the prior is a small network on one vector per
+    /// shape, so its full chain costs little next to the points').
     public func sample<G: RandomNumberGenerator>(
-        count: Int, batchSize: Int, sampler kind: SamplerKind, steps: Int? = nil, condition: [Float] = [],
-        using generator: inout G, progress: (Int) -> Void = { _ in }
+        count: Int, batchSize: Int, sampler kind: SamplerKind, steps: Int? = nil, latentSteps: Int? = nil,
+        condition: [Float] = [], using generator: inout G, progress: (Int) -> Void = { _ in }
     ) throws -> [SampleResult] {
         let sampler = try Self.makeSampler(kind, steps: steps, process: process)
         if let latentModel {
@@ -68,7 +72,8 @@ public struct TrainedModel {
             // Batches with seeds drawn here, run `threads` at a time (one round per progress report).
             let sizes = stride(from: 0, to: count, by: batchSize).map { min(batchSize, count - $0) }
             let seeds = sizes.map { _ in generator.next() }
-            let latentSampler = try Self.makeSampler(kind, steps: steps, process: latentModel.latentProcess)
+            let latentSampler = try Self.makeSampler(kind, steps: latentSteps ?? (kind == .ddim ? steps : nil),
+                                                     process: latentModel.latentProcess)
             var results: [SampleResult] = []
             for round in stride(from: 0, to: sizes.count, by: latentModel.threads) {
                 let batches = round ..< min(round + latentModel.threads, sizes.count)

@@ -36,7 +36,12 @@ public final class TrainingRun {
         if FileManager.default.fileExists(atPath: checkpointURL.path) {
             let checkpoint = try Checkpoint(contentsOf: checkpointURL)
             let saved = try ModelCard(checkpoint: checkpoint, path: checkpointURL.path)
-            guard saved.egnn == card.egnn, saved.latentPoints == card.latentPoints, saved.domain == card.domain,
+            let sameLatent = switch (saved.latentPoints, card.latentPoints) {
+            case (nil, nil): true
+            case let (a?, b?): a.hasSameNetworks(as: b)
+            default: false
+            }
+            guard saved.egnn == card.egnn, sameLatent, saved.domain == card.domain,
                   saved.timesteps == card.timesteps, saved.schedule == card.schedule else {
                 throw PipelineError.invalidRun(
                     path: directory.path,
@@ -52,10 +57,14 @@ public final class TrainingRun {
                     path: directory.path,
                     reason: "it was trained with batches of \(checkpoint.trainer.batchSize), not \(batchSizeGiven); the batch size fixes its data order, so resume without --batch or use another --output")
             }
-            self.card = saved
-            self.trainer = try Trainer(objective: saved.makeObjective(threads: threads), resumingFrom: checkpoint,
+            // A latent-points run takes the training settings given (points and prior draws per step, β).
+            var resumed = saved
+            resumed.latentPoints = card.latentPoints
+            self.card = resumed
+            self.trainer = try Trainer(objective: resumed.makeObjective(threads: threads), resumingFrom: checkpoint,
                                        changes: changes, path: checkpointURL.path)
             self.resumeChanges = checkpoint.trainer.applying(changes).descriptions
+                + Self.latentChanges(from: saved.latentPoints, to: card.latentPoints)
         } else {
             self.resumeChanges = []
             self.card = card
@@ -68,6 +77,17 @@ public final class TrainingRun {
         if !resumeChanges.isEmpty {
             try log.append(["step": trainer.state.step, "event": "settings changed on resume", "changes": resumeChanges])
         }
+    }
+
+    /// "prior draws per step 1 → 8" for each latent-points training setting that differs.
+    static func latentChanges(from old: LatentPointConfiguration?, to new: LatentPointConfiguration?) -> [String] {
+        guard let old, let new else { return [] }
+        var result: [String] = []
+        func note<T: Equatable>(_ name: String, _ a: T, _ b: T) { if a != b { result.append("\(name) \(a) → \(b)") } }
+        note("decoder points per step", old.decoderPointsPerStep.map(String.init) ?? "all", new.decoderPointsPerStep.map(String.init) ?? "all")
+        note("prior draws per step", old.priorDraws, new.priorDraws)
+        note("KL weight", old.klWeight, new.klWeight)
+        return result
     }
 
     /// Steps taken so far.
