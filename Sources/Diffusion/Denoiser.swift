@@ -157,3 +157,26 @@ extension Denoiser {
         }
     }
 }
+
+/// A denoiser whose in-place forms (`predict(_:parameters:into:)` and the
+/// `inout` loss-gradient form) are its own: the allocating forms follow from them.
+public protocol InPlaceDenoiser: Denoiser {}
+
+extension InPlaceDenoiser {
+    public func predict(_ input: DenoiserInput, parameters: [Float]) -> DenoiserOutput {
+        var output = DenoiserOutput(positions: [], features: [])
+        predict(input, parameters: parameters, into: &output)
+        return output
+    }
+
+    public func lossAndGradient(
+        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float],
+        loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
+    ) -> Double {
+        lossAndGradient(input, parameters: parameters, gradient: &gradient) { prediction, lossGradient in
+            let result = loss(prediction)
+            lossGradient = result.gradient
+            return result.value
+        }
+    }
+}

@@ -61,18 +61,18 @@ import PointCloud
         #expect(trained.checkpoint.state.parameters.count == trained.denoiser.parameterCount)
     }
 
-    /// models/shapes-s.rgdm loads, says what it is, and samples (two clouds, two DDIM steps).
+    /// models/shapes-lp.rgdm loads, says what it is, and samples (two clouds, two ancestral steps).
     @Test func theShippedShapesModelLoadsAndSamples() throws {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let path = repository.appendingPathComponent("models/shapes-s.rgdm").path
+        let path = repository.appendingPathComponent("models/shapes-lp.rgdm").path
         let summary = try InfoCommand.describe(path)
         #expect(summary["domain"] as? String == "shapes")
         let model = try #require(summary["model"] as? [String: Any])
-        #expect(model["neighbours"] as? Int == 16 && model["global_pooling"] as? String == "mean")
+        #expect(model["architecture"] as? String == "latent-points" && model["latent_width"] as? Int == 128)
         #expect((summary["node_counts"] as? [String: Int])?["max"] == 512)
         let dir = try TrainingFixtures.temporaryDirectory("shipped-shapes")
         var sample = try RGDMCommand.parseAsRoot(["sample", "--model", path, "--count", "2", "--output", dir.path + "/two.h5",
-                                                  "--sampler", "ddim", "--steps", "2", "--threads", "1"])
+                                                  "--sampler", "ancestral", "--steps", "2", "--latent-steps", "2", "--threads", "1"])
         try sample.run()
         let clouds = try HDF5File(readingFrom: dir.path + "/two.h5").dataset("generated/test").read(Float.self, rank: 3)
         #expect(clouds.shape == [2, 512, 3] && clouds.values.allSatisfy { $0.isFinite })

@@ -12,7 +12,7 @@
 /// - `.features`: graphs of one node whose features are a vector (a latent
 ///   z); the prediction is ε̂_h and ε̂_x = 0. A diffusion prior over vectors
 ///   that reuses the graph process, samplers and trainer.
-public final class PointwiseDenoiser: Denoiser {
+public final class PointwiseDenoiser: InPlaceDenoiser {
     public enum Rows: String, Sendable, Codable { case positions, features }
 
     public let rows: Rows
@@ -45,26 +45,9 @@ public final class PointwiseDenoiser: Denoiser {
         return p
     }
 
-    public func predict(_ input: DenoiserInput, parameters: [Float]) -> DenoiserOutput {
-        var output = DenoiserOutput(positions: [], features: [])
-        predict(input, parameters: parameters, into: &output)
-        return output
-    }
-
     public func predict(_ input: DenoiserInput, parameters: [Float], into output: inout DenoiserOutput) {
         forward(input, parameters: parameters)
         write(workspace.output, layout: input.layout, into: &output)
-    }
-
-    public func lossAndGradient(
-        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float],
-        loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
-    ) -> Double {
-        lossAndGradient(input, parameters: parameters, gradient: &gradient) { prediction, dPrediction in
-            let (value, g) = loss(prediction)
-            dPrediction = g
-            return value
-        }
     }
 
     public func lossAndGradient(

@@ -17,7 +17,7 @@ import Dispatch
 /// and accumulate their chunks' gradients in a buffer of their own, summed at
 /// the end: results with several threads equal those with one up to Float
 /// summation order.
-public final class EGNN: Denoiser {
+public final class EGNN: InPlaceDenoiser {
     public let configuration: EGNNConfiguration
     let layout: EGNNParameterLayout
     /// Number of workers (at most one per chunk).
@@ -62,12 +62,6 @@ public final class EGNN: Denoiser {
         return p
     }
 
-    public func predict(_ input: DenoiserInput, parameters: [Float]) -> DenoiserOutput {
-        var output = DenoiserOutput(positions: [], features: [])
-        predict(input, parameters: parameters, into: &output)
-        return output
-    }
-
     public func predict(_ input: DenoiserInput, parameters: [Float], into output: inout DenoiserOutput) {
         output.positions.resizeKeepingCapacity(to: input.layout.nodeCount * 3)
         output.features.resizeKeepingCapacity(to: input.layout.nodeCount * featureWidth)
@@ -75,17 +69,6 @@ public final class EGNN: Denoiser {
         let chunks = prepare(input, parameters: parameters)
         for w in workspaces { w.keepsActivations = false }
         forward(input, chunks, parameters, &output)
-    }
-
-    public func lossAndGradient(
-        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float],
-        loss: (DenoiserOutput) -> (value: Double, gradient: DenoiserOutput)
-    ) -> Double {
-        lossAndGradient(input, parameters: parameters, gradient: &gradient) { prediction, lossGradient in
-            let result = loss(prediction)
-            lossGradient = result.gradient
-            return result.value
-        }
     }
 
     public func lossAndGradient(
