@@ -183,6 +183,32 @@ import Testing
         Self.expectGradient(gradient, of: { loss($0) }, at: theta, support: model.priorRange, "prior")
     }
 
+    @Test func thePriorPhaseTrainsThePriorAlone() throws {
+        var configuration = try Self.model().configuration
+        let joint = try Self.model()
+        configuration.trainingPhase = .prior
+        let priorOnly = try LatentPointModel(configuration: configuration, schedule: PolynomialSchedule(timesteps: 20))
+        var rng = Xoshiro256StarStar(seed: 19)
+        let theta = joint.initialParameters(using: &rng)
+        let layout = GraphLayout(nodeCounts: [6, 7])
+        let batch = GraphBatch(layout: layout, positions: Self.random(layout.nodeCount * 3, seed: 20), features: [])
+        func step(_ model: LatentPointModel) -> (Double, [Float]) {
+            var g = [Float](repeating: 0, count: model.parameterCount)
+            var generator = Xoshiro256StarStar(seed: 21)
+            return (model.accumulate(parameters: theta, batch: batch, gradient: &g, using: &generator), g)
+        }
+        let (loss, gradient) = step(priorOnly)
+        #expect(gradient[joint.encoderRange].allSatisfy { $0 == 0 } && gradient[joint.decoderRange].allSatisfy { $0 == 0 })
+        #expect(gradient[joint.priorRange].contains { $0 != 0 })
+        #expect(loss == priorOnly.lastTerms.prior && loss > 0)
+        // Its gradient is that of its own loss (the decoder's draws are skipped, so the joint step's numbers differ).
+        Self.expectGradient(gradient, of: { p in
+            var g = [Float](repeating: 0, count: priorOnly.parameterCount)
+            var generator = Xoshiro256StarStar(seed: 21)
+            return priorOnly.accumulate(parameters: p, batch: batch, gradient: &g, using: &generator)
+        }, at: theta, support: joint.priorRange, "prior (prior phase)")
+    }
+
     @Test func shardedBatchesGiveTheSameStepWithAnyThreadCount() throws {
         let configuration = try Self.model().configuration
         let schedule = try PolynomialSchedule(timesteps: 20)

@@ -1,3 +1,13 @@
+/// What a training step of a `LatentPointModel` updates.
+public enum LatentTrainingPhase: String, Codable, Sendable, CaseIterable {
+    /// Encoder, decoder and prior together (the joint objective).
+    case joint
+    /// The prior alone, on latents of the encoder as it is: no decoder pass and no
+    /// encoder backward, so a step costs a fraction of a joint one. For a last phase
+    /// once the encoder has settled (a jointly trained prior chases a moving target).
+    case prior
+}
+
 /// Hyper-parameters of a `LatentPointModel`.
 public struct LatentPointConfiguration: Codable, Sendable, Equatable {
     /// Z, the width of the shape latent.
@@ -19,6 +29,9 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
     /// decoder and give it that many times the training signal.
     public var priorDrawsPerStep: Int?
     public var priorDraws: Int { priorDrawsPerStep ?? 1 }
+    /// What a step trains (nil: joint).
+    public var trainingPhase: LatentTrainingPhase?
+    public var phase: LatentTrainingPhase { trainingPhase ?? .joint }
     /// β of the KL term β·KL(q(z | X) ‖ N(0, I)), per cloud, summed over the Z dimensions.
     public var klWeight: Double
 
@@ -28,7 +41,7 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
     /// loss cannot use z, and at Luo & Hu's 1e-3 the KL closed the channel (10 nats in all).
     public init(latentWidth: Int = 128, encoderPointWidths: [Int] = [64, 128, 256], encoderHeadWidths: [Int] = [256],
                 decoderWidths: [Int] = [128, 256, 512, 256, 128], priorWidths: [Int] = [512, 512, 512], decoderPointsPerStep: Int? = 128,
-                priorDrawsPerStep: Int? = nil, klWeight: Double = 1e-5) {
+                priorDrawsPerStep: Int? = nil, trainingPhase: LatentTrainingPhase? = nil, klWeight: Double = 1e-5) {
         self.latentWidth = latentWidth
         self.encoderPointWidths = encoderPointWidths
         self.encoderHeadWidths = encoderHeadWidths
@@ -36,6 +49,7 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
         self.priorWidths = priorWidths
         self.decoderPointsPerStep = decoderPointsPerStep
         self.priorDrawsPerStep = priorDrawsPerStep
+        self.trainingPhase = trainingPhase
         self.klWeight = klWeight
     }
 

@@ -169,6 +169,7 @@ public final class LatentPointModel: TrainingObjective {
         }
         kl /= Double(max(clouds, 1))
 
+        let priorOnly = configuration.phase == .prior
         // Decoder: EDM's ε-loss on the (centred; a random subset of) points given z, and ∂L/∂z.
         latentGradient.resizeKeepingCapacity(to: clouds * z)
         var pointBatch = GraphBatch(layout: layout, positions: centred, features: [], condition: latent, weights: batch.weights)
@@ -188,7 +189,7 @@ public final class LatentPointModel: TrainingObjective {
             pointBatch.layout = GraphLayout(nodeCounts: counts)
             pointBatch.positions = subset
         }
-        let pointLoss = withPart(decoderRange, parameters: parameters, gradient: &gradient) { p, g in
+        let pointLoss = priorOnly ? 0 : withPart(decoderRange, parameters: parameters, gradient: &gradient) { p, g in
             latentGradient.withUnsafeMutableBufferPointer { dz in
                 GradientStep.accumulate(denoiser: decoder, process: pointProcess, parameters: p, batch: pointBatch,
                                         gradient: &g, buffers: &pointBuffers, conditionGradient: dz.baseAddress!, using: &generator)
@@ -206,6 +207,10 @@ public final class LatentPointModel: TrainingObjective {
                                     gradient: &g, buffers: &latentBuffers, using: &generator)
         }
 
+        if priorOnly {
+            lastTerms = (0, kl, priorLoss)
+            return priorLoss
+        }
         // ∂/∂[μ, log σ²]: through z (dμ = dz, d log σ² = dz ε σ / 2) and β KL / B.
         let beta = Float(configuration.klWeight) / Float(max(clouds, 1))
         encoderOutputGradient.resizeKeepingCapacity(to: clouds * 2 * z)

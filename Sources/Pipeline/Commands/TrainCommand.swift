@@ -5,6 +5,7 @@ import Foundation
 extension ScheduleKind: ExpressibleByArgument {}
 extension GlobalPooling: ExpressibleByArgument {}
 extension ModelArchitecture: ExpressibleByArgument {}
+extension LatentTrainingPhase: ExpressibleByArgument {}
 
 /// Layer widths on the command line: "128,256,512".
 struct LayerWidths: ExpressibleByArgument {
@@ -66,6 +67,9 @@ struct TrainCommand: ParsableCommand {
                                discussion: "This, --prior-draws and --kl-weight are training settings: resuming keeps the run's own unless given."))
     var decoderPoints: Int?
     @Option(help: "latent-points: noise draws per latent in the prior's loss each step (default: 1).") var priorDraws: Int?
+    @Option(help: ArgumentHelp("latent-points: what steps train: joint (encoder, decoder and prior) or prior (the prior alone).",
+                               discussion: "Default: joint; resuming keeps the run's own unless given. 'prior' is a cheap last phase that fits the prior to the settled encoder."))
+    var phase: LatentTrainingPhase?
     @Option(help: "latent-points: weight β of KL(q(z | X) ‖ N(0, I)) (default: \(LatentPointConfiguration().klWeight)).")
     var klWeight: Double?
     @Option(help: "EGNN layers.") var layers = 4
@@ -185,6 +189,7 @@ struct TrainCommand: ParsableCommand {
                                                             decoderWidths: decoderWidths.values, priorWidths: priorWidths.values,
                                                             decoderPointsPerStep: decoderPoints ?? savedLatent?.decoderPointsPerStep ?? defaults.decoderPointsPerStep,
                                                             priorDrawsPerStep: priorDraws ?? savedLatent?.priorDrawsPerStep,
+                                                            trainingPhase: phase ?? savedLatent?.trainingPhase,
                                                             klWeight: klWeight ?? savedLatent?.klWeight ?? defaults.klWeight) : nil)
         }
     }

@@ -92,6 +92,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
             result["kl_weight"] = c.klWeight
             result["decoder_points_per_step"] = c.decoderPointsPerStep.map { $0 as Any } ?? NSNull()
             result["prior_draws_per_step"] = c.priorDraws
+            result["training_phase"] = c.phase.rawValue
         } else {
             result["layers"] = egnn.layers
             result["hidden"] = egnn.hidden
@@ -125,7 +126,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
                     ("decoder (pointwise)", "3–\(widths(c.decoderWidths))–3"),
                     ("prior (latent diffusion)", "\(c.latentWidth)–\(widths(c.priorWidths))–\(c.latentWidth)"),
                     ("decoder points per step", c.decoderPointsPerStep.map(String.init) ?? "all"),
-                    ("prior draws per step", "\(c.priorDraws)"),
+                    ("prior draws per step", "\(c.priorDraws)"), ("training phase", c.phase.rawValue),
                     ("KL weight", "\(c.klWeight)")]
         }
     }

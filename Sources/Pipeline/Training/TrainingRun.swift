@@ -86,6 +86,7 @@ public final class TrainingRun {
         func note<T: Equatable>(_ name: String, _ a: T, _ b: T) { if a != b { result.append("\(name) \(a) → \(b)") } }
         note("decoder points per step", old.decoderPointsPerStep.map(String.init) ?? "all", new.decoderPointsPerStep.map(String.init) ?? "all")
         note("prior draws per step", old.priorDraws, new.priorDraws)
+        note("phase", old.phase.rawValue, new.phase.rawValue)
         note("KL weight", old.klWeight, new.klWeight)
         return result
     }
