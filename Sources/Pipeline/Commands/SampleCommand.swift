@@ -55,6 +55,9 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let model = try TrainedModel(path: self.model, threads: global.workerCount, useEMA: !noEMA)
         if model.card.domain == .shapes { _ = try ShapeDecoding.outputFormat(output) }
+        if latentSteps != nil && model.latentModel == nil {
+            throw ValidationError("--latent-steps applies to latent-points models; \(self.model) is an EGNN")
+        }
         var generator = Xoshiro256StarStar(seed: global.seed)
         var progress = ProgressLine(label: "sample", total: count)
         let start = Date()
