@@ -43,10 +43,15 @@ public final class LatentPointModel: TrainingObjective {
     /// result does not depend on `threads` (up to the order of Float sums, which is fixed).
     public static let shardSize = 16
 
-    public init(configuration: LatentPointConfiguration, schedule: any NoiseSchedule, threads: Int = 1) throws {
+    public convenience init(configuration: LatentPointConfiguration, schedule: any NoiseSchedule, threads: Int = 1) throws {
         precondition(threads >= 1, "threads must be at least 1 (got \(threads))")
-        self.threads = threads
         try configuration.validate()
+        self.init(validated: configuration, schedule: schedule, threads: threads)
+    }
+
+    /// A model of a configuration already validated (the replicas that run shards).
+    private init(validated configuration: LatentPointConfiguration, schedule: any NoiseSchedule, threads: Int) {
+        self.threads = threads
         let z = configuration.latentWidth
         self.configuration = configuration
         encoder = PointNetEncoder(pointWidths: configuration.encoderPointWidths,
@@ -97,7 +102,7 @@ public final class LatentPointModel: TrainingObjective {
         let seeds = (0 ..< shards).map { _ in generator.next() }
         let pieces = (0 ..< shards).map { k in batch.slice(graphs: (k * clouds / shards) ..< ((k + 1) * clouds / shards)) }
         while replicas.count < min(threads, shards) {
-            replicas.append(try! LatentPointModel(configuration: configuration, schedule: pointProcess.schedule))
+            replicas.append(LatentPointModel(validated: configuration, schedule: pointProcess.schedule, threads: 1))
         }
         while shardResults.count < shards { shardResults.append(ShardResult()) }
         let workers = min(threads, shards), replicas = self.replicas, results = self.shardResults
@@ -266,7 +271,7 @@ public final class LatentPointModel: TrainingObjective {
         precondition(batchSizes.count == seeds.count, "\(batchSizes.count) batches, \(seeds.count) seeds")
         let workers = min(threads, batchSizes.count)
         while replicas.count < workers {
-            replicas.append(try! LatentPointModel(configuration: configuration, schedule: pointProcess.schedule))
+            replicas.append(LatentPointModel(validated: configuration, schedule: pointProcess.schedule, threads: 1))
         }
         let replicas = self.replicas
         let slots = batchSizes.map { _ in SampleSlot() }
