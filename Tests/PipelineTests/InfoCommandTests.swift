@@ -70,6 +70,7 @@ import PointCloud
         let model = try #require(summary["model"] as? [String: Any])
         #expect(model["architecture"] as? String == "latent-points" && model["latent_width"] as? Int == 128)
         #expect((summary["node_counts"] as? [String: Int])?["max"] == 512)
+        #expect((summary["training"] as? [String: Any])?["weights_only"] as? Bool == true)
         let dir = try TrainingFixtures.temporaryDirectory("shipped-shapes")
         var sample = try RGDMCommand.parseAsRoot(["sample", "--model", path, "--count", "2", "--output", dir.path + "/two.h5",
                                                   "--sampler", "ancestral", "--steps", "2", "--latent-steps", "2", "--threads", "1"])
