@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Latent point diffusion for shapes (Luo & Hu 2021, "Diffusion Probabilistic
@@ -101,24 +100,17 @@ public final class LatentPointModel: TrainingObjective {
         // weighted by its share of the batch (every term is a mean over clouds).
         let seeds = (0 ..< shards).map { _ in generator.next() }
         let pieces = (0 ..< shards).map { k in batch.slice(graphs: (k * clouds / shards) ..< ((k + 1) * clouds / shards)) }
-        while replicas.count < min(threads, shards) {
-            replicas.append(LatentPointModel(validated: configuration, schedule: pointProcess.schedule, threads: 1))
-        }
         while shardResults.count < shards { shardResults.append(ShardResult()) }
-        let workers = min(threads, shards), replicas = self.replicas, results = self.shardResults
+        let results = self.shardResults
         // Each worker touches only its own replica and its shards' result objects.
-        func work(_ worker: Int) {
-            if workers > 1 { BLAS.useSingleThread() }
-            for k in stride(from: worker, to: shards, by: workers) {
-                var stream = Xoshiro256StarStar(seed: seeds[k])
-                let result = results[k]
-                result.gradient.resizeKeepingCapacity(to: parameters.count)
-                result.loss = replicas[worker].accumulateShard(parameters: parameters, batch: pieces[k],
-                                                               gradient: &result.gradient, using: &stream)
-                result.terms = replicas[worker].lastTerms
-            }
+        onReplicas(jobs: shards) { replica, k in
+            var stream = Xoshiro256StarStar(seed: seeds[k])
+            let result = results[k]
+            result.gradient.resizeKeepingCapacity(to: parameters.count)
+            result.loss = replica.accumulateShard(parameters: parameters, batch: pieces[k], gradient: &result.gradient,
+                                                  using: &stream)
+            result.terms = replica.lastTerms
         }
-        if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
         var loss = 0.0
         var terms = (points: 0.0, kl: 0.0, prior: 0.0)
         gradient.withUnsafeMutableBufferPointer { total in
@@ -150,14 +142,7 @@ public final class LatentPointModel: TrainingObjective {
     ) -> Double {
         let layout = batch.layout, clouds = layout.graphCount, z = latentWidth
         // q(z | X) on the centred clouds: [clouds, 2Z] = [μ, log σ²]
-        centred.removeAll(keepingCapacity: true)
-        centred.append(contentsOf: batch.positions)
-        CenterOfMass.remove(from: &centred, layout: layout)
-        parameters.withUnsafeBufferPointer { p in
-            centred.withUnsafeBufferPointer { x in
-                encoder.forward(x, layout: layout, parameters: p.baseAddress! + encoderRange.lowerBound, workspace: &encoderWorkspace)
-            }
-        }
+        encodeCentred(batch.positions, layout: layout, parameters: parameters, centred: &centred, workspace: &encoderWorkspace)
         // z = μ + σ ε_z: [clouds, Z]
         latentNoise.resizeKeepingCapacity(to: clouds * z)
         generator.fillStandardNormal(&latentNoise)
@@ -269,26 +254,29 @@ public final class LatentPointModel: TrainingObjective {
     public func sample(batchSizes: [Int], seeds: [UInt64], pointCount: Int, parameters: [Float],
                        latentSampler: any Sampler, pointSampler: any Sampler) -> [SampleResult] {
         precondition(batchSizes.count == seeds.count, "\(batchSizes.count) batches, \(seeds.count) seeds")
-        let workers = min(threads, batchSizes.count)
-        while replicas.count < workers {
-            replicas.append(LatentPointModel(validated: configuration, schedule: pointProcess.schedule, threads: 1))
-        }
-        let replicas = self.replicas
         let slots = batchSizes.map { _ in SampleSlot() }
-        func work(_ worker: Int) {
-            if workers > 1 { BLAS.useSingleThread() }
-            for k in stride(from: worker, to: batchSizes.count, by: workers) {
-                var generator = Xoshiro256StarStar(seed: seeds[k])
-                slots[k].result = replicas[worker].sample(count: batchSizes[k], pointCount: pointCount, parameters: parameters,
-                                                          latentSampler: latentSampler, pointSampler: pointSampler,
-                                                          using: &generator)
-            }
+        onReplicas(jobs: batchSizes.count) { replica, k in
+            var generator = Xoshiro256StarStar(seed: seeds[k])
+            slots[k].result = replica.sample(count: batchSizes[k], pointCount: pointCount, parameters: parameters,
+                                             latentSampler: latentSampler, pointSampler: pointSampler, using: &generator)
         }
-        if workers <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
         return slots.map { $0.result! }
     }
 
     private final class SampleSlot { var result: SampleResult? }
+
+    /// Runs `body(replica, job)` for every job on `threads` workers (`Workers.run`), each
+    /// worker with a replica of its own: a model with the same configuration whose scratch
+    /// buffers it alone uses. Jobs must not depend on which replica runs them.
+    private func onReplicas(jobs: Int, _ body: (LatentPointModel, Int) -> Void) {
+        let workers = Workers.count(jobs: jobs, threads: threads)
+        while replicas.count < workers {
+            replicas.append(LatentPointModel(validated: configuration, schedule: pointProcess.schedule, threads: 1))
+        }
+        if workers > 1 { BLAS.useSingleThread() }
+        let replicas = self.replicas
+        Workers.run(jobs: jobs, threads: threads) { worker, job in body(replicas[worker], job) }
+    }
 
     /// `pointCount` points for each latent of `latents` (`[shapes, Z]`) from the decoder
     /// (`pointSampler`, on `pointProcess`): clouds `[shapes · pointCount, 3]`.
@@ -303,15 +291,23 @@ public final class LatentPointModel: TrainingObjective {
 
     /// The posterior means μ of `clouds` (`[clouds · points, 3]`, centred here): `[clouds, Z]`.
     public func encode(_ positions: [Float], layout: GraphLayout, parameters: [Float]) -> [Float] {
-        var x = positions
-        CenterOfMass.remove(from: &x, layout: layout)
-        var workspace = PointNetEncoder.Workspace()
-        parameters.withUnsafeBufferPointer { p in
-            x.withUnsafeBufferPointer { xs in
-                encoder.forward(xs, layout: layout, parameters: p.baseAddress! + encoderRange.lowerBound, workspace: &workspace)
-            }
-        }
+        var centred: [Float] = [], workspace = PointNetEncoder.Workspace()
+        encodeCentred(positions, layout: layout, parameters: parameters, centred: &centred, workspace: &workspace)
         let z = latentWidth
         return (0 ..< layout.graphCount).flatMap { g in workspace.output[(g * 2 * z) ..< (g * 2 * z + z)] }
+    }
+
+    /// Centres each cloud of `positions` into `centred`, then runs the encoder on it
+    /// (`workspace.output`: [μ, log σ²] per cloud, `[clouds, 2Z]`).
+    private func encodeCentred(_ positions: [Float], layout: GraphLayout, parameters: [Float], centred: inout [Float],
+                               workspace: inout PointNetEncoder.Workspace) {
+        centred.removeAll(keepingCapacity: true)
+        centred.append(contentsOf: positions)
+        CenterOfMass.remove(from: &centred, layout: layout)
+        parameters.withUnsafeBufferPointer { p in
+            centred.withUnsafeBufferPointer { x in
+                encoder.forward(x, layout: layout, parameters: p.baseAddress! + encoderRange.lowerBound, workspace: &workspace)
+            }
+        }
     }
 }

@@ -25,7 +25,7 @@ public final class PointwiseDenoiser: InPlaceDenoiser {
 
     private var workspace = ContextMLP.Workspace()
     private var context: [Float] = []
-    private var outputGradient: [Float] = []
+    private var outputGradient: [Float] = [], contextGradient: [Float] = []
     private var lossGradient = DenoiserOutput(positions: [], features: [])
 
     /// `hidden`: the widths between input and output, e.g. [128, 256, 512, 256, 128].
@@ -80,7 +80,7 @@ public final class PointwiseDenoiser: InPlaceDenoiser {
         }
         // The context's gradient: [graphs, 9 + C]; only its condition columns are wanted.
         let c = network.contextWidth, graphs = input.layout.graphCount
-        var contextGradient = [Float](repeating: 0, count: conditionGradient == nil ? 0 : graphs * c)
+        contextGradient.resizeKeepingCapacity(to: conditionGradient == nil ? 0 : graphs * c)
         parameters.withUnsafeBufferPointer { p in
             gradient.withUnsafeMutableBufferPointer { dp in
                 outputGradient.withUnsafeBufferPointer { dOut in

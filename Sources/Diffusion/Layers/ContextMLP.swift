@@ -76,7 +76,7 @@ public struct ContextMLP: Sendable, Equatable {
         var upstream: [Float] = [], downstream: [Float] = [], groupScratch: [Float] = []
         /// y of the current layer when C > 0: `[rows, d]`.
         var preActivation: [Float] = []
-        var rows = 0
+        /// The last forward's rows and groups.
         var layout = GraphLayout(nodeCounts: [])
 
         public init() {}
@@ -90,7 +90,6 @@ public struct ContextMLP: Sendable, Equatable {
         let rows = layout.nodeCount, groups = layout.graphCount, c = contextWidth
         precondition(x.count == rows * inputWidth, "ContextMLP input: \(x.count) values for \(rows) rows × \(inputWidth)")
         precondition(context.count == groups * c, "ContextMLP context: \(context.count) values for \(groups) groups × \(c)")
-        w.rows = rows
         w.layout = layout
         let L = layerCount
         if w.inputs.count != L {
@@ -174,7 +173,7 @@ public struct ContextMLP: Sendable, Equatable {
                          gradient: UnsafeMutablePointer<Float>, workspace w: inout Workspace,
                          contextGradient: UnsafeMutablePointer<Float>? = nil, context: [Float] = [],
                          inputGradient: UnsafeMutablePointer<Float>? = nil) {
-        let rows = w.rows, layout = w.layout, groups = layout.graphCount, c = contextWidth
+        let layout = w.layout, rows = layout.nodeCount, groups = layout.graphCount, c = contextWidth
         precondition(outputGradient.count == rows * outputWidth,
                      "ContextMLP output gradient: \(outputGradient.count) values for \(rows) rows × \(outputWidth)")
         precondition(c == 0 || context.count == groups * c, "ContextMLP backward needs the forward's context")

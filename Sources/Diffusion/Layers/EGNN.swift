@@ -1,5 +1,3 @@
-import Dispatch
-
 /// EDM's EGNN denoiser ε_θ(z_t, t[, c]) (Hoogeboom et al. 2022, with the EGNN of
 /// Satorras et al. 2021 as in EDM's egnn_new.py) with explicit forward and
 /// backward passes on the CPU.
@@ -200,16 +198,11 @@ public final class EGNN: InPlaceDenoiser {
     }
 
     /// Workers for `chunks` chunks: at most one per chunk.
-    private func workerCount(_ chunks: Int) -> Int { min(threadCount, chunks) }
+    private func workerCount(_ chunks: Int) -> Int { Workers.count(jobs: chunks, threads: threadCount) }
 
-    /// Runs `body(worker, chunk)` for every chunk; worker w takes the
-    /// contiguous run w·C/W ..< (w+1)·C/W, in order, on its own thread.
+    /// Runs `body(worker, chunk)` for every chunk (`Workers.run`: contiguous runs per worker).
     private func runWorkers(_ count: Int, _ body: (_ worker: Int, _ chunk: Int) -> Void) {
-        let workers = workerCount(count)
-        func share(_ w: Int) {
-            for c in (w * count / workers) ..< ((w + 1) * count / workers) { body(w, c) }
-        }
-        if workers <= 1 { share(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: share) }
+        Workers.run(jobs: count, threads: threadCount, body)
     }
 
     /// Work of one graph for balancing: its edges plus 4 per node.
