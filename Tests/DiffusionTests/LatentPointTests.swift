@@ -209,6 +209,35 @@ import Testing
         }, at: theta, support: joint.priorRange, "prior (prior phase)")
     }
 
+    @Test func aPriorOfPosteriorMeansIgnoresThePosteriorsWidth() throws {
+        var configuration = try Self.model().configuration
+        configuration.trainingPhase = .prior
+        let layout = GraphLayout(nodeCounts: [6, 7, 5])
+        let batch = GraphBatch(layout: layout, positions: Self.random(layout.nodeCount * 3, seed: 22), features: [])
+        // Two encoders that differ only in log σ² (its output bias, +2): the same μ, wider posteriors.
+        func step(_ target: LatentPriorTarget, widerPosterior: Bool) throws -> (Double, [Float]) {
+            configuration.priorTarget = target
+            let model = try LatentPointModel(configuration: configuration, schedule: PolynomialSchedule(timesteps: 20))
+            var rng = Xoshiro256StarStar(seed: 23)
+            var theta = model.initialParameters(using: &rng)
+            if widerPosterior {
+                let head = model.encoder.head, last = head.layerCount - 1, z = model.latentWidth
+                let bias = model.encoderRange.lowerBound + model.encoder.points.parameterCount + head.offsets[last]
+                    + head.widths[last] * head.outputWidth
+                for j in 0 ..< z { theta[bias + z + j] += 2 }
+            }
+            var g = [Float](repeating: 0, count: model.parameterCount)
+            var generator = Xoshiro256StarStar(seed: 24)
+            return (model.accumulate(parameters: theta, batch: batch, gradient: &g, using: &generator), g)
+        }
+        let (meanLoss, meanGradient) = try step(.mean, widerPosterior: false)
+        let (meanWiderLoss, meanWiderGradient) = try step(.mean, widerPosterior: true)
+        #expect(meanLoss == meanWiderLoss && meanGradient == meanWiderGradient, "the prior sees μ only")
+        let (sampleLoss, _) = try step(.sample, widerPosterior: false), (sampleWiderLoss, _) = try step(.sample, widerPosterior: true)
+        #expect(sampleLoss != sampleWiderLoss, "a prior of posterior samples sees σ")
+        #expect(meanLoss != sampleLoss && meanLoss > 0)
+    }
+
     @Test func shardedBatchesGiveTheSameStepWithAnyThreadCount() throws {
         let configuration = try Self.model().configuration
         let schedule = try PolynomialSchedule(timesteps: 20)

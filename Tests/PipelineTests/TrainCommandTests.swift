@@ -81,6 +81,44 @@ import Testing
         #expect(latentCard.architecture == .latentPoints)
     }
 
+    @Test func initializeFromCarriesOverTheSharedNetworksIntoANewRun() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("train-initialize")
+        let dataset = dir.appendingPathComponent("circles.h5").path
+        try TrainingFixtures.writeShapeSet(to: dataset)
+        let source = dir.appendingPathComponent("source").path, target = dir.appendingPathComponent("target").path
+        let small = ["--batch", "2", "--timesteps", "20", "--latent-width", "4", "--encoder-widths", "8", "--decoder-widths", "8",
+                     "--threads", "1"]
+        try train([dataset, "--output", source, "--steps", "3", "--prior-widths", "8"] + small)
+        let sourceModel = try TrainedModel(path: TrainingRun.checkpointURL(in: URL(fileURLWithPath: source)).path, threads: 1)
+
+        // A wider prior under the trained encoder and decoder, trained on posterior means alone.
+        try train([dataset, "--output", target, "--steps", "2", "--prior-widths", "16,16", "--phase", "prior",
+                   "--prior-target", "mean", "--initialize-from", sourceModel.path, "--seed", "7"] + small)
+        let targetURL = TrainingRun.checkpointURL(in: URL(fileURLWithPath: target))
+        let checkpoint = try Checkpoint(contentsOf: targetURL)
+        let card = try ModelCard(checkpoint: checkpoint, path: target)
+        #expect(card.initializedFrom == "\(sourceModel.path) (step 3): encoder, decoder")
+        #expect(card.latentPoints?.target == .mean && card.latentPoints?.priorWidths == [16, 16])
+        let model = try #require(try card.makeLatentModel()), old = try #require(sourceModel.latentModel)
+        // The prior phase leaves the encoder and decoder as they came (from the source's EMA weights).
+        for part in [LatentPointPart.encoder, .decoder] {
+            #expect(Array(checkpoint.state.parameters[model.range(of: part)]) == Array(sourceModel.parameters[old.range(of: part)]))
+        }
+        #expect(checkpoint.state.step == 2)
+        let log = try String(contentsOfFile: target + "/log.jsonl", encoding: .utf8)
+        #expect(log.contains("\"event\":\"initialized from\"") && log.contains("\"parts\":[\"encoder\",\"decoder\"]"))
+
+        // Resuming needs no --initialize-from, and refuses it.
+        #expect { try train([dataset, "--output", target, "--steps", "3", "--initialize-from", sourceModel.path] + small) } throws: { error in
+            String(describing: error).contains("already holds a checkpoint")
+        }
+        // A model with nothing in common is refused.
+        #expect { try train([dataset, "--output", dir.appendingPathComponent("other").path, "--steps", "1", "--latent-width", "5",
+                             "--initialize-from", sourceModel.path, "--batch", "2", "--timesteps", "20", "--threads", "1"]) } throws: { error in
+            String(describing: error).contains("none of its networks matches")
+        }
+    }
+
     @Test func poolingOptionOverridesTheDefaultAndResumingKeepsTheRunsChoice() throws {
         let dir = try TrainingFixtures.temporaryDirectory("train-pooling")
         let dataset = dir.appendingPathComponent("circles.h5").path

@@ -8,6 +8,22 @@ public enum LatentTrainingPhase: String, Codable, Sendable, CaseIterable {
     case prior
 }
 
+/// What the latent prior is trained to generate.
+public enum LatentPriorTarget: String, Codable, Sendable, CaseIterable {
+    /// Posterior samples z = μ + σ ε (LION): p(z) models the aggregate posterior.
+    case sample
+    /// Posterior means μ: an ex-post density of the training set's codes (Ghosh et al. 2020's
+    /// regularised auto-encoders). With a small β, σ is as large as the spread of μ in most
+    /// dimensions; the decoder is trained on noisy z and decodes μ as well (that is how
+    /// reconstructions are made), so sampling means gives sharper shapes.
+    case mean
+}
+
+/// The networks of a `LatentPointModel`, in the order of its parameter vector.
+public enum LatentPointPart: String, Sendable, CaseIterable {
+    case encoder, decoder, prior
+}
+
 /// Hyper-parameters of a `LatentPointModel`.
 public struct LatentPointConfiguration: Codable, Sendable, Equatable {
     /// Z, the width of the shape latent.
@@ -32,6 +48,9 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
     /// What a step trains (nil: joint).
     public var trainingPhase: LatentTrainingPhase?
     public var phase: LatentTrainingPhase { trainingPhase ?? .joint }
+    /// What the prior learns (nil: posterior samples).
+    public var priorTarget: LatentPriorTarget?
+    public var target: LatentPriorTarget { priorTarget ?? .sample }
     /// β of the KL term β·KL(q(z | X) ‖ N(0, I)), per cloud, summed over the Z dimensions.
     public var klWeight: Double
 
@@ -41,7 +60,8 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
     /// loss cannot use z, and at Luo & Hu's 1e-3 the KL closed the channel (10 nats in all).
     public init(latentWidth: Int = 128, encoderPointWidths: [Int] = [64, 128, 256], encoderHeadWidths: [Int] = [256],
                 decoderWidths: [Int] = [128, 256, 512, 256, 128], priorWidths: [Int] = [512, 512, 512], decoderPointsPerStep: Int? = 128,
-                priorDrawsPerStep: Int? = nil, trainingPhase: LatentTrainingPhase? = nil, klWeight: Double = 1e-5) {
+                priorDrawsPerStep: Int? = nil, trainingPhase: LatentTrainingPhase? = nil, priorTarget: LatentPriorTarget? = nil,
+                klWeight: Double = 1e-5) {
         self.latentWidth = latentWidth
         self.encoderPointWidths = encoderPointWidths
         self.encoderHeadWidths = encoderHeadWidths
@@ -50,6 +70,7 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
         self.decoderPointsPerStep = decoderPointsPerStep
         self.priorDrawsPerStep = priorDrawsPerStep
         self.trainingPhase = trainingPhase
+        self.priorTarget = priorTarget
         self.klWeight = klWeight
     }
 
@@ -74,10 +95,18 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Whether `other` has the same networks (widths), so that a checkpoint of one runs
-    /// as the other; the training settings (points and prior draws per step, β) may differ.
+    /// as the other; the training settings (points and prior draws per step, phase, target, β) may differ.
     public func hasSameNetworks(as other: LatentPointConfiguration) -> Bool {
-        latentWidth == other.latentWidth && encoderPointWidths == other.encoderPointWidths
-            && encoderHeadWidths == other.encoderHeadWidths && decoderWidths == other.decoderWidths
-            && priorWidths == other.priorWidths
+        LatentPointPart.allCases.allSatisfy { hasSame($0, as: other) }
+    }
+
+    /// Whether `part`'s network is the same in `other` (so its weights carry over).
+    public func hasSame(_ part: LatentPointPart, as other: LatentPointConfiguration) -> Bool {
+        guard latentWidth == other.latentWidth else { return false }
+        switch part {
+        case .encoder: return encoderPointWidths == other.encoderPointWidths && encoderHeadWidths == other.encoderHeadWidths
+        case .decoder: return decoderWidths == other.decoderWidths
+        case .prior: return priorWidths == other.priorWidths
+        }
     }
 }

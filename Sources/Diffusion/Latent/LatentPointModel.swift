@@ -12,6 +12,7 @@ import Foundation
 ///
 ///     L = L_ε(θ; X, z) + β · KL(q(z | X) ‖ N(0, I)) + L_ε(ψ; sg(z))
 ///
+/// (or L_ε(ψ; sg(μ)) with `LatentPriorTarget.mean`).
 /// L_ε is EDM's ε-loss (`EpsilonLoss`) with the same noise schedule for both
 /// processes; z = μ + σ ⊙ ε_z (reparametrised). θ = [encoder | decoder | prior].
 /// As in Luo & Hu, the points diffuse in full 3D (no zero-CoM projection):
@@ -64,6 +65,15 @@ public final class LatentPointModel: TrainingObjective {
         encoderRange = 0 ..< encoder.parameterCount
         decoderRange = encoderRange.upperBound ..< encoderRange.upperBound + decoder.parameterCount
         priorRange = decoderRange.upperBound ..< decoderRange.upperBound + prior.parameterCount
+    }
+
+    /// Where `part`'s parameters sit in the model's vector.
+    public func range(of part: LatentPointPart) -> Range<Int> {
+        switch part {
+        case .encoder: encoderRange
+        case .decoder: decoderRange
+        case .prior: priorRange
+        }
     }
 
     public var latentWidth: Int { configuration.latentWidth }
@@ -185,12 +195,14 @@ public final class LatentPointModel: TrainingObjective {
                                         gradient: &g, buffers: &pointBuffers, conditionGradient: dz.baseAddress!, using: &generator)
             }
         }
-        // Prior: the same objective on sg(z), as one-node graphs, each latent `priorDraws` times
-        // (its own t and ε each time; the loss is their mean).
+        // Prior: the same objective on sg(z) (or sg(μ)), as one-node graphs, each latent
+        // `priorDraws` times (its own t and ε each time; the loss is their mean).
         let draws = configuration.priorDraws
+        let target = configuration.target == .sample ? latent
+            : (0 ..< clouds).flatMap { g in stats[(g * 2 * z) ..< (g * 2 * z + z)] }
         let latentLayout = GraphLayout(nodeCounts: [Int](repeating: 1, count: clouds * draws))
         let latentBatch = GraphBatch(layout: latentLayout, positions: [Float](repeating: 0, count: 3 * clouds * draws),
-                                     features: draws == 1 ? latent : Array([[Float]](repeating: latent, count: draws).joined()),
+                                     features: draws == 1 ? target : Array([[Float]](repeating: target, count: draws).joined()),
                                      weights: batch.weights.map { Array([[Float]](repeating: $0, count: draws).joined()) })
         let priorLoss = withPart(priorRange, parameters: parameters, gradient: &gradient) { p, g in
             GradientStep.accumulate(denoiser: prior, process: latentProcess, parameters: p, batch: latentBatch,

@@ -76,6 +76,21 @@ public final class Trainer {
         self.state = state
     }
 
+    /// Starts a fresh run from given weights for part of the model (`values` into
+    /// `parameters[range]`, the EMA too), e.g. a trained encoder under a new prior.
+    /// Only before the first step: AdamW's moments must not describe other weights.
+    public func initialize(_ range: Range<Int>, with values: ArraySlice<Float>) throws {
+        guard state.step == 0 else {
+            throw DiffusionError.invalidConfiguration("weights can be set only before the first step (this run is at step \(state.step))")
+        }
+        guard values.count == range.count, range.lowerBound >= 0, range.upperBound <= state.parameters.count else {
+            throw DiffusionError.invalidConfiguration(
+                "\(values.count) weights for parameters \(range) of a model of \(state.parameters.count)")
+        }
+        state.parameters.replaceSubrange(range, with: values)
+        state.ema?.weights.replaceSubrange(range, with: values)
+    }
+
     /// The parameters to sample with: the EMA when on, else θ.
     public var samplingParameters: [Float] { state.ema?.weights ?? state.parameters }
 

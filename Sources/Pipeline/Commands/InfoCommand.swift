@@ -49,6 +49,7 @@ struct InfoCommand: ParsableCommand {
                 "recent_loss": state.history.recentLosses.isEmpty ? NSNull() : state.history.recentLosses.reduce(0, +) / Double(state.history.recentLosses.count),
                 "epoch_mean_losses": state.history.epochMeanLosses,
                 "dataset": card.dataset, "split": card.split, "graphs": state.batches.datasetSize, "seed": String(model.checkpoint.trainer.seed),
+                "initialized_from": card.initializedFrom.map { $0 as Any } ?? NSNull(),
             ] as [String: Any],
             "code_version": card.codeVersion,
         ]

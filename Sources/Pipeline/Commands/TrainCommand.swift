@@ -6,6 +6,7 @@ extension ScheduleKind: ExpressibleByArgument {}
 extension GlobalPooling: ExpressibleByArgument {}
 extension ModelArchitecture: ExpressibleByArgument {}
 extension LatentTrainingPhase: ExpressibleByArgument {}
+extension LatentPriorTarget: ExpressibleByArgument {}
 
 /// Layer widths on the command line: "128,256,512".
 struct LayerWidths: ExpressibleByArgument {
@@ -70,6 +71,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("latent-points: what steps train: joint (encoder, decoder and prior) or prior (the prior alone).",
                                discussion: "Default: joint; resuming keeps the run's own unless given. 'prior' is a cheap last phase that fits the prior to the settled encoder."))
     var phase: LatentTrainingPhase?
+    @Option(help: ArgumentHelp("latent-points: what the prior learns: sample (posterior samples z) or mean (posterior means μ).",
+                               discussion: "Default: sample; resuming keeps the run's own unless given."))
+    var priorTarget: LatentPriorTarget?
     @Option(help: "latent-points: weight β of KL(q(z | X) ‖ N(0, I)) (default: \(LatentPointConfiguration().klWeight)).")
     var klWeight: Double?
     @Option(help: "EGNN layers.") var layers = 4
@@ -80,6 +84,10 @@ struct TrainCommand: ParsableCommand {
         "Global context in each node update: mean (each graph's mean feature) or none (EDM's model).",
         discussion: "Default: mean for shapes, none for molecules; when resuming, the run's own choice."))
     var pooling: GlobalPooling?
+
+    @Option(help: ArgumentHelp("Start a new run from this checkpoint's weights (its EMA) for every network it shares with the model to train.",
+                               discussion: "E.g. a trained encoder and decoder under a wider prior (--prior-widths); the rest is initialised as usual."))
+    var initializeFrom: String?
 
     @Option(help: "Total optimiser steps to reach (default: one epoch).") var steps: Int?
     @Option(help: "Total epochs to reach (instead of --steps).") var epochs: Double?
@@ -132,7 +140,8 @@ struct TrainCommand: ParsableCommand {
         trainerConfiguration.seed = global.seed
         if let batch { trainerConfiguration.batchSize = batch }
         let run = try TrainingRun(directory: directory, card: card, configuration: trainerConfiguration, changes: changes,
-                                  batchSizeGiven: batch, data: data.source, threads: global.workerCount)
+                                  batchSizeGiven: batch, data: data.source, threads: global.workerCount,
+                                  initializeFrom: initializeFrom)
         try RunRecord(command: "train").write(into: directory, name: "run-\(run.step).json")
 
         let stepsPerEpoch = (data.source.count + run.trainer.configuration.batchSize - 1) / run.trainer.configuration.batchSize
@@ -142,6 +151,9 @@ struct TrainCommand: ParsableCommand {
             rgdm train: \(data.source.count) \(card.domain.rawValue) (\(split)), \(card.modelRows.map { "\($0.0) \($0.1)" }.joined(separator: ", ")), \
             \(parameters) parameters, step \(run.step) → \(target), \(global.workerCount) thread(s), run \(directory.path)\n
             """.utf8))
+        if let from = run.card.initializedFrom, run.step == 0 {
+            FileHandle.standardError.write(Data("rgdm train: initialised from \(from)\n".utf8))
+        }
         if !run.resumeChanges.isEmpty {
             FileHandle.standardError.write(Data("rgdm train: resumed with \(run.resumeChanges.joined(separator: ", "))\n".utf8))
         }
@@ -190,6 +202,7 @@ struct TrainCommand: ParsableCommand {
                                                             decoderPointsPerStep: decoderPoints ?? savedLatent?.decoderPointsPerStep ?? defaults.decoderPointsPerStep,
                                                             priorDrawsPerStep: priorDraws ?? savedLatent?.priorDrawsPerStep,
                                                             trainingPhase: phase ?? savedLatent?.trainingPhase,
+                                                            priorTarget: priorTarget ?? savedLatent?.priorTarget,
                                                             klWeight: klWeight ?? savedLatent?.klWeight ?? defaults.klWeight) : nil)
         }
     }

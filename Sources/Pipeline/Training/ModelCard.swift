@@ -65,6 +65,9 @@ public struct ModelCard: Codable, Sendable, Equatable {
     public var split: String
     /// The code version that trained it.
     public var codeVersion: String = RGDMVersion.string
+    /// Where a run's starting weights came from, when not a fresh initialisation
+    /// (`rgdm train --initialize-from`): "models/shapes-lp.rgdm (step 75000): encoder, decoder".
+    public var initializedFrom: String?
 
     public var architecture: ModelArchitecture { latentPoints == nil ? .egnn : .latentPoints }
 
@@ -93,6 +96,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
             result["decoder_points_per_step"] = c.decoderPointsPerStep.map { $0 as Any } ?? NSNull()
             result["prior_draws_per_step"] = c.priorDraws
             result["training_phase"] = c.phase.rawValue
+            result["prior_target"] = c.target.rawValue
         } else {
             result["layers"] = egnn.layers
             result["hidden"] = egnn.hidden
@@ -127,8 +131,23 @@ public struct ModelCard: Codable, Sendable, Equatable {
                     ("prior (latent diffusion)", "\(c.latentWidth)–\(widths(c.priorWidths))–\(c.latentWidth)"),
                     ("decoder points per step", c.decoderPointsPerStep.map(String.init) ?? "all"),
                     ("prior draws per step", "\(c.priorDraws)"), ("training phase", c.phase.rawValue),
+                    ("prior target", c.target == .mean ? "posterior means" : "posterior samples"),
                     ("KL weight", "\(c.klWeight)")]
         }
+    }
+
+    /// The parts of a `source` model whose weights carry over to this card's model: the
+    /// latent-points networks that are the same in both, or a whole EGNN of the same
+    /// configuration. Each with its range in the source's vector and in this model's.
+    public func transferableParts(from source: ModelCard) throws -> [(name: String, source: Range<Int>, target: Range<Int>)] {
+        guard source.domain == domain else { return [] }
+        if let mine = try makeLatentModel(), let theirs = try source.makeLatentModel() {
+            return LatentPointPart.allCases.filter { mine.configuration.hasSame($0, as: theirs.configuration) }
+                .map { ($0.rawValue, theirs.range(of: $0), mine.range(of: $0)) }
+        }
+        guard architecture == .egnn, source.architecture == .egnn, source.egnn == egnn, source.scaling == scaling else { return [] }
+        let all = 0 ..< makeDenoiser(threads: 1).parameterCount
+        return [("network", all, all)]
     }
 
     /// The diffusion process this card describes.

@@ -27,13 +27,19 @@ public final class TrainingRun {
     /// Opens a run: resumes from `directory`'s checkpoint if there is one,
     /// with `changes` to its optimisation settings (a batch size other than
     /// the run's is an error: it fixes the data order), else starts fresh
-    /// with `card` and `configuration`.
+    /// with `card` and `configuration`, taking the weights of every part of
+    /// the model that `initializeFrom` (a checkpoint) has too.
     public init(directory: URL, card: ModelCard, configuration: TrainerConfiguration,
                 changes: TrainerConfiguration.Changes = .init(), batchSizeGiven: Int? = nil,
-                data: any GraphDataSource, threads: Int) throws {
+                data: any GraphDataSource, threads: Int, initializeFrom: String? = nil) throws {
         let checkpointURL = Self.checkpointURL(in: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var initialization: [String: Any]?
         if FileManager.default.fileExists(atPath: checkpointURL.path) {
+            if initializeFrom != nil {
+                throw PipelineError.invalidRun(
+                    path: directory.path, reason: "it already holds a checkpoint; --initialize-from starts a new run, so use another --output")
+            }
             let checkpoint = try Checkpoint(contentsOf: checkpointURL)
             let saved = try ModelCard(checkpoint: checkpoint, path: checkpointURL.path)
             let sameLatent = switch (saved.latentPoints, card.latentPoints) {
@@ -67,13 +73,29 @@ public final class TrainingRun {
                 + Self.latentChanges(from: saved.latentPoints, to: card.latentPoints)
         } else {
             self.resumeChanges = []
+            var card = card
+            let trainer = try Trainer(objective: card.makeObjective(threads: threads),
+                                      configuration: configuration, datasetSize: data.count)
+            if let initializeFrom {
+                let source = try TrainedModel(path: initializeFrom, threads: 1)
+                let parts = try card.transferableParts(from: source.card)
+                guard !parts.isEmpty else {
+                    throw PipelineError.invalidModel(
+                        path: initializeFrom, reason: "none of its networks matches the model to train (\(source.card.modelRows.map { "\($0.0) \($0.1)" }.joined(separator: ", ")))")
+                }
+                for part in parts { try trainer.initialize(part.target, with: source.parameters[part.source]) }
+                let names = parts.map(\.name)
+                card.initializedFrom = "\(initializeFrom) (step \(source.trainedSteps)): \(names.joined(separator: ", "))"
+                initialization = ["step": 0, "event": "initialized from", "path": initializeFrom,
+                                  "source_step": source.trainedSteps, "parts": names]
+            }
             self.card = card
-            self.trainer = try Trainer(objective: card.makeObjective(threads: threads),
-                                       configuration: configuration, datasetSize: data.count)
+            self.trainer = trainer
         }
         self.directory = directory
         self.data = data
         self.log = try JSONLinesLog(url: directory.appendingPathComponent("log.jsonl"))
+        if let initialization { try log.append(initialization) }
         if !resumeChanges.isEmpty {
             try log.append(["step": trainer.state.step, "event": "settings changed on resume", "changes": resumeChanges])
         }
@@ -87,6 +109,7 @@ public final class TrainingRun {
         note("decoder points per step", old.decoderPointsPerStep.map(String.init) ?? "all", new.decoderPointsPerStep.map(String.init) ?? "all")
         note("prior draws per step", old.priorDraws, new.priorDraws)
         note("phase", old.phase.rawValue, new.phase.rawValue)
+        note("prior target", old.target.rawValue, new.target.rawValue)
         note("KL weight", old.klWeight, new.klWeight)
         return result
     }
