@@ -57,10 +57,45 @@ import Testing
         var wrongMagic = bytes
         wrongMagic[0] = UInt8(ascii: "X")
         #expect(throws: DiffusionError.checkpointBadMagic(path: "m.ckpt")) { try Checkpoint(encoded: wrongMagic, path: "m.ckpt") }
-        bytes[8] = 2
-        #expect(throws: DiffusionError.checkpointUnsupportedVersion(path: "v.ckpt", found: 2, supported: 1)) {
+        bytes[8] = 3
+        #expect(throws: DiffusionError.checkpointUnsupportedVersion(path: "v.ckpt", found: 3, supported: 2)) {
             try Checkpoint(encoded: bytes, path: "v.ckpt")
         }
+        // Version 2 means half-precision sections; a single-precision header under it is corrupt.
+        bytes[8] = 2
+        #expect { try Checkpoint(encoded: bytes, path: "v2.ckpt") } throws: { error in
+            String(describing: error).contains("corrupt checkpoint: format version 2 with single precision sections")
+        }
+    }
+
+    @Test func halfPrecisionWeightsRoundTripAtHalfTheSize() throws {
+        let checkpoint = try Self.trainedCheckpoint()
+        let single = try checkpoint.weightsOnly(), half = try checkpoint.weightsOnly(precision: .half)
+        #expect(single.precision == .single && half.precision == .half && half.isWeightsOnly)
+        // Full-precision files stay version 1 (older builds read them); half ones are version 2.
+        let singleBytes = try single.encoded(), halfBytes = try half.encoded()
+        #expect(singleBytes[8] == 1 && halfBytes[8] == 2)
+        let weights = checkpoint.state.ema!.weights
+        // Two bytes a weight fewer; the header grows by its precision key.
+        #expect(singleBytes.count - halfBytes.count == 2 * weights.count - #","precision":"half""#.utf8.count,
+                "\(singleBytes.count) vs \(halfBytes.count) bytes for \(weights.count) weights")
+        // The exported checkpoint holds exactly what its file holds: each weight rounded to Float16.
+        let loaded = try Checkpoint(encoded: halfBytes, path: "half.ckpt")
+        #expect(loaded == half && loaded.precision == .half)
+        #expect(loaded.state.parameters == weights.map { Float(Float16($0)) })
+        let error = zip(loaded.state.parameters, weights).map { abs(Double($0) - Double($1)) / max(abs(Double($1)), 1e-4) }.max()!
+        #expect(error > 0 && error <= 1.0 / 2048, "largest relative rounding \(error)")
+        // Truncation and corruption are caught as in single precision.
+        #expect(throws: DiffusionError.checkpointTruncated(path: "h.ckpt", expectedBytes: halfBytes.count, actualBytes: halfBytes.count - 1)) {
+            try Checkpoint(encoded: halfBytes.prefix(halfBytes.count - 1), path: "h.ckpt")
+        }
+        var flipped = halfBytes
+        flipped[flipped.count - 10] ^= 0x01
+        #expect { try Checkpoint(encoded: flipped, path: "h.ckpt") } throws: { String(describing: $0).contains("checksum mismatch") }
+        // A weight beyond Float16's range is refused, not stored as infinity.
+        var large = checkpoint
+        large.state.ema!.weights[1] = 1e5
+        #expect { try large.weightsOnly(precision: .half) } throws: { String(describing: $0).contains("weight 1 (100000.0) is beyond half precision") }
     }
 
     @Test func flippedPayloadByteFailsTheChecksum() throws {

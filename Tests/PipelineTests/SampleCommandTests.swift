@@ -123,6 +123,14 @@ import Testing
         }
         #expect(try HDF5File(readingFrom: dir.path + "/same-true.h5").dataset("generated/test").read(Float.self, rank: 3).values
                 == HDF5File(readingFrom: dir.path + "/same-false.h5").dataset("generated/test").read(Float.self, rank: 3).values)
+        // In half precision: a tenth of the checkpoint, each weight rounded to Float16; it samples.
+        let half = dir.path + "/shipped-half.rgdm"
+        try rgdm(["export", dir.path + "/run/checkpoint.rgdm", "--output", half, "--precision", "half"])
+        let halfCheckpoint = try Checkpoint(contentsOf: URL(fileURLWithPath: half))
+        #expect(halfCheckpoint.precision == .half && halfCheckpoint.isWeightsOnly)
+        #expect(halfCheckpoint.state.parameters == slim.state.parameters.map { Float(Float16($0)) })
+        try rgdm(["sample", "--model", half, "--count", "2", "--output", dir.path + "/half.h5", "--seed", "9"])
+        #expect(try HDF5File(readingFrom: dir.path + "/half.h5").dataset("generated/test").read(Float.self, rank: 3).values.allSatisfy(\.isFinite))
         try FileManager.default.createDirectory(atPath: dir.path + "/from-shipped", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: exported, toPath: dir.path + "/from-shipped/checkpoint.rgdm")
         #expect { try rgdm(["train", dataset, "--steps", "5"] + common.map { $0 == dir.path + "/run" ? dir.path + "/from-shipped" : $0 }) } throws: {

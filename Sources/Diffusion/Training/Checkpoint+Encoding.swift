@@ -14,20 +14,23 @@ extension Checkpoint {
             generatorState: state.generator.state.map { String($0, radix: 16) },
             datasetSize: state.batches.datasetSize, epoch: state.batches.epoch, position: state.batches.position,
             history: state.history,
-            sections: zip(Self.sectionNames, sections).map { CheckpointHeader.Section(name: $0, count: $1.count) })
+            sections: zip(Self.sectionNames, sections).map { CheckpointHeader.Section(name: $0, count: $1.count) },
+            precision: precision == .single ? nil : precision)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let headerBytes = try encoder.encode(header)
 
         var data = Data()
-        data.reserveCapacity(24 + headerBytes.count + 4 * sections.reduce(0) { $0 + $1.count })
+        data.reserveCapacity(24 + headerBytes.count + precision.bytesPerValue * sections.reduce(0) { $0 + $1.count })
         data.append(contentsOf: Self.magic)
-        appendLittleEndian(Self.formatVersion, to: &data)
+        appendLittleEndian(precision.formatVersion, to: &data)
         appendLittleEndian(UInt32(headerBytes.count), to: &data)
         data.append(headerBytes)
         for section in sections {
-            let words = section.map { $0.bitPattern.littleEndian }
-            words.withUnsafeBytes { data.append(contentsOf: $0) }
+            switch precision {
+            case .single: section.map { $0.bitPattern.littleEndian }.withUnsafeBytes { data.append(contentsOf: $0) }
+            case .half: section.map { Float16($0).bitPattern.littleEndian }.withUnsafeBytes { data.append(contentsOf: $0) }
+            }
         }
         appendLittleEndian(Self.checksum(data), to: &data)
         return data
@@ -47,7 +50,7 @@ extension Checkpoint {
             throw DiffusionError.checkpointTruncated(path: path, expectedBytes: prefix, actualBytes: bytes.count)
         }
         let version = readUInt32(bytes, at: Self.magic.count)
-        guard version == Self.formatVersion else {
+        guard (1 ... Self.formatVersion).contains(version) else {
             throw DiffusionError.checkpointUnsupportedVersion(path: path, found: version, supported: Self.formatVersion)
         }
         let headerLength = Int(readUInt32(bytes, at: Self.magic.count + 4))
@@ -63,10 +66,15 @@ extension Checkpoint {
         guard header.sections.map(\.name) == Self.sectionNames, header.sections.allSatisfy({ $0.count >= 0 }) else {
             throw DiffusionError.checkpointCorrupt(path: path, reason: "unexpected sections \(header.sections)")
         }
+        let precision = header.precision ?? .single
+        guard precision.formatVersion == version else {
+            throw DiffusionError.checkpointCorrupt(path: path, reason: "format version \(version) with \(precision) precision sections")
+        }
+        let width = precision.bytesPerValue
         // Checked arithmetic: a corrupt header's counts must not trap on overflow.
         var expected = prefix + headerLength + 8
         for section in header.sections {
-            let (sectionBytes, multiplyOverflow) = section.count.multipliedReportingOverflow(by: 4)
+            let (sectionBytes, multiplyOverflow) = section.count.multipliedReportingOverflow(by: width)
             let (sum, addOverflow) = expected.addingReportingOverflow(sectionBytes)
             guard !multiplyOverflow, !addOverflow else {
                 throw DiffusionError.checkpointCorrupt(path: path, reason: "section sizes \(header.sections.map(\.count)) overflow a 64-bit byte count")
@@ -88,10 +96,14 @@ extension Checkpoint {
         var offset = prefix + headerLength
         var sections: [[Float]] = []
         for section in header.sections {
-            sections.append((0 ..< section.count).map { k in Float(bitPattern: readUInt32(bytes, at: offset + 4 * k)) })
-            offset += 4 * section.count
+            switch precision {
+            case .single: sections.append((0 ..< section.count).map { k in Float(bitPattern: readUInt32(bytes, at: offset + 4 * k)) })
+            case .half: sections.append((0 ..< section.count).map { k in Float(Float16(bitPattern: readUInt16(bytes, at: offset + 2 * k))) })
+            }
+            offset += width * section.count
         }
         self = try Self.assemble(header: header, sections: sections, path: path)
+        self.precision = precision
     }
 
     private static func assemble(header: CheckpointHeader, sections: [[Float]], path: String) throws -> Checkpoint {
@@ -145,6 +157,10 @@ private func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
     var value: UInt32 = 0
     for k in 0 ..< 4 { value |= UInt32(bytes[offset + k]) << (8 * k) }
     return value
+}
+
+private func readUInt16(_ bytes: [UInt8], at offset: Int) -> UInt16 {
+    UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
 }
 
 private func readUInt64(_ bytes: [UInt8], at offset: Int) -> UInt64 {

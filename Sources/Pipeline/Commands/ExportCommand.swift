@@ -2,6 +2,8 @@ import ArgumentParser
 import Diffusion
 import Foundation
 
+extension Checkpoint.Precision: ExpressibleByArgument {}
+
 /// `rgdm export CHECKPOINT --output FILE`: the sampling weights of a
 /// training checkpoint, for shipping.
 struct ExportCommand: ParsableCommand {
@@ -20,15 +22,19 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The file to write.")
     var output: String
 
+    @Option(help: ArgumentHelp("How the weights are stored: single (Float32) or half (Float16, half the size).",
+                               discussion: "Half rounds each weight to 11 significant bits; measure samples of the exported file."))
+    var precision: Checkpoint.Precision = .single
+
     func run() throws {
         guard FileManager.default.fileExists(atPath: checkpoint) else {
             throw PipelineError.invalidModel(path: checkpoint, reason: "no such file")
         }
         let source = try Checkpoint(contentsOf: URL(fileURLWithPath: checkpoint))
         _ = try ModelCard(checkpoint: source, path: checkpoint)   // a readable model card
-        let exported = source.weightsOnly()
+        let exported = try source.weightsOnly(precision: precision)
         try exported.write(to: URL(fileURLWithPath: output))
         let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-        print("wrote \(output): \(exported.state.parameters.count) weights (\(source.state.ema == nil ? "raw" : "EMA")) at step \(exported.state.step), \(bytes / 1024) KiB")
+        print("wrote \(output): \(exported.state.parameters.count) weights (\(source.state.ema == nil ? "raw" : "EMA")) at step \(exported.state.step), \(precision) precision, \(bytes / 1024) KiB")
     }
 }

@@ -43,7 +43,7 @@ struct InfoCommand: ParsableCommand {
             "diffusion": ["schedule": card.schedule.rawValue, "timesteps": card.timesteps] as [String: Any],
             "training": [
                 "steps": state.step, "epoch": state.batches.epoch, "batch_size": model.checkpoint.trainer.batchSize,
-                "weights_only": model.checkpoint.isWeightsOnly,
+                "weights_only": model.checkpoint.isWeightsOnly, "precision": model.checkpoint.precision.rawValue,
                 "learning_rate": Double(model.checkpoint.trainer.optimizer.learningRate),
                 "ema_decay": Double(model.checkpoint.trainer.emaDecay),
                 "recent_loss": state.history.recentLosses.isEmpty ? NSNull() : state.history.recentLosses.reduce(0, +) / Double(state.history.recentLosses.count),
