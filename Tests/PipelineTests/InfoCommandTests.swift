@@ -61,7 +61,7 @@ import PointCloud
         #expect(trained.checkpoint.state.parameters.count == trained.denoiser.parameterCount)
     }
 
-    /// models/shapes-lp.rgdm loads, says what it is, and samples (two clouds, two ancestral steps).
+    /// models/shapes-lp.rgdm (Float16 weights) loads, says what it is, and samples (two clouds, two ancestral steps).
     @Test func theShippedShapesModelLoadsAndSamples() throws {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let path = repository.appendingPathComponent("models/shapes-lp.rgdm").path
@@ -70,7 +70,9 @@ import PointCloud
         let model = try #require(summary["model"] as? [String: Any])
         #expect(model["architecture"] as? String == "latent-points" && model["latent_width"] as? Int == 128)
         #expect((summary["node_counts"] as? [String: Int])?["max"] == 512)
-        #expect((summary["training"] as? [String: Any])?["weights_only"] as? Bool == true)
+        let training = try #require(summary["training"] as? [String: Any])
+        #expect(training["weights_only"] as? Bool == true && training["precision"] as? String == "half")
+        #expect(model["prior_target"] as? String == "mean" && (training["initialized_from"] as? String)?.contains("encoder, decoder") == true)
         let dir = try TrainingFixtures.temporaryDirectory("shipped-shapes")
         var sample = try RGDMCommand.parseAsRoot(["sample", "--model", path, "--count", "2", "--output", dir.path + "/two.h5",
                                                   "--sampler", "ancestral", "--steps", "2", "--latent-steps", "2", "--threads", "1"])
