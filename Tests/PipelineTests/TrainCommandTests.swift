@@ -119,6 +119,26 @@ import Testing
         }
     }
 
+    @Test func initializeFromStartsAnEGNNFromATrainedOneOfTheSameConfiguration() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("train-initialize-egnn")
+        let dataset = dir.appendingPathComponent("tiny.h5").path
+        try TrainingFixtures.writeMoleculeSet(to: dataset)
+        let common = [dataset, "--layers", "1", "--hidden", "4", "--batch", "3", "--timesteps", "20", "--threads", "1"]
+        try train(common + ["--output", dir.path + "/source", "--steps", "2"])
+        let source = try TrainedModel(path: dir.path + "/source/checkpoint.rgdm", threads: 1)
+        // Before its first step the new run holds exactly the source's EMA weights, and a fresh AdamW.
+        let run = try TrainingRun(directory: dir.appendingPathComponent("target"), card: source.card,
+                                  configuration: TrainerConfiguration(batchSize: 3, seed: 5),
+                                  data: TrainingData.open(dataset, split: "train").source, threads: 1, initializeFrom: source.path)
+        #expect(run.trainer.state.parameters == source.parameters && run.trainer.state.ema?.weights == source.parameters)
+        #expect(run.step == 0 && run.trainer.state.optimizer.m.allSatisfy { $0 == 0 })
+        #expect(run.card.initializedFrom == "\(source.path) (step 2): network")
+        #expect { try train(common.map { $0 == "4" ? "5" : $0 } + ["--output", dir.path + "/wider", "--steps", "1",
+                                                                     "--initialize-from", source.path]) } throws: { error in
+            String(describing: error).contains("none of its networks matches")
+        }
+    }
+
     @Test func poolingOptionOverridesTheDefaultAndResumingKeepsTheRunsChoice() throws {
         let dir = try TrainingFixtures.temporaryDirectory("train-pooling")
         let dataset = dir.appendingPathComponent("circles.h5").path

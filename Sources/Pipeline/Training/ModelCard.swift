@@ -138,14 +138,16 @@ public struct ModelCard: Codable, Sendable, Equatable {
 
     /// The parts of a `source` model whose weights carry over to this card's model: the
     /// latent-points networks that are the same in both, or a whole EGNN of the same
-    /// configuration. Each with its range in the source's vector and in this model's.
+    /// configuration and feature encoding (atom vocabulary, scaling). Each with its range
+    /// in the source's vector and in this model's.
     public func transferableParts(from source: ModelCard) throws -> [(name: String, source: Range<Int>, target: Range<Int>)] {
         guard source.domain == domain else { return [] }
         if let mine = try makeLatentModel(), let theirs = try source.makeLatentModel() {
             return LatentPointPart.allCases.filter { mine.configuration.hasSame($0, as: theirs.configuration) }
                 .map { ($0.rawValue, theirs.range(of: $0), mine.range(of: $0)) }
         }
-        guard architecture == .egnn, source.architecture == .egnn, source.egnn == egnn, source.scaling == scaling else { return [] }
+        guard architecture == .egnn, source.architecture == .egnn, source.egnn == egnn, source.scaling == scaling,
+              source.atomicNumbers == atomicNumbers, source.includesAtomicNumber == includesAtomicNumber else { return [] }
         let all = 0 ..< makeDenoiser(threads: 1).parameterCount
         return [("network", all, all)]
     }
