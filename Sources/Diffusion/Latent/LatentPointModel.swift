@@ -198,8 +198,7 @@ public final class LatentPointModel: TrainingObjective {
         // Prior: the same objective on sg(z) (or sg(μ)), as one-node graphs, each latent
         // `priorDraws` times (its own t and ε each time; the loss is their mean).
         let draws = configuration.priorDraws
-        let target = configuration.target == .sample ? latent
-            : (0 ..< clouds).flatMap { g in stats[(g * 2 * z) ..< (g * 2 * z + z)] }
+        let target = configuration.target == .sample ? latent : means(of: stats, clouds: clouds)
         let latentLayout = GraphLayout(nodeCounts: [Int](repeating: 1, count: clouds * draws))
         let latentBatch = GraphBatch(layout: latentLayout, positions: [Float](repeating: 0, count: 3 * clouds * draws),
                                      features: draws == 1 ? target : Array([[Float]](repeating: target, count: draws).joined()),
@@ -305,8 +304,13 @@ public final class LatentPointModel: TrainingObjective {
     public func encode(_ positions: [Float], layout: GraphLayout, parameters: [Float]) -> [Float] {
         var centred: [Float] = [], workspace = PointNetEncoder.Workspace()
         encodeCentred(positions, layout: layout, parameters: parameters, centred: &centred, workspace: &workspace)
+        return means(of: workspace.output, clouds: layout.graphCount)
+    }
+
+    /// The μ halves of the encoder's output `[clouds, 2Z]` = [μ, log σ²]: `[clouds, Z]`.
+    private func means(of output: [Float], clouds: Int) -> [Float] {
         let z = latentWidth
-        return (0 ..< layout.graphCount).flatMap { g in workspace.output[(g * 2 * z) ..< (g * 2 * z + z)] }
+        return (0 ..< clouds).flatMap { g in output[(g * 2 * z) ..< (g * 2 * z + z)] }
     }
 
     /// Centres each cloud of `positions` into `centred`, then runs the encoder on it
