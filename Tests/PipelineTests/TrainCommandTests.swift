@@ -133,10 +133,43 @@ import Testing
         #expect(run.trainer.state.parameters == source.parameters && run.trainer.state.ema?.weights == source.parameters)
         #expect(run.step == 0 && run.trainer.state.optimizer.m.allSatisfy { $0 == 0 })
         #expect(run.card.initializedFrom == "\(source.path) (step 2): network")
-        #expect { try train(common.map { $0 == "4" ? "5" : $0 } + ["--output", dir.path + "/wider", "--steps", "1",
+        // A narrower one is refused.
+        #expect { try train(common.map { $0 == "4" ? "3" : $0 } + ["--output", dir.path + "/narrower", "--steps", "1",
                                                                      "--initialize-from", source.path]) } throws: { error in
             String(describing: error).contains("none of its networks matches")
         }
+    }
+
+    @Test func initializeFromGrowsAnEGNNIntoAWiderDeeperOneThatStartsAsIt() throws {
+        let dir = try TrainingFixtures.temporaryDirectory("train-initialize-grow")
+        let dataset = dir.appendingPathComponent("tiny.h5").path
+        try TrainingFixtures.writeMoleculeSet(to: dataset)
+        let common = [dataset, "--batch", "3", "--timesteps", "20", "--threads", "1"]
+        try train(common + ["--layers", "1", "--hidden", "4", "--output", dir.path + "/source", "--steps", "2"])
+        let source = try TrainedModel(path: dir.path + "/source/checkpoint.rgdm", threads: 1)
+        var card = source.card
+        card.egnn.layers = 2
+        card.egnn.hidden = 6
+        let run = try TrainingRun(directory: dir.appendingPathComponent("target"), card: card,
+                                  configuration: TrainerConfiguration(batchSize: 3, seed: 5),
+                                  data: TrainingData.open(dataset, split: "train").source, threads: 1, initializeFrom: source.path)
+        #expect(run.card.initializedFrom == "\(source.path) (step 2): network, grown from 1 × 4")
+        #expect(run.trainer.state.ema?.weights == run.trainer.state.parameters)
+        // The grown network predicts what the source does.
+        let batch = try TrainingData.open(dataset, split: "train").source.batch(at: [0, 1, 2])
+        let input = DenoiserInput(layout: batch.layout, positions: batch.positions.map { $0 * 0.7 },
+                                  features: batch.features, time: [0.1, 0.5, 0.9], condition: [])
+        var a = DenoiserOutput(positions: [], features: []), b = a
+        source.card.makeDenoiser(threads: 1).predict(input, parameters: source.parameters, into: &a)
+        card.makeDenoiser(threads: 1).predict(input, parameters: run.trainer.state.parameters, into: &b)
+        #expect(zip(a.positions + a.features, b.positions + b.features).allSatisfy { abs($0 - $1) <= 1e-5 * (1 + abs($0)) })
+        #expect(a.features.contains { $0 != 0 })
+        // From the command line, and the grown run trains.
+        try train(common + ["--layers", "2", "--hidden", "6", "--output", dir.path + "/cli", "--steps", "2",
+                            "--initialize-from", source.path])
+        let checkpoint = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: dir.appendingPathComponent("cli")))
+        #expect(checkpoint.state.step == 2)
+        #expect(try ModelCard(checkpoint: checkpoint, path: "cli").initializedFrom?.hasSuffix("grown from 1 × 4") == true)
     }
 
     @Test func poolingOptionOverridesTheDefaultAndResumingKeepsTheRunsChoice() throws {

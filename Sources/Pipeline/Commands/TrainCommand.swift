@@ -86,7 +86,7 @@ struct TrainCommand: ParsableCommand {
     var pooling: GlobalPooling?
 
     @Option(help: ArgumentHelp("Start a new run from this checkpoint's weights (its EMA) for every network it shares with the model to train.",
-                               discussion: "E.g. a trained encoder and decoder under a wider prior (--prior-widths); the rest is initialised as usual."))
+                               discussion: "E.g. a trained encoder and decoder under a wider prior (--prior-widths), the rest initialised as usual; or a trained EGNN grown into one with more --layers and a larger --hidden that starts out computing exactly what it did."))
     var initializeFrom: String?
 
     @Option(help: "Total optimiser steps to reach (default: one epoch).") var steps: Int?

@@ -146,10 +146,27 @@ public struct ModelCard: Codable, Sendable, Equatable {
             return LatentPointPart.allCases.filter { mine.configuration.hasSame($0, as: theirs.configuration) }
                 .map { ($0.rawValue, theirs.range(of: $0), mine.range(of: $0)) }
         }
-        guard architecture == .egnn, source.architecture == .egnn, source.egnn == egnn, source.scaling == scaling,
-              source.atomicNumbers == atomicNumbers, source.includesAtomicNumber == includesAtomicNumber else { return [] }
+        guard encodesFeaturesAsEGNN(of: source), source.egnn == egnn else { return [] }
         let all = 0 ..< makeDenoiser(threads: 1).parameterCount
         return [("network", all, all)]
+    }
+
+    /// Whether this card's EGNN can start as `source`'s grown wider and deeper
+    /// (`EGNN.grown(from:parameters:initial:)`): the same feature encoding and
+    /// settings, at least as many layers and units, not the same network.
+    public func growsEGNN(of source: ModelCard) -> Bool {
+        guard encodesFeaturesAsEGNN(of: source), source.egnn != egnn,
+              source.egnn.layers <= egnn.layers, source.egnn.hidden <= egnn.hidden else { return false }
+        var same = source.egnn
+        same.layers = egnn.layers
+        same.hidden = egnn.hidden
+        return same == egnn
+    }
+
+    /// Both EGNN models of the same domain whose node features mean the same (atom vocabulary, scaling).
+    private func encodesFeaturesAsEGNN(of source: ModelCard) -> Bool {
+        source.domain == domain && architecture == .egnn && source.architecture == .egnn && source.scaling == scaling
+            && source.atomicNumbers == atomicNumbers && source.includesAtomicNumber == includesAtomicNumber
     }
 
     /// The diffusion process this card describes.

@@ -79,12 +79,19 @@ public final class TrainingRun {
             if let initializeFrom {
                 let source = try TrainedModel(path: initializeFrom, threads: 1)
                 let parts = try card.transferableParts(from: source.card)
-                guard !parts.isEmpty else {
+                var names = parts.map(\.name)
+                for part in parts { try trainer.initialize(part.target, with: source.parameters[part.source]) }
+                if parts.isEmpty, card.growsEGNN(of: source.card) {
+                    // A wider, deeper EGNN that starts as exactly the trained one.
+                    let grown = try card.makeDenoiser(threads: 1).grown(from: source.card.egnn, parameters: source.parameters,
+                                               initial: trainer.state.parameters)
+                    try trainer.initialize(grown.indices, with: grown[...])
+                    names = ["network, grown from \(source.card.egnn.layers) × \(source.card.egnn.hidden)"]
+                }
+                guard !names.isEmpty else {
                     throw PipelineError.invalidModel(
                         path: initializeFrom, reason: "none of its networks matches the model to train (\(source.card.modelRows.map { "\($0.0) \($0.1)" }.joined(separator: ", ")))")
                 }
-                for part in parts { try trainer.initialize(part.target, with: source.parameters[part.source]) }
-                let names = parts.map(\.name)
                 card.initializedFrom = "\(initializeFrom) (step \(source.trainedSteps)): \(names.joined(separator: ", "))"
                 initialization = ["step": 0, "event": "initialized from", "path": initializeFrom,
                                   "source_step": source.trainedSteps, "parts": names]

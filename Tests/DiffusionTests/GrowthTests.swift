@@ -1,0 +1,105 @@
+import Testing
+@testable import Diffusion
+
+/// `EGNN.grown(from:parameters:initial:)`: a wider, deeper network that starts as
+/// exactly the small one and can learn with every new weight.
+@Suite struct GrowthTests {
+    static let source = EGNNConfiguration(featureWidth: 4, conditionWidth: 1, layers: 2, hidden: 8)
+
+    static func grownPair(layers: Int, hidden: Int, pooling: GlobalPooling = .none)
+        -> (small: EGNN, smallParameters: [Float], large: EGNN, largeParameters: [Float])
+    {
+        var s = source
+        s.globalPooling = pooling
+        var l = s
+        l.layers = layers
+        l.hidden = hidden
+        let small = EGNN(s), large = EGNN(l)
+        var rng = Xoshiro256StarStar(seed: 7)
+        let initial = large.initialParameters(using: &rng)
+        let sp = testParameters(small, seed: 3)
+        return (small, sp, large, try! large.grown(from: s, parameters: sp, initial: initial))
+    }
+
+    @Test(arguments: [(2, 8), (2, 16), (3, 8), (5, 16), (4, 13)], GlobalPooling.allCases)
+    func grownNetworkComputesWhatTheSmallOneComputes(shape: (layers: Int, hidden: Int), pooling: GlobalPooling) {
+        let pair = Self.grownPair(layers: shape.layers, hidden: shape.hidden, pooling: pooling)
+        let batch = tinyBatch(nodeCounts: [5, 3, 7], featureWidth: 4, conditionWidth: 1, seed: 11)
+        var a = DenoiserOutput(positions: [], features: []), b = a
+        pair.small.predict(batch, parameters: pair.smallParameters, into: &a)
+        pair.large.predict(batch, parameters: pair.largeParameters, into: &b)
+        // The small network does move atoms and change features, so equality is not trivial.
+        #expect(a.positions.contains { abs($0) > 1e-3 } && a.features.contains { abs($0) > 1e-3 })
+        expectClose(b.positions, a.positions, tolerance: 1e-5, "ε̂_x of \(shape) vs 2 × 8")
+        expectClose(b.features, a.features, tolerance: 1e-5, "ε̂_h of \(shape) vs 2 × 8")
+    }
+
+    /// The zeroed read-out weights of new channels, units and blocks all get a gradient,
+    /// so the new capacity is used from the first step (zero on both sides would stay zero).
+    @Test func everyZeroedReadOutGetsAGradient() {
+        let pair = Self.grownPair(layers: 4, hidden: 16)
+        let batch = tinyBatch(nodeCounts: [5, 3, 7], featureWidth: 4, conditionWidth: 1, seed: 11)
+        let probe = LinearProbe(nodes: batch.layout.nodeCount, featureWidth: 4, seed: 5)
+        var gradient = [Float](repeating: 0, count: pair.large.parameterCount)
+        _ = pair.large.lossAndGradient(batch, parameters: pair.largeParameters, gradient: &gradient) { out, d in
+            let r = probe(out)
+            d = r.gradient
+            return r.value
+        }
+        let layout = pair.large.layout, h = 8, hn = 16, fout = 4 + 1 + 1
+        func norm(_ indices: [Int]) -> Float { indices.reduce(0) { $0 + gradient[$1] * gradient[$1] } }
+        func newRowsOldColumns(_ at: Int, rows: ClosedRange<Int>, cols: Int) -> [Int] {
+            rows.flatMap { r in (0 ..< h).map { at + r * cols + $0 } }
+        }
+        // Output rows of new channels.
+        #expect(norm(newRowsOldColumns(layout.outputW, rows: h ... hn - 1, cols: fout)) > 0)
+        // Old blocks (0 and 2): new units read by old ones.
+        for k in [0, 2] {
+            let b = layout.blocks[k]
+            #expect(norm(newRowsOldColumns(b.edgeW1, rows: h ... hn - 1, cols: hn)) > 0, "edge W1 of block \(k)")
+            #expect(norm(newRowsOldColumns(b.edgeW2, rows: h ... hn - 1, cols: hn)) > 0, "edge W2 of block \(k)")
+            #expect(norm((h ..< hn).map { b.attentionW + $0 }) > 0, "attention of block \(k)")
+            #expect(norm(newRowsOldColumns(b.nodeW1, rows: hn + h ... 2 * hn - 1, cols: hn)) > 0, "node W1 (messages) of block \(k)")
+            #expect(norm(newRowsOldColumns(b.nodeW2, rows: h ... hn - 1, cols: hn)) > 0, "node W2 of block \(k)")
+            #expect(norm(newRowsOldColumns(b.coordW2, rows: h ... hn - 1, cols: hn)) > 0, "V2 of block \(k)")
+            #expect(norm((h ..< hn).map { b.coordW3 + $0 }) > 0, "w3 of block \(k)")
+        }
+        // New blocks (1 and 3): their updates of the old channels and of the atoms.
+        for k in [1, 3] {
+            let b = layout.blocks[k]
+            #expect(norm(newRowsOldColumns(b.nodeW2, rows: 0 ... hn - 1, cols: hn)) > 0, "node W2 of new block \(k)")
+            #expect(norm((0 ..< h).map { b.nodeB2 + $0 }) > 0, "node b2 of new block \(k)")
+            #expect(norm((0 ..< hn).map { b.coordW3 + $0 }) > 0, "w3 of new block \(k)")
+        }
+    }
+
+    @Test func oldBlocksSpreadEvenlyAmongTheNew() {
+        #expect((0 ..< 4).map { EGNN.grownBlockIndex($0, from: 4, to: 8) } == [0, 2, 4, 6])
+        #expect((0 ..< 4).map { EGNN.grownBlockIndex($0, from: 4, to: 9) } == [0, 2, 4, 6])
+        #expect((0 ..< 2).map { EGNN.grownBlockIndex($0, from: 2, to: 2) } == [0, 1])
+    }
+
+    @Test func refusesToShrinkOrToChangeOtherSettings() {
+        let small = EGNN(Self.source)
+        var rng = Xoshiro256StarStar(seed: 1)
+        let p = small.initialParameters(using: &rng)
+        var narrower = Self.source
+        narrower.hidden = 4
+        var other = Self.source
+        other.hidden = 16
+        other.coordinatesRange = 10
+        for target in [narrower, other] {
+            let large = EGNN(target)
+            #expect(throws: DiffusionError.self) {
+                try large.grown(from: Self.source, parameters: p, initial: large.initialParameters(using: &rng))
+            }
+        }
+        // Weights of the wrong length.
+        var wider = Self.source
+        wider.hidden = 16
+        let large = EGNN(wider)
+        #expect(throws: DiffusionError.self) {
+            try large.grown(from: Self.source, parameters: Array(p.dropLast()), initial: large.initialParameters(using: &rng))
+        }
+    }
+}
