@@ -75,15 +75,18 @@ extension EGNN {
               rowMap: identity, isNewRow: { _ in false })
         copyVector(old.embeddingB, h, into: layout.embeddingB)
         var grownBlocks = Set<Int>()
+        /// The two-layer pair MLP on [h_i, h_j, d², d0²] of the GCL's messages and of the coordinate update.
+        func embedPairMLP(_ w1: Int, _ b1: Int, _ w2: Int, _ b2: Int, into n1: Int, _ nb1: Int, _ n2: Int, _ nb2: Int) {
+            embed(w1, rows: 2 * h + 2, cols: h, into: n1, newRows: 2 * hn + 2, newCols: hn, rowMap: pairRow, isNewRow: isNewPairRow)
+            copyVector(b1, h, into: nb1)
+            embed(w2, rows: h, cols: h, into: n2, newRows: hn, newCols: hn, rowMap: identity, isNewRow: isNewUnit)
+            copyVector(b2, h, into: nb2)
+        }
         for k in 0 ..< source.layers {
             let a = old.blocks[k], index = Self.grownBlockIndex(k, from: source.layers, to: c.layers)
             let b = layout.blocks[index]
             grownBlocks.insert(index)
-            embed(a.edgeW1, rows: 2 * h + 2, cols: h, into: b.edgeW1, newRows: 2 * hn + 2, newCols: hn,
-                  rowMap: pairRow, isNewRow: isNewPairRow)
-            copyVector(a.edgeB1, h, into: b.edgeB1)
-            embed(a.edgeW2, rows: h, cols: h, into: b.edgeW2, newRows: hn, newCols: hn, rowMap: identity, isNewRow: isNewUnit)
-            copyVector(a.edgeB2, h, into: b.edgeB2)
+            embedPairMLP(a.edgeW1, a.edgeB1, a.edgeW2, a.edgeB2, into: b.edgeW1, b.edgeB1, b.edgeW2, b.edgeB2)
             for u in 0 ..< hn { p[b.attentionW + u] = u < h ? parameters[a.attentionW + u] : 0 }
             p[b.attentionB] = parameters[a.attentionB]
             embed(a.nodeW1, rows: blocks * h, cols: h, into: b.nodeW1, newRows: blocks * hn, newCols: hn,
@@ -91,11 +94,7 @@ extension EGNN {
             copyVector(a.nodeB1, h, into: b.nodeB1)
             embed(a.nodeW2, rows: h, cols: h, into: b.nodeW2, newRows: hn, newCols: hn, rowMap: identity, isNewRow: isNewUnit)
             copyVector(a.nodeB2, h, into: b.nodeB2)
-            embed(a.coordW1, rows: 2 * h + 2, cols: h, into: b.coordW1, newRows: 2 * hn + 2, newCols: hn,
-                  rowMap: pairRow, isNewRow: isNewPairRow)
-            copyVector(a.coordB1, h, into: b.coordB1)
-            embed(a.coordW2, rows: h, cols: h, into: b.coordW2, newRows: hn, newCols: hn, rowMap: identity, isNewRow: isNewUnit)
-            copyVector(a.coordB2, h, into: b.coordB2)
+            embedPairMLP(a.coordW1, a.coordB1, a.coordW2, a.coordB2, into: b.coordW1, b.coordB1, b.coordW2, b.coordB2)
             for u in 0 ..< hn { p[b.coordW3 + u] = u < h ? parameters[a.coordW3 + u] : 0 }
         }
         // New blocks: identities on the old channels, moving no atom.
