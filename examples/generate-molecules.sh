@@ -10,7 +10,7 @@ bash scripts/setup.sh
 rgdm=$(bash scripts/build.sh)
 count=${1:-100}
 out=${2:-out/examples/molecules}
-model=models/qm9-s.rgdm
+model=models/qm9-m.rgdm
 
 "$rgdm" sample --model "$model" --count "$count" --output "$out/molecules.sdf" --seed 1 \
   --reference models/qm9-train-smiles.smi

@@ -9,7 +9,7 @@ bash scripts/setup.sh
 rgdm=$(bash scripts/build.sh)
 count=${1:-100}
 out=${2:-out/main}
-model=models/qm9-s.rgdm
+model=models/qm9-m.rgdm
 
 "$rgdm" info "$model" | sed -n '1,40p' | grep -E "steps|layers|hidden|parameters|epoch:" | sed 's/^/model: /'
 "$rgdm" sample --model "$model" --count "$count" --output "$out/molecules.sdf" --seed 0 \

@@ -49,8 +49,8 @@ import PointCloud
         #expect(model["global_pooling"] as? String == "mean")
     }
 
-    /// models/qm9-s.rgdm was written before global pooling existed: it still loads, as EDM's model.
-    @Test func describesTheShippedModelWrittenBeforeGlobalPooling() throws {
+    /// models/qm9-s.rgdm (the first stage, resumable) loads as EDM's model.
+    @Test func describesTheShippedFirstStageQM9Model() throws {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let path = repository.appendingPathComponent("models/qm9-s.rgdm").path
         let summary = try InfoCommand.describe(path)
@@ -59,6 +59,20 @@ import PointCloud
         #expect(model["parameters"] as? Int == 151_499)
         let trained = try TrainedModel(path: path, threads: 1)
         #expect(trained.checkpoint.state.parameters.count == trained.denoiser.parameterCount)
+    }
+
+    /// models/qm9-m.rgdm, the main job's model: 8 × 128, grown from qm9-s.rgdm, EMA weights only.
+    @Test func describesTheShippedGrownQM9Model() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = repository.appendingPathComponent("models/qm9-m.rgdm").path
+        let summary = try InfoCommand.describe(path)
+        let model = try #require(summary["model"] as? [String: Any])
+        let training = try #require(summary["training"] as? [String: Any])
+        #expect(model["layers"] as? Int == 8 && model["hidden"] as? Int == 128 && model["parameters"] as? Int == 1_193_871)
+        #expect(training["weights_only"] as? Bool == true && training["steps"] as? Int == 29_805)
+        #expect((training["initialized_from"] as? String)?.hasSuffix("network, grown from 4 × 64") == true)
+        let trained = try TrainedModel(path: path, threads: 1)
+        #expect(trained.parameters.count == trained.denoiser.parameterCount)
     }
 
     /// models/shapes-lp.rgdm (Float16 weights) loads, says what it is, and samples (two clouds, two ancestral steps).
