@@ -83,8 +83,8 @@ public final class TrainingRun {
                 for part in parts { try trainer.initialize(part.target, with: source.parameters[part.source]) }
                 if parts.isEmpty, card.growsEGNN(of: source.card) {
                     // A wider, deeper EGNN that starts as exactly the trained one.
-                    let grown = try card.makeDenoiser(threads: 1).grown(from: source.card.egnn, parameters: source.parameters,
-                                               initial: trainer.state.parameters)
+                    let grown = try card.makeDenoiser(threads: 1).grown(
+                        from: source.card.egnn, parameters: source.parameters, initial: trainer.state.parameters)
                     try trainer.initialize(grown.indices, with: grown[...])
                     names = ["network, grown from \(source.card.egnn.layers) × \(source.card.egnn.hidden)"]
                 }
