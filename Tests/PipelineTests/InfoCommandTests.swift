@@ -51,8 +51,7 @@ import PointCloud
 
     /// models/qm9-s.rgdm (the first stage, resumable) loads as EDM's model.
     @Test func describesTheShippedFirstStageQM9Model() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let path = repository.appendingPathComponent("models/qm9-s.rgdm").path
+        let path = MoleculesCommandTests.repository.appendingPathComponent("models/qm9-s.rgdm").path
         let summary = try InfoCommand.describe(path)
         let model = try #require(summary["model"] as? [String: Any])
         #expect(model["global_pooling"] as? String == "none")
@@ -63,8 +62,7 @@ import PointCloud
 
     /// models/qm9-m.rgdm, the main job's model: 8 × 128, grown from qm9-s.rgdm, EMA weights only.
     @Test func describesTheShippedGrownQM9Model() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let path = repository.appendingPathComponent("models/qm9-m.rgdm").path
+        let path = MoleculesCommandTests.repository.appendingPathComponent("models/qm9-m.rgdm").path
         let summary = try InfoCommand.describe(path)
         let model = try #require(summary["model"] as? [String: Any])
         let training = try #require(summary["training"] as? [String: Any])
@@ -77,8 +75,7 @@ import PointCloud
 
     /// models/shapes-lp.rgdm (Float16 weights) loads, says what it is, and samples (two clouds, two ancestral steps).
     @Test func theShippedShapesModelLoadsAndSamples() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let path = repository.appendingPathComponent("models/shapes-lp.rgdm").path
+        let path = MoleculesCommandTests.repository.appendingPathComponent("models/shapes-lp.rgdm").path
         let summary = try InfoCommand.describe(path)
         #expect(summary["domain"] as? String == "shapes")
         let model = try #require(summary["model"] as? [String: Any])

@@ -16,6 +16,17 @@
 /// get a non-zero gradient from the first step. The L′ − L new blocks sit
 /// between the old ones, each an identity: its node W2 and b2 are zero on the
 /// old channels and its w3 is zero (tanh 0 = 0 moves no atom).
+extension EGNNConfiguration {
+    /// Whether `EGNN.grown(from:parameters:initial:)` can embed this network in `larger`:
+    /// at least as many layers and units, every other setting the same (or `larger` is this).
+    public func grows(into larger: EGNNConfiguration) -> Bool {
+        var same = self
+        same.layers = larger.layers
+        same.hidden = larger.hidden
+        return same == larger && layers <= larger.layers && hidden <= larger.hidden
+    }
+}
+
 extension EGNN {
     /// Which of this network's L′ blocks the old block `k` of `layers` becomes:
     /// spread evenly, the first stays first (4 → 8: 0, 2, 4, 6).
@@ -30,10 +41,7 @@ extension EGNN {
     /// hidden width, the other settings equal.
     public func grown(from source: EGNNConfiguration, parameters: [Float], initial: [Float]) throws -> [Float] {
         let c = configuration
-        var same = source
-        same.layers = c.layers
-        same.hidden = c.hidden
-        guard same == c, source.layers <= c.layers, source.hidden <= c.hidden else {
+        guard source.grows(into: c) else {
             throw DiffusionError.invalidConfiguration(
                 "an EGNN of \(source.layers) × \(source.hidden) grows only into one with as many layers and units or more and otherwise the same settings, not \(c.layers) × \(c.hidden)")
         }

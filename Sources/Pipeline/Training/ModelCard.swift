@@ -155,12 +155,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
     /// (`EGNN.grown(from:parameters:initial:)`): the same feature encoding and
     /// settings, at least as many layers and units, not the same network.
     public func growsEGNN(of source: ModelCard) -> Bool {
-        guard encodesFeaturesAsEGNN(of: source), source.egnn != egnn,
-              source.egnn.layers <= egnn.layers, source.egnn.hidden <= egnn.hidden else { return false }
-        var same = source.egnn
-        same.layers = egnn.layers
-        same.hidden = egnn.hidden
-        return same == egnn
+        encodesFeaturesAsEGNN(of: source) && source.egnn != egnn && source.egnn.grows(into: egnn)
     }
 
     /// Both EGNN models of the same domain whose node features mean the same (atom vocabulary, scaling).
