@@ -10,14 +10,14 @@ import Testing
     static let featureScale = 0.5
     static let divisor: Float = 2
 
-    private static func oracle(_ process: DiffusionProcess) -> GaussianOracleDenoiser {
+    static func oracle(_ process: DiffusionProcess) -> GaussianOracleDenoiser {
         GaussianOracleDenoiser(schedule: process.schedule, featureMean: featureMean.map { $0 / divisor },
                                positionScale: positionScale, featureScale: featureScale / Double(divisor))
     }
 
     /// Checks samples against the data distribution: zero CoM, position
     /// variance s²(1 − 1/n), feature mean μ and std s per column.
-    private static func checkMoments(_ result: SampleResult, nodes: Int) {
+    static func checkMoments(_ result: SampleResult, nodes: Int) {
         #expect(CenterOfMass.means(of: result.positions, layout: result.layout).allSatisfy { abs($0) < 1e-4 })
         let positions = result.positions.map(Double.init)
         let expectedVariance = positionScale * positionScale * (1 - 1 / Double(nodes))
@@ -63,12 +63,18 @@ import Testing
         #expect(throws: DiffusionError.self) { try AncestralSampler(process: process, steps: 1001) }
     }
 
-    @Test(arguments: [false, true])
-    func exactEpsilonRecoversATwoPointMixture(ancestral: Bool) throws {
+    enum Chain: CaseIterable { case ancestral, ddim, predictorCorrector }
+
+    @Test(arguments: Chain.allCases)
+    func exactEpsilonRecoversATwoPointMixture(chain: Chain) throws {
         // Features x ∈ {−1, +1} with equal probability: E[x | z_t] =
         // tanh(α_t z / σ_t²), so ε* = (z − α_t tanh(α_t z / σ_t²)) / σ_t.
         let process = try TrainingTestSupport.polynomialProcess(timesteps: 500, featureWidth: 1)
-        let sampler: any Sampler = ancestral ? AncestralSampler(process: process) : try DDIMSampler(process: process, steps: 100)
+        let sampler: any Sampler = switch chain {
+        case .ancestral: AncestralSampler(process: process)
+        case .ddim: try DDIMSampler(process: process, steps: 100)
+        case .predictorCorrector: try AncestralSampler(process: process, corrector: try LangevinCorrector(steps: 2, levels: 250))
+        }
         var generator = Xoshiro256StarStar(seed: 13)
         let result = sampler.generate(denoiser: TwoPointOracleDenoiser(schedule: process.schedule), parameters: [],
                                       nodeCounts: [Int](repeating: 2, count: 1000), using: &generator)

@@ -35,6 +35,10 @@ import Testing
         #expect(html.contains("atom stability"))
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/samples.report.json"))) as? [String: Any]
         #expect((report?["metrics"] as? [String: Any])?["count"] as? Int == 5)
+        // Molecules are drawn with the default predictor–corrector chain, and the report says so.
+        let corrector = (report?["sampling"] as? [String: Any])?["corrector"] as? [String: Any]
+        #expect(corrector?["steps"] as? Int == 3 && corrector?["levels"] as? Int == 200)
+        #expect(html.contains("Langevin corrector (3 moves at each of the last 200 levels, r = 0.2)"))
     }
 
     @Test func sameSeedSameSamplesAndDDIMRuns() throws {
@@ -50,6 +54,35 @@ import Testing
         try rgdm(["sample", "--model", checkpoint, "--count", "3", "--output", dir.path + "/d.sdf",
                   "--sampler", "ddim", "--steps", "5"])
         #expect(try MoleculeReader(contentsOf: dir.path + "/d.sdf").readAll().count == 3)
+    }
+
+    @Test func correctsMoleculeChainsByDefaultButNotShapesOrDDIM() throws {
+        func corrector(_ arguments: [String], _ domain: ModelDomain) throws -> LangevinCorrector? {
+            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments).corrector(for: domain)
+        }
+        #expect(try corrector([], .molecules) == LangevinCorrector(steps: 3, levels: 200, snr: 0.2))
+        #expect(try corrector([], .shapes) == nil)
+        #expect(try corrector(["--sampler", "ddim"], .molecules) == nil)
+        #expect(try corrector(["--corrector-steps", "0"], .molecules) == nil)
+        #expect(try corrector(["--corrector-steps", "2", "--corrector-levels", "50", "--corrector-snr", "0.2"], .shapes)
+                == LangevinCorrector(steps: 2, levels: 50, snr: 0.2))
+        for bad in [["--sampler", "ddim", "--corrector-steps", "1"], ["--corrector-steps", "-1"],
+                    ["--corrector-levels", "0"], ["--corrector-snr", "0"]] {
+            #expect(throws: (any Error).self, "\(bad)") { try corrector(bad, .molecules) }
+        }
+
+        let (dir, checkpoint) = try trainedMoleculeModel()
+        for (name, steps) in [("corrected", "1"), ("plain", "0")] {
+            try rgdm(["sample", "--model", checkpoint, "--count", "3", "--output", dir.path + "/\(name).xyz", "--seed", "2",
+                      "--corrector-steps", steps, "--corrector-levels", "10"])
+        }
+        let corrected = try MoleculeReader(contentsOf: dir.path + "/corrected.xyz").readAll()
+        let plain = try MoleculeReader(contentsOf: dir.path + "/plain.xyz").readAll()
+        #expect(corrected.count == 3 && plain.count == 3)
+        #expect(corrected.map(\.atoms.count) == plain.map(\.atoms.count), "node counts are drawn before the chains")
+        #expect(corrected.map { $0.atoms.map(\.position) } != plain.map { $0.atoms.map(\.position) })
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/plain.report.json"))) as? [String: Any]
+        #expect((report?["sampling"] as? [String: Any])?["corrector"] is NSNull)
     }
 
     @Test func reportsNoveltyAgainstAReference() throws {

@@ -8,14 +8,29 @@
 /// then positions are projected back to zero mean to stop drift. At t = 0 the
 /// final step samples p(x | z_0) = N((z_0 − σ_0 ε̂)/α_0, σ_0²/α_0²) for
 /// positions and keeps h = z_0's features (EDM's sample_p_xh_given_z0).
+///
+/// With a `LangevinCorrector` this is Song et al.'s predictor–corrector
+/// sampler: `timesteps` repeats each corrected level, and a step whose next
+/// timestep is its own is a corrector move at that level instead.
 public struct AncestralSampler: Sampler {
     public let process: DiffusionProcess
     public let timesteps: [Int]
+    /// Langevin moves between the last steps (nil: EDM's plain chain).
+    public let corrector: LangevinCorrector?
 
     /// Every step T, T − 1, …, 0, as EDM samples.
     public init(process: DiffusionProcess) {
         self.process = process
         self.timesteps = Array((0 ... process.timesteps).reversed())
+        self.corrector = nil
+    }
+
+    /// Every step T … 0 (or `steps` strided ones) with `corrector`'s moves interleaved.
+    public init(process: DiffusionProcess, steps: Int? = nil, corrector: LangevinCorrector?) throws {
+        let predictor = try steps.map { try AncestralSampler(process: process, steps: $0) } ?? AncestralSampler(process: process)
+        self.process = process
+        self.timesteps = corrector?.interleaved(into: predictor.timesteps) ?? predictor.timesteps
+        self.corrector = corrector
     }
 
     /// `steps` strided steps before the final one, at t_k = round(k T / steps),
@@ -27,6 +42,7 @@ public struct AncestralSampler: Sampler {
     public init(process: DiffusionProcess, steps: Int) throws {
         self.process = process
         self.timesteps = try DDIMSampler.stridedTimesteps(total: process.timesteps, steps: steps)
+        self.corrector = nil
     }
 
     public func step<G: RandomNumberGenerator>(
@@ -53,6 +69,8 @@ public struct AncestralSampler: Sampler {
                 let mean = (Double(z.positions[k]) - s0 * Double(prediction.positions[k])) / a0
                 z.positions[k] = Float(mean + scale * Double(noise.positions[k]))
             }
+        } else if let corrector, timesteps[index + 1] == t {
+            corrector.move(&z, prediction: prediction, sigma: schedule.sigma(at: t), noise: noise)
         } else {
             let s = timesteps[index + 1]
             let (alphaTS, sigma2TS) = schedule.transition(from: s, to: t)

@@ -4,8 +4,10 @@
 public protocol Sampler: Sendable {
     var process: DiffusionProcess { get }
 
-    /// Timesteps at which the denoiser is called, strictly descending from T
-    /// and ending at 0 (the last call decodes p(x, h | z_0)).
+    /// Timesteps at which the denoiser is called, descending from T and
+    /// ending at 0 (the last call decodes p(x, h | z_0)). Only a sampler with
+    /// corrector moves repeats one: the step before a repeat is a move at
+    /// that level that keeps z at it.
     var timesteps: [Int] { get }
 
     /// One reverse step at `timesteps[index]`. For index < last, replaces z_t

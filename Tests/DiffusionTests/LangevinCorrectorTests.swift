@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+@testable import Diffusion
+
+@Suite struct LangevinCorrectorTests {
+    @Test func repeatsEachCorrectedLevelBeforeItsPredictorStep() throws {
+        let process = try TrainingTestSupport.polynomialProcess(timesteps: 10)
+        let full = try AncestralSampler(process: process, corrector: try LangevinCorrector(steps: 2, levels: 3))
+        #expect(full.timesteps == [10, 9, 8, 7, 6, 5, 4, 3, 3, 3, 2, 2, 2, 1, 1, 1, 0])
+        let strided = try AncestralSampler(process: process, steps: 5, corrector: try LangevinCorrector(levels: 4))
+        #expect(strided.timesteps == [10, 8, 6, 4, 4, 2, 2, 0])
+        let plain = try AncestralSampler(process: process, corrector: nil)
+        #expect(plain.timesteps == AncestralSampler(process: process).timesteps && plain.corrector == nil)
+    }
+
+    @Test func withoutACorrectorTheSamplerIsEDMsChain() throws {
+        let process = try TrainingTestSupport.polynomialProcess(timesteps: 30, featureWidth: 2)
+        let denoiser = LinearTestDenoiser(featureWidth: 2)
+        var initial = Xoshiro256StarStar(seed: 3)
+        let parameters = denoiser.initialParameters(using: &initial)
+        func run(_ sampler: any Sampler) -> SampleResult {
+            var generator = Xoshiro256StarStar(seed: 11)
+            return sampler.generate(denoiser: denoiser, parameters: parameters, nodeCounts: [3, 5], using: &generator)
+        }
+        let edm = run(AncestralSampler(process: process))
+        let none = run(try AncestralSampler(process: process, corrector: nil))
+        let corrected = run(try AncestralSampler(process: process, corrector: try LangevinCorrector(levels: 5)))
+        #expect(edm.positions == none.positions && edm.features == none.features)
+        #expect(edm.positions != corrected.positions)
+    }
+
+    @Test func predictorCorrectorWithExactEpsilonRecoversGaussianData() throws {
+        let process = try TrainingTestSupport.polynomialProcess(timesteps: 200, featureWidth: 2, divisor: SamplerTests.divisor)
+        let sampler = try AncestralSampler(process: process, corrector: try LangevinCorrector(steps: 3, levels: 200, snr: 0.15))
+        var generator = Xoshiro256StarStar(seed: 31)
+        let result = sampler.generate(denoiser: SamplerTests.oracle(process), parameters: [],
+                                      nodeCounts: [Int](repeating: 4, count: 500), using: &generator)
+        SamplerTests.checkMoments(result, nodes: 4)
+    }
+
+    /// Moves at one level t with the exact score: from a marginal `spread` times
+    /// too wide (or narrow) and shifted, the features relax to p_t = N(α_t μ,
+    /// α_t² s² + σ_t²), whose variance the moves keep up to the step's bias
+    /// 1 / (1 − δ / 2v) with δ = 2r²σ_t²; p_t itself stays put (spread 1).
+    @Test(arguments: [0.5, 1.0, 2.0])
+    func movesPullAWrongMarginalBackToTheModels(spread: Double) throws {
+        let process = try TrainingTestSupport.polynomialProcess(timesteps: 100, featureWidth: 2, divisor: SamplerTests.divisor)
+        let oracle = SamplerTests.oracle(process)
+        let corrector = try LangevinCorrector(levels: 100, snr: 0.1)
+        let t = 40
+        let a = process.schedule.alpha(at: t), s = process.schedule.sigma(at: t)
+        let scale = Double(SamplerTests.featureScale) / Double(SamplerTests.divisor)
+        let variance = a * a * scale * scale + s * s
+        let means = SamplerTests.featureMean.map { a * Double($0 / SamplerTests.divisor) }
+        let layout = GraphLayout(nodeCounts: [Int](repeating: 4, count: 1000))
+        var generator = Xoshiro256StarStar(seed: 5)
+        var z = process.sampleNoise(layout: layout, using: &generator)
+        for k in z.features.indices {
+            let shift = spread == 1 ? 0 : 0.5 * variance.squareRoot()
+            z.features[k] = Float(means[k % 2] + shift + spread * variance.squareRoot() * Double(z.features[k]))
+        }
+        let time = [Float](repeating: Float(t) / 100, count: layout.graphCount)
+        var noise = GraphTensors()
+        for _ in 0 ..< 1500 {
+            let prediction = oracle.predict(DenoiserInput(layout: layout, positions: z.positions, features: z.features,
+                                                          time: time, condition: []), parameters: [])
+            process.sampleNoise(layout: layout, into: &noise, using: &generator)
+            corrector.move(&z, prediction: prediction, sigma: s, noise: noise)
+        }
+        let stationary = variance / (1 - corrector.snr * corrector.snr * s * s / variance)
+        for j in 0 ..< 2 {
+            let column = stride(from: j, to: z.features.count, by: 2).map { Double(z.features[$0]) }
+            let mean = TrainingTestSupport.mean(column), v = TrainingTestSupport.variance(column)
+            #expect(abs(mean - means[j]) < 0.08 * variance.squareRoot(), "feature \(j) mean \(mean) vs \(means[j])")
+            #expect(abs(v - stationary) < 0.08 * stationary, "feature \(j) variance \(v) vs \(stationary)")
+        }
+    }
+
+    @Test func refusesEmptyOrUnboundedSettings() {
+        #expect(throws: DiffusionError.self) { try LangevinCorrector(steps: 0, levels: 10) }
+        #expect(throws: DiffusionError.self) { try LangevinCorrector(levels: 0) }
+        #expect(throws: DiffusionError.self) { try LangevinCorrector(levels: 10, snr: 0) }
+        #expect(throws: DiffusionError.self) { try LangevinCorrector(levels: 10, snr: .nan) }
+    }
+}
