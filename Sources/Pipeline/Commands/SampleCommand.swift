@@ -91,11 +91,11 @@ struct SampleCommand: ParsableCommand {
                 throw PipelineError.invalidDataset(path: reconstruct, reason: "--reconstruct needs a shape set")
             }
             let indices = ShapeSetLoader.evenlySpaced(Array(0 ..< data.count), limit: count)
-            results = try model.reconstruct(data, indices: indices, batchSize: batch, sampler: sampler, steps: steps,
-                                            corrector: settings.corrector, using: &generator) { progress.advance(by: $0) }
+            results = try model.reconstruct(data, indices: indices, batchSize: batch, sampling: settings,
+                                            using: &generator) { progress.advance(by: $0) }
         } else {
-            results = try model.sample(count: count, batchSize: batch, sampler: sampler, steps: steps, latentSteps: latentSteps,
-                                       corrector: settings.corrector, using: &generator) {
+            results = try model.sample(count: count, batchSize: batch, sampling: settings, latentSteps: latentSteps,
+                                       using: &generator) {
                 progress.advance(by: $0)
             }
         }

@@ -1,8 +1,8 @@
 import Diffusion
 import Foundation
 
-/// How a sampling run drew its graphs, for its report: the reverse process,
-/// its steps and the Langevin corrector, if any.
+/// The reverse process a sampling run draws its graphs with, and its report
+/// records: the sampler, its steps and the Langevin corrector, if any.
 public struct SamplingSettings: Sendable, Equatable {
     public var kind: SamplerKind
     /// Strided steps (nil: all T for ancestral, DDIM's default).
@@ -13,6 +13,19 @@ public struct SamplingSettings: Sendable, Equatable {
         self.kind = kind
         self.steps = steps
         self.corrector = corrector
+    }
+
+    /// The sampler on `process`: ancestral over all T steps or `steps` strided
+    /// ones, with the corrector's Langevin moves when given; DDIM over `steps`,
+    /// default min(100, T), which takes no corrector.
+    public func makeSampler(process: DiffusionProcess) throws -> any Sampler {
+        switch kind {
+        case .ancestral:
+            return try AncestralSampler(process: process, steps: steps, corrector: corrector)
+        case .ddim:
+            if corrector != nil { throw DiffusionError.invalidConfiguration("a Langevin corrector needs the ancestral sampler, not DDIM") }
+            return try DDIMSampler(process: process, steps: steps ?? min(100, process.timesteps))
+        }
     }
 
     /// E.g. "ancestral sampler, all T steps, Langevin corrector (3 moves at each of the last 200 levels, r = 0.2)".

@@ -45,42 +45,28 @@ public struct TrainedModel {
     /// Length of the model's parameter vector.
     public var parameterCount: Int { latentModel?.parameterCount ?? denoiser.parameterCount }
 
-    /// A sampler of `kind` on `process`: ancestral over all T steps or `steps`
-    /// strided ones, with `corrector`'s Langevin moves when given; DDIM over
-    /// `steps`, default min(100, T), which takes no corrector.
-    public static func makeSampler(_ kind: SamplerKind, steps: Int?, corrector: LangevinCorrector? = nil,
-                                   process: DiffusionProcess) throws -> any Sampler {
-        switch kind {
-        case .ancestral:
-            return try AncestralSampler(process: process, steps: steps, corrector: corrector)
-        case .ddim:
-            if corrector != nil { throw DiffusionError.invalidConfiguration("a Langevin corrector needs the ancestral sampler, not DDIM") }
-            return try DDIMSampler(process: process, steps: steps ?? min(100, process.timesteps))
-        }
-    }
-
     /// Draws `count` graphs in batches of at most `batchSize` with the reverse
-    /// process `kind` (for a latent-points model, on the latents and then on
+    /// process `sampling` (for a latent-points model, on the latents and then on
     /// the points), node counts from the training histogram; `progress` is
-    /// told each batch's size. `corrector` adds Langevin moves to the chain
-    /// of the generated graphs (a latent-points model's points, not its latents).
+    /// told each batch's size. Its corrector moves go to the chain of the
+    /// generated graphs (a latent-points model's points, not its latents).
     ///
     /// A latent-points model draws its latents with `latentSteps` steps of the
     /// same kind (default: all T; the prior is a small network on one vector per
     /// shape, so its full chain costs little next to the points').
     public func sample<G: RandomNumberGenerator>(
-        count: Int, batchSize: Int, sampler kind: SamplerKind, steps: Int? = nil, latentSteps: Int? = nil,
-        corrector: LangevinCorrector? = nil, condition: [Float] = [],
+        count: Int, batchSize: Int, sampling: SamplingSettings, latentSteps: Int? = nil, condition: [Float] = [],
         using generator: inout G, progress: (Int) -> Void = { _ in }
     ) throws -> [SampleResult] {
-        let sampler = try Self.makeSampler(kind, steps: steps, corrector: corrector, process: process)
+        let sampler = try sampling.makeSampler(process: process)
         if let latentModel {
             precondition(condition.isEmpty, "latent-points models are unconditional")
             // Batches with seeds drawn here, run `threads` at a time (one round per progress report).
             let sizes = stride(from: 0, to: count, by: batchSize).map { min(batchSize, count - $0) }
             let seeds = sizes.map { _ in generator.next() }
-            let latentSampler = try Self.makeSampler(kind, steps: latentSteps ?? (kind == .ddim ? steps : nil),
-                                                     process: latentModel.latentProcess)
+            let latentChain = SamplingSettings(kind: sampling.kind,
+                                               steps: latentSteps ?? (sampling.kind == .ddim ? sampling.steps : nil))
+            let latentSampler = try latentChain.makeSampler(process: latentModel.latentProcess)
             var results: [SampleResult] = []
             for round in stride(from: 0, to: sizes.count, by: latentModel.threads) {
                 let batches = round ..< min(round + latentModel.threads, sizes.count)
@@ -107,15 +93,15 @@ public struct TrainedModel {
 
     /// Auto-encodes shapes of a latent-points model (Luo & Hu §5.2): each cloud
     /// of `data` at `indices` to its posterior mean μ, then decoded to as many
-    /// points with the reverse process `kind`. Measures the decoder apart from the prior.
+    /// points with the reverse process `sampling`. Measures the decoder apart from the prior.
     public func reconstruct<G: RandomNumberGenerator>(
-        _ data: ShapeGraphSource, indices: [Int], batchSize: Int, sampler kind: SamplerKind, steps: Int? = nil,
-        corrector: LangevinCorrector? = nil, using generator: inout G, progress: (Int) -> Void = { _ in }
+        _ data: ShapeGraphSource, indices: [Int], batchSize: Int, sampling: SamplingSettings,
+        using generator: inout G, progress: (Int) -> Void = { _ in }
     ) throws -> [SampleResult] {
         guard let latentModel else {
             throw PipelineError.invalidModel(path: path, reason: "reconstruction needs a latent-points model; this is an EGNN")
         }
-        let sampler = try Self.makeSampler(kind, steps: steps, corrector: corrector, process: process)
+        let sampler = try sampling.makeSampler(process: process)
         var results: [SampleResult] = []
         for start in stride(from: 0, to: indices.count, by: batchSize) {
             let batch = try data.batch(at: Array(indices[start ..< min(start + batchSize, indices.count)]))
