@@ -78,10 +78,8 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let model = try TrainedModel(path: self.model, threads: global.workerCount, useEMA: !noEMA)
         if model.card.domain == .shapes { _ = try ShapeDecoding.outputFormat(output) }
-        if latentSteps != nil && model.latentModel == nil {
-            throw ValidationError("--latent-steps applies to latent-points models; \(self.model) is an EGNN")
-        }
-        let settings = SamplingSettings(kind: sampler, steps: steps, corrector: try corrector(for: model.card.domain))
+        let settings = SamplingSettings(kind: sampler, steps: steps, corrector: try corrector(for: model.card.domain),
+                                        latentSteps: latentSteps)
         var generator = Xoshiro256StarStar(seed: global.seed)
         var progress = ProgressLine(label: "sample", total: count)
         let start = Date()
@@ -94,8 +92,7 @@ struct SampleCommand: ParsableCommand {
             results = try model.reconstruct(data, indices: indices, batchSize: batch, sampling: settings,
                                             using: &generator) { progress.advance(by: $0) }
         } else {
-            results = try model.sample(count: count, batchSize: batch, sampling: settings, latentSteps: latentSteps,
-                                       using: &generator) {
+            results = try model.sample(count: count, batchSize: batch, sampling: settings, using: &generator) {
                 progress.advance(by: $0)
             }
         }
@@ -103,7 +100,7 @@ struct SampleCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         switch model.card.domain {
         case .molecules:
-            let molecules = MoleculeDecoding.molecules(from: results, card: model.card)
+            let molecules = MoleculeCodec(card: model.card).molecules(from: results)
             try MoleculeDecoding.write(molecules, to: output)
             var evaluator = EDMEvaluator(reference: try reference.map { try ReferenceSMILES.load($0) })
             for molecule in molecules { try evaluator.add(molecule) }

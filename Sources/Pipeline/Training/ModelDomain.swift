@@ -1,0 +1,27 @@
+import Diffusion
+
+/// What kind of data a model generates.
+public enum ModelDomain: String, Codable, Sendable, CaseIterable {
+    case molecules
+    case shapes
+
+    /// The network when training is not told otherwise: the EGNN for molecules (EDM),
+    /// latent point diffusion for shapes (Luo & Hu; far better samples than an EGNN on
+    /// k-NN graphs, models/README.md).
+    public var defaultArchitecture: ModelArchitecture {
+        switch self {
+        case .molecules: .egnn
+        case .shapes: .latentPoints
+        }
+    }
+
+    /// The EGNN's global pooling when training is not told otherwise: point
+    /// clouds on k-nearest-neighbour graphs need the graph-wide context (without
+    /// it samples come out as blobs); molecules keep EDM's model.
+    public var defaultGlobalPooling: GlobalPooling {
+        switch self {
+        case .molecules: GlobalPooling.none
+        case .shapes: .mean
+        }
+    }
+}
