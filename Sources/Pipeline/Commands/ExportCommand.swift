@@ -2,8 +2,6 @@ import ArgumentParser
 import Diffusion
 import Foundation
 
-extension Checkpoint.Precision: ExpressibleByArgument {}
-
 /// `rgdm export CHECKPOINT --output FILE`: the sampling weights of a
 /// training checkpoint, for shipping.
 struct ExportCommand: ParsableCommand {

@@ -3,8 +3,6 @@ import Chem
 import Diffusion
 import Foundation
 
-extension SamplerKind: ExpressibleByArgument {}
-
 /// `rgdm sample --model CHECKPOINT --count N --output FILE`: draws molecules
 /// or shapes from a trained model; the file extension picks the format.
 struct SampleCommand: ParsableCommand {
