@@ -31,7 +31,7 @@ struct SampleCommand: ParsableCommand {
                                discussion: "The prior is cheap; a coarse ancestral chain shrinks the spread of the latents, so of the shapes."))
     var latentSteps: Int?
     @Option(help: ArgumentHelp(
-        "Langevin corrector moves per noise level, between ancestral steps (default: 3 for molecule models, 0 for shapes; 0 turns them off).",
+        "Langevin corrector moves per noise level, between ancestral steps (default: \(ModelDomain.molecules.defaultCorrectorSteps) for molecule models, \(ModelDomain.shapes.defaultCorrectorSteps) for shapes; 0 turns them off).",
         discussion: """
         Predictor–corrector sampling (Song et al. 2021): at each of the last --corrector-levels \
         levels t, z ← z − 2r²σ_t ε̂ + 2rσ_t ξ before the ancestral step. It pulls the chain back \
@@ -68,7 +68,7 @@ struct SampleCommand: ParsableCommand {
 
     /// The corrector for `domain`: the given or default moves per level (none with DDIM).
     func corrector(for domain: ModelDomain) throws -> LangevinCorrector? {
-        let steps = correctorSteps ?? (sampler == .ancestral && domain == .molecules ? 3 : 0)
+        let steps = correctorSteps ?? (sampler == .ancestral ? domain.defaultCorrectorSteps : 0)
         guard steps > 0 else { return nil }
         return try LangevinCorrector(steps: steps, levels: correctorLevels, snr: correctorSnr)
     }

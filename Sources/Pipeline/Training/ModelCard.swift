@@ -1,41 +1,6 @@
 import Diffusion
 import Foundation
 
-/// What kind of data a model generates.
-public enum ModelDomain: String, Codable, Sendable, CaseIterable {
-    case molecules
-    case shapes
-
-    /// The network when training is not told otherwise: the EGNN for molecules (EDM),
-    /// latent point diffusion for shapes (Luo & Hu; far better samples than an EGNN on
-    /// k-NN graphs, models/README.md).
-    public var defaultArchitecture: ModelArchitecture {
-        switch self {
-        case .molecules: .egnn
-        case .shapes: .latentPoints
-        }
-    }
-
-    /// The EGNN's global pooling when training is not told otherwise: point
-    /// clouds on k-nearest-neighbour graphs need the graph-wide context (without
-    /// it samples come out as blobs); molecules keep EDM's model.
-    public var defaultGlobalPooling: GlobalPooling {
-        switch self {
-        case .molecules: GlobalPooling.none
-        case .shapes: .mean
-        }
-    }
-}
-
-/// Which network a model is.
-public enum ModelArchitecture: String, Codable, Sendable, CaseIterable {
-    /// EDM's EGNN denoiser on the whole graph (molecules, or shapes on k-NN graphs).
-    case egnn
-    /// Luo & Hu's latent point diffusion: PointNet encoder, pointwise decoder
-    /// conditioned on a shape latent, and a diffusion prior over latents (shapes).
-    case latentPoints = "latent-points"
-}
-
 /// Everything needed to rebuild a trained model and decode its samples,
 /// stored as the JSON `modelConfiguration` of every checkpoint: the denoiser's
 /// hyper-parameters, the diffusion process, the node-count distribution and
