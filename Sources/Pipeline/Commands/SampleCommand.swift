@@ -22,8 +22,8 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "How many molecules or shapes to draw.")
     var count = 100
 
-    @Option(name: .shortAndLong, help: "Output file; its extension picks the format.")
-    var output: String
+    @OptionGroup var destination: OutputOptions<SampleOutput>
+    var output: String { destination.output }
 
     @Option(help: "Reverse process.") var sampler: SamplerKind = .ancestral
     @Option(help: "Denoising steps: DDIM's (default 100), or a strided ancestral chain's (default: all T).") var steps: Int?
@@ -116,15 +116,12 @@ struct SampleCommand: ParsableCommand {
             let written = files.count > 2 ? "\(files[0]) … \(files[files.count - 1]) (\(files.count) files)" : files.joined(separator: ", ")
             print(String(format: "sampled %d shapes in %.1f s → %@", count, seconds, written))
         }
-        try RunRecord(command: "sample").write(
-            into: URL(fileURLWithPath: output).deletingLastPathComponent(),
-            name: URL(fileURLWithPath: output).lastPathComponent + ".run.json")
+        let record = URL(fileURLWithPath: destination.file.sidecar(.sampleRunRecord))
+        try RunRecord(command: "sample").write(into: record.deletingLastPathComponent(), name: record.lastPathComponent)
     }
 
     /// `samples.sdf` → `samples.report` (+ .json / .html).
-    private var reportBase: URL {
-        URL(fileURLWithPath: output).deletingPathExtension().appendingPathExtension("report")
-    }
+    private var reportBase: URL { URL(fileURLWithPath: destination.file.sidecar(.report)) }
 
     private func report(_ metrics: EDMMetrics, seconds: Double) throws {
         if json {

@@ -15,7 +15,7 @@ struct PreprocessJob {
     var isQM9: Bool
     var seed: UInt64
 
-    var partsDirectory: String { output + ".parts" }
+    var partsDirectory: String { OutputFile(path: output).sidecar(.parts) }
 
     func partFile(_ shard: Shard) -> String { "\(partsDirectory)/shard-\(shard.index)-of-\(shard.count).tsv" }
 
