@@ -139,7 +139,7 @@ import Testing
         #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "molecules", "a.smi", "-o", "out.txt"]) }
         #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "molecules", "a.csv", "b.smi", "-o", "o.h5"]) }
         let bench = try #require(try RGDMCommand.parseAsRoot(["bench", "conformers", "a.smi", "--max-steps", "100"]) as? BenchConformersCommand)
-        #expect(bench.minimization.maxSteps == 100 && !bench.minimization.requireConvergence)
+        #expect(bench.benchmark.minimization.maxSteps == 100 && !bench.benchmark.minimization.requireConvergence)
     }
 
     @Test func conformerBenchmarkRunsOnAFewSMILES() throws {
