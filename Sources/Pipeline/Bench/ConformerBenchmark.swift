@@ -19,14 +19,6 @@ struct ConformerBenchmark {
         var obabelTimeout: Double?
     }
 
-    /// How far a run is, for a progress display.
-    enum Progress {
-        /// rgdm has built this many structures, over all workers.
-        case built(Int)
-        /// rgdm has built all of them (obabel runs next, if asked for).
-        case builtAll
-    }
-
     let configuration: Configuration
 
     /// rgdm's minimisation settings: MMFF94 within the step budget, unconverged structures kept.
@@ -36,8 +28,9 @@ struct ConformerBenchmark {
 
     /// Builds 3D for `smiles` (the configuration's file, already read) over the worker processes
     /// (each runs `rgdm bench conformers … --worker-output`, which calls `run(smiles:shard:…)`),
-    /// then runs obabel on the same SMILES, and compares.
-    func run(smiles: [String], progress: (Progress) -> Void = { _ in }) throws -> Report {
+    /// then runs obabel on the same SMILES, and compares. `progress` counts the structures rgdm
+    /// has built and finishes when they are all built, before obabel runs.
+    func run(smiles: [String], progress: (JobProgress) -> Void = { _ in }) throws -> Report {
         let c = configuration
         let directory = NSTemporaryDirectory() + "rgdm-bench-conformers-\(ProcessInfo.processInfo.processIdentifier)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -46,9 +39,9 @@ struct ConformerBenchmark {
         let start = Date()
         let arguments = ["bench", "conformers", c.smilesFile, "--limit", String(c.limit), "--max-steps", String(c.maxSteps),
                          "--seed", String(c.seed), "--threads", "1"]
-        let outputs = try ShardWorkers.run(arguments: arguments, count: c.workers, directory: directory) { progress(.built($0)) }
+        let outputs = try ShardWorkers.run(arguments: arguments, count: c.workers, directory: directory) { progress(.done($0)) }
         let seconds = Date().timeIntervalSince(start)
-        progress(.builtAll)
+        progress(.finished(rejected: nil))
         var outcomes: [Outcome] = []
         for output in outputs {
             outcomes += try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").compactMap(Outcome.init(line:))

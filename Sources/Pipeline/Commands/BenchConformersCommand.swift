@@ -62,12 +62,7 @@ struct BenchConformersCommand: ParsableCommand {
             return
         }
         var progress = ProgressLine(label: "rgdm 3D", total: smiles.count)
-        let report = try bench.run(smiles: smiles) { event in
-            switch event {
-            case let .built(done): progress.update(done: done)
-            case .builtAll: progress.finish()
-            }
-        }
+        let report = try bench.run(smiles: smiles) { progress.show($0) }
         if let energies { try report.energyTable.write(toFile: energies, atomically: true, encoding: .utf8) }
         print(json ? try report.json() : report.lines.joined(separator: "\n"))
     }

@@ -79,7 +79,8 @@ struct PreprocessMoleculesCommand: ParsableCommand {
             return
         }
         let total = job.isQM9 ? QM9RowCount.count(inputs) : nil
-        let summary = try job.run(workers: options.workerCount, expectedTotal: total)
+        var progress = ProgressLine(label: "preprocess", total: total)
+        let summary = try job.run(workers: options.workerCount) { progress.show($0) }
         var lines = [
             "preprocess: \(summary.molecules) molecules (\(summary.atoms) atoms) → \(destination.output)",
             "preprocess: \(summary.rejected) rejected → \(job.rejectsPath)",

@@ -86,7 +86,8 @@ struct PreprocessShapesCommand: ParsableCommand {
                                      splitFractions: splitFractions, seed: options.seed, output: output,
                                      rejectsPath: rejects ?? file.sidecar(.rejects))
         let start = Date()
-        let summary = try job.run(workers: options.workerCount)
+        let progress = SharedProgress(label: "shapes", total: sources.count)
+        let summary = try job.run(workers: options.workerCount) { progress.show($0) }
         try RunRecord(command: "preprocess shapes").write(into: directory, name: URL(fileURLWithPath: file.sidecar(.runRecord)).lastPathComponent)
         var lines = ["preprocess: \(summary.total) shapes of \(points) points → \(output) (\(String(format: "%.1f", Date().timeIntervalSince(start))) s, \(options.workerCount) workers)"]
         for (category, splits) in summary.shapes.sorted(by: { $0.key < $1.key }) {

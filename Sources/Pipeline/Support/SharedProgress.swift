@@ -24,4 +24,10 @@ final class SharedProgress: @unchecked Sendable {
         defer { lock.unlock() }
         line.finish(extra: extra)
     }
+
+    func show(_ progress: JobProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        line.show(progress)
+    }
 }
