@@ -2,24 +2,6 @@ import ArgumentParser
 import Diffusion
 import Foundation
 
-extension ScheduleKind: ExpressibleByArgument {}
-extension GlobalPooling: ExpressibleByArgument {}
-extension ModelArchitecture: ExpressibleByArgument {}
-extension LatentTrainingPhase: ExpressibleByArgument {}
-extension LatentPriorTarget: ExpressibleByArgument {}
-
-/// Layer widths on the command line: "128,256,512".
-struct LayerWidths: ExpressibleByArgument {
-    var values: [Int]
-    init(_ values: [Int]) { self.values = values }
-    init?(argument: String) {
-        let parts = argument.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
-        values = parts.map { $0! }
-    }
-    var defaultValueDescription: String { values.map(String.init).joined(separator: ",") }
-}
-
 /// `rgdm train`: trains a diffusion model on a preprocessed dataset,
 /// resuming from the run directory's checkpoint when there is one.
 struct TrainCommand: ParsableCommand {

@@ -24,4 +24,14 @@ public enum ModelDomain: String, Codable, Sendable, CaseIterable {
         case .shapes: .mean
         }
     }
+
+    /// Langevin corrector moves per noise level when sampling with the ancestral chain is not
+    /// told otherwise: 3 for molecules, where they sharpen bond lengths (the shipped QM9 model's
+    /// stability and validity, models/README.md); none for shapes.
+    public var defaultCorrectorSteps: Int {
+        switch self {
+        case .molecules: 3
+        case .shapes: 0
+        }
+    }
 }
