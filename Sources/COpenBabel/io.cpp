@@ -282,3 +282,35 @@ extern "C" char *rgdm_ob_inchi(rgdm_ob_mol *mol, int key) {
     }
     return rgdm_ob::copy_string(text);
 }
+
+struct rgdm_ob_parser {
+    OBConversion conversion;
+    std::istringstream stream;
+    std::string format;
+};
+
+extern "C" rgdm_ob_parser *rgdm_ob_parser_new(const char *format) {
+    rgdm_ob::clear_log();
+    OBFormat *in = OBConversion::FindFormat(format);
+    auto parser = std::make_unique<rgdm_ob_parser>();
+    if (!in || (in->Flags() & NOTREADABLE) || !parser->conversion.SetInFormat(in)) {
+        rgdm_ob::fail(RGDM_OB_ERR_FORMAT, std::string("unknown input format '") + format + "'");
+        return nullptr;
+    }
+    parser->format = lowercase(format);
+    return parser.release();
+}
+
+extern "C" int rgdm_ob_parser_parse(rgdm_ob_parser *parser, const char *text, size_t length, rgdm_ob_mol *mol) {
+    rgdm_ob::clear_log();
+    parser->stream.clear();
+    parser->stream.str(std::string(text, length));
+    // Open Babel wraps the stream in a line-ending filter with its own state: set it up afresh.
+    parser->conversion.SetInStream(&parser->stream, false);
+    mol->mol.Clear();
+    if (parser->conversion.Read(&mol->mol)) return RGDM_OB_OK;
+    std::string reason = rgdm_ob::last_logged_error();
+    return rgdm_ob::fail(RGDM_OB_ERR_PARSE, reason.empty() ? "Open Babel could not parse the record as " + parser->format : reason);
+}
+
+extern "C" void rgdm_ob_parser_free(rgdm_ob_parser *parser) { delete parser; }

@@ -12,6 +12,15 @@ public enum ChemError: Error, Equatable, Sendable {
     case emptyInput(file: String)
     /// One record of a file could not be parsed; reading goes on after it.
     case badRecord(file: String, record: Int, reason: String)
+    /// Strict reading: a record breaks its format's rules (a coordinate that is
+    /// not a number, counts that do not match the blocks…) at `line`, the
+    /// 1-based line number in the file. Open Babel never saw it; reading goes on.
+    case malformedRecord(file: String, record: Int, line: Int, reason: String)
+    /// A record over one of the `RecordLimits` (atoms, SMILES length, nesting),
+    /// found on `line`: it is not handed to Open Babel. In formats Open Babel
+    /// streams, the atom count is checked after parsing and `line` is 0.
+    /// Reading goes on.
+    case limitExceeded(file: String, record: Int, line: Int, limit: RecordLimit, value: Int, maximum: Int)
     /// A record parsed but its molecule is unusable (NaN coordinates, unknown element…).
     case invalidMolecule(file: String, record: Int, reason: String)
     /// A CSV data set row that could not be turned into a molecule.
@@ -30,6 +39,10 @@ extension ChemError: CustomStringConvertible {
         case .io(let file, let reason): return "\(file): \(reason)"
         case .emptyInput(let file): return "\(file): no molecule in the file"
         case .badRecord(let file, let record, let reason): return "\(file): record \(record): \(reason)"
+        case .malformedRecord(let file, let record, let line, let reason): return "\(file): record \(record), line \(line): \(reason)"
+        case .limitExceeded(let file, let record, let line, let limit, let value, let maximum):
+            let place = line > 0 ? "record \(record), line \(line)" : "record \(record)"
+            return "\(file): \(place): \(limit.phrase(value)), over the limit of \(maximum)"
         case .invalidMolecule(let file, let record, let reason): return "\(file): record \(record): \(reason)"
         case .badRow(let file, let line, let reason): return "\(file): line \(line): \(reason)"
         case .chemistry(let reason): return reason
@@ -41,8 +54,26 @@ extension ChemError: CustomStringConvertible {
     /// The 1-based record (or line) the error points at, if any.
     public var record: Int? {
         switch self {
-        case .badRecord(_, let record, _), .invalidMolecule(_, let record, _): return record
+        case .badRecord(_, let record, _), .invalidMolecule(_, let record, _),
+             .malformedRecord(_, let record, _, _), .limitExceeded(_, let record, _, _, _, _): return record
         case .badRow(_, let line, _): return line
+        default: return nil
+        }
+    }
+
+    /// The 1-based line of the file the error points at, if known.
+    public var line: Int? {
+        switch self {
+        case .malformedRecord(_, _, let line, _), .limitExceeded(_, _, let line, _, _, _), .badRow(_, let line, _): return line
+        default: return nil
+        }
+    }
+
+    /// The file the error names, if any.
+    public var file: String? {
+        switch self {
+        case .io(let file, _), .emptyInput(let file), .badRecord(let file, _, _), .invalidMolecule(let file, _, _),
+             .malformedRecord(let file, _, _, _), .limitExceeded(let file, _, _, _, _, _), .badRow(let file, _, _): return file
         default: return nil
         }
     }

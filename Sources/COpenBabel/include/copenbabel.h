@@ -110,6 +110,18 @@ int rgdm_ob_reader_next(rgdm_ob_reader *reader, rgdm_ob_mol *mol);
 long long rgdm_ob_reader_offset(const rgdm_ob_reader *reader);
 void rgdm_ob_reader_close(rgdm_ob_reader *reader);
 
+/// Parses single records that the caller has already delimited (rgdm splits
+/// SDF, XYZ, PDB, MOL2 and SMILES files itself, so a record can be checked,
+/// skipped or given up on without Open Babel reading it).
+typedef struct rgdm_ob_parser rgdm_ob_parser;
+
+/// A parser for `format` (a name or extension). NULL on failure.
+rgdm_ob_parser *rgdm_ob_parser_new(const char *format);
+/// Parses the one record in the `length` bytes of `text` into `mol`:
+/// RGDM_OB_OK or RGDM_OB_ERR_PARSE.
+int rgdm_ob_parser_parse(rgdm_ob_parser *parser, const char *text, size_t length, rgdm_ob_mol *mol);
+void rgdm_ob_parser_free(rgdm_ob_parser *parser);
+
 /// The molecule written in `format`; `options` is a space-separated list of
 /// Open Babel output options ("n", "h", "3"…) or NULL. NULL on failure.
 char *rgdm_ob_write_string(rgdm_ob_mol *mol, const char *format, const char *options);
