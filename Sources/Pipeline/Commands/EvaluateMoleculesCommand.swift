@@ -14,7 +14,9 @@ struct EvaluateMoleculesCommand: ParsableCommand {
         FILE is any format Open Babel reads (by extension or --format), '-' for standard input, \
         a qm9pack CSV file or a directory of them. --reference is an rgdm HDF5 training set or a \
         molecule file whose canonical SMILES define novelty. Bad records are reported on stderr \
-        and counted; evaluation goes on.
+        and counted; evaluation goes on. Records are read strictly (see --lenient) and scored in \
+        worker processes: a record that crashes Open Babel, runs past --record-timeout or needs \
+        more than --worker-memory is rejected, its worker replaced, and the rest go on.
         """
     )
 
@@ -30,6 +32,8 @@ struct EvaluateMoleculesCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
+    @OptionGroup var reading: MoleculeReadingOptions
+    @OptionGroup var isolation: RecordIsolationOptions
     @OptionGroup var options: GlobalOptions
     @OptionGroup var worker: WorkerOptions
 
@@ -41,7 +45,9 @@ struct EvaluateMoleculesCommand: ParsableCommand {
     func run() throws {
         if let output = worker.workerOutput {
             let writer = try LineWriter(path: output)
-            try MoleculeEvaluation.score(files: files, format: format.map(MoleculeFormat.init), shard: worker.parsedShard, emit: writer.write)
+            try MoleculeEvaluation.score(files: files, format: format.map(MoleculeFormat.init), shard: worker.parsedShard,
+                                         reading: reading.readerOptions, startAt: isolation.startAt,
+                                         watchdog: try isolation.watchdog(), emit: writer.write)
             return
         }
         let workers = worker.shard == nil ? options.workerCount : 1
@@ -49,6 +55,7 @@ struct EvaluateMoleculesCommand: ParsableCommand {
         var progress = ProgressLine(label: "evaluate", total: nil)
         let result = try MoleculeEvaluation.run(files: files, format: format.map(MoleculeFormat.init),
                                                 reference: referenceSMILES, workers: workers, shard: worker.parsedShard,
+                                                reading: reading.readerOptions, isolation: isolation.isolation,
                                                 progress: { progress.show($0) },
                                                 reject: { FileHandle.standardError.write(Data("evaluate: \($0)\n".utf8)) })
         if json {

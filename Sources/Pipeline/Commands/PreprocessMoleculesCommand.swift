@@ -17,7 +17,10 @@ struct PreprocessMoleculesCommand: ParsableCommand {
         MMFF94 structures of the stereoisomer the SMILES names (a record OBBuilder cannot build with \
         that stereochemistry is rejected), the same for the same --seed whatever --threads; \
         --property picks numeric SDF fields to keep; split 80/10/10. \
-        An interrupted run resumes from OUTPUT.parts when run again with the same options.
+        An interrupted run resumes from OUTPUT.parts when run again with the same options. \
+        Records are read strictly (see --lenient) and prepared in worker processes: a record that \
+        crashes Open Babel, runs past --record-timeout or needs more than --worker-memory goes to \
+        the rejects file, its worker is replaced, and the rest go on.
         """
     )
 
@@ -41,6 +44,8 @@ struct PreprocessMoleculesCommand: ParsableCommand {
     @Flag(help: "Reject molecules whose MMFF94 minimisation does not converge within --max-steps (default: keep them).")
     var requireConvergence = false
 
+    @OptionGroup var reading: MoleculeReadingOptions
+    @OptionGroup var isolation: RecordIsolationOptions
     @OptionGroup var options: GlobalOptions
     @OptionGroup var worker: WorkerOptions
 
@@ -59,22 +64,22 @@ struct PreprocessMoleculesCommand: ParsableCommand {
                              output: destination.output, rejectsPath: rejects ?? destination.file.sidecar(.rejects),
                              preparation: MoleculePreparation(propertyNames: isQM9 ? QM9Record.propertyNames : property,
                                                               minimization: minimization),
-                             isQM9: isQM9, seed: options.seed)
+                             isQM9: isQM9, seed: options.seed, reading: reading.readerOptions)
     }
 
     func run() throws {
         Interruption.install()
-        let job = self.job
+        var job = self.job
+        job.isolation = isolation.isolation
         if let part = worker.workerOutput {
-            try job.runShard(worker.parsedShard, partFile: part)
+            try job.runShard(worker.parsedShard, partFile: part, startAt: isolation.startAt, watchdog: try isolation.watchdog())
             return
         }
         if worker.shard != nil {
             // One shard of a job spread over a scheduler: its part lands where a later
             // `rgdm preprocess molecules … --threads n` (same options) finds it and merges.
             let shard = worker.parsedShard
-            try FileManager.default.createDirectory(atPath: job.partsDirectory, withIntermediateDirectories: true)
-            try job.runShard(shard, partFile: job.partFile(shard))
+            try job.runAlone(shard)
             FileHandle.standardError.write(Data("preprocess: shard \(shard) done → \(job.partFile(shard)); merge with --threads \(shard.count)\n".utf8))
             return
         }

@@ -8,27 +8,32 @@ enum MoleculeEvaluation {
         var rejected: Int
     }
 
-    /// Scores every record of `files`; with `workers` > 1 the records are
-    /// split over that many rgdm worker processes. `progress` counts the records
-    /// scored; `reject` hears why each record that could not be read was rejected.
+    /// Scores every record of `files`, read with `reading`. With `workers` > 1,
+    /// or with `isolation`, the records go to that many rgdm worker processes
+    /// (at least one), where a record that crashes or overruns its worker is
+    /// rejected and the rest go on. `progress` counts the records scored;
+    /// `reject` hears why each record that could not be read was rejected.
     static func run(files: [String], format: MoleculeFormat?, reference: Set<String>?, workers: Int,
-                    shard: Shard = .whole, progress: (JobProgress) -> Void = { _ in },
-                    reject: (String) -> Void = { _ in }) throws -> Outcome {
+                    shard: Shard = .whole, reading: MoleculeReader.Options = .strict, isolation: RecordIsolation? = nil,
+                    progress: (JobProgress) -> Void = { _ in }, reject: (String) -> Void = { _ in }) throws -> Outcome {
         var evaluator = EDMEvaluator(reference: reference)
         var rejected = 0
-        if workers <= 1 {
+        if workers <= 1 && isolation == nil {
             var scored = 0
-            try score(files: files, format: format, shard: shard) { line in
+            try score(files: files, format: format, shard: shard, reading: reading) { line in
                 scored += 1
                 progress(.done(scored))
                 merge(line, into: &evaluator, rejected: &rejected, reject: reject)
             }
         } else {
-            var arguments = ["evaluate", "molecules"] + files + ["--threads", "1"]
+            var arguments = ["evaluate", "molecules"] + files + ["--threads", "1"] + reading.arguments
             if let format { arguments += ["--format", format.name] }
             let directory = NSTemporaryDirectory() + "rgdm-evaluate-\(ProcessInfo.processInfo.processIdentifier)"
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let outputs = try ShardWorkers.run(arguments: arguments, count: workers, directory: directory) { progress(.done($0)) }
+            let count = max(1, workers)
+            let shards = shard == .whole ? (0..<count).map { Shard(index: $0, count: count) } : [shard]
+            let outputs = try ShardWorkers.run(arguments: arguments, shards: shards, directory: directory, isolation: isolation,
+                                               rejection: { "E\t\($0)" }) { progress(.done($0)) }
             for output in outputs {
                 let text = try String(contentsOfFile: output, encoding: .utf8)
                 for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -42,8 +47,12 @@ enum MoleculeEvaluation {
 
     /// Scores the records of one shard, handing each result to `emit` as a
     /// line: "M\t<stable atoms>\t<atoms>\t<canonical SMILES or empty>" or "E\t<error>".
-    static func score(files: [String], format: MoleculeFormat?, shard: Shard, emit: (String) -> Void) throws {
-        for (_, record) in try MoleculeInput.records(files, format: format, shard: shard) {
+    /// A supervised worker passes its `watchdog` and where to start.
+    static func score(files: [String], format: MoleculeFormat?, shard: Shard, reading: MoleculeReader.Options = .strict,
+                      startAt: Int = 0, watchdog: RecordWatchdog? = nil, emit: (String) -> Void) throws {
+        let records = try MoleculeInput.records(files, format: format, shard: shard, options: reading,
+                                                startAt: startAt, watchdog: watchdog)
+        for (_, record) in records {
             switch record {
             case .success(let molecule):
                 let stability = EDMStability(of: molecule)
@@ -52,6 +61,7 @@ enum MoleculeEvaluation {
             case .failure(let error):
                 emit("E\t\(error)")
             }
+            watchdog?.leave()
         }
     }
 

@@ -19,9 +19,11 @@ enum MoleculeInput {
         path.lowercased().hasSuffix(".csv") ? [path] : QM9CSVReader.partFiles(in: path)
     }
 
-    /// The records of `shard` with their 0-based index over all of `paths`.
-    /// QM9 rows outside the shard are skipped without being parsed.
-    static func records(_ paths: [String], format: MoleculeFormat?, shard: Shard) throws -> ShardedRecords {
+    /// The records of `shard` with their 0-based index over all of `paths`,
+    /// read with `options`. QM9 rows outside the shard are skipped without
+    /// being parsed, as are other files' records where the format allows.
+    static func records(_ paths: [String], format: MoleculeFormat?, shard: Shard, options: MoleculeReader.Options = .strict,
+                        startAt: Int = 0, watchdog: RecordWatchdog? = nil) throws -> ShardedRecords {
         var files: [ShardedRecords.Source] = []
         for path in paths {
             if isQM9(path) {
@@ -30,11 +32,16 @@ enum MoleculeInput {
                 files.append(.file(path))
             }
         }
-        return ShardedRecords(sources: files, format: format, shard: shard)
+        var records = ShardedRecords(sources: files, format: format, shard: shard)
+        records.options = options
+        records.startAt = startAt
+        records.watchdog = watchdog
+        return records
     }
 
     /// Every record of `paths`, in order, as molecules or typed errors.
-    static func records(_ paths: [String], format: MoleculeFormat?) throws -> LazyMapSequence<ShardedRecords, Result<Molecule, ChemError>> {
-        try records(paths, format: format, shard: .whole).lazy.map(\.record)
+    static func records(_ paths: [String], format: MoleculeFormat?, options: MoleculeReader.Options = .strict) throws
+        -> LazyMapSequence<ShardedRecords, Result<Molecule, ChemError>> {
+        try records(paths, format: format, shard: .whole, options: options).lazy.map(\.record)
     }
 }

@@ -14,6 +14,11 @@ struct PreprocessJob {
     var preparation: MoleculePreparation
     var isQM9: Bool
     var seed: UInt64
+    /// How input records are read (strict checks and limits).
+    var reading: MoleculeReader.Options = .strict
+    /// Records run in supervised worker processes under these limits (even
+    /// with one worker); nil runs a single worker in this process.
+    var isolation: RecordIsolation? = nil
 
     var partsDirectory: String { OutputFile(path: output).sidecar(.parts) }
 
@@ -31,15 +36,34 @@ struct PreprocessJob {
     // MARK: Worker side
 
     /// Prepares the records of `shard`, appending lines to its part file and
-    /// skipping the records an earlier, interrupted run already wrote.
-    func runShard(_ shard: Shard, partFile: String) throws {
+    /// skipping the records an earlier, interrupted run already wrote (and,
+    /// in a replaced worker, those before `startAt`).
+    func runShard(_ shard: Shard, partFile: String, startAt: Int = 0, watchdog: RecordWatchdog? = nil) throws {
         let done = Self.completedIndices(partFile)
         let writer = try LineWriter(path: partFile)
-        for (index, record) in try MoleculeInput.records(inputs, format: format, shard: shard) {
+        let records = try MoleculeInput.records(inputs, format: format, shard: shard, options: reading,
+                                                startAt: startAt, watchdog: watchdog)
+        for (index, record) in records {
             if Interruption.requested { throw PipelineError.invalidRun(path: partFile, reason: "interrupted; run the same command again to resume") }
             if done.contains(index) { continue }
             writer.write(prepare(index: index, record).line)
+            watchdog?.leave()
         }
+    }
+
+    /// The part-file line of a record that took its worker down.
+    func rejectionLine(_ failure: RecordFailure) -> String {
+        PreparedRecord.rejected(index: failure.position.index, source: "record \(failure.position.index + 1)",
+                                reason: failure.description).line
+    }
+
+    /// Prepares one shard of a job spread over a scheduler, into its part file
+    /// (in a supervised worker when `isolation` is set).
+    func runAlone(_ shard: Shard) throws {
+        try FileManager.default.createDirectory(atPath: partsDirectory, withIntermediateDirectories: true)
+        guard let isolation else { return try runShard(shard, partFile: partFile(shard)) }
+        _ = try ShardWorkers.run(arguments: workerArguments(), shards: [shard], directory: partsDirectory,
+                                 outputs: [partFile(shard)], isolation: isolation, rejection: rejectionLine) { _ in }
     }
 
     func prepare(index: Int, _ record: Result<Molecule, ChemError>) -> PreparedRecord {
@@ -90,11 +114,11 @@ struct PreprocessJob {
         }
         let shards = (0..<workers).map { Shard(index: $0, count: workers) }
         let resumed = shards.reduce(0) { $0 + Self.completedIndices(partFile($1)).count }
-        if workers == 1 {
+        if workers == 1 && isolation == nil {
             try runShard(shards[0], partFile: partFile(shards[0]))
         } else {
-            _ = try ShardWorkers.run(arguments: workerArguments(), count: workers, directory: partsDirectory,
-                                     outputs: shards.map(partFile)) { progress(.done($0)) }
+            _ = try ShardWorkers.run(arguments: workerArguments(), shards: shards, directory: partsDirectory,
+                                     outputs: shards.map(partFile), isolation: isolation, rejection: rejectionLine) { progress(.done($0)) }
         }
         progress(.finished(rejected: nil))
         var summary = try merge(shards: shards)
@@ -110,6 +134,7 @@ struct PreprocessJob {
                                                                "--seed", String(seed), "--threads", "1",
                                                                "--max-steps", String(preparation.minimization.maxSteps)]
         if let format { arguments += ["--format", format.name] }
+        arguments += reading.arguments
         for name in preparation.propertyNames where !isQM9 { arguments += ["--property", name] }
         if preparation.minimization.requireConvergence { arguments.append("--require-convergence") }
         return arguments
@@ -134,12 +159,14 @@ struct PreprocessJob {
                 reasons[Self.kind(of: reason), default: 0] += 1
             }
         }
-        guard !molecules.isEmpty else { throw PipelineError.invalidDataset(path: output, reason: "no molecule could be prepared (see \(rejectsPath))") }
-        try MoleculeDataset.write(molecules, to: output, source: inputs.joined(separator: " "),
-                                  propertyNames: preparation.propertyNames, qm9: isQM9, seed: seed)
         let temporary = rejectsPath + ".tmp"
         try rejects.write(toFile: temporary, atomically: false, encoding: .utf8)
         if rename(temporary, rejectsPath) != 0 { throw PipelineError.unsupportedOutput(path: rejectsPath, reason: "cannot rename \(temporary) into place") }
+        guard !molecules.isEmpty else {
+            throw PipelineError.invalidDataset(path: inputs.joined(separator: " "), reason: "no molecule could be prepared (see \(rejectsPath))")
+        }
+        try MoleculeDataset.write(molecules, to: output, source: inputs.joined(separator: " "),
+                                  propertyNames: preparation.propertyNames, qm9: isQM9, seed: seed)
         return Summary(molecules: molecules.count, rejected: records.count - molecules.count,
                        atoms: molecules.reduce(0) { $0 + $1.atomicNumbers.count }, resumed: 0, seconds: 0, reasons: reasons)
     }
@@ -150,6 +177,11 @@ struct PreprocessJob {
         if reason.contains("3D generation") { return "3D generation failed" }
         if reason.contains("unknown element") { return "unknown element" }
         if reason.contains("non-finite") { return "non-finite coordinates" }
+        if reason.contains("over the limit of") { return "over a reading limit" }
+        if reason.contains("--record-timeout") { return "timed out" }
+        if reason.contains("--worker-memory") { return "out of memory" }
+        if reason.contains("worker crashed") { return "crashed the worker" }
+        if reason.contains(", line ") { return "malformed record" }
         return "unreadable record"
     }
 }

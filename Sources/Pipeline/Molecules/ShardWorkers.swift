@@ -34,54 +34,30 @@ enum ShardWorkers {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    /// Runs `count` workers `rgdm <arguments> --shard i/count --worker-output <file i>`
-    /// (files in `directory`, or `outputs` when given; existing content is kept)
-    /// and waits for them, calling `poll` with the total lines written so far
-    /// about twice a second. Returns the output files, in shard order.
-    static func run(arguments: [String], count: Int, directory: String, outputs chosen: [String]? = nil,
+    /// Runs `rgdm <arguments> --shard i/n --worker-output <file i>` for each of
+    /// `shards` (files in `directory`, or `outputs` when given; existing content
+    /// is kept) and waits for them, calling `poll` with the total lines written
+    /// so far. With `isolation`, a record that takes its worker down gets the
+    /// line `rejection` makes and the shard goes on in a new worker (see
+    /// `WorkerSupervisor`). Returns the output files, in shard order.
+    static func run(arguments: [String], shards: [Shard], directory: String, outputs chosen: [String]? = nil,
+                    isolation: RecordIsolation? = nil, rejection: @escaping (RecordFailure) -> String = { "E\t\($0)" },
                     poll: (Int) -> Void) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var processes: [Process] = []
-        var outputs: [String] = []
-        for i in 0..<count {
-            let output = chosen?[i] ?? "\(directory)/shard-\(i)-of-\(count).txt"
-            if !FileManager.default.fileExists(atPath: output) { _ = FileManager.default.createFile(atPath: output, contents: nil) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments + ["--shard", "\(i)/\(count)", "--worker-output", output]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            processes.append(process)
-            outputs.append(output)
-        }
-        var counted = [Int](repeating: 0, count: count)
-        var offsets = [UInt64](repeating: 0, count: count)
-        var forwarded = false
-        while processes.contains(where: \.isRunning) {
-            Thread.sleep(forTimeInterval: 0.5)
-            if Interruption.requested && !forwarded {
-                // Ctrl-C reaches the whole process group; a signal sent to this process alone is passed on.
-                forwarded = true
-                for process in processes where process.isRunning { process.interrupt() }
-            }
-            for i in 0..<count { (counted[i], offsets[i]) = countNewLines(outputs[i], from: offsets[i], counted: counted[i]) }
-            poll(counted.reduce(0, +))
-        }
-        if Interruption.requested {
-            throw PipelineError.invalidRun(path: directory, reason: "interrupted; run the same command again to resume")
-        }
-        for (i, process) in processes.enumerated() where process.terminationStatus != 0 {
-            throw PipelineError.invalidRun(path: outputs[i], reason: "worker \(i)/\(count) exited with status \(process.terminationStatus)")
-        }
+        let outputs = chosen ?? shards.map { "\(directory)/shard-\($0.index)-of-\($0.count).txt" }
+        let scratch = NSTemporaryDirectory() + "rgdm-workers-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try WorkerSupervisor(arguments: arguments, shards: shards, outputs: outputs, scratch: scratch,
+                             isolation: isolation, rejection: rejection).run(poll: poll)
         return outputs
     }
 
-    private static func countNewLines(_ path: String, from offset: UInt64, counted: Int) -> (Int, UInt64) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return (counted, offset) }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: offset)
-        let data = (try? handle.readToEnd()) ?? Data()
-        return (counted + data.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }, offset + UInt64(data.count))
+    /// `run` over shards 0..<count of count.
+    static func run(arguments: [String], count: Int, directory: String, outputs: [String]? = nil,
+                    isolation: RecordIsolation? = nil, rejection: @escaping (RecordFailure) -> String = { "E\t\($0)" },
+                    poll: (Int) -> Void) throws -> [String] {
+        try run(arguments: arguments, shards: (0..<count).map { Shard(index: $0, count: count) }, directory: directory,
+                outputs: outputs, isolation: isolation, rejection: rejection, poll: poll)
     }
 }
 

@@ -5,6 +5,10 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidModel(path: String, reason: String)
     case invalidRun(path: String, reason: String)
     case unsupportedOutput(path: String, reason: String)
+    /// A record of an input file failed in a way the job cannot step over.
+    case recordFailed(file: String, record: Int, reason: String)
+    /// A worker process failed outside any record; `reason` carries its own message.
+    case workerFailed(reason: String)
 
     public var description: String {
         switch self {
@@ -12,6 +16,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidModel(path, reason): "model \(path): \(reason)"
         case let .invalidRun(path, reason): "run \(path): \(reason)"
         case let .unsupportedOutput(path, reason): "output \(path): \(reason)"
+        case let .recordFailed(file, record, reason): "\(file): record \(record): \(reason)"
+        case let .workerFailed(reason): reason
         }
     }
 }

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Limits a worker process puts on itself so that one record cannot take a
+/// job down: a wall-clock budget per record and a cap on its address space.
+struct RecordIsolation: Equatable, Sendable {
+    /// Seconds one record may take (nil: no limit).
+    var timeout: Double?
+    /// Address space of one worker process, in MiB (nil: no limit).
+    var memoryMegabytes: Int?
+
+    /// 20 s a record, 4096 MiB a worker: far above what any record of a
+    /// molecule set needs (the slowest 3D builds take a few seconds, a worker
+    /// maps about 0.5 GiB), far below what a runaway record would take.
+    static let `default` = RecordIsolation(timeout: 20, memoryMegabytes: 4096)
+
+    /// The worker options that carry these limits.
+    var arguments: [String] {
+        ["--record-timeout", String(timeout ?? 0), "--worker-memory", String(memoryMegabytes ?? 0)]
+    }
+}
+
+/// The worker's side of isolation. Before each record it writes which record
+/// it is on to its heartbeat and arms a timer whose signal (SIGALRM, left at
+/// its default action) ends the process when the record overruns; at start
+/// it caps its own address space (RLIMIT_AS), so an allocation that would
+/// exceed the cap fails and the process aborts. The parent sees how the
+/// worker ended, reads the heartbeat, rejects that record and starts a new
+/// worker after it (see `WorkerSupervisor`).
+final class RecordWatchdog {
+    private let heartbeat: WorkerHeartbeat
+    private let timeout: Double?
+
+    init(heartbeat path: String, isolation: RecordIsolation) throws {
+        heartbeat = try WorkerHeartbeat(path: path)
+        timeout = isolation.timeout
+        signal(SIGALRM, SIG_DFL)
+        if let megabytes = isolation.memoryMegabytes { Self.limitAddressSpace(to: megabytes) }
+    }
+
+    deinit { leave() }
+
+    /// The worker starts on `position`; `skippable` if its format can be stepped over unparsed.
+    func enter(_ position: RecordPosition, skippable: Bool) {
+        heartbeat.enter(position, skippable: skippable)
+        arm(timeout)
+    }
+
+    /// The worker is done with its record.
+    func leave() {
+        arm(nil)
+        heartbeat.leave()
+    }
+
+    private func arm(_ seconds: Double?) {
+        let whole = Int(seconds ?? 0)
+        let micro = Int(((seconds ?? 0) - Double(whole)) * 1e6)
+        var timer = itimerval(it_interval: timeval(tv_sec: 0, tv_usec: 0),
+                              it_value: timeval(tv_sec: .init(whole), tv_usec: .init(micro)))
+        #if os(Linux)
+        setitimer(__itimer_which_t(ITIMER_REAL.rawValue), &timer, nil)
+        #else
+        setitimer(ITIMER_REAL, &timer, nil)
+        #endif
+    }
+
+    private static func limitAddressSpace(to megabytes: Int) {
+        let bytes = rlim_t(megabytes) << 20
+        var limit = rlimit(rlim_cur: bytes, rlim_max: bytes)
+        #if os(Linux)
+        setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
+        #else
+        setrlimit(RLIMIT_AS, &limit)
+        #endif
+    }
+}
