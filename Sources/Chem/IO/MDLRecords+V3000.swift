@@ -44,6 +44,7 @@ struct V3000Block {
         var pending: Entry?
         for line in lines {
             if line.hasPrefix("M  END") && pending == nil { return .success(entries) }
+            if line.hasPrefix("$$$$") { break }
             guard line.hasPrefix("M  V30 ") else {
                 return .failure(.malformed(line: line.number, reason: "expected an 'M  V30' line of the V3000 connection table, found \(RecordFields.quoted(line.text))"))
             }

@@ -58,6 +58,9 @@ struct MDLRecords: RecordFormat {
                 return .malformed(line: lines[min(next, lines.count - 1)].number,
                                   reason: "the counts line (line \(counts.number)) announces \(bonds) bonds, the bond block has \(found)")
             }
+            if lines[next].length >= 34 && RecordFields.isNumber(lines[next].columns(0..<10)) {
+                return .malformed(line: lines[next].number, reason: "an atom line where a bond line was expected: the counts line announces \(atoms) atoms, the block has more")
+            }
             if let problem = bondLineProblem(lines[next], atoms: atoms) { return problem }
             next += 1
         }

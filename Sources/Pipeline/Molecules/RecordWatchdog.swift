@@ -33,7 +33,12 @@ final class RecordWatchdog {
     init(heartbeat path: String, isolation: RecordIsolation) throws {
         heartbeat = try WorkerHeartbeat(path: path)
         timeout = isolation.timeout
+        // The timer must end the process even if whoever started it ignored or blocked SIGALRM.
         signal(SIGALRM, SIG_DFL)
+        var alarm = sigset_t()
+        sigemptyset(&alarm)
+        sigaddset(&alarm, SIGALRM)
+        pthread_sigmask(SIG_UNBLOCK, &alarm, nil)
         if let megabytes = isolation.memoryMegabytes { Self.limitAddressSpace(to: megabytes) }
     }
 

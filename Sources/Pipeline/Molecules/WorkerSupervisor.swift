@@ -47,6 +47,23 @@ struct WorkerSupervisor {
     func run(poll: (Int) -> Void) throws {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let slots = zip(shards, outputs).map { Slot(shard: $0, output: $1, scratch: scratch) }
+        do {
+            try supervise(slots, poll: poll)
+        } catch {
+            // The job ends: stop the workers still running (SIGKILL: one may be stuck inside Open Babel).
+            for slot in slots {
+                guard let process = slot.process, process.isRunning else { continue }
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            throw error
+        }
+        if Interruption.requested {
+            throw PipelineError.invalidRun(path: scratch, reason: "interrupted; run the same command again to resume")
+        }
+    }
+
+    private func supervise(_ slots: [Slot], poll: (Int) -> Void) throws {
         for slot in slots {
             if !FileManager.default.fileExists(atPath: slot.output) { _ = FileManager.default.createFile(atPath: slot.output, contents: nil) }
             try start(slot)
@@ -62,9 +79,6 @@ struct WorkerSupervisor {
             for slot in slots where !slot.finished && slot.process?.isRunning == false { try settle(slot) }
             for slot in slots { Self.countNewLines(slot) }
             poll(slots.reduce(0) { $0 + $1.lines })
-        }
-        if Interruption.requested {
-            throw PipelineError.invalidRun(path: scratch, reason: "interrupted; run the same command again to resume")
         }
     }
 
