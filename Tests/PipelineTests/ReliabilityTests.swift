@@ -172,6 +172,18 @@ import Testing
         #expect(count("molecules", in: lenient.output) == 3)
     }
 
+    /// Open Babel 3.1.1 segfaults on these corpus records (a short V3000 atom
+    /// line, a block never closed); strict reading rejects them with their
+    /// line, and read leniently the worker dies instead of the job.
+    @Test func lenientReadingSurvivesRecordsThatCrashOpenBabel() throws {
+        let files = ["v3000-atom-fields.sdf", "v3000-block-not-closed.sdf"].map { Self.corpus + "/" + $0 }
+        let strict = try rgdm(["evaluate", "molecules"] + files + ["--threads", "2"])
+        for file in files { #expect(strict.errors.contains("\(file): record 2, line ")) }
+        let lenient = try rgdm(["evaluate", "molecules"] + files + ["--threads", "2", "--lenient"])
+        #expect(lenient.status == 0, "\(lenient.errors)")
+        #expect((count("molecules", in: lenient.output) ?? 0) >= 4, "the good records around them are scored")
+    }
+
     @Test func readingAndIsolationOptionsParseCheckAndReachTheWorkers() throws {
         let command = try #require(try RGDMCommand.parseAsRoot(["preprocess", "molecules", "a.smi", "-o", "a.h5", "--lenient",
                                                                 "--max-atoms", "50", "--record-timeout", "0", "--worker-memory", "512"])
