@@ -16,7 +16,7 @@ struct RecordFailure: Equatable, Sendable, CustomStringConvertible {
     var position: RecordPosition
     var cause: Cause
 
-    /// "in.smi: record 3: Open Babel or rgdm crashed on this record (signal 11, SIGSEGV)"
+    /// "in.smi: record 3: the worker crashed on this record (signal 11, SIGSEGV)"
     var description: String { "\(position.file): record \(position.record): \(reason)" }
 
     var reason: String {
