@@ -21,9 +21,14 @@ struct RecordIsolationOptions: ParsableArguments {
 
     func validate() throws {
         if recordTimeout < 0 { throw ValidationError("--record-timeout must be 0 (no limit) or more (got \(recordTimeout))") }
-        if workerMemory < 0 { throw ValidationError("--worker-memory must be 0 (no limit) or more (got \(workerMemory))") }
+        if workerMemory != 0 && workerMemory < Self.smallestWorkerMemory {
+            throw ValidationError("--worker-memory must be 0 (no limit) or at least \(Self.smallestWorkerMemory) MiB: a worker maps about 300 MiB before it reads a record (got \(workerMemory))")
+        }
         if startAt < 0 { throw ValidationError("--start-at must be 0 or more") }
     }
+
+    /// Below this, Open Babel cannot even load its formats in a worker.
+    static let smallestWorkerMemory = 512
 
     var isolation: RecordIsolation {
         RecordIsolation(timeout: recordTimeout > 0 ? recordTimeout : nil, memoryMegabytes: workerMemory > 0 ? workerMemory : nil)
