@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HDF5
 import PointCloud
 
 /// `rgdm evaluate shapes GENERATED --reference REFERENCE [--json]`: MMD, COV and 1-NNA with

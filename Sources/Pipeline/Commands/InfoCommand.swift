@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diffusion
 import Foundation
+import HDF5
 import PointCloud
 
 /// `rgdm info PATH`: what a dataset or checkpoint holds.

@@ -1,5 +1,6 @@
 import Diffusion
 import Foundation
+import HDF5
 import PointCloud
 
 /// The rgdm molecule training set in HDF5 (layout in README.md beside this file).

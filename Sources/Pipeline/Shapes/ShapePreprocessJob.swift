@@ -1,5 +1,6 @@
 import Diffusion
 import Foundation
+import HDF5
 import PointCloud
 
 /// `rgdm preprocess shapes`: shape files and/or procedural shapes → sampled, normalised clouds of

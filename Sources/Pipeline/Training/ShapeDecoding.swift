@@ -1,5 +1,6 @@
 import Diffusion
 import Foundation
+import HDF5
 import PointCloud
 
 /// Sampled graphs → point-cloud files.

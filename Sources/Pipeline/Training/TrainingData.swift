@@ -1,5 +1,6 @@
 import Diffusion
 import Foundation
+import HDF5
 import PointCloud
 
 /// A training set opened for diffusion training, whichever domain it holds.

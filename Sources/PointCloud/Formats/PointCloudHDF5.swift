@@ -1,3 +1,5 @@
+import HDF5
+
 /// Point-cloud sets in the HDF5 layouts researchers use.
 ///
 /// - `.modelnet40` (PointNet's `modelnet40_ply_hdf5_2048`): `data` [B, N, 3] float32,
