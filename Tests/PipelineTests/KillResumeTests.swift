@@ -51,7 +51,7 @@ import Testing
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
         #expect(victim.terminationReason == .uncaughtSignal)
-        let saved = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: killed)))
+        let saved = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: killed)).checkpointURL)
         #expect(saved.state.step < steps)
 
         let resumed = try launch(executable, common + ["--output", killed])
@@ -62,8 +62,8 @@ import Testing
         reference.waitUntilExit()
         #expect(reference.terminationStatus == 0)
 
-        let a = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: killed)))
-        let b = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: straight)))
+        let a = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: killed)).checkpointURL)
+        let b = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: straight)).checkpointURL)
         #expect(a.state.step == steps && b.state.step == steps)
         #expect(a.state.parameters == b.state.parameters)
         #expect(a.state.ema?.weights == b.state.ema?.weights)

@@ -31,36 +31,7 @@ struct InfoCommand: ParsableCommand {
             throw PipelineError.invalidDataset(path: path, reason: "no such file")
         }
         if HDF5File.isHDF5(path) { return try DatasetDescription.describe(path) }
-        return try describeCheckpoint(path)
-    }
-
-    private static func describeCheckpoint(_ path: String) throws -> [String: Any] {
-        let model = try TrainedModel(path: path, threads: 1)
-        let card = model.card, state = model.checkpoint.state
-        var result: [String: Any] = [
-            "kind": "checkpoint", "path": path, "domain": card.domain.rawValue,
-            "model": card.summary(parameters: model.parameterCount),
-            "diffusion": ["schedule": card.schedule.rawValue, "timesteps": card.timesteps] as [String: Any],
-            "training": [
-                "steps": state.step, "epoch": state.batches.epoch, "batch_size": model.checkpoint.trainer.batchSize,
-                "weights_only": model.checkpoint.isWeightsOnly, "precision": model.checkpoint.precision.rawValue,
-                "learning_rate": Double(model.checkpoint.trainer.optimizer.learningRate),
-                "ema_decay": Double(model.checkpoint.trainer.emaDecay),
-                "recent_loss": state.history.recentLosses.isEmpty ? NSNull() : state.history.recentLosses.reduce(0, +) / Double(state.history.recentLosses.count),
-                "epoch_mean_losses": state.history.epochMeanLosses,
-                "dataset": card.dataset, "split": card.split, "graphs": state.batches.datasetSize, "seed": String(model.checkpoint.trainer.seed),
-                "initialized_from": card.initializedFrom.map { $0 as Any } ?? NSNull(),
-            ] as [String: Any],
-            "code_version": card.codeVersion,
-        ]
-        if card.domain == .molecules { result["atomic_numbers"] = card.atomicNumbers }
-        result["node_counts"] = ["min": card.nodeCounts.counts.first ?? 0, "max": card.nodeCounts.counts.last ?? 0]
-        // Metrics recorded beside the checkpoint by evaluations of its samples.
-        let metricsURL = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metrics.json")
-        if let data = try? Data(contentsOf: metricsURL), let metrics = try? JSONSerialization.jsonObject(with: data) {
-            result["metrics"] = metrics
-        }
-        return result
+        return try TrainedModel.describe(checkpointAt: path)
     }
 
     private static func printTable(_ dictionary: [String: Any], indent: String) {

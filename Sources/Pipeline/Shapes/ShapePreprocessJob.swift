@@ -68,9 +68,10 @@ struct ShapePreprocessJob {
         }
     }
 
-    func run(workers: Int) throws -> Summary {
+    /// Processes every source on `workers` threads, splits and writes the set and the rejects.
+    /// `progress` hears of each source processed (from the worker threads) and finishes before the writing.
+    func run(workers: Int, progress: @Sendable (JobProgress) -> Void = { _ in }) throws -> Summary {
         let results = ResultSlots(count: sources.count)
-        let progress = SharedProgress(label: "shapes", total: sources.count)
         let next = WorkCounter()
         DispatchQueue.concurrentPerform(iterations: max(1, min(workers, sources.count))) { _ in
             while true {
@@ -78,10 +79,10 @@ struct ShapePreprocessJob {
                 guard index < sources.count else { break }
                 let result = process(sources[index], index: index)
                 let failures = results.set(index, result)
-                progress.advance(extra: "rejected \(failures)")
+                progress(.advanced(rejected: failures))
             }
         }
-        progress.finish(extra: "rejected \(results.failures)")
+        progress(.finished(rejected: results.failures))
 
         // Group by category in source order, then a seeded split per category.
         var summary = Summary()
