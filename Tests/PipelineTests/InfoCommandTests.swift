@@ -1,4 +1,6 @@
+import Diffusion
 import Foundation
+import HDF5
 import Testing
 import PointCloud
 @testable import Pipeline
@@ -101,7 +103,7 @@ import PointCloud
         #expect((categories["circles"] as? [String: Any])?["train"] as? [Int] == [4, 8, 3])
         let junk = dir.appendingPathComponent("junk.bin")
         try Data([0, 1, 2, 3]).write(to: junk)
-        #expect(throws: (any Error).self) { try InfoCommand.describe(junk.path) }
+        #expect(throws: DiffusionError.checkpointBadMagic(path: junk.path)) { try InfoCommand.describe(junk.path) }
     }
 }
 

@@ -1,5 +1,6 @@
 import Chem
 import Foundation
+import HDF5
 import PointCloud
 import Testing
 @testable import Pipeline

@@ -1,6 +1,7 @@
 import Diffusion
 import Chem
 import Foundation
+import HDF5
 import PointCloud
 import Testing
 @testable import Pipeline

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import PointCloud
+@testable import HDF5
 
 /// Files rgdm writes read back in rgdm and, when a python3 with h5py is present, in h5py.
 @Suite struct HDF5WriteTests {
