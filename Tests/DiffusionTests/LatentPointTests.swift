@@ -143,12 +143,10 @@ import Testing
         let probe = LinearProbe(nodes: input.layout.nodeCount, featureWidth: 0, seed: 12)
         var dTheta = [Float](repeating: 0, count: decoder.parameterCount)
         var dCondition = [Float](repeating: 0, count: input.condition.count)
-        _ = dCondition.withUnsafeMutableBufferPointer { dc in
-            decoder.lossAndGradient(input, parameters: theta, gradient: &dTheta, conditionGradient: dc.baseAddress!) { p, g in
-                let (value, gradient) = probe(p)
-                g = gradient
-                return value
-            }
+        _ = decoder.lossAndGradient(input, parameters: theta, gradient: &dTheta, conditionGradient: &dCondition) { p, g in
+            let (value, gradient) = probe(p)
+            g = gradient
+            return value
         }
         Self.expectGradient(dCondition, of: { c in
             var moved = input

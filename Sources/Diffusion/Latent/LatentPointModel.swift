@@ -190,10 +190,8 @@ public final class LatentPointModel: TrainingObjective {
             pointBatch.positions = subset
         }
         let pointLoss = priorOnly ? 0 : withPart(decoderRange, parameters: parameters, gradient: &gradient) { p, g in
-            latentGradient.withUnsafeMutableBufferPointer { dz in
-                GradientStep.accumulate(denoiser: decoder, process: pointProcess, parameters: p, batch: pointBatch,
-                                        gradient: &g, buffers: &pointBuffers, conditionGradient: dz.baseAddress!, using: &generator)
-            }
+            GradientStep.accumulate(denoiser: decoder, process: pointProcess, parameters: p, batch: pointBatch,
+                                    gradient: &g, buffers: &pointBuffers, conditionGradient: &latentGradient, using: &generator)
         }
         // Prior: the same objective on sg(z) (or sg(μ)), as one-node graphs, each latent
         // `priorDraws` times (its own t and ε each time; the loss is their mean).

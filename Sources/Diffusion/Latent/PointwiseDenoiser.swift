@@ -54,17 +54,22 @@ public final class PointwiseDenoiser: InPlaceDenoiser {
         _ input: DenoiserInput, parameters: [Float], gradient: inout [Float],
         loss: (_ prediction: DenoiserOutput, _ lossGradient: inout DenoiserOutput) -> Double
     ) -> Double {
-        lossAndGradient(input, parameters: parameters, gradient: &gradient, conditionGradient: nil, loss: loss)
+        var noConditionGradient: [Float] = []
+        return lossAndGradient(input, parameters: parameters, gradient: &gradient, conditionGradient: &noConditionGradient,
+                               loss: loss)
     }
 
     /// As `lossAndGradient(_:parameters:gradient:loss:)`, and *adds* ∂L/∂c
-    /// `[graphs, conditionWidth]` into `conditionGradient` when given: how a
-    /// shape latent learns what the decoder needs.
+    /// into `conditionGradient` (`[graphs, conditionWidth]`, or empty to leave
+    /// it out): how a shape latent learns what the decoder needs.
     public func lossAndGradient(
-        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], conditionGradient: UnsafeMutablePointer<Float>?,
+        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], conditionGradient: inout [Float],
         loss: (_ prediction: DenoiserOutput, _ lossGradient: inout DenoiserOutput) -> Double
     ) -> Double {
         precondition(gradient.count == parameterCount, "gradient: \(gradient.count) values for \(parameterCount) parameters")
+        let wantsConditionGradient = !conditionGradient.isEmpty
+        precondition(!wantsConditionGradient || conditionGradient.count == input.layout.graphCount * conditionWidth,
+                     "condition gradient: \(conditionGradient.count) values for \(input.layout.graphCount) graphs × \(conditionWidth)")
         forward(input, parameters: parameters)
         var prediction = DenoiserOutput(positions: [], features: [])
         write(workspace.output, layout: input.layout, into: &prediction)
@@ -80,19 +85,19 @@ public final class PointwiseDenoiser: InPlaceDenoiser {
         }
         // The context's gradient: [graphs, 9 + C]; only its condition columns are wanted.
         let c = network.contextWidth, graphs = input.layout.graphCount
-        contextGradient.resizeKeepingCapacity(to: conditionGradient == nil ? 0 : graphs * c)
+        contextGradient.resizeKeepingCapacity(to: wantsConditionGradient ? graphs * c : 0)
         parameters.withUnsafeBufferPointer { p in
             gradient.withUnsafeMutableBufferPointer { dp in
                 outputGradient.withUnsafeBufferPointer { dOut in
                     contextGradient.withUnsafeMutableBufferPointer { dc in
                         network.backward(outputGradient: dOut, parameters: p.baseAddress!, gradient: dp.baseAddress!,
-                                         workspace: &workspace, contextGradient: conditionGradient == nil ? nil : dc.baseAddress,
+                                         workspace: &workspace, contextGradient: wantsConditionGradient ? dc.baseAddress : nil,
                                          context: context)
                     }
                 }
             }
         }
-        if let conditionGradient {
+        if wantsConditionGradient {
             for g in 0 ..< graphs {
                 for j in 0 ..< conditionWidth {
                     conditionGradient[g * conditionWidth + j] += contextGradient[g * c + TimeEmbedding.width + j]
