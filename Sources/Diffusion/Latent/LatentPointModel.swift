@@ -221,14 +221,8 @@ public final class LatentPointModel: TrainingObjective {
                 encoderOutputGradient[g * 2 * z + z + j] = 0.5 * dz * latentNoise[g * z + j] * sigma + 0.5 * beta * (sigma * sigma - 1)
             }
         }
-        parameters.withUnsafeBufferPointer { p in
-            gradient.withUnsafeMutableBufferPointer { dp in
-                encoderOutputGradient.withUnsafeBufferPointer { dOut in
-                    encoder.backward(outputGradient: dOut, parameters: p.baseAddress! + encoderRange.lowerBound,
-                                     gradient: dp.baseAddress! + encoderRange.lowerBound, workspace: &encoderWorkspace)
-                }
-            }
-        }
+        encoder.backward(outputGradient: encoderOutputGradient, parameters: parameters, at: encoderRange.lowerBound,
+                         gradient: &gradient, workspace: encoderWorkspace)
         lastTerms = (pointLoss, kl, priorLoss)
         return pointLoss + configuration.klWeight * kl + priorLoss
     }
@@ -318,10 +312,6 @@ public final class LatentPointModel: TrainingObjective {
         centred.removeAll(keepingCapacity: true)
         centred.append(contentsOf: positions)
         CenterOfMass.remove(from: &centred, layout: layout)
-        parameters.withUnsafeBufferPointer { p in
-            centred.withUnsafeBufferPointer { x in
-                encoder.forward(x, layout: layout, parameters: p.baseAddress! + encoderRange.lowerBound, workspace: &workspace)
-            }
-        }
+        encoder.forward(centred, layout: layout, parameters: parameters, at: encoderRange.lowerBound, workspace: workspace)
     }
 }
