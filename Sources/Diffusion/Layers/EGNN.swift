@@ -31,8 +31,9 @@ public final class EGNN: InPlaceDenoiser {
     private var outputBuffer = DenoiserOutput(positions: [], features: [])
     private var outputGradientBuffer = DenoiserOutput(positions: [], features: [])
 
-    /// 2¹⁹ floats (2 MB per `[E, H]` buffer, this machine's L2 per core)
-    /// measured fastest for configs S and M (`rgdm bench train --chunk-floats`).
+    /// 2¹⁹ floats: 2 MB per `[E, H]` buffer, this machine's L2 per core, and
+    /// the fastest chunk size for configs S and M (the Diffusion README's
+    /// cache-blocking table, `rgdm bench train --chunk-floats`).
     public static let defaultChunkFloats = 1 << 19
 
     public init(_ configuration: EGNNConfiguration, threads: Int = 1, chunkFloats: Int = EGNN.defaultChunkFloats) {
