@@ -92,8 +92,11 @@ import Testing
         w.load(input, graphs: 0 ..< 3)
         let n = input.layout.nodeCount, hd = c.hidden
         var positions = [Float](repeating: 0, count: n * 3), features = [Float](repeating: 0, count: n * 3)
-        testParameters(egnn, seed: 96).withUnsafeBufferPointer { p in
-            w.forward(p.baseAddress!, positions: &positions, features: &features)
+        let theta = testParameters(egnn, seed: 96)
+        theta.withMatrix(rows: 1, columns: theta.count) { p in
+            positions.withMutableMatrix(rows: n, columns: 3) { x in
+                features.withMutableMatrix(rows: n, columns: 3) { h in w.forward(p, positions: x, features: h) }
+            }
         }
         for l in 0 ..< c.layers {
             var expected: [Float] = []

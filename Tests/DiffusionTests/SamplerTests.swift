@@ -73,7 +73,8 @@ import Testing
         let sampler: any Sampler = switch chain {
         case .ancestral: AncestralSampler(process: process)
         case .ddim: try DDIMSampler(process: process, steps: 100)
-        case .predictorCorrector: try AncestralSampler(process: process, corrector: try LangevinCorrector(steps: 2, levels: 250))
+        case .predictorCorrector: PredictorCorrectorSampler(predictor: AncestralSampler(process: process),
+                                                            corrector: try LangevinCorrector(steps: 2, levels: 250))
         }
         var generator = Xoshiro256StarStar(seed: 13)
         let result = sampler.generate(denoiser: TwoPointOracleDenoiser(schedule: process.schedule), parameters: [],
