@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Chem
 
 /// A SMILES's stereochemistry lives on in `Molecule.stereo`, 3D structures
@@ -70,7 +71,7 @@ import Testing
             let a = try molecule.generating3D(options, using: &first).molecule
             _ = try Molecule(string: "CCCCCCCCO", format: .smiles).generating3D(options, using: &other)
             let b = try molecule.generating3D(options, using: &second).molecule
-            #expect(largestPositionDifference(a, b) == 0, "\(smiles): \(largestPositionDifference(a, b)) Å")
+            expectClose(coordinates(a), coordinates(b), tolerance: 0, "\(smiles): coordinates (Å)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Diffusion
 
 /// `EGNN.grown(from:parameters:initial:)`: a wider, deeper network that starts as
@@ -30,8 +31,8 @@ import Testing
         pair.large.predict(batch, parameters: pair.largeParameters, into: &b)
         // The small network does move atoms and change features, so equality is not trivial.
         #expect(a.positions.contains { abs($0) > 1e-3 } && a.features.contains { abs($0) > 1e-3 })
-        expectClose(b.positions, a.positions, tolerance: 1e-5, "ε̂_x of \(shape) vs 2 × 8")
-        expectClose(b.features, a.features, tolerance: 1e-5, "ε̂_h of \(shape) vs 2 × 8")
+        expectClose(b.positions, a.positions, tolerance: 1e-5, relative: 1e-5, "ε̂_x of \(shape) vs 2 × 8")
+        expectClose(b.features, a.features, tolerance: 1e-5, relative: 1e-5, "ε̂_h of \(shape) vs 2 × 8")
     }
 
     /// The zeroed read-out weights of new channels, units and blocks all get a gradient,

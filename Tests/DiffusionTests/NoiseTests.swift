@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Diffusion
 
 @Suite struct NoiseTests {
@@ -84,7 +85,7 @@ import Testing
         let scaling = try FeatureScaling(blocks: [.init(width: 2, divisor: 4), .init(width: 1, divisor: 10)])
         let h: [Float] = [1, 0, 6, 0, 1, 8]
         #expect(scaling.scaled(h) == [0.25, 0, 0.6, 0, 0.25, 0.8])
-        #expect(TrainingTestSupport.maxDifference(scaling.unscaled(scaling.scaled(h)), h) < 1e-6)
+        expectClose(scaling.unscaled(scaling.scaled(h)), h, tolerance: 1e-6)
         #expect(throws: DiffusionError.self) { try FeatureScaling(blocks: [.init(width: 1, divisor: 0)]) }
     }
 
