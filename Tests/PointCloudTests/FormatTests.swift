@@ -3,7 +3,7 @@ import Testing
 @testable import PointCloud
 
 /// Round trips on tiny files and malformed inputs (Fixtures/make_format_fixtures.py).
-@Suite struct FormatTests {
+@Suite(.temporaryDirectories) struct FormatTests {
     static let points: [SIMD3<Float>] = (0 ..< 5).map { i in SIMD3(0.5 * Float(i), -0.25 * Float(i), 1 + Float(i)) }
     static let normals: [SIMD3<Float>] = [SIMD3(0, 0, 1), SIMD3(0, 1, 0), SIMD3(1, 0, 0), SIMD3(0.6, 0.8, 0), SIMD3(0, 0.6, 0.8)]
 

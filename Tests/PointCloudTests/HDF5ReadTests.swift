@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import PointCloud
 
 /// Files written by h5py read back with the numbers h5py reads (Fixtures/make_hdf5_fixtures.py).
-@Suite struct HDF5ReadTests {
+@Suite(.temporaryDirectories) struct HDF5ReadTests {
     static let layoutFiles = ["contiguous", "chunked", "gzip"].flatMap { layout in
         ["f32_le", "f32_be", "f64_le", "f64_be"].map { "\(layout)_\($0).h5" }
     }
@@ -31,9 +32,9 @@ import Testing
 
         let asDouble = try dataset.read(Double.self, rank: 3)
         #expect(asDouble.shape == [5, 7, 3])
-        #expect(maxAbsDifference(asDouble.values, values) == 0)   // exact: float32 widens exactly
+        expectClose(asDouble.values, values, tolerance: 0)   // exact: float32 widens exactly
         let asFloat = try dataset.read(Float.self)
-        #expect(maxAbsDifference(asFloat.values.map(Double.init), values.map { Double(Float($0)) }) == 0)
+        expectClose(asFloat.values, values.map { Float($0) }, tolerance: 0)
         #expect(try dataset.stringAttribute("layout") == String(fileName.split(separator: "_")[0]))
 
         // One sample by hyperslab: rows 3..<4 are values[63..<84].

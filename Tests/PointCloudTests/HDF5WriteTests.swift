@@ -3,7 +3,7 @@ import Testing
 @testable import PointCloud
 
 /// Files rgdm writes read back in rgdm and, when a python3 with h5py is present, in h5py.
-@Suite struct HDF5WriteTests {
+@Suite(.temporaryDirectories) struct HDF5WriteTests {
     /// Writes one file with every element type, storage and attribute kind.
     private func writeSample(to path: String) throws {
         let file = try HDF5File(creating: path)

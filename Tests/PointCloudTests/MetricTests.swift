@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import PointCloud
 
 /// Chamfer, EMD and the set metrics against SciPy/NumPy (Fixtures/make_metric_fixtures.py).
