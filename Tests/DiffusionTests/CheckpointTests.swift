@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Diffusion
 
-@Suite struct CheckpointTests {
+@Suite(.temporaryDirectories) struct CheckpointTests {
     /// A trainer a few steps in, so every part of the state is non-trivial.
     static func trainedCheckpoint(seed: UInt64 = 0xFEED_FACE_CAFE_BEEF) throws -> Checkpoint {
         let data = InMemoryGraphs.random(count: 10, width: 3, seed: 1)
@@ -13,15 +14,14 @@ import Testing
         return trainer.checkpoint(modelConfiguration: #"{"kind":"linear-test","featureWidth":3}"#)
     }
 
-    static func temporaryURL(_ name: String) -> URL {
-        FileManager.default.temporaryDirectory
-            .appendingPathComponent("rgdm-diffusion-tests-\(ProcessInfo.processInfo.processIdentifier)-\(name).ckpt")
+    /// `<name>.ckpt` in a directory of its own, removed when the test ends.
+    static func temporaryURL(_ name: String) throws -> URL {
+        try TemporaryDirectory.create(name).appendingPathComponent("\(name).ckpt")
     }
 
     @Test func roundTripsThroughAFile() throws {
         let checkpoint = try Self.trainedCheckpoint()
-        let url = Self.temporaryURL("roundtrip")
-        defer { try? FileManager.default.removeItem(at: url) }
+        let url = try Self.temporaryURL("roundtrip")
         try checkpoint.write(to: url)
         let loaded = try Checkpoint(contentsOf: url)
         #expect(loaded == checkpoint)
@@ -134,8 +134,8 @@ import Testing
         }
     }
 
-    @Test func missingFileIsAnIOError() {
-        let url = Self.temporaryURL("does-not-exist")
+    @Test func missingFileIsAnIOError() throws {
+        let url = try Self.temporaryURL("does-not-exist")
         do {
             _ = try Checkpoint(contentsOf: url)
             Issue.record("reading a missing file succeeded")
@@ -147,7 +147,7 @@ import Testing
     }
 
     @Test func unwritableDestinationIsAnIOError() throws {
-        let url = Self.temporaryURL("no-such-directory").appendingPathComponent("inner.ckpt")
+        let url = try Self.temporaryURL("no-such-directory").appendingPathComponent("inner.ckpt")
         #expect(throws: DiffusionError.self) { try Self.trainedCheckpoint().write(to: url) }
         do {
             try Self.trainedCheckpoint().write(to: url)

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import Diffusion
 
-@Suite struct TrainerTests {
+@Suite(.temporaryDirectories) struct TrainerTests {
     static let width = 3
     static func process() throws -> DiffusionProcess {
         try TrainingTestSupport.polynomialProcess(timesteps: 200, featureWidth: width, divisor: 4)
@@ -22,8 +22,7 @@ import TestSupport
         let first = try Trainer(denoiser: LinearTestDenoiser(featureWidth: Self.width), process: try Self.process(),
                                 configuration: Self.configuration(seed: 31), datasetSize: data.count)
         var losses = try (0 ..< split).map { _ in try first.step(on: data).loss }
-        let url = CheckpointTests.temporaryURL("resume")
-        defer { try? FileManager.default.removeItem(at: url) }
+        let url = try CheckpointTests.temporaryURL("resume")
         try first.checkpoint(modelConfiguration: "{}").write(to: url)
         // A new process would start here after kill -9.
         let resumed = try Trainer(denoiser: LinearTestDenoiser(featureWidth: Self.width), process: try Self.process(),

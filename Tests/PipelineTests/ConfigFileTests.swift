@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Pipeline
 
-@Suite struct ConfigFileTests {
+@Suite(.temporaryDirectories) struct ConfigFileTests {
     private func write(_ text: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rgdm-config-\(UUID().uuidString).json")
+        let url = try TemporaryDirectory.create("config").appendingPathComponent("rgdm.json")
         try Data(text.utf8).write(to: url)
         return url.path
     }
@@ -35,7 +36,7 @@ import Testing
     }
 
     @Test func jsonLinesLogAppends() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rgdm-log-\(UUID().uuidString)/log.jsonl")
+        let url = try TemporaryDirectory.create("log").appendingPathComponent("run/log.jsonl")
         do {
             let log = try JSONLinesLog(url: url)
             try log.append(["step": 1, "loss": 0.5])

@@ -1,11 +1,12 @@
 import Diffusion
 import Foundation
 import Testing
+import TestSupport
 @testable import Pipeline
 
 /// A training run killed with SIGKILL (no chance to save) resumes from its
 /// last checkpoint and ends exactly where an uninterrupted run ends.
-@Suite(.serialized) struct KillResumeTests {
+@Suite(.serialized, .temporaryDirectories) struct KillResumeTests {
     /// The rgdm executable SwiftPM built beside this test bundle.
     private var rgdmExecutable: String? {
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -30,7 +31,7 @@ import Testing
 
     @Test func killDashNineThenResumeEqualsAnUninterruptedRun() throws {
         let executable = try #require(rgdmExecutable, "the rgdm executable is built with the tests")
-        let dir = try TrainingFixtures.temporaryDirectory("kill")
+        let dir = try TemporaryDirectory.create("kill")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         let steps = 1500

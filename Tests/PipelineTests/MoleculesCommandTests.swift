@@ -2,16 +2,17 @@ import Chem
 import Foundation
 import PointCloud
 import Testing
+import TestSupport
 @testable import Pipeline
 
 /// End-to-end runs of `rgdm evaluate molecules` and `rgdm preprocess molecules`
 /// on the committed QM9 subset, in this process (one worker).
-@Suite(.serialized) struct MoleculesCommandTests {
+@Suite(.serialized, .temporaryDirectories) struct MoleculesCommandTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let subset = repository.appendingPathComponent("datasets/qm9-subset/qm9-subset-3000.csv").path
 
     func scratch(_ name: String) throws -> String {
-        try TrainingFixtures.temporaryDirectory(name).path
+        try TemporaryDirectory.create(name).path
     }
 
     @Test func evaluatesTheQM9SubsetLikeEDMsDataRow() throws {
@@ -64,7 +65,7 @@ import Testing
         // The first molecule is QM9's GDB index of the subset's first row, coordinates kept to float32.
         let first = try #require(try QM9CSVReader(path: Self.subset).first { _ in true }?.get())
         let positions = try file.dataset("positions").readRows(0..<first.elements.count, as: Float.self).values
-        #expect(zip(positions, first.positions.flatMap { [$0.x, $0.y, $0.z] }).allSatisfy { abs(Double($0) - $1) < 1e-6 })
+        expectClose(positions, first.positions.flatMap { [$0.x, $0.y, $0.z] }, tolerance: 1e-6, "first molecule's coordinates")
 
         // As a novelty reference, all of the set makes its own molecules not novel; its training
         // split (the default reference, as in EDM) leaves about the valid + test share novel.

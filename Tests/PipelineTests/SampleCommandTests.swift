@@ -3,16 +3,17 @@ import Chem
 import Foundation
 import PointCloud
 import Testing
+import TestSupport
 @testable import Pipeline
 
-@Suite(.serialized) struct SampleCommandTests {
+@Suite(.serialized, .temporaryDirectories) struct SampleCommandTests {
     private func rgdm(_ arguments: [String]) throws {
         var command = try RGDMCommand.parseAsRoot(arguments)
         try command.run()
     }
 
     private func trainedMoleculeModel() throws -> (directory: URL, checkpoint: String) {
-        let dir = try TrainingFixtures.temporaryDirectory("sample")
+        let dir = try TemporaryDirectory.create("sample")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         try rgdm(["train", dataset, "--output", dir.path + "/run", "--steps", "3", "--layers", "1", "--hidden", "8",
@@ -95,7 +96,7 @@ import Testing
     }
 
     @Test func samplesShapesToHDF5() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("sample-shapes")
+        let dir = try TemporaryDirectory.create("sample-shapes")
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset, points: 16)
         try rgdm(["train", dataset, "--output", dir.path + "/run", "--steps", "2", "--layers", "1", "--hidden", "8",
@@ -123,7 +124,7 @@ import Testing
     }
 
     @Test func trainsResumesAndSamplesALatentPointModel() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("sample-latent")
+        let dir = try TemporaryDirectory.create("sample-latent")
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset, points: 16)
         let common = ["--output", dir.path + "/run", "--architecture", "latent-points", "--latent-width", "4",
@@ -188,7 +189,7 @@ import Testing
     }
 
     @Test func latentPointsIsForShapesOnly() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("latent-molecules")
+        let dir = try TemporaryDirectory.create("latent-molecules")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         #expect { try rgdm(["train", dataset, "--output", dir.path + "/run", "--steps", "1", "--architecture", "latent-points"]) } throws: {
@@ -197,7 +198,7 @@ import Testing
     }
 
     @Test func reportsAMissingOrCorruptModel() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("sample-bad")
+        let dir = try TemporaryDirectory.create("sample-bad")
         #expect { try rgdm(["sample", "--model", dir.path + "/none.rgdm", "--output", dir.path + "/x.sdf"]) } throws: {
             String(describing: $0).contains("none.rgdm")
         }

@@ -1,19 +1,18 @@
 import Foundation
 import PointCloud
 import Testing
+import TestSupport
 @testable import Pipeline
 
 /// `rgdm preprocess shapes`, `evaluate shapes`, `convert` and `bench shapes` on tiny inputs.
-@Suite(.serialized) struct ShapesCommandTests {
+@Suite(.serialized, .temporaryDirectories) struct ShapesCommandTests {
     private func rgdm(_ arguments: [String]) throws {
         var command = try RGDMCommand.parseAsRoot(arguments)
         try command.run()
     }
 
     private func directory(_ name: String) throws -> String {
-        let path = NSTemporaryDirectory() + "rgdm-shapes-\(name)-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TemporaryDirectory.create("shapes-\(name)").path
     }
 
     static let cubeOFF = "OFF\n8 6 0\n" + (0 ..< 8).map { "\($0 >> 2 & 1) \($0 >> 1 & 1) \($0 & 1)\n" }.joined()
