@@ -109,7 +109,9 @@ import TestSupport
         }
         var longer = try Self.trainedCheckpoint().encoded()
         longer.append(0)
-        #expect(throws: DiffusionError.self) { try Checkpoint(encoded: longer, path: "long.ckpt") }
+        #expect(throws: DiffusionError.checkpointCorrupt(path: "long.ckpt", reason: "1 bytes after the checksum")) {
+            try Checkpoint(encoded: longer, path: "long.ckpt")
+        }
     }
 
     /// Section counts whose byte total overflows `Int` (4 × count, or the sum) are a corrupt header, not a trap.
@@ -148,18 +150,17 @@ import TestSupport
 
     @Test func unwritableDestinationIsAnIOError() throws {
         let url = try Self.temporaryURL("no-such-directory").appendingPathComponent("inner.ckpt")
-        #expect(throws: DiffusionError.self) { try Self.trainedCheckpoint().write(to: url) }
-        do {
-            try Self.trainedCheckpoint().write(to: url)
-        } catch DiffusionError.checkpointIO(let path, _) {
-            #expect(path == url.path)
+        let checkpoint = try Self.trainedCheckpoint()
+        #expect { try checkpoint.write(to: url) } throws: { error in
+            guard case DiffusionError.checkpointIO(let path, _) = error else { return false }
+            return path == url.path
         }
     }
 
     @Test func modelMismatchIsReported() throws {
         let checkpoint = try Self.trainedCheckpoint()
         let process = try TrainingTestSupport.polynomialProcess(timesteps: 100, featureWidth: 2)
-        #expect(throws: DiffusionError.self) {
+        #expect(throws: DiffusionError.checkpointMismatch(path: "checkpoint", reason: "17 parameters saved, model has 10")) {
             try Trainer(denoiser: LinearTestDenoiser(featureWidth: 2), process: process, resumingFrom: checkpoint)
         }
     }

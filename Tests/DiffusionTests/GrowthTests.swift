@@ -91,7 +91,9 @@ import TestSupport
         other.coordinatesRange = 10
         for target in [narrower, other] {
             let large = EGNN(target)
-            #expect(throws: DiffusionError.self) {
+            let refusal = "an EGNN of 2 × 8 grows only into one with as many layers and units or more and otherwise the same settings, "
+                + "not 2 × \(target.hidden)"
+            #expect(throws: DiffusionError.invalidConfiguration(refusal)) {
                 try large.grown(from: Self.source, parameters: p, initial: large.initialParameters(using: &rng))
             }
         }
@@ -99,7 +101,7 @@ import TestSupport
         var wider = Self.source
         wider.hidden = 16
         let large = EGNN(wider)
-        #expect(throws: DiffusionError.self) {
+        #expect(throws: DiffusionError.invalidConfiguration("1455 weights for a 2 × 8 EGNN of 1456, 5208 initial weights for one of 5208")) {
             try large.grown(from: Self.source, parameters: Array(p.dropLast()), initial: large.initialParameters(using: &rng))
         }
     }

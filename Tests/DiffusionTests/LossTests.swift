@@ -90,6 +90,8 @@ import TestSupport
         #expect(abs(w.reduce(0, +) - 3) < 1e-5)
         #expect(abs(Double(w[2] / w[1]) - exp(2.0)) < 1e-4)
         #expect(try RewardWeighting.weights(rewards: [4, 4], temperature: 1) == [1, 1])
-        #expect(throws: DiffusionError.self) { try RewardWeighting.weights(rewards: [1], temperature: 0) }
+        #expect(throws: DiffusionError.invalidConfiguration("reward temperature must be > 0, got 0.0")) {
+            try RewardWeighting.weights(rewards: [1], temperature: 0)
+        }
     }
 }

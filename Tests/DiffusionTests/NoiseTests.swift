@@ -77,8 +77,8 @@ import TestSupport
         #expect((0 ..< 100).map { _ in a.next() } == (0 ..< 100).map { _ in b.next() })
         let decoded = try JSONDecoder().decode(Xoshiro256StarStar.self, from: JSONEncoder().encode(a))
         #expect(decoded == a && a.state.contains { $0 > 1 << 53 })
-        #expect(throws: DiffusionError.self) { try Xoshiro256StarStar(state: [0, 0, 0, 0]) }
-        #expect(throws: DiffusionError.self) { try Xoshiro256StarStar(state: [1, 2]) }
+        #expect(throws: DiffusionError.invalidGeneratorState("xoshiro256** state is all zero")) { try Xoshiro256StarStar(state: [0, 0, 0, 0]) }
+        #expect(throws: DiffusionError.invalidGeneratorState("xoshiro256** needs 4 state words, got 2")) { try Xoshiro256StarStar(state: [1, 2]) }
     }
 
     @Test func featureScalingRoundTrips() throws {
@@ -86,7 +86,9 @@ import TestSupport
         let h: [Float] = [1, 0, 6, 0, 1, 8]
         #expect(scaling.scaled(h) == [0.25, 0, 0.6, 0, 0.25, 0.8])
         expectClose(scaling.unscaled(scaling.scaled(h)), h, tolerance: 1e-6)
-        #expect(throws: DiffusionError.self) { try FeatureScaling(blocks: [.init(width: 1, divisor: 0)]) }
+        #expect(throws: DiffusionError.invalidConfiguration("feature block 0: divisor 0.0 must be finite and > 0")) {
+            try FeatureScaling(blocks: [.init(width: 1, divisor: 0)])
+        }
     }
 
     @Test func nodeCountsFollowTheHistogram() throws {
@@ -99,7 +101,7 @@ import TestSupport
         let fraction = Double(draws.filter { $0 == 5 }.count) / 20000
         #expect(abs(fraction - 0.75) < 0.015)
         #expect(Set(draws) == [3, 5])
-        #expect(throws: DiffusionError.self) { try NodeCountDistribution(histogram: [4: 0]) }
-        #expect(throws: DiffusionError.self) { try NodeCountDistribution(observedCounts: []) }
+        #expect(throws: DiffusionError.invalidHistogram("no node count has a positive frequency")) { try NodeCountDistribution(histogram: [4: 0]) }
+        #expect(throws: DiffusionError.invalidHistogram("no node count has a positive frequency")) { try NodeCountDistribution(observedCounts: []) }
     }
 }

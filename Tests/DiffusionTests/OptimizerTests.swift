@@ -62,7 +62,9 @@ import TestSupport
         let decayed: Double = pow(0.9, 5)
         let expected: [Double] = [1 - decayed, 10 * decayed]
         expectClose(ema.weights, expected, tolerance: 1e-5)
-        #expect(throws: DiffusionError.self) { try ExponentialMovingAverage(decay: 1, initialWeights: []) }
+        #expect(throws: DiffusionError.invalidConfiguration("EMA decay must be in [0, 1), got 1.0")) {
+            try ExponentialMovingAverage(decay: 1, initialWeights: [])
+        }
     }
 
     @Test func clippingFollowsEDMsRule() throws {

@@ -60,7 +60,9 @@ import Testing
         let result = sampler.generate(denoiser: Self.oracle(process), parameters: [],
                                       nodeCounts: [Int](repeating: 4, count: 500), using: &generator)
         Self.checkMoments(result, nodes: 4)
-        #expect(throws: DiffusionError.self) { try AncestralSampler(process: process, steps: 1001) }
+        #expect(throws: DiffusionError.invalidConfiguration("sampling steps must be in 1 … T = 1000, got 1001")) {
+            try AncestralSampler(process: process, steps: 1001)
+        }
     }
 
     enum Chain: CaseIterable { case ancestral, ddim, predictorCorrector }
@@ -134,8 +136,8 @@ import Testing
 
     @Test func ddimRejectsBadStepCounts() throws {
         let process = try TrainingTestSupport.polynomialProcess(timesteps: 10)
-        #expect(throws: DiffusionError.self) { try DDIMSampler(process: process, steps: 0) }
-        #expect(throws: DiffusionError.self) { try DDIMSampler(process: process, steps: 11) }
+        #expect(throws: DiffusionError.invalidConfiguration("sampling steps must be in 1 … T = 10, got 0")) { try DDIMSampler(process: process, steps: 0) }
+        #expect(throws: DiffusionError.invalidConfiguration("sampling steps must be in 1 … T = 10, got 11")) { try DDIMSampler(process: process, steps: 11) }
     }
 }
 

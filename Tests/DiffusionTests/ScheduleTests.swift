@@ -84,12 +84,16 @@ private struct ScheduleReference: Decodable {
     }
 
     @Test func invalidSchedulesThrow() {
-        #expect(throws: DiffusionError.self) { try PolynomialSchedule(timesteps: 0) }
-        #expect(throws: DiffusionError.self) { try PolynomialSchedule(timesteps: 10, precision: 0) }
-        #expect(throws: DiffusionError.self) { try CosineSchedule(timesteps: -3) }
-        #expect(throws: DiffusionError.self) { try ScheduleTable(alphaBar: [0.9, 0.95]) }
-        #expect(throws: DiffusionError.self) { try ScheduleTable(alphaBar: [0.9, 0]) }
-        #expect(throws: DiffusionError.self) { try ScheduleTable(alphaBar: [0.9, .nan]) }
+        #expect(throws: DiffusionError.invalidSchedule("T must be ≥ 1, got 0")) { try PolynomialSchedule(timesteps: 0) }
+        #expect(throws: DiffusionError.invalidSchedule("precision must be in (0, 0.5), got 0.0")) {
+            try PolynomialSchedule(timesteps: 10, precision: 0)
+        }
+        #expect(throws: DiffusionError.invalidSchedule("T must be ≥ 1, got -3")) { try CosineSchedule(timesteps: -3) }
+        #expect(throws: DiffusionError.invalidSchedule("alpha² increases from t = 0 (0.9) to t = 1 (0.95)")) {
+            try ScheduleTable(alphaBar: [0.9, 0.95])
+        }
+        #expect(throws: DiffusionError.invalidSchedule("alpha²(t = 1) = 0.0 is not in (0, 1)")) { try ScheduleTable(alphaBar: [0.9, 0]) }
+        #expect(throws: DiffusionError.invalidSchedule("alpha²(t = 1) = nan is not in (0, 1)")) { try ScheduleTable(alphaBar: [0.9, .nan]) }
     }
 
     @Test func forwardProcessMatchesReferenceMoments() throws {

@@ -137,13 +137,15 @@ import TestSupport
         let trainer = try Trainer(denoiser: LinearTestDenoiser(featureWidth: Self.width), process: try Self.process(),
                                   configuration: TrainerConfiguration(batchSize: 6, seed: 1), datasetSize: data.count)
         let before = trainer.state
-        #expect(throws: DiffusionError.self) { try trainer.step(on: data) }
+        #expect(throws: DiffusionError.invalidBatch("weight of graph 4 is -1.0; weights must be finite and ≥ 0")) { try trainer.step(on: data) }
         #expect(trainer.state == before)
         // A data set of another size than the run was set up (or saved) with.
         data.weights = nil
         data.positions.removeLast()
         data.features.removeLast()
-        #expect(throws: DiffusionError.self) { try trainer.step(on: data) }
+        #expect(throws: DiffusionError.invalidConfiguration("the data source holds 5 graphs but this run was set up for 6")) {
+            try trainer.step(on: data)
+        }
         #expect(trainer.state == before)
     }
 }

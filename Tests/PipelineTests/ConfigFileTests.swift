@@ -32,7 +32,10 @@ import TestSupport
         #expect { try ConfigFile.expand(["--config", list]) } throws: { error in
             String(describing: error).contains("top level must be a JSON object")
         }
-        #expect(throws: ConfigFile.Failure.self) { try ConfigFile.expand(["--config", "/nonexistent/rgdm.json"]) }
+        #expect { try ConfigFile.expand(["--config", "/nonexistent/rgdm.json"]) } throws: { error in
+            guard case ConfigFile.Failure.unreadable(let path, _) = error else { return false }
+            return path == "/nonexistent/rgdm.json"
+        }
     }
 
     @Test func jsonLinesLogAppends() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Diffusion
 import PointCloud
 @testable import Pipeline
 
@@ -102,7 +103,7 @@ import PointCloud
         #expect((categories["circles"] as? [String: Any])?["train"] as? [Int] == [4, 8, 3])
         let junk = dir.appendingPathComponent("junk.bin")
         try Data([0, 1, 2, 3]).write(to: junk)
-        #expect(throws: (any Error).self) { try InfoCommand.describe(junk.path) }
+        #expect(throws: DiffusionError.checkpointBadMagic(path: junk.path)) { try InfoCommand.describe(junk.path) }
     }
 }
 

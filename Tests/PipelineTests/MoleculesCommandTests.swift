@@ -30,8 +30,8 @@ import TestSupport
         let parsed = try RGDMCommand.parseAsRoot(["evaluate", "molecules", "a.sdf", "--reference", "r.h5", "--json"])
         let command = try #require(parsed as? EvaluateMoleculesCommand)
         #expect(command.files == ["a.sdf"] && command.reference == "r.h5" && command.json)
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["evaluate", "molecules", "-"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["evaluate", "molecules", "a.sdf", "--shard", "2/2"]) }
+        expectParseError(RGDMCommand.self, ["evaluate", "molecules", "-"], "reading standard input needs --format")
+        expectParseError(RGDMCommand.self, ["evaluate", "molecules", "a.sdf", "--shard", "2/2"], "--shard must read i/n with 0 ≤ i < n (got '2/2')")
     }
 
     @Test func preprocessWritesTheDocumentedLayoutAndTrainingCanReadIt() throws {
@@ -136,9 +136,10 @@ import TestSupport
     }
 
     @Test func benchAndPreprocessCheckTheirOptions() throws {
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["bench", "conformers", "a.smi", "--limit", "0"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "molecules", "a.smi", "-o", "out.txt"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "molecules", "a.csv", "b.smi", "-o", "o.h5"]) }
+        expectParseError(RGDMCommand.self, ["bench", "conformers", "a.smi", "--limit", "0"], "--limit must be at least 1")
+        expectParseError(RGDMCommand.self, ["preprocess", "molecules", "a.smi", "-o", "out.txt"], "--output must end in .h5 or .hdf5")
+        expectParseError(RGDMCommand.self, ["preprocess", "molecules", "a.csv", "b.smi", "-o", "o.h5"],
+                         "do not mix QM9 CSV files with other molecule files")
         let bench = try #require(try RGDMCommand.parseAsRoot(["bench", "conformers", "a.smi", "--max-steps", "100"]) as? BenchConformersCommand)
         #expect(bench.minimization.maxSteps == 100 && !bench.minimization.requireConvergence)
     }

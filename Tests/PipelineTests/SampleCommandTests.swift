@@ -67,9 +67,12 @@ import TestSupport
         #expect(try corrector(["--corrector-steps", "0"], .molecules) == nil)
         #expect(try corrector(["--corrector-steps", "2", "--corrector-levels", "50", "--corrector-snr", "0.2"], .shapes)
                 == LangevinCorrector(steps: 2, levels: 50, snr: 0.2))
-        for bad in [["--sampler", "ddim", "--corrector-steps", "1"], ["--corrector-steps", "-1"],
-                    ["--corrector-levels", "0"], ["--corrector-snr", "0"]] {
-            #expect(throws: (any Error).self, "\(bad)") { try corrector(bad, .molecules) }
+        // A negative count is written --corrector-steps=-1: apart, "-1" reads as a flag.
+        for (bad, message) in [(["--sampler", "ddim", "--corrector-steps", "1"], "--corrector-steps needs --sampler ancestral; DDIM is deterministic"),
+                               (["--corrector-steps=-1"], "--corrector-steps must be at least 0"),
+                               (["--corrector-levels", "0"], "--corrector-levels must be at least 1"),
+                               (["--corrector-snr", "0"], "--corrector-snr must be > 0")] {
+            expectParseError(SampleCommand.self, ["--model", "m.rgdm", "--output", "o.sdf"] + bad, message)
         }
 
         let (dir, checkpoint) = try trainedMoleculeModel()

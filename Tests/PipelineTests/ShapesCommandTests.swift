@@ -19,14 +19,17 @@ import TestSupport
         + "4 0 1 3 2\n4 4 6 7 5\n4 0 4 5 1\n4 2 3 7 6\n4 0 2 6 4\n4 1 5 7 3\n"
 
     @Test func validatesOptions() {
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "shapes", "-o", "x.h5"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "shapes", "--procedural", "-o", "x.ply"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "shapes", "--procedural", "-o", "x.h5", "--split", "0.5,0.5"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "shapes", "--procedural", "-o", "x.h5", "--category", "sofa"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["evaluate", "shapes", "g.h5"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["evaluate", "shapes", "g.h5", "--reference", "r.h5", "--normalization", "cube"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["convert", "a.abc", "b.ply"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["bench", "shapes", "--sets", "1"]) }
+        expectParseError(RGDMCommand.self, ["preprocess", "shapes", "-o", "x.h5"], "give input files or folders, or --procedural")
+        expectParseError(RGDMCommand.self, ["preprocess", "shapes", "--procedural", "-o", "x.ply"], "--output must end in .h5 or .hdf5")
+        expectParseError(RGDMCommand.self, ["preprocess", "shapes", "--procedural", "-o", "x.h5", "--split", "0.5,0.5"],
+                         "--split takes three non-negative fractions, e.g. 0.8,0.1,0.1 (got '0.5,0.5')")
+        expectParseError(RGDMCommand.self, ["preprocess", "shapes", "--procedural", "-o", "x.h5", "--category", "sofa"],
+                         "The value 'sofa' is invalid for '--category <category>'")
+        expectParseError(RGDMCommand.self, ["evaluate", "shapes", "g.h5"], "Missing expected argument '--reference <reference>'")
+        expectParseError(RGDMCommand.self, ["evaluate", "shapes", "g.h5", "--reference", "r.h5", "--normalization", "cube"],
+                         "The value 'cube' is invalid for '--normalization <normalization>'")
+        expectParseError(RGDMCommand.self, ["convert", "a.abc", "b.ply"], "unknown input extension: a.abc")
+        expectParseError(RGDMCommand.self, ["bench", "shapes", "--sets", "1"], "sizes must be positive (points, set points and sets at least 2)")
     }
 
     @Test func preprocessesProceduralShapesIntoTheShapeNetLayout() throws {

@@ -59,7 +59,10 @@ import Testing
             try PLYFile.write(cloud, to: directory + "/e.ply", encoding: encoding)
             #expect(try PLYFile.read(directory + "/e.ply").cloud == cloud, "\(encoding)")
         }
-        #expect(throws: PointCloudError.self) { try ShapeFile.write(cloud, to: directory + "/c.off") }
+        #expect(throws: PointCloudError.unsupportedFormat(file: directory + "/c.off",
+                                                           reason: "off holds meshes; point clouds are written as ply, xyz, pts, obj or h5")) {
+            try ShapeFile.write(cloud, to: directory + "/c.off")
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).allSatisfy { !$0.hasPrefix(".") })
     }
 

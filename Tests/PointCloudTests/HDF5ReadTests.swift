@@ -103,10 +103,14 @@ import TestSupport
                                             actual: "variable-length string")) {
             try file.dataset("vlen_strings").read(Float.self)
         }
-        #expect(throws: HDF5Error.self) { try file.dataset("int8").readStrings() }
-        #expect(throws: HDF5Error.self) { try file.dataset("int8").readRows(3 ..< 9, as: Int.self) }
+        #expect(throws: HDF5Error.wrongType(file: path, object: "/int8", expected: "strings", actual: "int8")) {
+            try file.dataset("int8").readStrings()
+        }
+        #expect(throws: HDF5Error.invalidRequest(file: path, object: "/int8", reason: "rows 3..<9 outside shape [5]")) {
+            try file.dataset("int8").readRows(3 ..< 9, as: Int.self)
+        }
         #expect(throws: HDF5Error.missing(file: path, object: "/@absent", kind: "attribute")) { try file.root.attribute("absent") }
-        #expect(throws: HDF5Error.self) { try file.root.createGroup("x") }   // read-only
+        #expect(throws: HDF5Error.cannotWrite(file: path, reason: "file was opened read-only")) { try file.root.createGroup("x") }
         #expect(throws: HDF5Error.cannotOpen(file: "/nonexistent.h5", reason: "no such file")) {
             try HDF5File(readingFrom: "/nonexistent.h5")
         }
@@ -117,7 +121,7 @@ import TestSupport
         let truncated = directory + "/truncated.h5"
         let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixture.path("hdf5/contiguous_f64_le.h5")))
         try bytes.prefix(3000).write(to: URL(fileURLWithPath: truncated))
-        #expect(throws: HDF5Error.self) {
+        #expect(throws: HDF5Error.cannotOpen(file: truncated, reason: "H5Fopen failed (truncated or unreadable file?)")) {
             let file = try HDF5File(readingFrom: truncated)
             _ = try file.dataset("points").read(Double.self)
         }
