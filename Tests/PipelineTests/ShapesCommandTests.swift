@@ -138,7 +138,41 @@ import TestSupport
         #expect(try PointCloudHDF5.read(dir + "/copy.h5").clouds.count == 30)
     }
 
+    /// `rgdm bench shapes --json` prints one JSON report of the sizes asked for, with finite
+    /// positive timings, and a progress row per stage on stderr.
     @Test func benchRunsOnTinySizes() throws {
-        try rgdm(["bench", "shapes", "--points", "64", "--pairs", "2", "--reps", "2", "--sets", "3", "--set-points", "32", "--json"])
+        let executable = try #require(RGDMExecutable.path, "the rgdm executable is built with the tests")
+        let run = try RGDMExecutable.run(executable, ["bench", "shapes", "--points", "64", "--pairs", "2", "--reps", "2", "--sets", "3",
+                                                      "--set-points", "32", "--threads", "2", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 1, "one JSON line on stdout: \(run.stdout)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(report["n"] as? Int == 64 && report["pairs"] as? Int == 2 && report["threads"] as? Int == 1)
+        #expect(report["set_clouds"] as? Int == 3 && report["set_points"] as? Int == 32 && report["set_threads"] as? Int == 2)
+        for key in ["chamfer_one_pair_ms", "chamfer_one_pair_cpu_ms", "chamfer_batch_ms", "emd_one_pair_ms", "emd_one_pair_cpu_ms",
+                    "emd_exact_512_ms", "set_chamfer_s"] {
+            let seconds = try #require(report[key] as? Double, "\(key) is a number")
+            #expect(seconds.isFinite && seconds > 0, "\(key) = \(seconds)")
+        }
+        // The EMD set time is the EMD run less the Chamfer-only run: finite, of either sign at these sizes.
+        #expect((report["set_emd_s"] as? Double)?.isFinite == true)
+        let chamfer = try #require(report["chamfer_value"] as? Double)
+        let emd = try #require(report["emd_value"] as? Double), lowerBound = try #require(report["emd_lower_bound"] as? Double)
+        #expect(chamfer.isFinite && chamfer > 0)
+        #expect(emd.isFinite && emd > 0 && lowerBound <= emd, "EMD \(emd), certified lower bound \(lowerBound)")
+        #expect(report["emd_relative_tolerance"] as? Double == 1e-3)
+        let metrics = try #require(report["set_metrics"] as? [String: Any])
+        #expect(metrics["count_generated"] as? Int == 3 && metrics["count_reference"] as? Int == 3)
+        for key in ["cov_cd", "nna_cd", "cov_emd", "nna_emd"] {
+            #expect((metrics[key] as? Double).map { (0 ... 1).contains($0) } == true, "\(key) = \(String(describing: metrics[key]))")
+        }
+        for key in ["mmd_cd", "mmd_emd"] {
+            #expect((metrics[key] as? Double).map { $0.isFinite && $0 > 0 } == true, "\(key) = \(String(describing: metrics[key]))")
+        }
+        // One progress row per stage: Chamfer, EMD, the Chamfer set metrics, the EMD set metrics.
+        let rows = run.stderr.split(separator: "\n").filter { $0.hasPrefix("bench shapes: ") }.map { $0.dropFirst("bench shapes: ".count) }
+        let stages = ["chamfer: ", "emd: ", "set: Chamfer MMD/COV/1-NNA of 3 × 3 clouds of 32 points: ", "set: + EMD MMD/COV/1-NNA: "]
+        #expect(rows.count == stages.count && zip(rows, stages).allSatisfy { $0.hasPrefix($1) }, "\(rows)")
     }
 }
