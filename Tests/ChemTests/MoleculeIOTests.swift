@@ -114,12 +114,13 @@ import TestSupport
     }
 
     @Test func writerLeavesNoFileWhenNotClosed() throws {
-        let path = try Fixture.scratch() + "/never.sdf"
+        let directory = try Fixture.scratch(), path = directory + "/never.sdf"
         do {
             let writer = try MoleculeWriter(path: path)
             try writer.write(try Molecule(string: "CCO", format: .smiles))
         }
         #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty, "no temporary file is left either")
     }
 
     @Test func formatsByExtensionAndName() {

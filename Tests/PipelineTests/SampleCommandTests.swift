@@ -94,8 +94,8 @@ import TestSupport
         let out = dir.path + "/novel.sdf"
         try rgdm(["sample", "--model", checkpoint, "--count", "4", "--output", out, "--reference", dir.path + "/tiny.h5"])
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/novel.report.json"))) as? [String: Any]
-        let novelty = (report?["metrics"] as? [String: Any])?["novelty"]
-        #expect(novelty is Double)
+        let novelty = try #require((report?["metrics"] as? [String: Any])?["novelty"] as? Double, "a novelty with --reference")
+        #expect((0 ... 1).contains(novelty))
     }
 
     @Test func samplesShapesToHDF5() throws {
