@@ -276,7 +276,7 @@ import TestSupport
         configuration.batchSize = 4
         configuration.optimizer.learningRate = 3e-3
         configuration.seed = 1
-        let trainer = try Trainer(objective: model, configuration: configuration, datasetSize: data.count)
+        let trainer = try Trainer(model: model, configuration: configuration, datasetSize: data.count)
         var first = 0.0, last = 0.0
         for step in 0 ..< 300 {
             let loss = try trainer.step(on: data).loss

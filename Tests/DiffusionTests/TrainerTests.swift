@@ -50,13 +50,15 @@ import TestSupport
         let trainer = try Trainer(denoiser: LinearTestDenoiser(featureWidth: Self.width), process: try Self.process(),
                                   configuration: Self.configuration(seed: 4), datasetSize: data.count)
         let before = trainer.state.parameters, count = before.count
-        let values = (0 ..< count - 1).map { Float($0) + 0.5 }
-        try trainer.initialize(1 ..< count, with: values[...])
-        #expect(trainer.state.parameters[0] == before[0] && Array(trainer.state.parameters[1...]) == values)
+        let values = [before[0]] + (0 ..< count - 1).map { Float($0) + 0.5 }
+        try trainer.initialize(with: values)
+        #expect(trainer.state.parameters == values)
         #expect(trainer.state.ema?.weights == trainer.state.parameters, "sampling weights start from the given ones")
-        #expect { try trainer.initialize(0 ..< 2, with: values[0 ..< 1]) } throws: { String(describing: $0).contains("1 weights for parameters 0..<2") }
+        #expect { try trainer.initialize(with: Array(values[0 ..< 1])) } throws: {
+            String(describing: $0).contains("1 weights for a model of \(count)")
+        }
         try trainer.step(on: data)
-        #expect { try trainer.initialize(0 ..< 1, with: values[0 ..< 1]) } throws: { String(describing: $0).contains("before the first step") }
+        #expect { try trainer.initialize(with: values) } throws: { String(describing: $0).contains("before the first step") }
     }
 
     @Test func lossFallsOnASmallDataset() throws {

@@ -14,9 +14,9 @@ import Testing
     }
 
     @Test func parsesThePoolingOfTraining() throws {
-        #expect(try TrainCommand.parse(["set.h5"]).pooling == nil, "no --pooling: the dataset's domain decides")
-        #expect(try TrainCommand.parse(["set.h5", "--pooling", "mean"]).pooling == .mean)
-        #expect(try TrainCommand.parse(["set.h5", "--pooling", "none"]).pooling == GlobalPooling.none)
+        #expect(try TrainCommand.parse(["set.h5"]).network.egnn.pooling == nil, "no --pooling: the dataset's domain decides")
+        #expect(try TrainCommand.parse(["set.h5", "--pooling", "mean"]).network.egnn.pooling == .mean)
+        #expect(try TrainCommand.parse(["set.h5", "--pooling", "none"]).network.egnn.pooling == GlobalPooling.none)
         expectParseError(TrainCommand.self, ["set.h5", "--pooling", "max"], "The value 'max' is invalid for '--pooling <pooling>'")
         #expect(ModelDomain.shapes.defaultGlobalPooling == .mean)
         #expect(ModelDomain.molecules.defaultGlobalPooling == GlobalPooling.none)

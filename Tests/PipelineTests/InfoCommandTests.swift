@@ -1,4 +1,6 @@
+import Diffusion
 import Foundation
+import HDF5
 import Testing
 import TestSupport
 import Diffusion
@@ -59,7 +61,7 @@ import PointCloud
         #expect(model["global_pooling"] as? String == "none")
         #expect(model["parameters"] as? Int == 151_499)
         let trained = try TrainedModel(path: path, threads: 1)
-        #expect(trained.checkpoint.state.parameters.count == trained.denoiser.parameterCount)
+        #expect(try TrainedModel.checkpoint(at: path).state.parameters.count == trained.model.parameterCount)
     }
 
     /// models/qm9-m.rgdm, the main job's model: 8 × 128, grown from qm9-s.rgdm, EMA weights only.
@@ -72,7 +74,7 @@ import PointCloud
         #expect(training["weights_only"] as? Bool == true && training["steps"] as? Int == 29_805)
         #expect((training["initialized_from"] as? String)?.hasSuffix("network, grown from 4 × 64") == true)
         let trained = try TrainedModel(path: path, threads: 1)
-        #expect(trained.parameters.count == trained.denoiser.parameterCount)
+        #expect(trained.parameters.count == trained.model.parameterCount)
     }
 
     /// models/shapes-lp.rgdm (Float16 weights) loads, says what it is, and samples (two clouds, two ancestral steps).

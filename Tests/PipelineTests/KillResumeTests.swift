@@ -14,7 +14,7 @@ import TestSupport
         let deadline = Date().addingTimeInterval(bound)
         while Date() < deadline && process.isRunning {
             let lines = (try? String(contentsOfFile: directory + "/log.jsonl", encoding: .utf8))?.split(separator: "\n").count ?? 0
-            if lines >= steps, (try? Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: directory)))) != nil {
+            if lines >= steps, (try? RunDirectory(URL(fileURLWithPath: directory)).loadCheckpoint()) != nil {
                 return true
             }
             Thread.sleep(forTimeInterval: 0.05)
@@ -44,7 +44,7 @@ import TestSupport
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
         #expect(victim.terminationReason == .uncaughtSignal)
-        let saved = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: killed)))
+        let saved = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: killed)).checkpointURL)
         #expect(saved.state.step < steps)
 
         let resumed = try RGDMExecutable.launch(executable, common + ["--output", killed])
@@ -55,8 +55,8 @@ import TestSupport
         reference.waitUntilExit()
         #expect(reference.terminationStatus == 0)
 
-        let a = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: killed)))
-        let b = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: straight)))
+        let a = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: killed)).checkpointURL)
+        let b = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: straight)).checkpointURL)
         #expect(a.state.step == steps && b.state.step == steps)
         #expect(a.state.parameters == b.state.parameters)
         #expect(a.state.ema?.weights == b.state.ema?.weights)

@@ -1,5 +1,6 @@
 import Chem
 import Foundation
+import HDF5
 import PointCloud
 import Testing
 import TestSupport
@@ -39,7 +40,7 @@ import TestSupport
         let output = dir + "/qm9.h5"
         let job = try #require(try RGDMCommand.parseAsRoot(["preprocess", "molecules", Self.subset, "-o", output, "--seed", "3"])
             as? PreprocessMoleculesCommand).job
-        let summary = try job.run(workers: 1, expectedTotal: nil)
+        let summary = try job.run(workers: 1)
         #expect(summary.molecules == 3000 && summary.rejected == 0)
         #expect(!FileManager.default.fileExists(atPath: job.partsDirectory), "parts are removed after the merge")
 
@@ -98,7 +99,7 @@ import TestSupport
                                                                       positions: [0, 0, 0], properties: []))
         try (done.line + "\nM\t2\tc1cc").write(toFile: job.partFile(Shard(index: 0, count: 1)), atomically: true, encoding: .utf8)
 
-        let summary = try job.run(workers: 1, expectedTotal: nil)
+        let summary = try job.run(workers: 1)
         #expect(summary.resumed == 1)
         #expect(summary.molecules == 2 && summary.rejected == 1)
         let file = try HDF5File(readingFrom: output)
@@ -141,7 +142,7 @@ import TestSupport
         expectParseError(RGDMCommand.self, ["preprocess", "molecules", "a.csv", "b.smi", "-o", "o.h5"],
                          "do not mix QM9 CSV files with other molecule files")
         let bench = try #require(try RGDMCommand.parseAsRoot(["bench", "conformers", "a.smi", "--max-steps", "100"]) as? BenchConformersCommand)
-        #expect(bench.minimization.maxSteps == 100 && !bench.minimization.requireConvergence)
+        #expect(bench.benchmark.minimization.maxSteps == 100 && !bench.benchmark.minimization.requireConvergence)
     }
 
     @Test func conformerBenchmarkRunsOnAFewSMILES() throws {

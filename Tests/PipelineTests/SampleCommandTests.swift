@@ -1,6 +1,7 @@
 import Diffusion
 import Chem
 import Foundation
+import HDF5
 import PointCloud
 import Testing
 import TestSupport
@@ -137,7 +138,7 @@ import TestSupport
         // Resuming without --architecture keeps the run's model; a different one is refused.
         try rgdm(["train", dataset, "--steps", "3", "--output", dir.path + "/run", "--latent-width", "4",
                   "--encoder-widths", "8,8", "--decoder-widths", "8,8", "--prior-widths", "8", "--decoder-points", "6", "--timesteps", "10", "--prior-draws", "3"])
-        let checkpoint = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: dir.path + "/run")))
+        let checkpoint = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: dir.path + "/run")).checkpointURL)
         let card = try ModelCard(checkpoint: checkpoint, path: dir.path)
         #expect(card.architecture == .latentPoints && checkpoint.state.step == 3)
         #expect(card.latentPoints?.decoderPointsPerStep == 6 && card.latentPoints?.decoderWidths == [8, 8])

@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 import PointCloud
 import Testing
 import TestSupport

@@ -22,8 +22,8 @@ import TestSupport
         try train([dataset, "--output", split, "--steps", "2"] + common)
         try train([dataset, "--output", split, "--steps", "4"] + common)
 
-        let a = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: straight)))
-        let b = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: split)))
+        let a = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: straight)).checkpointURL)
+        let b = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: split)).checkpointURL)
         #expect(a.state.step == 4 && b.state.step == 4)
         #expect(a.state.parameters == b.state.parameters, "resumed run must continue exactly")
         #expect(a.state.history.recentLosses == b.state.history.recentLosses)
@@ -31,8 +31,8 @@ import TestSupport
         let card = try ModelCard(checkpoint: a, path: straight)
         #expect(card.domain == .molecules)
         #expect(card.atomicNumbers == [1, 6, 7, 8, 9])
-        #expect(card.egnn.featureWidth == 6)
-        #expect(card.egnn.globalPooling == .none, "molecules default to EDM's model")
+        #expect(card.egnn?.featureWidth == 6)
+        #expect(card.egnn?.globalPooling == GlobalPooling.none, "molecules default to EDM's model")
         #expect(card.nodeCounts.counts == [2, 3, 4, 5])
 
         let log = try String(contentsOfFile: straight + "/log.jsonl", encoding: .utf8)
@@ -64,11 +64,11 @@ import TestSupport
         let out = dir.appendingPathComponent("run").path
         try train([dataset, "--output", out, "--steps", "2", "--layers", "1", "--hidden", "8", "--batch", "2",
                    "--neighbours", "4", "--timesteps", "20", "--architecture", "egnn"])
-        let checkpoint = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: out)))
+        let checkpoint = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: out)).checkpointURL)
         let card = try ModelCard(checkpoint: checkpoint, path: out)
         #expect(card.domain == .shapes)
-        #expect(card.egnn.symmetry == .translation)
-        #expect(card.egnn.globalPooling == .mean, "shapes default to global mean pooling")
+        #expect(card.egnn?.symmetry == .translation)
+        #expect(card.egnn?.globalPooling == .mean, "shapes default to global mean pooling")
         #expect(checkpoint.state.step == 2)
         #expect(checkpoint.state.history.recentLosses.allSatisfy { $0.isFinite })
         #expect(card.architecture == .egnn)
@@ -77,7 +77,7 @@ import TestSupport
         let latent = dir.appendingPathComponent("latent").path
         try train([dataset, "--output", latent, "--steps", "1", "--batch", "2", "--timesteps", "20", "--latent-width", "4",
                    "--encoder-widths", "8", "--decoder-widths", "8", "--prior-widths", "8"])
-        let latentCard = try ModelCard(checkpoint: Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: latent))),
+        let latentCard = try ModelCard(checkpoint: Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: latent)).checkpointURL),
                                        path: latent)
         #expect(latentCard.architecture == .latentPoints)
     }
@@ -90,17 +90,18 @@ import TestSupport
         let small = ["--batch", "2", "--timesteps", "20", "--latent-width", "4", "--encoder-widths", "8", "--decoder-widths", "8",
                      "--threads", "1"]
         try train([dataset, "--output", source, "--steps", "3", "--prior-widths", "8"] + small)
-        let sourceModel = try TrainedModel(path: TrainingRun.checkpointURL(in: URL(fileURLWithPath: source)).path, threads: 1)
+        let sourceModel = try TrainedModel(path: RunDirectory(URL(fileURLWithPath: source)).checkpointURL.path, threads: 1)
 
         // A wider prior under the trained encoder and decoder, trained on posterior means alone.
         try train([dataset, "--output", target, "--steps", "2", "--prior-widths", "16,16", "--phase", "prior",
-                   "--prior-target", "mean", "--initialize-from", sourceModel.path, "--seed", "7"] + small)
-        let targetURL = TrainingRun.checkpointURL(in: URL(fileURLWithPath: target))
+                   "--prior-target", "mean", "--initialize-from", sourceModel.source, "--seed", "7"] + small)
+        let targetURL = RunDirectory(URL(fileURLWithPath: target)).checkpointURL
         let checkpoint = try Checkpoint(contentsOf: targetURL)
         let card = try ModelCard(checkpoint: checkpoint, path: target)
-        #expect(card.initializedFrom == "\(sourceModel.path) (step 3): encoder, decoder")
+        #expect(card.initializedFrom == "\(sourceModel.source) (step 3): encoder, decoder")
         #expect(card.latentPoints?.target == .mean && card.latentPoints?.priorWidths == [16, 16])
-        let model = try #require(try card.makeLatentModel()), old = try #require(sourceModel.latentModel)
+        let model = try #require(try card.makeModel(threads: 1) as? LatentPointModel)
+        let old = try #require(sourceModel.model as? LatentPointModel)
         // The prior phase leaves the encoder and decoder as they came (from the source's EMA weights).
         for part in [LatentPointPart.encoder, .decoder] {
             #expect(Array(checkpoint.state.parameters[model.range(of: part)]) == Array(sourceModel.parameters[old.range(of: part)]))
@@ -110,12 +111,12 @@ import TestSupport
         #expect(log.contains("\"event\":\"initialized from\"") && log.contains("\"parts\":[\"encoder\",\"decoder\"]"))
 
         // Resuming needs no --initialize-from, and refuses it.
-        #expect { try train([dataset, "--output", target, "--steps", "3", "--initialize-from", sourceModel.path] + small) } throws: { error in
+        #expect { try train([dataset, "--output", target, "--steps", "3", "--initialize-from", sourceModel.source] + small) } throws: { error in
             String(describing: error).contains("already holds a checkpoint")
         }
         // A model with nothing in common is refused.
         #expect { try train([dataset, "--output", dir.appendingPathComponent("other").path, "--steps", "1", "--latent-width", "5",
-                             "--initialize-from", sourceModel.path, "--batch", "2", "--timesteps", "20", "--threads", "1"]) } throws: { error in
+                             "--initialize-from", sourceModel.source, "--batch", "2", "--timesteps", "20", "--threads", "1"]) } throws: { error in
             String(describing: error).contains("none of its networks matches")
         }
     }
@@ -128,15 +129,16 @@ import TestSupport
         try train(common + ["--output", dir.path + "/source", "--steps", "2"])
         let source = try TrainedModel(path: dir.path + "/source/checkpoint.rgdm", threads: 1)
         // Before its first step the new run holds exactly the source's EMA weights, and a fresh AdamW.
-        let run = try TrainingRun(directory: dir.appendingPathComponent("target"), card: source.card,
+        let run = try TrainingRun(directory: RunDirectory(dir.appendingPathComponent("target")), card: source.card,
                                   configuration: TrainerConfiguration(batchSize: 3, seed: 5),
-                                  data: TrainingData.open(dataset, split: "train").source, threads: 1, initializeFrom: source.path)
+                                  datasetSize: TrainingData.open(dataset, split: "train").source.count, threads: 1,
+                                  initializeFrom: source.source)
         #expect(run.trainer.state.parameters == source.parameters && run.trainer.state.ema?.weights == source.parameters)
         #expect(run.step == 0 && run.trainer.state.optimizer.m.allSatisfy { $0 == 0 })
-        #expect(run.card.initializedFrom == "\(source.path) (step 2): network")
+        #expect(run.card.initializedFrom == "\(source.source) (step 2): network")
         // A narrower one is refused.
         #expect { try train(common.map { $0 == "4" ? "3" : $0 } + ["--output", dir.path + "/narrower", "--steps", "1",
-                                                                     "--initialize-from", source.path]) } throws: { error in
+                                                                     "--initialize-from", source.source]) } throws: { error in
             String(describing: error).contains("none of its networks matches")
         }
     }
@@ -148,27 +150,29 @@ import TestSupport
         let common = [dataset, "--batch", "3", "--timesteps", "20", "--threads", "1"]
         try train(common + ["--layers", "1", "--hidden", "4", "--output", dir.path + "/source", "--steps", "2"])
         let source = try TrainedModel(path: dir.path + "/source/checkpoint.rgdm", threads: 1)
-        var card = source.card
-        card.egnn.layers = 2
-        card.egnn.hidden = 6
-        let run = try TrainingRun(directory: dir.appendingPathComponent("target"), card: card,
+        var card = source.card, wider = try #require(card.egnn)
+        wider.layers = 2
+        wider.hidden = 6
+        card.network = AnyModelConfiguration(wider)
+        let run = try TrainingRun(directory: RunDirectory(dir.appendingPathComponent("target")), card: card,
                                   configuration: TrainerConfiguration(batchSize: 3, seed: 5),
-                                  data: TrainingData.open(dataset, split: "train").source, threads: 1, initializeFrom: source.path)
-        #expect(run.card.initializedFrom == "\(source.path) (step 2): network, grown from 1 × 4")
+                                  datasetSize: TrainingData.open(dataset, split: "train").source.count, threads: 1,
+                                  initializeFrom: source.source)
+        #expect(run.card.initializedFrom == "\(source.source) (step 2): network, grown from 1 × 4")
         #expect(run.trainer.state.ema?.weights == run.trainer.state.parameters)
         // The grown network predicts what the source does.
         let batch = try TrainingData.open(dataset, split: "train").source.batch(at: [0, 1, 2])
         let input = DenoiserInput(layout: batch.layout, positions: batch.positions.map { $0 * 0.7 },
                                   features: batch.features, time: [0.1, 0.5, 0.9], condition: [])
         var a = DenoiserOutput(positions: [], features: []), b = a
-        source.card.makeDenoiser(threads: 1).predict(input, parameters: source.parameters, into: &a)
-        card.makeDenoiser(threads: 1).predict(input, parameters: run.trainer.state.parameters, into: &b)
+        EGNN(try #require(source.card.egnn)).predict(input, parameters: source.parameters, into: &a)
+        EGNN(wider).predict(input, parameters: run.trainer.state.parameters, into: &b)
         expectClose(b.positions + b.features, a.positions + a.features, tolerance: 1e-5, relative: 1e-5, "grown against source predictions")
         #expect(a.features.contains { $0 != 0 })
         // From the command line, and the grown run trains.
         try train(common + ["--layers", "2", "--hidden", "6", "--output", dir.path + "/cli", "--steps", "2",
-                            "--initialize-from", source.path])
-        let checkpoint = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: dir.appendingPathComponent("cli")))
+                            "--initialize-from", source.source])
+        let checkpoint = try Checkpoint(contentsOf: RunDirectory(dir.appendingPathComponent("cli")).checkpointURL)
         #expect(checkpoint.state.step == 2)
         #expect(try ModelCard(checkpoint: checkpoint, path: "cli").initializedFrom?.hasSuffix("grown from 1 × 4") == true)
     }
@@ -181,15 +185,15 @@ import TestSupport
         let common = ["--output", out, "--layers", "1", "--hidden", "8", "--batch", "2", "--neighbours", "4", "--timesteps", "20",
                       "--architecture", "egnn"]
         func card() throws -> (ModelCard, Int) {
-            let checkpoint = try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: out)))
+            let checkpoint = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: out)).checkpointURL)
             return (try ModelCard(checkpoint: checkpoint, path: out), checkpoint.state.step)
         }
         try train([dataset, "--steps", "1", "--pooling", "none"] + common)
-        #expect(try card().0.egnn.globalPooling == .none)
+        #expect(try card().0.egnn?.globalPooling == GlobalPooling.none)
         // The same command without --pooling resumes the run as it was started.
         try train([dataset, "--steps", "2"] + common)
         let (resumed, step) = try card()
-        #expect(resumed.egnn.globalPooling == .none && step == 2)
+        #expect(resumed.egnn?.globalPooling == GlobalPooling.none && step == 2)
         #expect { try train([dataset, "--steps", "3", "--pooling", "mean"] + common) } throws: { error in
             String(describing: error).contains("different model") && String(describing: error).contains("global pooling none")
         }
@@ -201,7 +205,7 @@ import TestSupport
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         let out = dir.appendingPathComponent("run").path
         let common = [dataset, "--output", out, "--layers", "1", "--hidden", "4", "--batch", "3", "--timesteps", "20", "--threads", "1"]
-        func saved() throws -> Checkpoint { try Checkpoint(contentsOf: TrainingRun.checkpointURL(in: URL(fileURLWithPath: out))) }
+        func saved() throws -> Checkpoint { try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: out)).checkpointURL) }
         try train(common + ["--steps", "1", "--learning-rate", "3e-4"])
         // Rerunning the command as it was keeps every setting.
         try train(common + ["--steps", "2", "--learning-rate", "3e-4"])

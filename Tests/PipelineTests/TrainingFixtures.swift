@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 import PointCloud
 
 /// Tiny datasets written in the layouts `rgdm preprocess` produces, for

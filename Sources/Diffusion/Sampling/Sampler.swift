@@ -59,6 +59,13 @@ public struct SampleResult: Sendable {
     public var features: [Float]
     /// Saved latents, first z_T, in sampling order (empty unless asked for).
     public var trajectory: [TrajectoryFrame]
+
+    public init(layout: GraphLayout, positions: [Float], features: [Float], trajectory: [TrajectoryFrame] = []) {
+        self.layout = layout
+        self.positions = positions
+        self.features = features
+        self.trajectory = trajectory
+    }
 }
 
 /// One saved latent z_t of a sampling run (features still scaled).

@@ -1,40 +1,42 @@
-/// Runs training steps on an objective: draw a batch in seeded order, the
-/// objective's loss and gradient (for a denoiser, EDM's: t, ε and the
-/// weighted ε-loss of `GradientStep`), adaptive clipping, AdamW, EMA. All
-/// state sits in `state`, which a `Checkpoint` saves and restores exactly.
+/// Runs optimiser steps on a model: the model's loss and gradient on a batch
+/// (for EDM's model: t, ε and the weighted ε-loss of `GradientStep`), adaptive
+/// clipping, AdamW, EMA. The batch comes from the caller (`step(on:)` with a
+/// `GraphBatch`: weighted samples for fine-tuning, say) or from a dataset in the
+/// run's seeded order (`step(on:)` with a `GraphDataSource`). All state sits in
+/// `state`, which a `Checkpoint` saves and restores exactly.
 public final class Trainer {
-    public let objective: any TrainingObjective
+    public let model: any DiffusionModel
     public let configuration: TrainerConfiguration
     public private(set) var state: TrainingState
     /// ∂L/∂θ `[P]`, reused by every step.
     private var gradient: [Float] = []
 
-    /// A fresh run of EDM's objective on `denoiser`.
-    public convenience init<Model: Denoiser>(denoiser: Model, process: DiffusionProcess,
-                                             configuration: TrainerConfiguration, datasetSize: Int) throws {
-        try self.init(objective: DenoisingObjective(denoiser: denoiser, process: process),
+    /// A fresh run of EDM's model of `denoiser` on `process`.
+    public convenience init<Network: Denoiser>(denoiser: Network, process: DiffusionProcess,
+                                               configuration: TrainerConfiguration, datasetSize: Int) throws {
+        try self.init(model: GraphDiffusionModel(network: denoiser, process: process),
                       configuration: configuration, datasetSize: datasetSize)
     }
 
-    /// Continues a saved run of EDM's objective on `denoiser` (see
-    /// `init(objective:resumingFrom:changes:path:)`).
-    public convenience init<Model: Denoiser>(denoiser: Model, process: DiffusionProcess, resumingFrom checkpoint: Checkpoint,
-                                             changes: TrainerConfiguration.Changes = .init(), path: String = "checkpoint") throws {
-        try self.init(objective: DenoisingObjective(denoiser: denoiser, process: process), resumingFrom: checkpoint,
+    /// Continues a saved run of EDM's model of `denoiser` (see `init(model:resumingFrom:changes:path:)`).
+    public convenience init<Network: Denoiser>(denoiser: Network, process: DiffusionProcess, resumingFrom checkpoint: Checkpoint,
+                                               changes: TrainerConfiguration.Changes = .init(), path: String = "checkpoint") throws {
+        try self.init(model: GraphDiffusionModel(network: denoiser, process: process), resumingFrom: checkpoint,
                       changes: changes, path: path)
     }
 
-    /// A fresh run: parameters from the objective's initialisation, seeded by
-    /// `configuration.seed`.
-    public init(objective: any TrainingObjective, configuration: TrainerConfiguration, datasetSize: Int) throws {
+    /// A fresh run: parameters from the model's initialisation, seeded by
+    /// `configuration.seed`; `datasetSize` graphs in the data order (1 when
+    /// batches come from elsewhere).
+    public init(model: any DiffusionModel, configuration: TrainerConfiguration, datasetSize: Int) throws {
         try configuration.optimizer.validate()
         var generator = Xoshiro256StarStar(seed: configuration.seed)
-        let parameters = objective.initialParameters(using: &generator)
-        guard parameters.count == objective.parameterCount else {
+        let parameters = model.initialParameters(using: &generator)
+        guard parameters.count == model.parameterCount else {
             throw DiffusionError.invalidConfiguration(
-                "model initialised \(parameters.count) parameters but declares \(objective.parameterCount)")
+                "model initialised \(parameters.count) parameters but declares \(model.parameterCount)")
         }
-        self.objective = objective
+        self.model = model
         self.configuration = configuration
         self.state = TrainingState(
             parameters: parameters,
@@ -52,7 +54,7 @@ public final class Trainer {
     /// (learning rate, weight decay, EMA decay, clipping). A new EMA decay
     /// goes on from the saved average; an EMA turned on starts from the
     /// current parameters; an EMA turned off is dropped.
-    public init(objective: any TrainingObjective, resumingFrom checkpoint: Checkpoint,
+    public init(model: any DiffusionModel, resumingFrom checkpoint: Checkpoint,
                 changes: TrainerConfiguration.Changes = .init(), path: String = "checkpoint") throws {
         let configuration = checkpoint.trainer.applying(changes).configuration
         try configuration.optimizer.validate()
@@ -60,10 +62,10 @@ public final class Trainer {
             throw DiffusionError.checkpointMismatch(
                 path: path, reason: "it holds sampling weights only (no optimiser state), so training cannot resume from it")
         }
-        guard checkpoint.state.parameters.count == objective.parameterCount else {
+        guard checkpoint.state.parameters.count == model.parameterCount else {
             throw DiffusionError.checkpointMismatch(
                 path: path,
-                reason: "\(checkpoint.state.parameters.count) parameters saved, model has \(objective.parameterCount)")
+                reason: "\(checkpoint.state.parameters.count) parameters saved, model has \(model.parameterCount)")
         }
         var state = checkpoint.state
         if configuration.emaDecay != checkpoint.trainer.emaDecay || (configuration.emaDecay > 0) != (state.ema != nil) {
@@ -71,31 +73,30 @@ public final class Trainer {
                 ? try ExponentialMovingAverage(decay: configuration.emaDecay, initialWeights: state.ema?.weights ?? state.parameters)
                 : nil
         }
-        self.objective = objective
+        self.model = model
         self.configuration = configuration
         self.state = state
     }
 
-    /// Starts a fresh run from given weights for part of the model (`values` into
-    /// `parameters[range]`, the EMA too), e.g. a trained encoder under a new prior.
-    /// Only before the first step: AdamW's moments must not describe other weights.
-    public func initialize(_ range: Range<Int>, with values: ArraySlice<Float>) throws {
+    /// Starts a fresh run from given weights (the EMA too), e.g. a trained encoder
+    /// under a new prior, the rest as initialised. Only before the first step:
+    /// AdamW's moments must not describe other weights.
+    public func initialize(with parameters: [Float]) throws {
         guard state.step == 0 else {
             throw DiffusionError.invalidConfiguration("weights can be set only before the first step (this run is at step \(state.step))")
         }
-        guard values.count == range.count, range.lowerBound >= 0, range.upperBound <= state.parameters.count else {
-            throw DiffusionError.invalidConfiguration(
-                "\(values.count) weights for parameters \(range) of a model of \(state.parameters.count)")
+        guard parameters.count == state.parameters.count else {
+            throw DiffusionError.invalidConfiguration("\(parameters.count) weights for a model of \(state.parameters.count)")
         }
-        state.parameters.replaceSubrange(range, with: values)
-        state.ema?.weights.replaceSubrange(range, with: values)
+        state.parameters = parameters
+        if state.ema != nil { state.ema?.weights = parameters }
     }
 
     /// The parameters to sample with: the EMA when on, else θ.
     public var samplingParameters: [Float] { state.ema?.weights ?? state.parameters }
 
-    /// One optimiser step on the next batch of `data`. State changes only
-    /// when the step succeeds; the large vectors are updated in place.
+    /// One optimiser step on the next batch of `data` in the run's seeded order.
+    /// State changes only when the step succeeds; the large vectors are updated in place.
     @discardableResult
     public func step(on data: some GraphDataSource) throws -> TrainingStepReport {
         guard data.count == state.batches.datasetSize else {
@@ -103,14 +104,25 @@ public final class Trainer {
                 "the data source holds \(data.count) graphs but this run was set up for \(state.batches.datasetSize)")
         }
         var batches = state.batches
-        let epoch = batches.epoch
         let indices = batches.nextBatch()
-        let batch = try data.batch(at: indices)
-        try objective.validate(batch)
+        return try step(on: try data.batch(at: indices), advancing: batches)
+    }
 
+    /// One optimiser step on `batch` (its per-graph weights and conditions
+    /// included), which the caller made: the step of any loop whose batches do
+    /// not come from a fixed dataset. The data order does not move.
+    @discardableResult
+    public func step(on batch: GraphBatch) throws -> TrainingStepReport {
+        try step(on: batch, advancing: state.batches)
+    }
+
+    /// The step on `batch`, with `batches` the data order after it.
+    private func step(on batch: GraphBatch, advancing batches: BatchSampler) throws -> TrainingStepReport {
+        try model.validate(batch)
+        let epoch = state.batches.epoch
         var generator = state.generator
-        gradient.resizeKeepingCapacity(to: objective.parameterCount)
-        let loss = objective.accumulate(parameters: state.parameters, batch: batch, gradient: &gradient, using: &generator)
+        gradient.resizeKeepingCapacity(to: model.parameterCount)
+        let loss = model.accumulate(parameters: state.parameters, batch: batch, gradient: &gradient, using: &generator)
         guard loss.isFinite else { throw DiffusionError.nonFiniteLoss(step: state.step + 1, loss: loss) }
 
         state.batches = batches
@@ -129,9 +141,10 @@ public final class Trainer {
 }
 
 extension TrainingState {
-    /// Clipping (when on), AdamW and the EMA, in that order, as EDM's train
-    /// loop does them; `gradient` is clipped in place.
-    mutating func apply(_ gradient: inout [Float], configuration: TrainerConfiguration) -> AdaptiveGradientClipper.Report {
+    /// The optimiser's update with a gradient computed anywhere (`DiffusionModel.lossAndGradient`,
+    /// an all-reduce of ranks' gradients): clipping (when on), AdamW and the EMA, in
+    /// that order, as EDM's train loop does them; `gradient` is clipped in place.
+    public mutating func apply(_ gradient: inout [Float], configuration: TrainerConfiguration) -> AdaptiveGradientClipper.Report {
         var report = AdaptiveGradientClipper.Report(norm: 0, maximumNorm: .infinity)
         if configuration.clipsGradients { report = clipper.clip(&gradient) }
         AdamW.update(&parameters, gradient: gradient, state: &optimizer, configuration: configuration.optimizer)

@@ -59,3 +59,16 @@ struct SampleBenchmark {
             nodes: result.layout.nodeCount, centreOfMassMax: worst)
     }
 }
+
+extension SampleBenchmark.Result: BenchmarkReport {
+    var lines: [String] {
+        let c = configuration
+        return [
+            "config: \(c.layers) layers, hidden \(c.hidden), \(c.molecules) molecules (\(nodes) atoms), \(c.steps) steps, \(c.threads) thread(s)",
+            String(format: "sampling: %.2f s (%.2f CPU s), %.3f ms per step, %.2f molecules/s, peak RSS %.1f MB",
+                   seconds, cpuSeconds, msPerStep, moleculesPerSecond, Double(peakRssBytes) / 1e6),
+        ]
+    }
+
+    func json() throws -> String { try BenchmarkJSON.encode(self, snakeCase: true) }
+}

@@ -155,3 +155,27 @@ struct TrainBenchmark {
         result.gemmShareOfStep = profile.seconds / Double(steps) / (step * Double(min(threads, batch.layout.graphCount)))
     }
 }
+
+extension TrainBenchmark.Result: BenchmarkReport {
+    var lines: [String] {
+        let c = configuration
+        var lines = [
+            "config: \(c.layers) layers, hidden \(c.hidden), batch \(c.batch), \(c.threads) thread(s), \(parameters) parameters",
+            String(format: "step: median %.4f s (min %.4f), %.1f molecules/s, %.3f CPU s/step (median)", stepSecondsMedian,
+                   stepSecondsMin, moleculesPerSecond, cpuSecondsMedian),
+        ]
+        if let other = otherProcsCpuFrac { lines.append(String(format: "other processes used %.0f%% of the machine's CPU meanwhile", 100 * other)) }
+        lines.append(String(format: "batch: %.0f nodes, %.0f edges; peak RSS %.1f MB; loss %.4f → %.4f", nodesPerBatch,
+                            edgesPerBatch, Double(peakRssBytes) / 1e6, firstLoss, lastLoss))
+        lines.append("OpenBLAS kernels: \(blasCore)" + (blasCoreFromEnvironment.map { " (OPENBLAS_CORETYPE=\($0) in the environment)" } ?? ""))
+        if let rate = sgemmGflopsPerSecond, let busy = sgemmGflopsPerSecondAllThreadsBusy,
+           let inStep = gemmGflopsPerSecondInStep, let share = gemmShareOfStep, let threads = profiledThreads {
+            lines.append(String(format: "sgemm (1024³): %.1f GFLOP/s on 1 thread alone, %.1f per thread with %d busy", rate, busy, threads))
+            lines.append(String(format: "in-step products: %.1f GFLOP/s per thread at %d thread(s) = %.0f%% of 1-thread sgemm (%.0f%% of busy); %.0f%% of the step's thread time",
+                                inStep, threads, 100 * inStep / rate, 100 * inStep / busy, 100 * share))
+        }
+        return lines
+    }
+
+    func json() throws -> String { try BenchmarkJSON.encode(self, snakeCase: true) }
+}

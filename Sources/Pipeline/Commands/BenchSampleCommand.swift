@@ -29,16 +29,7 @@ struct BenchSampleCommand: ParsableCommand {
         let bench = SampleBenchmark(configuration: .init(
             layers: layers, hidden: hidden, molecules: molecules, steps: steps, threads: global.workerCount,
             chunkFloats: chunkFloats, seed: global.seed))
-        let r = try bench.run()
-        if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(r), as: UTF8.self))
-            return
-        }
-        print("config: \(layers) layers, hidden \(hidden), \(molecules) molecules (\(r.nodes) atoms), \(steps) steps, \(bench.configuration.threads) thread(s)")
-        print(String(format: "sampling: %.2f s (%.2f CPU s), %.3f ms per step, %.2f molecules/s, peak RSS %.1f MB",
-                     r.seconds, r.cpuSeconds, r.msPerStep, r.moleculesPerSecond, Double(r.peakRssBytes) / 1e6))
+        let report = try bench.run()
+        print(json ? try report.json() : report.lines.joined(separator: "\n"))
     }
 }

@@ -44,14 +44,6 @@ struct BenchShapesCommand: ParsableCommand {
         let bench = ShapeBenchmark(points: points, pairs: pairs, reps: reps, emdTolerance: emdTolerance, setClouds: sets,
                                    setPoints: setPoints, setEMD: !noSetEMD, threads: options.workerCount, seed: options.seed)
         let report = bench.run { line in FileHandle.standardError.write(Data("bench shapes: \(line)\n".utf8)) }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(String(format: "chamfer %.3f ms/pair, emd %.1f ms/pair, set (%d×%d, %d points, %d workers): CD %.1f s, EMD %@ s",
-                         report.chamfer_one_pair_ms, report.emd_one_pair_ms, sets, sets, setPoints, options.workerCount,
-                         report.set_chamfer_s, report.set_emd_s.map { String(format: "%.1f", $0) } ?? "skipped"))
-        }
+        print(json ? try report.json() : report.lines.joined(separator: "\n"))
     }
 }

@@ -34,27 +34,8 @@ struct BenchTrainCommand: ParsableCommand {
             layers: layers, hidden: hidden, batch: batch, threads: global.workerCount, chunkFloats: chunkFloats, steps: steps,
             warmup: warmup, seed: global.seed, profileProducts: !noProfile))
         var progress = ProgressLine(label: "bench train", total: warmup + steps)
-        let r = try bench.run { done, _ in progress.update(done: done) }
+        let report = try bench.run { done, _ in progress.update(done: done) }
         progress.finish()
-        if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(r), as: UTF8.self))
-            return
-        }
-        print("config: \(layers) layers, hidden \(hidden), batch \(batch), \(bench.configuration.threads) thread(s), \(r.parameters) parameters")
-        print(String(format: "step: median %.4f s (min %.4f), %.1f molecules/s, %.3f CPU s/step (median)", r.stepSecondsMedian,
-                     r.stepSecondsMin, r.moleculesPerSecond, r.cpuSecondsMedian))
-        if let other = r.otherProcsCpuFrac { print(String(format: "other processes used %.0f%% of the machine's CPU meanwhile", 100 * other)) }
-        print(String(format: "batch: %.0f nodes, %.0f edges; peak RSS %.1f MB; loss %.4f → %.4f", r.nodesPerBatch,
-                     r.edgesPerBatch, Double(r.peakRssBytes) / 1e6, r.firstLoss, r.lastLoss))
-        print("OpenBLAS kernels: \(r.blasCore)" + (r.blasCoreFromEnvironment.map { " (OPENBLAS_CORETYPE=\($0) in the environment)" } ?? ""))
-        if let rate = r.sgemmGflopsPerSecond, let busy = r.sgemmGflopsPerSecondAllThreadsBusy,
-           let inStep = r.gemmGflopsPerSecondInStep, let share = r.gemmShareOfStep, let threads = r.profiledThreads {
-            print(String(format: "sgemm (1024³): %.1f GFLOP/s on 1 thread alone, %.1f per thread with %d busy", rate, busy, threads))
-            print(String(format: "in-step products: %.1f GFLOP/s per thread at %d thread(s) = %.0f%% of 1-thread sgemm (%.0f%% of busy); %.0f%% of the step's thread time",
-                         inStep, threads, 100 * inStep / rate, 100 * inStep / busy, 100 * share))
-        }
+        print(json ? try report.json() : report.lines.joined(separator: "\n"))
     }
 }

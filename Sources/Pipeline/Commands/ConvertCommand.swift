@@ -1,5 +1,4 @@
 import ArgumentParser
-import Diffusion
 import Foundation
 import PointCloud
 
@@ -24,7 +23,7 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "Output file, or a folder when the input is an HDF5 set.")
     var output: String
 
-    @Option(help: "Points per cloud (meshes: default 2048; clouds: kept whole unless given).")
+    @Option(help: "Points per cloud (meshes: default \(ShapeConversion.defaultMeshPoints); clouds: kept whole unless given).")
     var points: Int?
 
     @Option(help: "Normalisation: none, shape_unit, shape_bbox, unit_sphere.")
@@ -49,44 +48,18 @@ struct ConvertCommand: ParsableCommand {
         guard ShapeFileFormat(path: input) != nil else { throw ValidationError("unknown input extension: \(input)") }
     }
 
-    func write(_ cloud: PointCloud, to path: String, format: ShapeFileFormat) throws {
-        if format == .ply { try PLYFile.write(cloud, to: path, encoding: plyEncoding) } else { try ShapeFile.write(cloud, to: path, format: format) }
+    var conversion: ShapeConversion {
+        ShapeConversion(points: points, normalization: normalization, subsampling: subsampling, format: format,
+                        plyEncoding: plyEncoding, split: split, seed: options.seed)
     }
 
     func run() throws {
-        var generator = Xoshiro256StarStar(seed: options.seed)
-        var isDirectory: ObjCBool = false
-        let outputIsFolder = output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue)
-        if ShapeFileFormat(path: input) == .hdf5 {
-            let set = try PointCloudHDF5.read(input, split: split)
-            let clouds = try set.clouds.enumerated().map { index, cloud in
-                try Shape.cloud(cloud).pointCloud(count: points, subsampling: subsampling, file: "\(input)[\(index)]", using: &generator)
-                    .normalized(normalization)
-            }
-            if outputIsFolder {
-                let format = self.format ?? .ply
-                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-                for (index, cloud) in clouds.enumerated() {
-                    let name = "\(set.categories[index].isEmpty ? "cloud" : set.categories[index])_\(String(format: "%05d", index)).\(format == .hdf5 ? "h5" : format.rawValue)"
-                    try write(cloud, to: URL(fileURLWithPath: output).appendingPathComponent(name).path, format: format)
-                }
-                print("convert: \(clouds.count) clouds → \(output) (\(format.rawValue))")
-            } else {
-                guard ShapeFileFormat(path: output) == .hdf5 else {
-                    throw ValidationError("an HDF5 set converts to an .h5 file or to a folder (give OUTPUT/ and --format)")
-                }
-                try PointCloudHDF5.write(clouds, categories: set.categories, to: output)
-                print("convert: \(clouds.count) clouds → \(output)")
-            }
-            return
+        let outcome = try conversion.run(from: input, to: output)
+        switch outcome.route {
+        case let .setToFolder(format): print("convert: \(outcome.clouds) clouds → \(output) (\(format.rawValue))")
+        case .setToSet: print("convert: \(outcome.clouds) clouds → \(output)")
+        case .fileToFile:
+            print("convert: \(input) (\(outcome.sampledMesh ? "mesh sampled to" : "cloud of") \(outcome.points ?? 0) points) → \(output)")
         }
-        guard let format = ShapeFileFormat(path: output) ?? self.format else { throw ValidationError("unknown output extension: \(output)") }
-        let shape = try ShapeFile.read(input)
-        let cloud = try shape.pointCloud(count: points, meshPoints: points ?? 2048, subsampling: subsampling, file: input, using: &generator)
-            .normalized(normalization)
-        try write(cloud, to: output, format: format)
-        let kind: String
-        if case .mesh = shape { kind = "mesh sampled to" } else { kind = "cloud of" }
-        print("convert: \(input) (\(kind) \(cloud.count) points) → \(output)")
     }
 }

@@ -46,8 +46,11 @@ struct EvaluateMoleculesCommand: ParsableCommand {
         }
         let workers = worker.shard == nil ? options.workerCount : 1
         let referenceSMILES = try reference.map { try ReferenceSMILES.load($0) }
+        var progress = ProgressLine(label: "evaluate", total: nil)
         let result = try MoleculeEvaluation.run(files: files, format: format.map(MoleculeFormat.init),
-                                                reference: referenceSMILES, workers: workers, shard: worker.parsedShard)
+                                                reference: referenceSMILES, workers: workers, shard: worker.parsedShard,
+                                                progress: { progress.show($0) },
+                                                reject: { FileHandle.standardError.write(Data("evaluate: \($0)\n".utf8)) })
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -2,8 +2,6 @@ import ArgumentParser
 import Diffusion
 import Foundation
 
-extension Checkpoint.Precision: ExpressibleByArgument {}
-
 /// `rgdm export CHECKPOINT --output FILE`: the sampling weights of a
 /// training checkpoint, for shipping.
 struct ExportCommand: ParsableCommand {
@@ -19,8 +17,7 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "A checkpoint.rgdm of a training run.")
     var checkpoint: String
 
-    @Option(name: .shortAndLong, help: "The file to write.")
-    var output: String
+    @OptionGroup var destination: OutputOptions<CheckpointOutput>
 
     @Option(help: ArgumentHelp("How the weights are stored: single (Float32) or half (Float16, half the size).",
                                discussion: "Half rounds each weight to 11 significant bits; measure samples of the exported file."))
@@ -33,6 +30,7 @@ struct ExportCommand: ParsableCommand {
         let source = try Checkpoint(contentsOf: URL(fileURLWithPath: checkpoint))
         _ = try ModelCard(checkpoint: source, path: checkpoint)   // a readable model card
         let exported = try source.weightsOnly(precision: precision)
+        let output = destination.output
         try exported.write(to: URL(fileURLWithPath: output))
         let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
         print("wrote \(output): \(exported.state.parameters.count) weights (\(source.state.ema == nil ? "raw" : "EMA")) at step \(exported.state.step), \(precision) precision, \(bytes / 1024) KiB")

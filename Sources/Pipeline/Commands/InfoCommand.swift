@@ -1,7 +1,7 @@
 import ArgumentParser
 import Diffusion
 import Foundation
-import PointCloud
+import HDF5
 
 /// `rgdm info PATH`: what a dataset or checkpoint holds.
 struct InfoCommand: ParsableCommand {
@@ -30,76 +30,8 @@ struct InfoCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             throw PipelineError.invalidDataset(path: path, reason: "no such file")
         }
-        if HDF5File.isHDF5(path) { return try describeDataset(path) }
-        return try describeCheckpoint(path)
-    }
-
-    private static func describeCheckpoint(_ path: String) throws -> [String: Any] {
-        let model = try TrainedModel(path: path, threads: 1)
-        let card = model.card, state = model.checkpoint.state
-        var result: [String: Any] = [
-            "kind": "checkpoint", "path": path, "domain": card.domain.rawValue,
-            "model": card.summary(parameters: model.parameterCount),
-            "diffusion": ["schedule": card.schedule.rawValue, "timesteps": card.timesteps] as [String: Any],
-            "training": [
-                "steps": state.step, "epoch": state.batches.epoch, "batch_size": model.checkpoint.trainer.batchSize,
-                "weights_only": model.checkpoint.isWeightsOnly, "precision": model.checkpoint.precision.rawValue,
-                "learning_rate": Double(model.checkpoint.trainer.optimizer.learningRate),
-                "ema_decay": Double(model.checkpoint.trainer.emaDecay),
-                "recent_loss": state.history.recentLosses.isEmpty ? NSNull() : state.history.recentLosses.reduce(0, +) / Double(state.history.recentLosses.count),
-                "epoch_mean_losses": state.history.epochMeanLosses,
-                "dataset": card.dataset, "split": card.split, "graphs": state.batches.datasetSize, "seed": String(model.checkpoint.trainer.seed),
-                "initialized_from": card.initializedFrom.map { $0 as Any } ?? NSNull(),
-            ] as [String: Any],
-            "code_version": card.codeVersion,
-        ]
-        if card.domain == .molecules { result["atomic_numbers"] = card.atomicNumbers }
-        result["node_counts"] = ["min": card.nodeCounts.counts.first ?? 0, "max": card.nodeCounts.counts.last ?? 0]
-        // Metrics recorded beside the checkpoint by evaluations of its samples.
-        let metricsURL = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metrics.json")
-        if let data = try? Data(contentsOf: metricsURL), let metrics = try? JSONSerialization.jsonObject(with: data) {
-            result["metrics"] = metrics
-        }
-        return result
-    }
-
-    private static func describeDataset(_ path: String) throws -> [String: Any] {
-        let file = try HDF5File(readingFrom: path)
-        if (try? file.root.stringAttribute("format")) == "rgdm-molecules" {
-            let numbers = try file.dataset("atomic_numbers").read(Int.self, rank: 1).values
-            let offsets = try file.dataset("atom_offsets").read(Int.self, rank: 1).values
-            let sizes = zip(offsets.dropFirst(), offsets).map { $0 - $1 }
-            var elements: [String: Int] = [:]
-            for z in numbers { elements[String(z), default: 0] += 1 }
-            var splits: [String: Int] = [:]
-            for name in ["train", "valid", "test"] where file.contains("splits/\(name)") {
-                splits[name] = try file.dataset("splits/\(name)").shape().first ?? 0
-            }
-            var result: [String: Any] = [
-                "kind": "molecule dataset", "path": path, "molecules": sizes.count, "atoms": numbers.count,
-                "atoms_per_molecule": ["min": sizes.min() ?? 0, "max": sizes.max() ?? 0,
-                                       "mean": sizes.isEmpty ? 0 : Double(numbers.count) / Double(sizes.count)] as [String: Any],
-                "atomic_number_counts": elements, "splits": splits,
-            ]
-            if let source = try? file.root.stringAttribute("source") { result["source"] = source }
-            if file.contains("properties"), let names = try? file.dataset("properties").attribute("names"),
-               case let .strings(list) = names {
-                result["properties"] = list
-            }
-            return result
-        }
-        var categories: [String: Any] = [:]
-        for group in try file.root.groupNames().sorted() {
-            var splits: [String: Any] = [:]
-            for name in try file.group(group).datasetNames().sorted() {
-                splits[name] = try file.dataset("\(group)/\(name)").shape()
-            }
-            categories[group] = splits
-        }
-        guard !categories.isEmpty else {
-            throw PipelineError.invalidDataset(path: path, reason: "neither an rgdm molecule set nor a shape set (no category groups)")
-        }
-        return ["kind": "shape dataset", "path": path, "categories": categories]
+        if HDF5File.isHDF5(path) { return try DatasetDescription.describe(path) }
+        return try TrainedModel.describe(checkpointAt: path)
     }
 
     private static func printTable(_ dictionary: [String: Any], indent: String) {

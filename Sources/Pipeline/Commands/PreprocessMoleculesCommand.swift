@@ -24,8 +24,7 @@ struct PreprocessMoleculesCommand: ParsableCommand {
     @Argument(help: "Input files: qm9pack CSV files or a folder of them, or molecule files.")
     var inputs: [String]
 
-    @Option(name: .shortAndLong, help: "The HDF5 file to write.")
-    var output: String
+    @OptionGroup var destination: OutputOptions<HDF5Output>
 
     @Option(help: "Input format when extensions do not say (smi, sdf…).")
     var format: String?
@@ -48,8 +47,6 @@ struct PreprocessMoleculesCommand: ParsableCommand {
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one input file") }
         if maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
-        let lower = output.lowercased()
-        if !(lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5")) { throw ValidationError("--output must end in .h5 or .hdf5") }
         let qm9 = inputs.map(MoleculeInput.isQM9)
         if qm9.contains(true) && qm9.contains(false) { throw ValidationError("do not mix QM9 CSV files with other molecule files") }
     }
@@ -59,15 +56,10 @@ struct PreprocessMoleculesCommand: ParsableCommand {
         let minimization = MinimizationOptions(forceField: .mmff94, maxSteps: maxSteps, energyThreshold: 1e-4,
                                                requireConvergence: requireConvergence)
         return PreprocessJob(inputs: inputs, format: format.map(MoleculeFormat.init),
-                             output: output, rejectsPath: rejects ?? Self.rejectsPath(for: output),
+                             output: destination.output, rejectsPath: rejects ?? destination.file.sidecar(.rejects),
                              preparation: MoleculePreparation(propertyNames: isQM9 ? QM9Record.propertyNames : property,
                                                               minimization: minimization),
                              isQM9: isQM9, seed: options.seed)
-    }
-
-    static func rejectsPath(for output: String) -> String {
-        let base = output.hasSuffix(".hdf5") ? String(output.dropLast(5)) : String(output.dropLast(3))
-        return base + ".rejects.tsv"
     }
 
     func run() throws {
@@ -87,9 +79,10 @@ struct PreprocessMoleculesCommand: ParsableCommand {
             return
         }
         let total = job.isQM9 ? QM9RowCount.count(inputs) : nil
-        let summary = try job.run(workers: options.workerCount, expectedTotal: total)
+        var progress = ProgressLine(label: "preprocess", total: total)
+        let summary = try job.run(workers: options.workerCount) { progress.show($0) }
         var lines = [
-            "preprocess: \(summary.molecules) molecules (\(summary.atoms) atoms) → \(output)",
+            "preprocess: \(summary.molecules) molecules (\(summary.atoms) atoms) → \(destination.output)",
             "preprocess: \(summary.rejected) rejected → \(job.rejectsPath)",
         ]
         for (kind, count) in summary.reasons.sorted(by: { $0.value > $1.value }) { lines.append("  \(count) \(kind)") }

@@ -23,8 +23,7 @@ struct PreprocessShapesCommand: ParsableCommand {
     @Argument(help: "Shape files or folders of them.")
     var inputs: [String] = []
 
-    @Option(name: .shortAndLong, help: "The HDF5 file to write (.h5 or .hdf5).")
-    var output: String
+    @OptionGroup var destination: OutputOptions<HDF5Output>
 
     @Flag(help: "Add procedural (synthetic) shapes.")
     var procedural = false
@@ -65,13 +64,6 @@ struct PreprocessShapesCommand: ParsableCommand {
         if fractions.count != 3 || fractions.contains(where: { $0 < 0 }) || fractions.reduce(0, +) <= 0 {
             throw ValidationError("--split takes three non-negative fractions, e.g. 0.8,0.1,0.1 (got '\(split)')")
         }
-        let lower = output.lowercased()
-        if !(lower.hasSuffix(".h5") || lower.hasSuffix(".hdf5")) { throw ValidationError("--output must end in .h5 or .hdf5") }
-    }
-
-    static func sidecar(_ output: String, _ suffix: String) -> String {
-        let base = output.lowercased().hasSuffix(".hdf5") ? String(output.dropLast(5)) : String(output.dropLast(3))
-        return base + suffix
     }
 
     func run() throws {
@@ -87,17 +79,19 @@ struct PreprocessShapesCommand: ParsableCommand {
             }
         }
         if sources.isEmpty { throw ValidationError("no shape files found in \(inputs.joined(separator: ", "))") }
+        let output = destination.output, file = destination.file
         let directory = URL(fileURLWithPath: output).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let job = ShapePreprocessJob(sources: sources, points: points, normalization: normalization, subsampling: subsampling,
                                      splitFractions: splitFractions, seed: options.seed, output: output,
-                                     rejectsPath: rejects ?? Self.sidecar(output, ".rejects.tsv"))
+                                     rejectsPath: rejects ?? file.sidecar(.rejects))
         let start = Date()
-        let summary = try job.run(workers: options.workerCount)
-        try RunRecord(command: "preprocess shapes").write(into: directory, name: URL(fileURLWithPath: Self.sidecar(output, ".run.json")).lastPathComponent)
+        let progress = SharedProgress(label: "shapes", total: sources.count)
+        let summary = try job.run(workers: options.workerCount) { progress.show($0) }
+        try RunRecord(command: "preprocess shapes").write(into: directory, name: URL(fileURLWithPath: file.sidecar(.runRecord)).lastPathComponent)
         var lines = ["preprocess: \(summary.total) shapes of \(points) points → \(output) (\(String(format: "%.1f", Date().timeIntervalSince(start))) s, \(options.workerCount) workers)"]
         for (category, splits) in summary.shapes.sorted(by: { $0.key < $1.key }) {
-            lines.append("  \(category): " + PointCloudHDF5.splits.map { "\($0) \(splits[$0] ?? 0)" }.joined(separator: ", "))
+            lines.append("  \(category): " + ShapeNetLayout.splits.map { "\($0) \(splits[$0] ?? 0)" }.joined(separator: ", "))
         }
         lines.append("preprocess: \(summary.rejected.count) rejected → \(job.rejectsPath)")
         if options.verbose { for (source, reason) in summary.rejected.prefix(20) { lines.append("  \(source): \(reason)") } }

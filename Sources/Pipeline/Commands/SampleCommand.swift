@@ -3,8 +3,6 @@ import Chem
 import Diffusion
 import Foundation
 
-extension SamplerKind: ExpressibleByArgument {}
-
 /// `rgdm sample --model CHECKPOINT --count N --output FILE`: draws molecules
 /// or shapes from a trained model; the file extension picks the format.
 struct SampleCommand: ParsableCommand {
@@ -24,8 +22,8 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "How many molecules or shapes to draw.")
     var count = 100
 
-    @Option(name: .shortAndLong, help: "Output file; its extension picks the format.")
-    var output: String
+    @OptionGroup var destination: OutputOptions<SampleOutput>
+    var output: String { destination.output }
 
     @Option(help: "Reverse process.") var sampler: SamplerKind = .ancestral
     @Option(help: "Denoising steps: DDIM's (default 100), or a strided ancestral chain's (default: all T).") var steps: Int?
@@ -33,7 +31,7 @@ struct SampleCommand: ParsableCommand {
                                discussion: "The prior is cheap; a coarse ancestral chain shrinks the spread of the latents, so of the shapes."))
     var latentSteps: Int?
     @Option(help: ArgumentHelp(
-        "Langevin corrector moves per noise level, between ancestral steps (default: 3 for molecule models, 0 for shapes; 0 turns them off).",
+        "Langevin corrector moves per noise level, between ancestral steps (default: \(ModelDomain.molecules.defaultCorrectorSteps) for molecule models, \(ModelDomain.shapes.defaultCorrectorSteps) for shapes; 0 turns them off).",
         discussion: """
         Predictor–corrector sampling (Song et al. 2021): at each of the last --corrector-levels \
         levels t, z ← z − 2r²σ_t ε̂ + 2rσ_t ξ before the ancestral step. It pulls the chain back \
@@ -70,7 +68,7 @@ struct SampleCommand: ParsableCommand {
 
     /// The corrector for `domain`: the given or default moves per level (none with DDIM).
     func corrector(for domain: ModelDomain) throws -> LangevinCorrector? {
-        let steps = correctorSteps ?? (sampler == .ancestral && domain == .molecules ? 3 : 0)
+        let steps = correctorSteps ?? (sampler == .ancestral ? domain.defaultCorrectorSteps : 0)
         guard steps > 0 else { return nil }
         return try LangevinCorrector(steps: steps, levels: correctorLevels, snr: correctorSnr)
     }
@@ -78,10 +76,8 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let model = try TrainedModel(path: self.model, threads: global.workerCount, useEMA: !noEMA)
         if model.card.domain == .shapes { _ = try ShapeDecoding.outputFormat(output) }
-        if latentSteps != nil && model.latentModel == nil {
-            throw ValidationError("--latent-steps applies to latent-points models; \(self.model) is an EGNN")
-        }
-        let settings = SamplingSettings(kind: sampler, steps: steps, corrector: try corrector(for: model.card.domain))
+        let settings = SamplingSettings(kind: sampler, steps: steps, corrector: try corrector(for: model.card.domain),
+                                        latentSteps: latentSteps)
         var generator = Xoshiro256StarStar(seed: global.seed)
         var progress = ProgressLine(label: "sample", total: count)
         let start = Date()
@@ -94,8 +90,7 @@ struct SampleCommand: ParsableCommand {
             results = try model.reconstruct(data, indices: indices, batchSize: batch, sampling: settings,
                                             using: &generator) { progress.advance(by: $0) }
         } else {
-            results = try model.sample(count: count, batchSize: batch, sampling: settings, latentSteps: latentSteps,
-                                       using: &generator) {
+            results = try model.sample(count: count, batchSize: batch, sampling: settings, using: &generator) {
                 progress.advance(by: $0)
             }
         }
@@ -103,7 +98,7 @@ struct SampleCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         switch model.card.domain {
         case .molecules:
-            let molecules = MoleculeDecoding.molecules(from: results, card: model.card)
+            let molecules = MoleculeCodec(card: model.card).molecules(from: results)
             try MoleculeDecoding.write(molecules, to: output)
             var evaluator = EDMEvaluator(reference: try reference.map { try ReferenceSMILES.load($0) })
             for molecule in molecules { try evaluator.add(molecule) }
@@ -118,15 +113,12 @@ struct SampleCommand: ParsableCommand {
             let written = files.count > 2 ? "\(files[0]) … \(files[files.count - 1]) (\(files.count) files)" : files.joined(separator: ", ")
             print(String(format: "sampled %d shapes in %.1f s → %@", count, seconds, written))
         }
-        try RunRecord(command: "sample").write(
-            into: URL(fileURLWithPath: output).deletingLastPathComponent(),
-            name: URL(fileURLWithPath: output).lastPathComponent + ".run.json")
+        let record = URL(fileURLWithPath: destination.file.sidecar(.sampleRunRecord))
+        try RunRecord(command: "sample").write(into: record.deletingLastPathComponent(), name: record.lastPathComponent)
     }
 
     /// `samples.sdf` → `samples.report` (+ .json / .html).
-    private var reportBase: URL {
-        URL(fileURLWithPath: output).deletingPathExtension().appendingPathExtension("report")
-    }
+    private var reportBase: URL { URL(fileURLWithPath: destination.file.sidecar(.report)) }
 
     private func report(_ metrics: EDMMetrics, seconds: Double) throws {
         if json {

@@ -9,33 +9,34 @@ enum MoleculeEvaluation {
     }
 
     /// Scores every record of `files`; with `workers` > 1 the records are
-    /// split over that many rgdm worker processes.
+    /// split over that many rgdm worker processes. `progress` counts the records
+    /// scored; `reject` hears why each record that could not be read was rejected.
     static func run(files: [String], format: MoleculeFormat?, reference: Set<String>?, workers: Int,
-                    shard: Shard = .whole) throws -> Outcome {
+                    shard: Shard = .whole, progress: (JobProgress) -> Void = { _ in },
+                    reject: (String) -> Void = { _ in }) throws -> Outcome {
         var evaluator = EDMEvaluator(reference: reference)
         var rejected = 0
-        var progress = ProgressLine(label: "evaluate", total: nil)
         if workers <= 1 {
+            var scored = 0
             try score(files: files, format: format, shard: shard) { line in
-                progress.advance()
-                merge(line, into: &evaluator, rejected: &rejected)
+                scored += 1
+                progress(.done(scored))
+                merge(line, into: &evaluator, rejected: &rejected, reject: reject)
             }
         } else {
             var arguments = ["evaluate", "molecules"] + files + ["--threads", "1"]
             if let format { arguments += ["--format", format.name] }
             let directory = NSTemporaryDirectory() + "rgdm-evaluate-\(ProcessInfo.processInfo.processIdentifier)"
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let outputs = try ShardWorkers.run(arguments: arguments, count: workers, directory: directory) { done in
-                progress.update(done: done)
-            }
+            let outputs = try ShardWorkers.run(arguments: arguments, count: workers, directory: directory) { progress(.done($0)) }
             for output in outputs {
                 let text = try String(contentsOfFile: output, encoding: .utf8)
                 for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-                    merge(String(line), into: &evaluator, rejected: &rejected)
+                    merge(String(line), into: &evaluator, rejected: &rejected, reject: reject)
                 }
             }
         }
-        progress.finish()
+        progress(.finished(rejected: nil))
         return Outcome(metrics: evaluator.metrics, rejected: rejected)
     }
 
@@ -54,15 +55,15 @@ enum MoleculeEvaluation {
         }
     }
 
-    static func merge(_ line: String, into evaluator: inout EDMEvaluator, rejected: inout Int) {
+    /// Adds one scored line to `evaluator`, or counts it as rejected and passes its reason to `reject`.
+    static func merge(_ line: String, into evaluator: inout EDMEvaluator, rejected: inout Int, reject: (String) -> Void) {
         let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
         if fields.first == "M", fields.count == 4, let stable = Int(fields[1]), let atoms = Int(fields[2]) {
             let smiles = fields[3].isEmpty ? nil : String(fields[3])
             evaluator.add(stability: EDMStability(stableAtoms: stable, atoms: atoms), smiles: smiles)
         } else {
             rejected += 1
-            let message = fields.count > 1 ? String(fields[1]) : line
-            FileHandle.standardError.write(Data("evaluate: \(message)\n".utf8))
+            reject(fields.count > 1 ? String(fields[1]) : line)
         }
     }
 }

@@ -15,7 +15,7 @@ struct PreprocessJob {
     var isQM9: Bool
     var seed: UInt64
 
-    var partsDirectory: String { output + ".parts" }
+    var partsDirectory: String { OutputFile(path: output).sidecar(.parts) }
 
     func partFile(_ shard: Shard) -> String { "\(partsDirectory)/shard-\(shard.index)-of-\(shard.count).tsv" }
 
@@ -78,8 +78,9 @@ struct PreprocessJob {
 
     // MARK: Parent side
 
-    /// Runs the workers (or this process when `workers` is 1), then merges.
-    func run(workers: Int, expectedTotal: Int?) throws -> Summary {
+    /// Runs the workers (or this process when `workers` is 1), then merges. `progress` counts
+    /// the records the workers have prepared and finishes before the merge.
+    func run(workers: Int, progress: (JobProgress) -> Void = { _ in }) throws -> Summary {
         let start = Date()
         try FileManager.default.createDirectory(atPath: partsDirectory, withIntermediateDirectories: true)
         let stale = ((try? FileManager.default.contentsOfDirectory(atPath: partsDirectory)) ?? [])
@@ -89,14 +90,13 @@ struct PreprocessJob {
         }
         let shards = (0..<workers).map { Shard(index: $0, count: workers) }
         let resumed = shards.reduce(0) { $0 + Self.completedIndices(partFile($1)).count }
-        var progress = ProgressLine(label: "preprocess", total: expectedTotal)
         if workers == 1 {
             try runShard(shards[0], partFile: partFile(shards[0]))
         } else {
             _ = try ShardWorkers.run(arguments: workerArguments(), count: workers, directory: partsDirectory,
-                                     outputs: shards.map(partFile)) { done in progress.update(done: done) }
+                                     outputs: shards.map(partFile)) { progress(.done($0)) }
         }
-        progress.finish()
+        progress(.finished(rejected: nil))
         var summary = try merge(shards: shards)
         summary.resumed = resumed
         summary.seconds = Date().timeIntervalSince(start)

@@ -9,7 +9,7 @@ extension RunReport {
                           output: String, seconds: Double, tiles: Int = 24) -> RunReport {
         var report = RunReport(
             title: "rgdm samples: \(URL(fileURLWithPath: output).lastPathComponent)",
-            summary: "\(metrics.count) molecules sampled in \(Int(seconds.rounded())) s from \(model.path) (\(model.trainedSteps) training steps; \(sampling.summary)); bonds from EDM's distance table.")
+            summary: "\(metrics.count) molecules sampled in \(Int(seconds.rounded())) s from \(model.source) (\(model.trainedSteps) training steps; \(sampling.summary)); bonds from EDM's distance table.")
         var rows: [(String, String)] = [
             ("molecules", "\(metrics.count)"),
             ("atom stability", String(format: "%.4f", metrics.atomStability)),
@@ -33,7 +33,7 @@ extension RunReport {
             "uniqueness": metrics.uniqueness,
         ]
         metricsJSON["novelty"] = metrics.novelty ?? NSNull()
-        report.json = ["kind": "molecule samples", "output": output, "model": model.path,
+        report.json = ["kind": "molecule samples", "output": output, "model": model.source,
                        "trained_steps": model.trainedSteps, "sampling": sampling.json, "seconds": seconds,
                        "metrics": metricsJSON]
         return report
@@ -45,7 +45,7 @@ extension RunReport {
         let count = results.reduce(0) { $0 + $1.layout.graphCount }
         var report = RunReport(
             title: "rgdm samples: \(URL(fileURLWithPath: output).lastPathComponent)",
-            summary: "\(count) shapes sampled in \(Int(seconds.rounded())) s from \(model.path) (\(model.trainedSteps) training steps; \(sampling.summary)).")
+            summary: "\(count) shapes sampled in \(Int(seconds.rounded())) s from \(model.source) (\(model.trainedSteps) training steps; \(sampling.summary)).")
         var shown = 0
         outer: for result in results {
             for g in 0 ..< result.layout.graphCount {
@@ -57,7 +57,7 @@ extension RunReport {
                 shown += 1
             }
         }
-        report.json = ["kind": "shape samples", "output": output, "model": model.path,
+        report.json = ["kind": "shape samples", "output": output, "model": model.source,
                        "trained_steps": model.trainedSteps, "sampling": sampling.json, "seconds": seconds, "count": count]
         return report
     }

@@ -4,13 +4,13 @@ import Foundation
 extension RunReport {
     /// The report of a training run: model and training tables and the loss
     /// curve read back from the run's `log.jsonl`.
-    static func training(_ run: TrainingRun, outcome: TrainingRun.Outcome) -> RunReport {
+    static func training(_ run: TrainingRun, outcome: TrainingLoop.Outcome) -> RunReport {
         let card = run.card, configuration = run.trainer.configuration, state = run.trainer.state
         var report = RunReport(
-            title: "rgdm training run: \(run.directory.lastPathComponent)",
+            title: "rgdm training run: \(run.directory.name)",
             summary: "\(card.domain.rawValue) model, \(state.step) steps (\(state.batches.epoch) full epochs) on \(card.dataset) [\(card.split)]; \(outcome.interrupted ? "interrupted" : "finished") after \(Int(outcome.seconds)) s this session.")
         let modelRows = card.modelRows + [
-            ("parameters", "\(run.trainer.objective.parameterCount)"),
+            ("parameters", "\(run.trainer.model.parameterCount)"),
             ("schedule", "\(card.schedule.rawValue), T = \(card.timesteps)"),
         ]
         let trainingRows: [(String, String)] = [
@@ -24,7 +24,7 @@ extension RunReport {
         ]
         report.tables = [Table(title: "Model", rows: modelRows), Table(title: "Training", rows: trainingRows)]
 
-        let points = Self.lossPoints(log: run.directory.appendingPathComponent("log.jsonl"))
+        let points = Self.lossPoints(log: run.directory.logURL)
         var series = [SVGLineChart.Series(name: "loss (logged mean)", points: points, colour: "#1f77b4")]
         let epochs = state.history.epochMeanLosses
         let stepsPerEpoch = Double(state.batches.datasetSize) / Double(configuration.batchSize)
@@ -38,7 +38,7 @@ extension RunReport {
             "kind": "training", "steps": state.step, "epoch": state.batches.epoch,
             "recent_loss": run.meanRecentLoss, "epoch_mean_losses": epochs,
             "seconds_this_session": outcome.seconds, "interrupted": outcome.interrupted,
-            "model": card.summary(parameters: run.trainer.objective.parameterCount),
+            "model": card.summary(parameters: run.trainer.model.parameterCount),
             "loss_curve": points.map { [$0.x, $0.y] },
         ]
         return report

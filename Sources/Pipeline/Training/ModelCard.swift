@@ -1,54 +1,19 @@
 import Diffusion
 import Foundation
 
-/// What kind of data a model generates.
-public enum ModelDomain: String, Codable, Sendable, CaseIterable {
-    case molecules
-    case shapes
-
-    /// The network when training is not told otherwise: the EGNN for molecules (EDM),
-    /// latent point diffusion for shapes (Luo & Hu; far better samples than an EGNN on
-    /// k-NN graphs, models/README.md).
-    public var defaultArchitecture: ModelArchitecture {
-        switch self {
-        case .molecules: .egnn
-        case .shapes: .latentPoints
-        }
-    }
-
-    /// The EGNN's global pooling when training is not told otherwise: point
-    /// clouds on k-nearest-neighbour graphs need the graph-wide context (without
-    /// it samples come out as blobs); molecules keep EDM's model.
-    public var defaultGlobalPooling: GlobalPooling {
-        switch self {
-        case .molecules: GlobalPooling.none
-        case .shapes: .mean
-        }
-    }
-}
-
-/// Which network a model is.
-public enum ModelArchitecture: String, Codable, Sendable, CaseIterable {
-    /// EDM's EGNN denoiser on the whole graph (molecules, or shapes on k-NN graphs).
-    case egnn
-    /// Luo & Hu's latent point diffusion: PointNet encoder, pointwise decoder
-    /// conditioned on a shape latent, and a diffusion prior over latents (shapes).
-    case latentPoints = "latent-points"
-}
-
 /// Everything needed to rebuild a trained model and decode its samples,
-/// stored as the JSON `modelConfiguration` of every checkpoint: the denoiser's
-/// hyper-parameters, the diffusion process, the node-count distribution and
-/// the domain's encoding (atom vocabulary or point count).
-public struct ModelCard: Codable, Sendable, Equatable {
-    public static let currentVersion = 1
+/// stored as the JSON `modelConfiguration` of every checkpoint: the network
+/// (any architecture's `ModelConfiguration`), the diffusion process, the
+/// node-count distribution and the domain's encoding (atom vocabulary or
+/// point count). `ModelCard+Coding.swift` has the JSON layout.
+public struct ModelCard: Sendable, Equatable {
+    /// 1: `egnn` and optional `latentPoints` keys; 2: `network` with its architecture.
+    public static let currentVersion = 2
 
     public var version = ModelCard.currentVersion
     public var domain: ModelDomain
-    /// The EGNN's hyper-parameters (also the symmetry and feature width of a latent-points model).
-    public var egnn: EGNNConfiguration
-    /// Set for a latent point diffusion model, whose networks it describes; nil for an EGNN.
-    public var latentPoints: LatentPointConfiguration?
+    /// The network's architecture and hyper-parameters.
+    public var network: AnyModelConfiguration
     public var scaling: FeatureScaling
     public var schedule: ScheduleKind
     public var timesteps: Int
@@ -69,134 +34,19 @@ public struct ModelCard: Codable, Sendable, Equatable {
     /// (`rgdm train --initialize-from`): "models/shapes-lp.rgdm (step 75000): encoder, decoder".
     public var initializedFrom: String?
 
-    public var architecture: ModelArchitecture { latentPoints == nil ? .egnn : .latentPoints }
-
-    /// The EGNN this card describes, using `threads` workers.
-    public func makeDenoiser(threads: Int) -> EGNN { EGNN(egnn, threads: threads) }
-
-    /// The latent point model this card describes, training with `threads` workers (nil for an EGNN card).
-    public func makeLatentModel(threads: Int = 1) throws -> LatentPointModel? {
-        guard let latentPoints else { return nil }
-        return try LatentPointModel(configuration: latentPoints,
-                                    schedule: schedule.makeSchedule(timesteps: timesteps, precision: schedulePrecision),
-                                    threads: threads)
-    }
-
-    /// The model's hyper-parameters as JSON: the EGNN's, or the latent point model's networks.
-    public func summary(parameters: Int) -> [String: Any] {
-        var result: [String: Any] = ["architecture": architecture.rawValue, "parameters": parameters,
-                                     "symmetry": egnn.symmetry.rawValue]
-        if let c = latentPoints {
-            result["latent_width"] = c.latentWidth
-            result["encoder_point_widths"] = c.encoderPointWidths
-            result["encoder_head_widths"] = c.encoderHeadWidths
-            result["decoder_widths"] = c.decoderWidths
-            result["prior_widths"] = c.priorWidths
-            result["kl_weight"] = c.klWeight
-            result["decoder_points_per_step"] = c.decoderPointsPerStep.map { $0 as Any } ?? NSNull()
-            result["prior_draws_per_step"] = c.priorDraws
-            result["training_phase"] = c.phase.rawValue
-            result["prior_target"] = c.target.rawValue
-        } else {
-            result["layers"] = egnn.layers
-            result["hidden"] = egnn.hidden
-            result["feature_width"] = egnn.featureWidth
-            result["condition_width"] = egnn.conditionWidth
-            result["global_pooling"] = egnn.globalPooling.rawValue
-            result["connectivity"] = egnn.connectivity.description
-            result["neighbours"] = egnn.connectivity.neighbours.map { $0 as Any } ?? NSNull()
-        }
-        return result
-    }
-
-    /// What training minimises for this model.
-    public func makeObjective(threads: Int) throws -> any TrainingObjective {
-        if let model = try makeLatentModel(threads: threads) { return model }
-        return try DenoisingObjective(denoiser: makeDenoiser(threads: threads), process: makeProcess())
-    }
-
-    /// The model's hyper-parameters for `rgdm info`, reports and logs: (name, value) rows.
-    public var modelRows: [(String, String)] {
-        switch architecture {
-        case .egnn:
-            return [("architecture", "EGNN (EDM)"), ("layers × hidden", "\(egnn.layers) × \(egnn.hidden)"),
-                    ("symmetry / connectivity", "\(egnn.symmetry.rawValue) / \(egnn.connectivity)"),
-                    ("global pooling", egnn.globalPooling.rawValue)]
-        case .latentPoints:
-            let c = latentPoints!
-            func widths(_ w: [Int]) -> String { w.map(String.init).joined(separator: "–") }
-            return [("architecture", "latent point diffusion (Luo & Hu)"), ("latent width", "\(c.latentWidth)"),
-                    ("encoder (PointNet)", "3–\(widths(c.encoderPointWidths)), max, \(widths(c.encoderHeadWidths + [2 * c.latentWidth]))"),
-                    ("decoder (pointwise)", "3–\(widths(c.decoderWidths))–3"),
-                    ("prior (latent diffusion)", "\(c.latentWidth)–\(widths(c.priorWidths))–\(c.latentWidth)"),
-                    ("decoder points per step", c.decoderPointsPerStep.map(String.init) ?? "all"),
-                    ("prior draws per step", "\(c.priorDraws)"), ("training phase", c.phase.rawValue),
-                    ("prior target", c.target == .mean ? "posterior means" : "posterior samples"),
-                    ("KL weight", "\(c.klWeight)")]
-        }
-    }
-
-    /// The parts of a `source` model whose weights carry over to this card's model: the
-    /// latent-points networks that are the same in both, or a whole EGNN of the same
-    /// configuration and feature encoding (atom vocabulary, scaling). Each with its range
-    /// in the source's vector and in this model's.
-    public func transferableParts(from source: ModelCard) throws -> [(name: String, source: Range<Int>, target: Range<Int>)] {
-        guard source.domain == domain else { return [] }
-        if let mine = try makeLatentModel(), let theirs = try source.makeLatentModel() {
-            return LatentPointPart.allCases.filter { mine.configuration.hasSame($0, as: theirs.configuration) }
-                .map { ($0.rawValue, theirs.range(of: $0), mine.range(of: $0)) }
-        }
-        guard encodesFeaturesAsEGNN(of: source), source.egnn == egnn else { return [] }
-        let all = 0 ..< makeDenoiser(threads: 1).parameterCount
-        return [("network", all, all)]
-    }
-
-    /// Whether this card's EGNN can start as `source`'s grown wider and deeper
-    /// (`EGNN.grown(from:parameters:initial:)`): the same feature encoding and
-    /// settings, at least as many layers and units, not the same network.
-    public func growsEGNN(of source: ModelCard) -> Bool {
-        encodesFeaturesAsEGNN(of: source) && source.egnn != egnn && source.egnn.grows(into: egnn)
-    }
-
-    /// Both EGNN models of the same domain whose node features mean the same (atom vocabulary, scaling).
-    private func encodesFeaturesAsEGNN(of source: ModelCard) -> Bool {
-        source.domain == domain && architecture == .egnn && source.architecture == .egnn && source.scaling == scaling
-            && source.atomicNumbers == atomicNumbers && source.includesAtomicNumber == includesAtomicNumber
-    }
-
-    /// The diffusion process this card describes.
-    public func makeProcess() throws -> DiffusionProcess {
-        DiffusionProcess(
-            schedule: try schedule.makeSchedule(timesteps: timesteps, precision: schedulePrecision),
-            scaling: scaling, symmetry: egnn.symmetry)
-    }
-
-    /// JSON text for `Checkpoint.modelConfiguration`.
-    public func encodedJSON() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-
-    /// Reads the card stored in a checkpoint.
-    public init(checkpoint: Checkpoint, path: String) throws {
-        do {
-            self = try JSONDecoder().decode(ModelCard.self, from: Data(checkpoint.modelConfiguration.utf8))
-        } catch {
-            throw PipelineError.invalidModel(path: path, reason: "its model card is unreadable: \(error)")
-        }
-        guard version <= ModelCard.currentVersion else {
-            throw PipelineError.invalidModel(path: path, reason: "model card version \(version) is newer than this rgdm (\(ModelCard.currentVersion))")
-        }
-    }
-
-    public init(domain: ModelDomain, egnn: EGNNConfiguration, scaling: FeatureScaling, schedule: ScheduleKind,
+    public init(domain: ModelDomain, network: some ModelConfiguration, scaling: FeatureScaling, schedule: ScheduleKind,
                 timesteps: Int, schedulePrecision: Double, nodeCounts: NodeCountDistribution,
-                atomicNumbers: [Int] = [], includesAtomicNumber: Bool = false, dataset: String, split: String,
-                latentPoints: LatentPointConfiguration? = nil) {
+                atomicNumbers: [Int] = [], includesAtomicNumber: Bool = false, dataset: String, split: String) {
+        self.init(domain: domain, network: AnyModelConfiguration(network), scaling: scaling, schedule: schedule,
+                  timesteps: timesteps, schedulePrecision: schedulePrecision, nodeCounts: nodeCounts,
+                  atomicNumbers: atomicNumbers, includesAtomicNumber: includesAtomicNumber, dataset: dataset, split: split)
+    }
+
+    public init(domain: ModelDomain, network: AnyModelConfiguration, scaling: FeatureScaling, schedule: ScheduleKind,
+                timesteps: Int, schedulePrecision: Double, nodeCounts: NodeCountDistribution,
+                atomicNumbers: [Int] = [], includesAtomicNumber: Bool = false, dataset: String, split: String) {
         self.domain = domain
-        self.egnn = egnn
-        self.latentPoints = latentPoints
+        self.network = network
         self.scaling = scaling
         self.schedule = schedule
         self.timesteps = timesteps
@@ -206,5 +56,39 @@ public struct ModelCard: Codable, Sendable, Equatable {
         self.includesAtomicNumber = includesAtomicNumber
         self.dataset = dataset
         self.split = split
+    }
+
+    public var architecture: ModelArchitecture { network.architecture }
+
+    /// The noise schedule this card describes.
+    public func makeSchedule() throws -> any NoiseSchedule {
+        try schedule.makeSchedule(timesteps: timesteps, precision: schedulePrecision)
+    }
+
+    /// The model this card describes, using `threads` workers.
+    public func makeModel(threads: Int) throws -> any DiffusionModel {
+        try network.makeModel(schedule: makeSchedule(), scaling: scaling, threads: threads)
+    }
+
+    /// The model's hyper-parameters for `rgdm info`, reports and logs: (name, value) rows.
+    public var modelRows: [(String, String)] { network.descriptionRows }
+
+    /// The rows on one line: "architecture EGNN (EDM), layers × hidden 4 × 64, …".
+    public var modelDescription: String { modelRows.map { "\($0.0) \($0.1)" }.joined(separator: ", ") }
+
+    /// The model's hyper-parameters as JSON, with its parameter count.
+    public func summary(parameters: Int) -> [String: Any] {
+        network.summary.merging(["parameters": parameters]) { _, new in new }
+    }
+
+    /// Writes into `parameters` (this card's model, freshly initialised) the weights of
+    /// every network that `source`'s model has too, given `sourceParameters`, and returns
+    /// the names of the parts taken. Only models of the same domain whose node
+    /// features mean the same (atom vocabulary, scaling) share weights.
+    public func transferWeights(from source: ModelCard, parameters sourceParameters: [Float],
+                                into parameters: inout [Float]) throws -> [String] {
+        guard source.domain == domain, source.scaling == scaling, source.atomicNumbers == atomicNumbers,
+              source.includesAtomicNumber == includesAtomicNumber else { return [] }
+        return try network.transfer(from: source.network, parameters: sourceParameters, into: &parameters)
     }
 }

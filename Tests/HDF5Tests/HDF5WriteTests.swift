@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import PointCloud
+import TestSupport
+@testable import HDF5
 
 /// Files rgdm writes read back in rgdm and, when a python3 with h5py is present, in h5py.
 @Suite(.temporaryDirectories) struct HDF5WriteTests {

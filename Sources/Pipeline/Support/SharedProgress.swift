@@ -1,12 +1,4 @@
 import Foundation
-import ArgumentParser
-import PointCloud
-
-extension PointCloudNormalization: ExpressibleByArgument {}
-extension CloudSubsampling: ExpressibleByArgument {}
-extension ProceduralCategory: ExpressibleByArgument {}
-extension ShapeFileFormat: ExpressibleByArgument {}
-extension PLYFile.Encoding: ExpressibleByArgument {}
 
 /// A progress line several worker threads advance.
 final class SharedProgress: @unchecked Sendable {
@@ -31,5 +23,11 @@ final class SharedProgress: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         line.finish(extra: extra)
+    }
+
+    func show(_ progress: JobProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        line.show(progress)
     }
 }

@@ -121,3 +121,13 @@ struct ShapeBenchmark {
                       set_threads: threads, set_chamfer_s: chamferSet, set_emd_s: emdSet, set_metrics: metrics)
     }
 }
+
+extension ShapeBenchmark.Report: BenchmarkReport {
+    var lines: [String] {
+        [String(format: "chamfer %.3f ms/pair, emd %.1f ms/pair, set (%d×%d, %d points, %d workers): CD %.1f s, EMD %@ s",
+                chamfer_one_pair_ms, emd_one_pair_ms, set_clouds, set_clouds, set_points, set_threads,
+                set_chamfer_s, set_emd_s.map { String(format: "%.1f", $0) } ?? "skipped")]
+    }
+
+    func json() throws -> String { try BenchmarkJSON.encode(self, snakeCase: false) }
+}

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import PointCloud
+@testable import HDF5
 
 /// Files written by h5py read back with the numbers h5py reads (Fixtures/make_hdf5_fixtures.py).
 @Suite(.temporaryDirectories) struct HDF5ReadTests {
@@ -73,22 +73,6 @@ import TestSupport
                                                  "nested", "uint8", "vlen_strings", "wrong_rank"])
         #expect(try file.root.groupNames() == ["nested"])
         #expect(try file.group("nested").group("group").datasetNames() == ["values"])
-    }
-
-    @Test func readsTheModelNet40AndShapeNetLayouts() throws {
-        let modelnet = try HDF5File(readingFrom: Fixture.path("hdf5/modelnet40_like.h5"))
-        let data = try modelnet.dataset("data").read(Float.self, rank: 3)
-        #expect(data.shape == [6, 32, 3])
-        let labels = try modelnet.dataset("label").read(Int.self, rank: 2)
-        let expectedLabels = try #require(exactDoubles(try expected("modelnet40_like.h5", "/label")["values"]))
-        #expect(labels.values == expectedLabels.map { Int($0) })
-
-        let shapenet = try HDF5File(readingFrom: Fixture.path("hdf5/shapenet_like.h5"))
-        #expect(try shapenet.root.groupNames() == ["02691156", "03001627"])
-        let val = try shapenet.dataset("/03001627/test").read(Double.self, rank: 3)
-        let expectedVal = try #require(exactDoubles(try expected("shapenet_like.h5", "/03001627/test")["values"]))
-        #expect(val.shape == [2, 40, 3])
-        #expect(val.values == expectedVal)
     }
 
     @Test func malformedRequestsThrowTypedErrors() throws {

@@ -1,18 +1,29 @@
-import Diffusion
 import Foundation
 
-/// The reverse process a sampling run draws its graphs with, and its report
-/// records: the sampler, its steps and the Langevin corrector, if any.
+/// Which reverse process draws samples.
+public enum SamplerKind: String, Codable, Sendable, CaseIterable {
+    /// EDM's ancestral sampler over all T steps, or a strided subset.
+    case ancestral
+    /// DDIM, deterministic, over strided steps.
+    case ddim
+}
+
+/// The reverse process a sampling run draws its graphs with: the sampler, its
+/// steps, the Langevin corrector, and for latent models the chain of the latents.
 public struct SamplingSettings: Sendable, Equatable {
     public var kind: SamplerKind
     /// Strided steps (nil: all T for ancestral, DDIM's default).
     public var steps: Int?
     public var corrector: LangevinCorrector?
+    /// Latent models: steps of the latent prior's chain, of the same kind (nil:
+    /// all T for ancestral, `steps` for DDIM). Models without latents refuse it.
+    public var latentSteps: Int?
 
-    public init(kind: SamplerKind, steps: Int? = nil, corrector: LangevinCorrector? = nil) {
+    public init(kind: SamplerKind, steps: Int? = nil, corrector: LangevinCorrector? = nil, latentSteps: Int? = nil) {
         self.kind = kind
         self.steps = steps
         self.corrector = corrector
+        self.latentSteps = latentSteps
     }
 
     /// The sampler on `process`: ancestral over all T steps or `steps` strided
@@ -28,6 +39,11 @@ public struct SamplingSettings: Sendable, Equatable {
         }
     }
 
+    /// The chain of a latent model's latents: the same kind, `latentSteps` steps, no corrector.
+    public var latentChain: SamplingSettings {
+        SamplingSettings(kind: kind, steps: latentSteps ?? (kind == .ddim ? steps : nil))
+    }
+
     /// E.g. "ancestral sampler, all T steps, Langevin corrector (3 moves at each of the last 200 levels, r = 0.2)".
     public var summary: String {
         var text = "\(kind.rawValue) sampler, " + (steps.map { "\($0) steps" } ?? (kind == .ancestral ? "all T steps" : "default steps"))
@@ -35,13 +51,7 @@ public struct SamplingSettings: Sendable, Equatable {
             text += ", Langevin corrector (\(corrector.steps) move\(corrector.steps == 1 ? "" : "s") at each of the last "
                 + "\(corrector.levels) levels, r = \(corrector.snr))"
         }
+        if let latentSteps { text += ", latent chain \(latentSteps) steps" }
         return text
-    }
-
-    /// The settings as report JSON.
-    public var json: [String: Any] {
-        var corrector: Any = NSNull()
-        if let c = self.corrector { corrector = ["steps": c.steps, "levels": c.levels, "snr": c.snr] as [String: Any] }
-        return ["sampler": kind.rawValue, "steps": steps.map { $0 as Any } ?? NSNull(), "corrector": corrector]
     }
 }

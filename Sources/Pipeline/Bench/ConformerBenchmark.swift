@@ -4,7 +4,51 @@ import Foundation
 /// SMILES → 3D throughput and quality for `rgdm bench conformers`: rgdm's
 /// OBBuilder + MMFF94 path over worker processes, beside `obabel --gen3d`
 /// on the same SMILES, comparing MMFF94 energies molecule by molecule.
-enum ConformerBenchmark {
+struct ConformerBenchmark {
+    struct Configuration {
+        /// The SMILES file, read again by each worker process.
+        var smilesFile: String
+        /// The first `limit` SMILES of the file.
+        var limit: Int
+        /// MMFF94 conjugate-gradient step budget.
+        var maxSteps: Int
+        var seed: UInt64
+        /// Worker processes building 3D, one shard each.
+        var workers: Int
+        /// Seconds obabel may spend on one molecule before it counts as failed; nil: obabel is not run.
+        var obabelTimeout: Double?
+    }
+
+    let configuration: Configuration
+
+    /// rgdm's minimisation settings: MMFF94 within the step budget, unconverged structures kept.
+    var minimization: MinimizationOptions {
+        MinimizationOptions(forceField: .mmff94, maxSteps: configuration.maxSteps, energyThreshold: 1e-4, requireConvergence: false)
+    }
+
+    /// Builds 3D for `smiles` (the configuration's file, already read) over the worker processes
+    /// (each runs `rgdm bench conformers … --worker-output`, which calls `run(smiles:shard:…)`),
+    /// then runs obabel on the same SMILES, and compares. `progress` counts the structures rgdm
+    /// has built and finishes when they are all built, before obabel runs.
+    func run(smiles: [String], progress: (JobProgress) -> Void = { _ in }) throws -> Report {
+        let c = configuration
+        let directory = NSTemporaryDirectory() + "rgdm-bench-conformers-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+
+        let start = Date()
+        let arguments = ["bench", "conformers", c.smilesFile, "--limit", String(c.limit), "--max-steps", String(c.maxSteps),
+                         "--seed", String(c.seed), "--threads", "1"]
+        let outputs = try ShardWorkers.run(arguments: arguments, count: c.workers, directory: directory) { progress(.done($0)) }
+        let seconds = Date().timeIntervalSince(start)
+        progress(.finished(rejected: nil))
+        var outcomes: [Outcome] = []
+        for output in outputs {
+            outcomes += try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").compactMap(Outcome.init(line:))
+        }
+        let obabel = try c.obabelTimeout.map { try Self.obabel(smiles: smiles, directory: directory, timeout: $0) }
+        return Report(smiles: smiles, outcomes: outcomes, seconds: seconds, configuration: c, obabel: obabel)
+    }
     /// One molecule's outcome: "C\tindex\tok\tenergy\tconverged\tsteps\tforceField\tms\terror".
     struct Outcome {
         var index: Int

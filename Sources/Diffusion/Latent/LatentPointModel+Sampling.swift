@@ -1,0 +1,83 @@
+extension LatentPointModel: AutoEncodingModel {
+    /// New shapes in batches of at most `batchSize`, each batch with its own seed drawn
+    /// here and run `threads` at a time (`sample(batchSizes:seeds:…)`), so the shapes do
+    /// not depend on the thread count: latents from the prior by `sampling.latentChain`,
+    /// then `nodeCounts`' largest count of points per shape by `sampling` on the decoder.
+    public func sample<G: RandomNumberGenerator>(
+        count: Int, batchSize: Int, nodeCounts: NodeCountDistribution, condition: [Float], parameters: [Float],
+        sampling: SamplingSettings, using generator: inout G, progress: (Int) -> Void
+    ) throws -> [SampleResult] {
+        precondition(count >= 0 && batchSize >= 1, "count \(count), batch size \(batchSize)")
+        try checkCondition(condition)
+        let pointSampler = try sampling.makeSampler(process: pointProcess)
+        let latentSampler = try sampling.latentChain.makeSampler(process: latentProcess)
+        let sizes = stride(from: 0, to: count, by: batchSize).map { min(batchSize, count - $0) }
+        let seeds = sizes.map { _ in generator.next() }
+        var results: [SampleResult] = []
+        for round in stride(from: 0, to: sizes.count, by: threads) {
+            let batches = round ..< min(round + threads, sizes.count)
+            results += sample(batchSizes: Array(sizes[batches]), seeds: Array(seeds[batches]),
+                              pointCount: nodeCounts.counts.last ?? 0, parameters: parameters,
+                              latentSampler: latentSampler, pointSampler: pointSampler)
+            progress(sizes[batches].reduce(0, +))
+        }
+        return results
+    }
+
+    /// Luo & Hu §5.2: each cloud of `batch` to its posterior mean μ, decoded to as
+    /// many points by `sampling` on the decoder.
+    public func reconstruct<G: RandomNumberGenerator>(
+        _ batch: GraphBatch, parameters: [Float], sampling: SamplingSettings, using generator: inout G
+    ) throws -> SampleResult {
+        try validate(batch)
+        guard let pointCount = batch.layout.nodeCounts.first,
+              batch.layout.nodeCounts.allSatisfy({ $0 == pointCount }) else {
+            throw DiffusionError.invalidBatch("reconstruction needs clouds of one size: \(batch.layout.nodeCounts)")
+        }
+        let latents = encode(batch.positions, layout: batch.layout, parameters: parameters)
+        return decode(latents, pointCount: pointCount, parameters: parameters,
+                      pointSampler: try sampling.makeSampler(process: pointProcess), using: &generator)
+    }
+
+    /// New shapes: latents from the prior (`latentSampler`, built on
+    /// `latentProcess`), then `pointCount` points per shape from the decoder
+    /// (`pointSampler`, on `pointProcess`). Returns clouds `[count · pointCount, 3]`.
+    public func sample<G: RandomNumberGenerator>(
+        count: Int, pointCount: Int, parameters: [Float], latentSampler: any Sampler, pointSampler: any Sampler,
+        using generator: inout G
+    ) -> SampleResult {
+        precondition(parameters.count == parameterCount, "parameters \(parameters.count), model \(parameterCount)")
+        let latents = latentSampler.generate(denoiser: prior, parameters: Array(parameters[priorRange]),
+                                             nodeCounts: [Int](repeating: 1, count: count), using: &generator)
+        return decode(latents.features, pointCount: pointCount, parameters: parameters, pointSampler: pointSampler,
+                      using: &generator)
+    }
+
+    /// Several independent batches of new shapes at once, batch k drawn with its own
+    /// generator `Xoshiro256StarStar(seed: seeds[k])` on one of `threads` workers: the
+    /// result does not depend on the thread count. Returns one result per batch.
+    public func sample(batchSizes: [Int], seeds: [UInt64], pointCount: Int, parameters: [Float],
+                       latentSampler: any Sampler, pointSampler: any Sampler) -> [SampleResult] {
+        precondition(batchSizes.count == seeds.count, "\(batchSizes.count) batches, \(seeds.count) seeds")
+        let slots = batchSizes.map { _ in SampleSlot() }
+        onReplicas(jobs: batchSizes.count) { replica, k in
+            var generator = Xoshiro256StarStar(seed: seeds[k])
+            slots[k].result = replica.sample(count: batchSizes[k], pointCount: pointCount, parameters: parameters,
+                                             latentSampler: latentSampler, pointSampler: pointSampler, using: &generator)
+        }
+        return slots.map { $0.result! }
+    }
+
+    private final class SampleSlot { var result: SampleResult? }
+
+    /// `pointCount` points for each latent of `latents` (`[shapes, Z]`) from the decoder
+    /// (`pointSampler`, on `pointProcess`): clouds `[shapes · pointCount, 3]`.
+    public func decode<G: RandomNumberGenerator>(
+        _ latents: [Float], pointCount: Int, parameters: [Float], pointSampler: any Sampler, using generator: inout G
+    ) -> SampleResult {
+        precondition(latents.count % latentWidth == 0, "latents: \(latents.count) values are not rows of \(latentWidth)")
+        return pointSampler.generate(denoiser: decoder, parameters: Array(parameters[decoderRange]),
+                                     nodeCounts: [Int](repeating: pointCount, count: latents.count / latentWidth),
+                                     condition: latents, using: &generator)
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Diffusion
+import PointCloud
+
+// Every closed choice the command line takes, by its raw value ("polynomial2", "latent-points",
+// "shape_bbox", …): the enums stay in their modules, the parsing lives here.
+
+// Diffusion
+extension ScheduleKind: ExpressibleByArgument {}
+extension GlobalPooling: ExpressibleByArgument {}
+extension LatentTrainingPhase: ExpressibleByArgument {}
+extension LatentPriorTarget: ExpressibleByArgument {}
+extension Checkpoint.Precision: ExpressibleByArgument {}
+
+// Pipeline
+extension ModelArchitecture: ExpressibleByArgument {}
+extension SamplerKind: ExpressibleByArgument {}
+
+// PointCloud
+extension PointCloudNormalization: ExpressibleByArgument {}
+extension CloudSubsampling: ExpressibleByArgument {}
+extension ProceduralCategory: ExpressibleByArgument {}
+extension ShapeFileFormat: ExpressibleByArgument {}
+extension PLYFile.Encoding: ExpressibleByArgument {}
+
+/// Layer widths on the command line: "128,256,512".
+struct LayerWidths: ExpressibleByArgument {
+    var values: [Int]
+    init(_ values: [Int]) { self.values = values }
+    init?(argument: String) {
+        let parts = argument.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        values = parts.map { $0! }
+    }
+    var defaultValueDescription: String { values.map(String.init).joined(separator: ",") }
+}

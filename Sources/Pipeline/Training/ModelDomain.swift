@@ -1,0 +1,37 @@
+import Diffusion
+
+/// What kind of data a model generates.
+public enum ModelDomain: String, Codable, Sendable, CaseIterable {
+    case molecules
+    case shapes
+
+    /// The network when training is not told otherwise: the EGNN for molecules (EDM),
+    /// latent point diffusion for shapes (Luo & Hu; far better samples than an EGNN on
+    /// k-NN graphs, models/README.md).
+    public var defaultArchitecture: ModelArchitecture {
+        switch self {
+        case .molecules: .egnn
+        case .shapes: .latentPoints
+        }
+    }
+
+    /// The EGNN's global pooling when training is not told otherwise: point
+    /// clouds on k-nearest-neighbour graphs need the graph-wide context (without
+    /// it samples come out as blobs); molecules keep EDM's model.
+    public var defaultGlobalPooling: GlobalPooling {
+        switch self {
+        case .molecules: GlobalPooling.none
+        case .shapes: .mean
+        }
+    }
+
+    /// Langevin corrector moves per noise level when sampling with the ancestral chain is not
+    /// told otherwise: 3 for molecules, where they sharpen bond lengths (the shipped QM9 model's
+    /// stability and validity, models/README.md); none for shapes.
+    public var defaultCorrectorSteps: Int {
+        switch self {
+        case .molecules: 3
+        case .shapes: 0
+        }
+    }
+}
