@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import PointCloud
 
 /// Round trips on tiny files and malformed inputs (Fixtures/make_format_fixtures.py).
@@ -32,7 +33,7 @@ import Testing
         #expect(cloud.count == 3000)
         // Every point on the surface: one coordinate at ±0.5, all within the cube.
         let largest = cloud.positions.map { p in max(abs(p.x), abs(p.y), abs(p.z)) }
-        #expect(largest.allSatisfy { abs($0 - 0.5) < 1e-6 })
+        expectClose(largest, repeatElement(0.5, count: largest.count), tolerance: 1e-6, "largest |coordinate| of each point")
         // Area-weighted: each of the six faces gets about a sixth.
         let onTop = cloud.positions.filter { abs($0.z - 0.5) < 1e-6 }.count
         #expect(abs(Double(onTop) / 3000 - 1.0 / 6) < 0.03)
