@@ -59,11 +59,17 @@ let package = Package(
         .executableTarget(name: "rgdm", dependencies: ["Pipeline"], swiftSettings: release),
 
         // MARK: Tests
-        .testTarget(name: "ChemTests", dependencies: ["Chem"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PointCloudTests", dependencies: ["PointCloud", "HDF5"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "HDF5"], resources: [.copy("Fixtures")]),
+        // Shared by every test target: the numeric comparison and per-test scratch directories.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ChemTests", dependencies: ["Chem", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PointCloudTests", dependencies: ["PointCloud", "HDF5", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "HDF5", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     swiftLanguageModes: [.v5],
     cxxLanguageStandard: .cxx17

@@ -108,9 +108,9 @@ import Testing
     }
 
     @Test func refusesEmptyOrUnboundedSettings() {
-        #expect(throws: DiffusionError.self) { try LangevinCorrector(steps: 0, levels: 10) }
-        #expect(throws: DiffusionError.self) { try LangevinCorrector(levels: 0) }
-        #expect(throws: DiffusionError.self) { try LangevinCorrector(levels: 10, snr: 0) }
-        #expect(throws: DiffusionError.self) { try LangevinCorrector(levels: 10, snr: .nan) }
+        #expect(throws: DiffusionError.invalidConfiguration("corrector steps must be ≥ 1, got 0")) { try LangevinCorrector(steps: 0, levels: 10) }
+        #expect(throws: DiffusionError.invalidConfiguration("corrector levels must be ≥ 1, got 0")) { try LangevinCorrector(levels: 0) }
+        #expect(throws: DiffusionError.invalidConfiguration("corrector snr must be > 0, got 0.0")) { try LangevinCorrector(levels: 10, snr: 0) }
+        #expect(throws: DiffusionError.invalidConfiguration("corrector snr must be > 0, got nan")) { try LangevinCorrector(levels: 10, snr: .nan) }
     }
 }

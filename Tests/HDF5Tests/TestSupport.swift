@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Paths of committed fixtures and scratch files for the HDF5 tests.
 enum Fixture {
@@ -9,11 +10,9 @@ enum Fixture {
         return base.appendingPathComponent("Fixtures").appendingPathComponent(relative).path
     }
 
-    /// A fresh scratch directory, unique per call.
+    /// A new directory for this test, removed when it ends (the suite carries `.temporaryDirectories`).
     static func scratchDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "rgdm-hdf5-tests-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TemporaryDirectory.create("hdf5").path
     }
 
     /// The JSON object in `Fixtures/<relative>`.
@@ -21,12 +20,6 @@ enum Fixture {
         let data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
-}
-
-/// Largest absolute difference between two equal-length sequences (reported on failure).
-func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
-    precondition(a.count == b.count, "maxAbsDifference: \(a.count) vs \(b.count) values")
-    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
 }
 
 /// Numbers stored as decimal strings in a JSON fixture (parsed exactly, unlike JSON numbers

@@ -2,11 +2,12 @@ import Foundation
 import HDF5
 import PointCloud
 import Testing
+import TestSupport
 @testable import Pipeline
 
 /// The molecule set's owner reads back what it writes and describes the datasets it names;
 /// training-set errors name the input file.
-@Suite struct MoleculeDatasetTests {
+@Suite(.temporaryDirectories) struct MoleculeDatasetTests {
     /// Methane, water and hydrogen fluoride (QM9 geometries), repeated to `count` molecules.
     static func molecules(_ count: Int) -> [PreparedMolecule] {
         let templates = [
@@ -21,8 +22,7 @@ import Testing
     }
 
     @Test func writesReadsAndDescribesTheMoleculeSet() throws {
-        let directory = try TrainingFixtures.temporaryDirectory("molecule-set")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory.create("molecule-set")
         let path = directory.appendingPathComponent("set.h5").path
         let molecules = Self.molecules(30)
         try MoleculeDataset.write(molecules, to: path, source: "three.smi", propertyNames: ["a", "b"], qm9: false, seed: 7)
@@ -59,8 +59,7 @@ import Testing
 
     /// A missing or empty split is an error naming the input dataset, for molecules and shapes.
     @Test func splitErrorsNameTheInputDataset() throws {
-        let directory = try TrainingFixtures.temporaryDirectory("split-errors")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory.create("split-errors")
         let molecules = directory.appendingPathComponent("two.h5").path
         try MoleculeDataset.write(Self.molecules(2), to: molecules, source: "x", propertyNames: ["a", "b"], qm9: false, seed: 1)
         #expect(throws: PipelineError.invalidDataset(path: molecules, reason: "split 'valid' is empty")) {
@@ -87,8 +86,7 @@ import Testing
 
     /// `rgdm info` describes every point-cloud layout through its owner.
     @Test func infoDescribesPointCloudSetsThroughTheirOwners() throws {
-        let directory = try TrainingFixtures.temporaryDirectory("info-clouds")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory.create("info-clouds")
         let path = directory.appendingPathComponent("clouds.h5").path
         let cloud = PointCloud(flatPositions: (0 ..< 12).map { Float($0) })
         try RGDMCloudLayout.write([cloud, cloud], categories: ["x", "y"], to: path)

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import PointCloud
 
 /// Round trips on tiny files and malformed inputs (Fixtures/make_format_fixtures.py).
-@Suite struct FormatTests {
+@Suite(.temporaryDirectories) struct FormatTests {
     static let points: [SIMD3<Float>] = (0 ..< 5).map { i in SIMD3(0.5 * Float(i), -0.25 * Float(i), 1 + Float(i)) }
     static let normals: [SIMD3<Float>] = [SIMD3(0, 0, 1), SIMD3(0, 1, 0), SIMD3(1, 0, 0), SIMD3(0.6, 0.8, 0), SIMD3(0, 0.6, 0.8)]
 
@@ -32,7 +33,7 @@ import Testing
         #expect(cloud.count == 3000)
         // Every point on the surface: one coordinate at ±0.5, all within the cube.
         let largest = cloud.positions.map { p in max(abs(p.x), abs(p.y), abs(p.z)) }
-        #expect(largest.allSatisfy { abs($0 - 0.5) < 1e-6 })
+        expectClose(largest, repeatElement(0.5, count: largest.count), tolerance: 1e-6, "largest |coordinate| of each point")
         // Area-weighted: each of the six faces gets about a sixth.
         let onTop = cloud.positions.filter { abs($0.z - 0.5) < 1e-6 }.count
         #expect(abs(Double(onTop) / 3000 - 1.0 / 6) < 0.03)
@@ -59,7 +60,10 @@ import Testing
             try PLYFile.write(cloud, to: directory + "/e.ply", encoding: encoding)
             #expect(try PLYFile.read(directory + "/e.ply").cloud == cloud, "\(encoding)")
         }
-        #expect(throws: PointCloudError.self) { try ShapeFile.write(cloud, to: directory + "/c.off") }
+        #expect(throws: PointCloudError.unsupportedFormat(file: directory + "/c.off",
+                                                           reason: "off holds meshes; point clouds are written as ply, xyz, pts, obj or h5")) {
+            try ShapeFile.write(cloud, to: directory + "/c.off")
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).allSatisfy { !$0.hasPrefix(".") })
     }
 

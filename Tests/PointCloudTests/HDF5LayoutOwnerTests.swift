@@ -1,10 +1,11 @@
 import Foundation
 import HDF5
 import Testing
+import TestSupport
 @testable import PointCloud
 
 /// Each point-cloud layout's owner reads back what it writes and describes the datasets it names.
-@Suite struct HDF5LayoutOwnerTests {
+@Suite(.temporaryDirectories) struct HDF5LayoutOwnerTests {
     /// `count` clouds of `points` points, distinct values per cloud.
     private func clouds(_ count: Int, points: Int, offset: Float) -> [PointCloud] {
         (0 ..< count).map { c in

@@ -1,11 +1,12 @@
 import Foundation
 import HDF5
 import Testing
+import TestSupport
 @testable import PointCloud
 
 /// The point-cloud HDF5 layouts: h5py's ModelNet40 and ShapeNet files (Fixtures/make_hdf5_fixtures.py),
 /// malformed files (Fixtures/make_malformed_hdf5_fixtures.py) and round trips.
-@Suite struct PointCloudHDF5Tests {
+@Suite(.temporaryDirectories) struct PointCloudHDF5Tests {
     /// What h5py read from `dataset` of the fixture `file` (hdf5/expected.json).
     private func expectedValues(_ file: String, _ dataset: String) throws -> [String: Any] {
         let all = try Fixture.json("hdf5/expected.json")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Paths of committed fixtures and scratch files for the PointCloud tests.
 enum Fixture {
@@ -9,11 +10,9 @@ enum Fixture {
         return base.appendingPathComponent("Fixtures").appendingPathComponent(relative).path
     }
 
-    /// A fresh scratch directory, unique per call.
+    /// A new directory for this test, removed when it ends (the suite carries `.temporaryDirectories`).
     static func scratchDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "rgdm-pc-tests-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TemporaryDirectory.create("point-cloud").path
     }
 
     /// The JSON object in `Fixtures/<relative>`.
@@ -21,22 +20,6 @@ enum Fixture {
         let data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
-}
-
-/// Expects `actual` to match `expected` element-wise within `tolerance` (relative to max(1, |expected|)),
-/// reporting the largest difference.
-func expectClose(_ actual: [Double], _ expected: [Double], tolerance: Double, _ comment: Comment? = nil,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(actual.count == expected.count, comment, sourceLocation: sourceLocation)
-    guard actual.count == expected.count else { return }
-    var worst = 0.0, worstIndex = -1
-    for index in actual.indices {
-        let scale = max(1, abs(expected[index]))
-        let error = abs(actual[index] - expected[index]) / scale
-        if !(error <= worst) { worst = error; worstIndex = index }
-    }
-    #expect(worst <= tolerance, "largest scaled difference \(worst) at index \(worstIndex) \(comment.map { "\($0)" } ?? "")",
-            sourceLocation: sourceLocation)
 }
 
 /// Numbers stored as decimal strings in a JSON fixture (parsed exactly, unlike JSON numbers
