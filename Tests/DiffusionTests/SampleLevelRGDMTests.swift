@@ -123,6 +123,25 @@ final class GaussianMeanDenoiser: Denoiser {
         #expect(abs(firstMean) < 0.05, "first pool's mean reward \(firstMean)")
     }
 
+    /// RAFT keeps the best quarter of each pool: for N(0, I) and r = aᵀx, one round moves the
+    /// mean along u = a/|a| by E[uᵀx | uᵀx above its 75th percentile] = φ(z)/0.25, z = Φ⁻¹(0.75).
+    @Test func raftMovesTheMeanToTheTopFractionsMean() throws {
+        let model = try Self.model()
+        let a = [0.3, -0.2]
+        let settings = SampleLevelRGDM.Settings(selection: .top(fraction: 0.25), temperature: 1, rounds: 1, poolSize: 4000,
+                                                stepsPerRound: 400, batchSize: 512)
+        var source = try Self.rgdm(model, settings: settings, reward: a)
+        let trainer = try Self.trainer(model)
+        for _ in 0 ..< settings.totalSteps { try source.step(trainer) }
+        let norm = (a[0] * a[0] + a[1] * a[1]).squareRoot(), z = 0.6744897501960817
+        let shift = exp(-z * z / 2) / (2 * Double.pi).squareRoot() / 0.25
+        for j in 0 ..< Self.width {
+            let expected = a[j] / norm * shift
+            #expect(abs(Double(trainer.state.parameters[j]) - expected) < 0.08,
+                    "component \(j): mean \(trainer.state.parameters[j]), top quarter's mean \(expected)")
+        }
+    }
+
     @Test func aResumedRunContinuesExactly() throws {
         let a = [0.3, -0.2]
         let settings = SampleLevelRGDM.Settings(temperature: 1, rounds: 2, poolSize: 40, stepsPerRound: 3, batchSize: 8,

@@ -42,6 +42,8 @@ extension SampleLevelRGDM {
     struct Replay: Codable, Sendable {
         var batch: GraphBatch
         var rewards: [Double]
+        /// The kept graphs' indices in the pool they came from.
+        var indices: [Int]
 
         /// The `best` graphs of `pool` by reward (ties by position), without weights.
         init(best: Int, of pool: GraphBatch, rewards: [Double]) {
@@ -51,6 +53,7 @@ extension SampleLevelRGDM {
             batch.weights = nil
             self.batch = batch
             self.rewards = kept.map { rewards[$0] }
+            self.indices = kept
         }
     }
 }

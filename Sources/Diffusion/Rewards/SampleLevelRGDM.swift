@@ -14,8 +14,19 @@ import Foundation
 /// round's importance weights spread over its pool (one tilt of exp(r/τ) from
 /// the base model's samples leaves few samples with weight when τ is small).
 /// A replay buffer keeps the best samples seen and adds them to every pool.
+/// With `Selection.top` the same rounds are RAFT (Dong et al. 2023): the best
+/// fraction of each pool, equally weighted, the baseline RGDM is compared with.
 public struct SampleLevelRGDM: TrainingSteps {
+    /// How a round's pool is weighted.
+    public enum Selection: Codable, Sendable, Equatable {
+        /// RGDM: every graph, weighted N·softmax(r/(Rτ)).
+        case payoff
+        /// RAFT (Dong et al. 2023), the baseline: the best `fraction` of the pool, equally weighted.
+        case top(fraction: Double)
+    }
+
     public struct Settings: Codable, Sendable, Equatable {
+        public var selection: Selection
         /// τ > 0: the pay-off temperature of the whole run.
         public var temperature: Double
         /// R ≥ 1: rounds over which the tilt exp(r/τ) is reached.
@@ -33,8 +44,9 @@ public struct SampleLevelRGDM: TrainingSteps {
         /// Best samples kept across rounds and added to each pool (0: none).
         public var replaySize: Int
 
-        public init(temperature: Double, rounds: Int, poolSize: Int, stepsPerRound: Int, batchSize: Int,
-                    dataWeight: Double = 0, dataBatchSize: Int = 0, replaySize: Int = 0) {
+        public init(selection: Selection = .payoff, temperature: Double, rounds: Int, poolSize: Int, stepsPerRound: Int,
+                    batchSize: Int, dataWeight: Double = 0, dataBatchSize: Int = 0, replaySize: Int = 0) {
+            self.selection = selection
             self.temperature = temperature
             self.rounds = rounds
             self.poolSize = poolSize
@@ -54,6 +66,9 @@ public struct SampleLevelRGDM: TrainingSteps {
                       "pool size, steps per round and batch size must be at least 1 (\(poolSize), \(stepsPerRound), \(batchSize))")
             try check(dataWeight.isFinite && dataWeight >= 0, "the data weight λ must be finite and ≥ 0, got \(dataWeight)")
             try check(dataBatchSize >= 0 && replaySize >= 0, "data batch and replay sizes must be ≥ 0")
+            if case let .top(fraction) = selection {
+                try check(fraction > 0 && fraction <= 1, "the kept fraction must lie in (0, 1], got \(fraction)")
+            }
         }
 
         /// The temperature of one round's weights: Rτ.
@@ -131,9 +146,18 @@ public struct SampleLevelRGDM: TrainingSteps {
             pool = pool.appending(replay.batch)
             poolRewards += replay.rewards
         }
-        let weights = try RewardWeighting.weights(rewards: poolRewards, temperature: settings.roundTemperature)
-        pool.weights = weights
         state.replay = settings.replaySize > 0 ? Replay(best: settings.replaySize, of: pool, rewards: poolRewards) : nil
+        let weights: [Float]
+        switch settings.selection {
+        case .payoff:
+            weights = try RewardWeighting.weights(rewards: poolRewards, temperature: settings.roundTemperature)
+            pool.weights = weights
+        case let .top(fraction):
+            let kept = Replay(best: max(1, Int((fraction * Double(poolRewards.count)).rounded())), of: pool, rewards: poolRewards)
+            let best = Set(kept.indices)
+            weights = poolRewards.indices.map { best.contains($0) ? 1 : 0 }
+            pool = kept.batch
+        }
         state.pool = pool
         state.stepInRound = 0
         state.round += 1
