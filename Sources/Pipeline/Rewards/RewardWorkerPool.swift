@@ -64,7 +64,8 @@ final class RewardWorkerPool: @unchecked Sendable {
                 slots[slot].worker = worker
             }
             let batch = remaining.map { requests[$0] }
-            DispatchQueue.global().async { worker.send(batch) }
+            // A thread of its own: a full pipe blocks it until the worker reads, never the answers.
+            Thread { worker.send(batch) }.start()
             var failed = false
             for i in remaining {
                 let failure: RewardFailure

@@ -41,9 +41,14 @@ public struct XTBReward: MoleculeReward {
         return outcomes.values
     }
 
-    /// One molecule's single point.
+    /// One molecule's outcome: invalid molecules fail without a run.
     func outcome(_ molecule: Molecule) -> RewardOutcome {
         if case let .failure(failure) = ValidMolecule.fragment(of: molecule) { return .failure(failure) }
+        return singlePoint(molecule)
+    }
+
+    /// xtb's single point on the geometry of `molecule`, whatever it is.
+    func singlePoint(_ molecule: Molecule) -> RewardOutcome {
         do {
             return try ScratchDirectory.with(prefix: "rgdm-xtb") { directory in
                 try Self.xyz(molecule).write(toFile: directory + "/molecule.xyz", atomically: false, encoding: .utf8)

@@ -24,7 +24,8 @@ struct RewardOptions: ParsableArguments {
     @Option(help: "Seconds xtb has for one molecule.")
     var xtbTimeout: Double = 60
 
-    @Option(help: ArgumentHelp("The reward of a sample that could not be scored: a number, or 'min' for the lowest reward of its batch.",
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("The reward of a sample that could not be scored: a number, or 'min' for the lowest reward of its batch.",
                                valueName: "value|min"))
     var rewardFloor: RewardFloor = .default
 
