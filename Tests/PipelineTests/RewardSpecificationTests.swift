@@ -80,6 +80,16 @@ import Testing
         #expect(try RewardSpecification(parsing: "target(logp, 2)").makeReward(.inProcess).dependsOnGraphOnly)
     }
 
+    @Test func aModelWithoutHydrogenCannotEarnGeometryRewards() throws {
+        let spec = try RewardSpecification(parsing: "qed + 0.1*mmff94 + target(xtb-gap, 10)")
+        #expect { try spec.check(atomicNumbers: [6, 7, 8, 9]) } throws: { error in
+            guard case let .invalidReward(_, reason) = error as? PipelineError else { return false }
+            return reason.contains("mmff94, xtb-gap") && reason.contains("6, 7, 8, 9")
+        }
+        try spec.check(atomicNumbers: [1, 6, 7, 8, 9])
+        try RewardSpecification.term(.qed).check(atomicNumbers: [6, 7, 8])
+    }
+
     @Test func rewardOptionsParseAndCheck() throws {
         let command = try #require(try RGDMCommand.parseAsRoot(
             ["score", "a.sdf", "--reward", "command", "--reward-command", "/bin/echo", "--reward-arg", "--flag", "--reward-arg", "{sdf}",

@@ -58,3 +58,17 @@ extension RewardTerm {
                       runs: settings.parallelism)
     }
 }
+
+extension RewardSpecification {
+    /// Checks that a model generating only `atomicNumbers` can earn this reward: MMFF94 and
+    /// xTB score whole geometries, hydrogens included, so a model without hydrogen in its
+    /// vocabulary would fail every molecule. Throws `PipelineError.invalidReward` naming the terms.
+    public func check(atomicNumbers: [Int]) throws {
+        let needsHydrogens = terms.filter { $0 == .mmff94 || $0.rawValue.hasPrefix("xtb-") }
+        guard !needsHydrogens.isEmpty, !atomicNumbers.contains(1) else { return }
+        throw PipelineError.invalidReward(
+            specification: description,
+            reason: "\(needsHydrogens.map(\.rawValue).joined(separator: ", ")) score(s) geometries with their hydrogens, "
+                + "but the model generates no hydrogen (its atoms: \(atomicNumbers.map(String.init).joined(separator: ", ")))")
+    }
+}
