@@ -57,7 +57,7 @@ import Testing
         var collapsed = RewardTestSupport.water
         for i in collapsed.atoms.indices { collapsed.atoms[i].position = .zero }
         let reward = try XTBReward(property: .gap)
-        guard case let .crashed(program, reason) = reward.singlePoint(collapsed).failure else {
+        guard case let .crashed(program, reason) = reward.calculator.singlePoint(collapsed, xyz: XTBCalculator.xyz(collapsed)).failure else {
             Issue.record("expected xtb to refuse the geometry")
             return
         }
@@ -82,6 +82,25 @@ import Testing
             let fake = try RewardTestSupport.script("xtb", in: directory, "#!/bin/sh\necho 'normal termination of xtb'\n")
             let outcome = try XTBReward(property: .dipole, executable: fake).score([RewardTestSupport.water])[0]
             #expect(outcome == .failure(.unreadableAnswer(program: "xtb", answer: "no dipole in its output")))
+        }
+    }
+
+    /// The xTB terms of one reward share one run per molecule.
+    @Test func termsOfOneRewardShareTheirRuns() throws {
+        try RewardTestSupport.withScratch { directory in
+            try Self.waterOutput.write(toFile: directory + "/output.txt", atomically: true, encoding: .utf8)
+            let fake = try RewardTestSupport.script("xtb", in: directory, "#!/bin/sh\necho run >> \(directory)/runs\ncat \(directory)/output.txt\n")
+            let settings = RewardSettings(xtbExecutable: fake)
+            let reward = try RewardSpecification(parsing: "xtb-gap + 10*xtb-dipole - xtb-gradient").makeReward(settings)
+            var shifted = RewardTestSupport.water
+            shifted.atoms[0].position.x += 0.01
+            let outcomes = reward.score([RewardTestSupport.water, shifted, RewardTestSupport.pentavalentCarbon])
+            let expected = 14.629673576893 + 10 * 2.271 - 0.007221585093
+            #expect(abs(try outcomes[0].get() - expected) < 1e-12)
+            #expect(abs(try outcomes[1].get() - expected) < 1e-12)
+            #expect(outcomes[2].failureKind == .invalidMolecule)
+            let runs = try String(contentsOfFile: directory + "/runs", encoding: .utf8).split(separator: "\n")
+            #expect(runs.count == 2, "one run per valid molecule for three terms")
         }
     }
 

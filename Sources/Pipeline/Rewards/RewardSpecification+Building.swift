@@ -9,28 +9,39 @@ extension RewardSpecification {
             settings.parallelism > 1 ? RewardWorkerPool(executable: executable, workers: settings.parallelism,
                                                         timeout: settings.workerTimeout) : nil
         }
-        return try build(settings, pool: pool)
+        let xtbTerms = terms.filter { $0.xtbProperty != nil }
+        let xtb = try xtbTerms.first.map { first in
+            try XTBCalculator(executable: settings.xtbExecutable, timeout: settings.xtbTimeout, runs: settings.parallelism,
+                              gradient: xtbTerms.contains(.xtbGradient), term: first.rawValue)
+        }
+        return try build(settings, pool: pool, xtb: xtb)
     }
 
-    private func build(_ settings: RewardSettings, pool: RewardWorkerPool?) throws -> any MoleculeReward {
+    /// The reward, its Open Babel terms on `pool` when there is one, its xTB terms sharing `xtb`'s runs.
+    private func build(_ settings: RewardSettings, pool: RewardWorkerPool?, xtb: XTBCalculator?) throws -> any MoleculeReward {
         switch self {
         case let .term(term):
-            let reward = try term.makeReward(settings)
+            let reward = try term.makeReward(settings, xtb: xtb)
             guard term.usesOpenBabel, let pool else { return reward }
             return WorkerReward(reward, term: term, pool: pool, minimumBatch: settings.minimumWorkerBatch)
         case let .target(property, value):
-            return TargetReward(try property.build(settings, pool: pool), target: value)
+            return TargetReward(try property.build(settings, pool: pool, xtb: xtb), target: value)
         case let .window(property, lower, upper):
-            return WindowReward(try property.build(settings, pool: pool), lower: lower, upper: upper)
+            return WindowReward(try property.build(settings, pool: pool, xtb: xtb), lower: lower, upper: upper)
         case let .sum(terms):
-            return WeightedSumReward(try terms.map { .init($0.weight, try $0.reward.build(settings, pool: pool)) })
+            return WeightedSumReward(try terms.map { .init($0.weight, try $0.reward.build(settings, pool: pool, xtb: xtb)) })
         }
     }
 }
 
 extension RewardTerm {
-    /// This term's reward, scored in this process.
-    func makeReward(_ settings: RewardSettings) throws -> any MoleculeReward {
+    /// This term's reward, scored in this process; xTB terms run on `xtb` (or a calculator of their own).
+    func makeReward(_ settings: RewardSettings, xtb: XTBCalculator? = nil) throws -> any MoleculeReward {
+        if let property = xtbProperty {
+            let calculator = try xtb ?? XTBCalculator(executable: settings.xtbExecutable, timeout: settings.xtbTimeout,
+                                                      runs: settings.parallelism, gradient: property == .gradient, term: rawValue)
+            return XTBReward(property: property, calculator: calculator)
+        }
         switch self {
         case .qed: return GraphPropertyReward(.qed)
         case .logp: return GraphPropertyReward(.logP)
@@ -40,22 +51,26 @@ extension RewardTerm {
         case .atomStability: return EDMCriterionReward(.atomStability)
         case .moleculeStability: return EDMCriterionReward(.moleculeStability)
         case .mmff94: return MMFF94Reward()
-        case .xtbGap: return try xtb(.gap, settings)
-        case .xtbDipole: return try xtb(.dipole, settings)
-        case .xtbPolarizability: return try xtb(.polarizability, settings)
-        case .xtbEnergy: return try xtb(.energy, settings)
-        case .xtbGradient: return try xtb(.gradient, settings)
         case .command:
             guard let command = settings.command else {
                 throw PipelineError.invalidReward(specification: rawValue, reason: "the command term needs --reward-command PROG")
             }
             return try CommandReward(program: command, arguments: settings.commandArguments, timeout: settings.commandTimeout)
+        case .xtbGap, .xtbDipole, .xtbPolarizability, .xtbEnergy, .xtbGradient:
+            preconditionFailure("xTB terms are built above")
         }
     }
 
-    private func xtb(_ property: XTBProperty, _ settings: RewardSettings) throws -> XTBReward {
-        try XTBReward(property: property, executable: settings.xtbExecutable, timeout: settings.xtbTimeout,
-                      runs: settings.parallelism)
+    /// The xTB property of an `xtb-*` term.
+    var xtbProperty: XTBProperty? {
+        switch self {
+        case .xtbGap: .gap
+        case .xtbDipole: .dipole
+        case .xtbPolarizability: .polarizability
+        case .xtbEnergy: .energy
+        case .xtbGradient: .gradient
+        default: nil
+        }
     }
 }
 
@@ -64,7 +79,7 @@ extension RewardSpecification {
     /// xTB score whole geometries, hydrogens included, so a model without hydrogen in its
     /// vocabulary would fail every molecule. Throws `PipelineError.invalidReward` naming the terms.
     public func check(atomicNumbers: [Int]) throws {
-        let needsHydrogens = terms.filter { $0 == .mmff94 || $0.rawValue.hasPrefix("xtb-") }
+        let needsHydrogens = terms.filter { $0 == .mmff94 || $0.xtbProperty != nil }
         guard !needsHydrogens.isEmpty, !atomicNumbers.contains(1) else { return }
         throw PipelineError.invalidReward(
             specification: description,

@@ -39,15 +39,24 @@ final class RewardWorkerPool: @unchecked Sendable {
         }
         let outcomes = OutcomeSlots(count: molecules.count)
         let chunk = (molecules.count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { slot in
+        // One thread per worker: each spends its time waiting for answers, which must not
+        // hold up a shared thread pool.
+        let group = DispatchGroup()
+        for slot in 0..<workers {
             let range = min(slot * chunk, molecules.count)..<min((slot + 1) * chunk, molecules.count)
-            if !range.isEmpty { run(Array(range), on: slot, requests: requests, outcomes: outcomes) }
+            guard !range.isEmpty else { continue }
+            group.enter()
+            Thread { [self] in
+                run(Array(range), on: slot, requests: requests, outcomes: outcomes)
+                group.leave()
+            }.start()
         }
+        group.wait()
         return outcomes.values
     }
 
     /// Scores `indices` on worker `slot`, replacing the worker each time one fails.
-    private func run(_ indices: [Int], on slot: Int, requests: [String], outcomes: OutcomeSlots) {
+    private func run(_ indices: [Int], on slot: Int, requests: [String], outcomes: OutcomeSlots<RewardOutcome>) {
         let program = "rgdm reward-worker"
         var remaining = indices[...]
         while !remaining.isEmpty {

@@ -19,9 +19,6 @@ public enum XTBProperty: String, CaseIterable, Codable, Sendable {
     /// The reward term's name ("xtb-gap").
     public var termName: String { "xtb-\(rawValue)" }
 
-    /// xtb's arguments after the geometry file.
-    var arguments: [String] { self == .gradient ? ["--grad"] : ["--sp"] }
-
     /// The property's value in `output` (xtb's standard output), or nil when it is not there.
     public func value(in output: String) -> Double? {
         let lines = output.split(whereSeparator: \.isNewline)

@@ -33,7 +33,8 @@ struct RewardOptions: ParsableArguments {
     var noRewardCache = false
 
     static let termHelp = "Terms: " + RewardTerm.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")
-        + ". Weights multiply terms: \"0.5*qed + 0.5*validity\"; put spaces around '-'."
+        + ". target(R, a) is −|R − a|; window(R, lo, hi) is 1 inside [lo, hi], 1 − d/(hi − lo) at distance d outside;"
+        + " mw-window(lo, hi) is window(mw, lo, hi). Weights multiply terms: \"0.5*qed + 0.5*validity\"; put spaces around '-'."
 
     func validate() throws {
         if let reward {
