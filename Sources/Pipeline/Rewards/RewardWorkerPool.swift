@@ -88,6 +88,7 @@ final class RewardWorkerPool: @unchecked Sendable {
                     }
                     failure = .unreadableAnswer(program: program, answer: String(text.prefix(80)))
                 case .end:
+                    worker.stop()  // one that closed its output but lives on is not waited for
                     failure = .crashed(program: program, reason: worker.ending)
                 case .timedOut:
                     failure = .timedOut(program: program, seconds: timeout)

@@ -66,7 +66,7 @@ final class RewardWorkerProcess: @unchecked Sendable {
         lines.isEmpty ? .end : .line(lines.removeFirst())
     }
 
-    /// How the process ended (for messages), once its output has ended.
+    /// How the process ended (for messages), once it has ended or been stopped.
     var ending: String {
         process.waitUntilExit()
         return process.terminationReason == .uncaughtSignal ? "killed by signal \(process.terminationStatus)"
