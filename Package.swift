@@ -53,7 +53,7 @@ let package = Package(
                 "Chem", "PointCloud", "Diffusion", "HDF5",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["README.md", "Molecules/README.md"],
+            exclude: ["README.md", "Molecules/README.md", "Rewards/README.md"],
             swiftSettings: release
         ),
         .executableTarget(name: "rgdm", dependencies: ["Pipeline"], swiftSettings: release),

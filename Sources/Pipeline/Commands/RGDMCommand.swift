@@ -13,10 +13,12 @@ public struct RGDMCommand: ParsableCommand {
             TrainCommand.self,
             SampleCommand.self,
             EvaluateCommand.self,
+            ScoreCommand.self,
             ConvertCommand.self,
             InfoCommand.self,
             ExportCommand.self,
             BenchCommand.self,
+            RewardWorkerCommand.self,
         ]
     )
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// Why a sample got no reward. Each case says what failed in words a user can act on;
 /// a failure is one sample's, never the run's.
-public enum RewardFailure: Error, Sendable, Hashable, CustomStringConvertible {
+public enum RewardFailure: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     /// The sample is not a valid molecule (the evaluator's sanitisation refused it).
     case invalidMolecule(String)
     /// The scorer gave no finite number.
@@ -12,6 +12,8 @@ public enum RewardFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case timedOut(program: String, seconds: Double)
     /// An external program died by a signal or exited with an error.
     case crashed(program: String, reason: String)
+    /// An external program could not be started (not found, not executable).
+    case unavailable(program: String, reason: String)
     /// An external program's answer for this sample could not be read.
     case unreadableAnswer(program: String, answer: String)
     /// An external program answered fewer lines than samples.
@@ -25,9 +27,29 @@ public enum RewardFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case let .notFinite(value): "reward is \(value)"
         case let .timedOut(program, seconds): "\(program) took longer than \(seconds) s"
         case let .crashed(program, reason): "\(program) failed: \(reason)"
+        case let .unavailable(program, reason): "\(program) could not be started: \(reason)"
         case let .unreadableAnswer(program, answer): "\(program) answered '\(answer)', not a number"
         case let .missingAnswer(program): "\(program) gave no answer for this sample"
         case let .failed(reason): reason
+        }
+    }
+
+    /// What kind of failure this is, for counting failures by kind.
+    public enum Kind: String, CaseIterable, Codable, Sendable {
+        case invalidMolecule = "invalid-molecule", notFinite = "not-finite", timedOut = "timed-out", crashed
+        case unavailable, unreadableAnswer = "unreadable-answer", missingAnswer = "missing-answer", failed
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .invalidMolecule: .invalidMolecule
+        case .notFinite: .notFinite
+        case .timedOut: .timedOut
+        case .crashed: .crashed
+        case .unavailable: .unavailable
+        case .unreadableAnswer: .unreadableAnswer
+        case .missingAnswer: .missingAnswer
+        case .failed: .failed
         }
     }
 }

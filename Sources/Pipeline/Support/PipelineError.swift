@@ -5,6 +5,10 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidModel(path: String, reason: String)
     case invalidRun(path: String, reason: String)
     case unsupportedOutput(path: String, reason: String)
+    /// A reward specification (`--reward`) names no known reward.
+    case unknownReward(term: String, known: [String])
+    /// A reward specification that does not parse or cannot be built (a missing program, a bad argument).
+    case invalidReward(specification: String, reason: String)
 
     public var description: String {
         switch self {
@@ -12,6 +16,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidModel(path, reason): "model \(path): \(reason)"
         case let .invalidRun(path, reason): "run \(path): \(reason)"
         case let .unsupportedOutput(path, reason): "output \(path): \(reason)"
+        case let .unknownReward(term, known): "unknown reward '\(term)'; known rewards: \(known.joined(separator: ", "))"
+        case let .invalidReward(specification, reason): "reward '\(specification)': \(reason)"
         }
     }
 }
