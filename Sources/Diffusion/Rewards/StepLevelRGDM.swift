@@ -21,15 +21,15 @@ import Foundation
 /// ε-loss on the same data, which keeps samples valid and diverse. As τ → ∞ the
 /// step moves ε̂ along Σ_k (r_k − r̄) ξ_k, an evolution-strategies estimate of
 /// the reward's gradient; as τ → 0 toward the best draw.
-public struct StepLevelRGDM<Network: Denoiser>: TrainingSteps {
-    /// What the reward of a draw is computed on.
-    public enum ScoredState: String, Codable, Sendable, CaseIterable {
-        /// x̂_0 of each draw (one more network call per draw): meaningful near the prior too.
-        case denoised
-        /// The draw z_s itself (unscaled), as the paper states it.
-        case noisy
-    }
+/// What the reward of an exploratory draw is computed on.
+public enum DrawScoring: String, Codable, Sendable, CaseIterable {
+    /// x̂_0 of each draw (one more network call per draw): meaningful near the prior too.
+    case denoised
+    /// The draw z_s itself (unscaled), as the paper states it.
+    case noisy
+}
 
+public struct StepLevelRGDM<Network: Denoiser>: TrainingSteps {
     public struct Settings: Codable, Sendable, Equatable {
         /// τ > 0.
         public var temperature: Double
@@ -41,13 +41,13 @@ public struct StepLevelRGDM<Network: Denoiser>: TrainingSteps {
         public var dataWeight: Double
         /// Data graphs per step.
         public var batchSize: Int
-        public var scoredState: ScoredState
+        public var scoredState: DrawScoring
         /// The levels t trained (default 1 … T).
         public var minimumTimestep: Int
         public var maximumTimestep: Int?
 
         public init(temperature: Double, explorations: Int = 8, radius: Double = 0.5, dataWeight: Double = 1,
-                    batchSize: Int, scoredState: ScoredState = .denoised, minimumTimestep: Int = 1, maximumTimestep: Int? = nil) {
+                    batchSize: Int, scoredState: DrawScoring = .denoised, minimumTimestep: Int = 1, maximumTimestep: Int? = nil) {
             self.temperature = temperature
             self.explorations = explorations
             self.radius = radius

@@ -15,6 +15,8 @@ extension Checkpoint.Precision: ExpressibleByArgument {}
 // Pipeline
 extension ModelArchitecture: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
+extension FineTuneMethod: ExpressibleByArgument {}
+extension DrawScoring: ExpressibleByArgument {}
 extension RewardFloor: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }

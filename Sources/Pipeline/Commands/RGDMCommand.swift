@@ -11,6 +11,7 @@ public struct RGDMCommand: ParsableCommand {
         subcommands: [
             PreprocessCommand.self,
             TrainCommand.self,
+            FineTuneCommand.self,
             SampleCommand.self,
             EvaluateCommand.self,
             ScoreCommand.self,
