@@ -19,7 +19,8 @@ enum RewardTestSupport {
 
     /// Runs `body` with a fresh directory, removed afterwards.
     static func withScratch<T>(_ body: (String) throws -> T) throws -> T {
-        let path = try TrainingFixtures.temporaryDirectory("rewards").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rgdm-rewards-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: path) }
         return try body(path)
     }

@@ -32,7 +32,6 @@ struct FineTuneCommand: ParsableCommand {
     @Option(help: "Rounds (rgdm, raft).") var rounds = 10
     @Option(help: "Molecules drawn each round (rgdm, raft), or each evaluation (rgdm-step).") var pool = 256
     @Option(help: "Optimiser steps on each pool (rgdm, raft).") var stepsPerRound = 20
-    @Option(help: "Molecules of the pool in each step's batch; data molecules per step for rgdm-step.") var batch = 64
     @Option(help: "raft: the share of each pool kept.") var keepFraction = 0.1
     @Option(help: "Best molecules kept across rounds and added to each pool (rgdm, raft).") var replay = 0
 
@@ -49,6 +48,9 @@ struct FineTuneCommand: ParsableCommand {
     @Option(help: "rgdm-step: total optimiser steps.") var steps = 200
     @Option(help: "rgdm-step: draw and score an evaluation pool every N steps.") var evaluateEvery = 50
 
+    /// Molecules of the pool in each step's batch (rgdm, raft), or data molecules per step (rgdm-step): `--batch`.
+    var batch: Int { optimizer.batch ?? 64 }
+
     @OptionGroup(title: "Pool sampling") var sampling: PoolSamplingOptions
     @Option(help: "Molecules: reference set for novelty (an rgdm HDF5 set or a molecule file).") var reference: String?
     @OptionGroup(title: "Optimisation") var optimizer: OptimizerOptions
@@ -57,8 +59,8 @@ struct FineTuneCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if rounds < 1 || pool < 1 || stepsPerRound < 1 || batch < 1 || steps < 1 || evaluateEvery < 1 {
-            throw ValidationError("--rounds, --pool, --steps-per-round, --batch, --steps and --evaluate-every must be at least 1")
+        if rounds < 1 || pool < 1 || stepsPerRound < 1 || steps < 1 || evaluateEvery < 1 {
+            throw ValidationError("--rounds, --pool, --steps-per-round, --steps and --evaluate-every must be at least 1")
         }
         if !(temperature.isFinite && temperature > 0) { throw ValidationError("--temperature must be > 0 (got \(temperature))") }
         if !(keepFraction > 0 && keepFraction <= 1) { throw ValidationError("--keep-fraction must lie in (0, 1]") }

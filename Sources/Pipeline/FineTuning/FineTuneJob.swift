@@ -18,7 +18,7 @@ struct FineTuneJob {
     private func trainerConfiguration() -> TrainerConfiguration {
         var configuration = command.optimizer.configuration(seed: command.global.seed)
         if command.optimizer.learningRate == nil { configuration.optimizer.learningRate = 1e-5 }
-        if command.optimizer.batch == nil { configuration.batchSize = command.batch }
+        configuration.batchSize = command.batch
         return configuration
     }
 
