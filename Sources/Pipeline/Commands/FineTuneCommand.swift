@@ -55,6 +55,7 @@ struct FineTuneCommand: ParsableCommand {
     @Option(help: "Molecules: reference set for novelty (an rgdm HDF5 set or a molecule file).") var reference: String?
     @OptionGroup(title: "Optimisation") var optimizer: OptimizerOptions
     @Option(help: "Save a checkpoint every N steps.") var checkpointEvery = 20
+    // Fine-tuning defaults differ from training's: --learning-rate 2e-5 and --ema-decay 0.9 unless given.
     @Option(help: "Write a log line every N steps.") var logEvery = 10
     @OptionGroup var global: GlobalOptions
 

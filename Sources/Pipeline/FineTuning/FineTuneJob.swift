@@ -14,10 +14,13 @@ struct FineTuneJob {
         self.base = base
     }
 
-    /// The base model's weights as the fine-tuned run's start, with a smaller default learning rate.
+    /// The base model's weights as the fine-tuned run's start, with fine-tuning's defaults: a
+    /// smaller learning rate and a short EMA.
     private func trainerConfiguration() -> TrainerConfiguration {
         var configuration = command.optimizer.configuration(seed: command.global.seed)
-        if command.optimizer.learningRate == nil { configuration.optimizer.learningRate = 1e-5 }
+        if command.optimizer.learningRate == nil { configuration.optimizer.learningRate = 2e-5 }
+        // The pools are drawn with the EMA weights: a short average, so they follow the run.
+        if command.optimizer.emaDecay == nil { configuration.emaDecay = 0.9 }
         configuration.batchSize = command.batch
         return configuration
     }
