@@ -61,6 +61,16 @@ import TestSupport
         #expect(try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm")).state.step == 4)
     }
 
+    @Test func rewardGuidedSamplingWritesTheMolecules() throws {
+        let (dir, _, checkpoint) = try tinyModel()
+        let out = dir.path + "/guided.sdf"
+        try rgdm(["sample", "--model", checkpoint, "--count", "3", "--output", out, "--reward", "atom-stability",
+                  "--explore", "3", "--guided-levels", "5", "--threads", "1", "--seed", "4"])
+        #expect(try MoleculeReader(contentsOf: out).readAll().count == 3)
+        expectParseError(SampleCommand.self, ["--model", "m", "--output", "o.sdf", "--reward", "qed", "--steps", "10"],
+                         "--reward guides EDM's full ancestral chain: leave out --reconstruct, --sampler, --steps and --corrector-steps")
+    }
+
     @Test func badOptionsAreRefusedWithTheirReason() throws {
         for (arguments, message) in [
             (["--temperature", "0"], "--temperature must be > 0"),
