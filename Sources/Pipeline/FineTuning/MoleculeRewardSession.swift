@@ -65,6 +65,7 @@ final class MoleculeRewardSession {
         let smiles = molecules.map { try? EDMValidity.smiles(of: $0) }
         let valid = smiles.compactMap { $0 ?? nil }
         let unique = Set(valid)
+        let validRewards = rewards.indices.filter { smiles[$0] != nil }.map { rewards[$0] }
         let sorted = rewards.sorted(by: >)
         let top = sorted.prefix(max(1, sorted.count / 10))
         var summary: [String: Double] = [
@@ -72,6 +73,7 @@ final class MoleculeRewardSession {
             "reward_mean": rewards.reduce(0, +) / Double(max(rewards.count, 1)),
             "reward_top10_mean": top.reduce(0, +) / Double(top.count),
             "reward_max": sorted.first ?? .nan,
+            "reward_valid_mean": validRewards.isEmpty ? .nan : validRewards.reduce(0, +) / Double(validRewards.count),
             "validity": Double(valid.count) / Double(max(molecules.count, 1)),
             "uniqueness": valid.isEmpty ? 0 : Double(unique.count) / Double(valid.count),
             "diversity": Self.diversity(molecules),
