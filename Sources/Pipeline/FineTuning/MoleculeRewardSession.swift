@@ -83,6 +83,7 @@ final class MoleculeRewardSession {
         if let reference {
             summary["novelty"] = unique.isEmpty ? 0 : Double(unique.subtracting(reference).count) / Double(unique.count)
         }
+        summary = summary.filter { $0.value.isFinite }   // JSON has no NaN: an undefined figure is left out
         rounds.append(summary)
         for (k, molecule) in molecules.enumerated() {
             best.append(Candidate(reward: rewards[k], smiles: smiles[k] ?? nil, round: index,
