@@ -88,7 +88,7 @@ struct FineTuneJob {
                 },
                 score: { samples in try session.scoreSamples(samples) },
                 onRound: { round in
-                    do { try onRound(session.finishRound(round.index, samples: round.samples, rewards: round.rewards, distance: distance(run.trainer))) }
+                    do { try onRound(session.finishRound(round.index, samples: round.samples, rewards: session.lastRewards, distance: distance(run.trainer))) }
                     catch { roundFailure = error }
                 })
             var steps = FineTuneSteps(method: rgdm, session: session, evaluation: nil, distance: distance, onRound: onRound)

@@ -26,9 +26,9 @@ struct FineTuneSteps<Method: TrainingSteps>: TrainingSteps {
         let report = try method.step(trainer)
         if let evaluation, report.step % evaluation.every == 0 {
             let samples = try evaluation.draw(trainer)
-            let scored = try evaluation.session.scoreSamples(samples)
+            _ = try evaluation.session.scoreSamples(samples)
             try onRound(evaluation.session.finishRound(report.step / evaluation.every, samples: samples,
-                                                       rewards: scored.rewards, distance: distance(trainer)))
+                                                       rewards: evaluation.session.lastRewards, distance: distance(trainer)))
         }
         return report
     }

@@ -46,10 +46,22 @@ final class MoleculeRewardSession {
         rounds = saved.rounds
     }
 
-    /// Rewards of sampled graphs and the graphs as a training batch (sample-level methods).
+    /// Every sample's reward (failures at the floor) from the last `scoreSamples`, for the round's summary.
+    private(set) var lastRewards: [Double] = []
+
+    /// Rewards of sampled graphs and the graphs as a training batch (sample-level methods). Samples
+    /// the reward failed on (invalid molecules, a program's failure) are left out of the batch, so a
+    /// pool never trains on them; their floored rewards stay in `lastRewards`.
     func scoreSamples(_ results: [SampleResult]) throws -> (rewards: [Double], batch: GraphBatch) {
         let molecules = codec.molecules(from: results)
-        return (scorer.score(molecules).rewards, try codec.batch(molecules))
+        let scored = scorer.score(molecules)
+        lastRewards = scored.rewards
+        let kept = scored.outcomes.indices.filter { !scored.outcomes[$0].isFailure }
+        guard !kept.isEmpty else {
+            throw PipelineError.invalidReward(specification: scorer.reward.name,
+                                              reason: "no molecule of a pool of \(molecules.count) could be scored (\(scorer.ledger.failureSummary))")
+        }
+        return (kept.map { scored.rewards[$0] }, try codec.batch(kept.map { molecules[$0] }))
     }
 
     /// Rewards of graphs given in data units (the denoised estimates of step-level draws).
