@@ -21,18 +21,25 @@ import TestSupport
         return (dir, dataset, dir.path + "/base/checkpoint.rgdm")
     }
 
-    private static let small = ["--pool", "6", "--steps-per-round", "2", "--batch", "3", "--pool-steps", "5",
-                                "--pool-corrector-steps", "0", "--threads", "1", "--seed", "2"]
+    private static let common = ["--pool", "6", "--steps-per-round", "2", "--batch", "3", "--pool-steps", "5",
+                                 "--threads", "1", "--seed", "2"]
+    private static let small = common + ["--pool-corrector-steps", "0"]
 
-    @Test(arguments: ["rgdm", "raft"])
+    /// DDPO's chains are plain ancestral ones: no corrector option.
+    private func small(_ method: String) -> [String] {
+        method == "ddpo" ? Self.common : Self.small
+    }
+
+    @Test(arguments: ["rgdm", "raft", "ddpo"])
     func sampleLevelRunsWriteRoundsBestMoleculesAndTheirRewards(_ method: String) throws {
         let (dir, dataset, checkpoint) = try tinyModel()
         let out = dir.path + "/\(method)"
         try rgdm(["finetune", "--model", checkpoint, "--output", out, "--method", method, "--reward", "atom-stability",
-                  "--rounds", "2", "--data", dataset, "--data-batch", "2", "--reference", dataset] + Self.small)
+                  "--rounds", "2", "--data", dataset, "--data-batch", "2", "--reference", dataset] + small(method))
         let saved = try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm"))
         #expect(saved.state.step == 4)
         #expect(try ModelCard(checkpoint: saved, path: out).initializedFrom == "\(checkpoint) (step 3): network")
+        #expect(saved.runState != nil, "the method's state is saved for an exact resume")
         let rounds = try String(contentsOfFile: out + "/log.jsonl", encoding: .utf8).split(separator: "\n")
             .filter { $0.contains("\"event\":\"round\"") }
         #expect(rounds.count == 2)
@@ -45,7 +52,7 @@ import TestSupport
         #expect(rewards.count == best.count && rewards == rewards.sorted(by: >) && rewards.allSatisfy { (0 ... 1).contains($0) })
         // Run again as it was: the run is complete and resumes to nothing more, with its ledger intact.
         try rgdm(["finetune", "--model", checkpoint, "--output", out, "--method", method, "--reward", "atom-stability",
-                  "--rounds", "2", "--data", dataset, "--data-batch", "2", "--reference", dataset] + Self.small)
+                  "--rounds", "2", "--data", dataset, "--data-batch", "2", "--reference", dataset] + small(method))
         let again = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any])
         #expect(again["reward_evaluations"] as? Int == 12)
         #expect(try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm")).state.parameters == saved.state.parameters)

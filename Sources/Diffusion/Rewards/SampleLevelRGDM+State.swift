@@ -90,3 +90,29 @@ extension GraphBatch: Codable {
         try c.encodeIfPresent(weights, forKey: .weights)
     }
 }
+
+extension GraphTensors: Codable {
+    private enum CodingKeys: String, CodingKey { case positions, features }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(positions: try c.decode([Float].self, forKey: .positions), features: try c.decode([Float].self, forKey: .features))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(positions, forKey: .positions)
+        try c.encode(features, forKey: .features)
+    }
+}
+
+extension GraphLayout: Codable {
+    public init(from decoder: any Decoder) throws {
+        self.init(nodeCounts: try decoder.singleValueContainer().decode([Int].self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(nodeCounts)
+    }
+}

@@ -17,7 +17,9 @@ struct FineTuneCommand: ParsableCommand {
         --data). After --rounds rounds the model targets p_base · exp(r/τ). --method raft keeps \
         the best --keep-fraction of each pool instead. --method rgdm-step trains on data states \
         with --explorations draws around each reverse step, --radius in units of the step's own \
-        deviation, rewards on each draw's denoised estimate (--score-on). The run folder holds \
+        deviation, rewards on each draw's denoised estimate (--score-on). --method ddpo is the \
+        policy-gradient baseline: --pool chains a round on a --pool-steps grid, PPO over their \
+        transitions (--ppo-passes, --ppo-clip). The run folder holds \
         checkpoint.rgdm, log.jsonl (one line per step and per round), best.sdf (the best molecules \
         with their rewards as SD fields) and report.html/.json. Run the same command to resume; \
         Ctrl-C saves and stops.
@@ -25,7 +27,7 @@ struct FineTuneCommand: ParsableCommand {
 
     @Option(name: .shortAndLong, help: "The trained model to start from.") var model: String
     @Option(name: .shortAndLong, help: "Run folder.") var output: String
-    @Option(help: "rgdm (sample level), rgdm-step (step level) or raft.") var method: FineTuneMethod = .rgdm
+    @Option(help: "rgdm (sample level), rgdm-step (step level), or the baselines raft and ddpo.") var method: FineTuneMethod = .rgdm
     @OptionGroup(title: "Reward") var reward: RewardOptions
 
     @Option(help: "Pay-off temperature τ (> 0).") var temperature = 0.1
@@ -47,6 +49,8 @@ struct FineTuneCommand: ParsableCommand {
     @Option(help: "rgdm-step: the highest level t trained (default: T).") var maximumLevel: Int?
     @Option(help: "rgdm-step: total optimiser steps.") var steps = 200
     @Option(help: "rgdm-step: draw and score an evaluation pool every N steps.") var evaluateEvery = 50
+    @Option(help: "ddpo: passes of PPO over each round's chains.") var ppoPasses = 1
+    @Option(help: "ddpo: PPO's clip range ε.") var ppoClip = 1e-4
 
     /// Molecules of the pool in each step's batch (rgdm, raft), or data molecules per step (rgdm-step): `--batch`.
     var batch: Int { optimizer.batch ?? 64 }

@@ -95,6 +95,29 @@ struct FineTuneJob {
             target = settings.totalSteps
             outcome = try loop.run(run, steps: &steps, until: target)
             if let roundFailure { throw roundFailure }
+        case .ddpo:
+            guard let egnn = model as? EGNNModel else {
+                throw PipelineError.invalidModel(path: command.model, reason: "DDPO needs an EGNN model")
+            }
+            guard (command.sampling.poolCorrectorSteps ?? 0) == 0, command.sampling.poolSampler == .ancestral else {
+                throw PipelineError.invalidRun(path: directory.url.path, reason: "DDPO's chains are plain ancestral ones: leave out --pool-corrector-steps and --pool-sampler")
+            }
+            let settings = DDPO<EGNN>.Settings(chains: command.pool, steps: command.sampling.poolSteps ?? 100,
+                                               passes: command.ppoPasses, minibatch: command.batch, clip: command.ppoClip)
+            let methodState = try FineTuneSteps<DDPO<EGNN>>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
+            var roundFailure: Error?
+            var index = session.rounds.count
+            let ddpo = try DDPO(model: egnn, settings: settings, nodeCounts: nodeCounts, seed: command.global.seed,
+                                runState: methodState, score: { samples in session.scoreGraphs(samples) },
+                                onRound: { samples, rewards in
+                                    index += 1
+                                    do { try onRound(session.finishRound(index, samples: [samples], rewards: rewards, distance: distance(run.trainer))) }
+                                    catch { roundFailure = error }
+                                })
+            var steps = FineTuneSteps(method: ddpo, session: session, evaluation: nil, distance: distance, onRound: onRound)
+            target = command.rounds * settings.stepsPerRound
+            outcome = try loop.run(run, steps: &steps, until: target)
+            if let roundFailure { throw roundFailure }
         case .rgdmStep:
             guard let egnn = model as? EGNNModel, let data else {
                 throw PipelineError.invalidModel(path: command.model, reason: "step-level RGDM needs an EGNN model and --data")

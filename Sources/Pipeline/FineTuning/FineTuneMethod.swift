@@ -6,4 +6,6 @@ public enum FineTuneMethod: String, Codable, Sendable, CaseIterable {
     case rgdmStep = "rgdm-step"
     /// RAFT (Dong et al. 2023): rounds that fine-tune on the best fraction of each pool.
     case raft
+    /// DDPO (Black et al. 2023): policy gradients with PPO's clipping on the reverse chain.
+    case ddpo
 }
