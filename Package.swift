@@ -2,9 +2,9 @@
 // rgdm: reward-guided diffusion models for molecules and 3D shapes.
 //
 // Dependency direction (one way only):
-//   rgdm (executable) → Pipeline → {Chem, PointCloud, Diffusion}
+//   rgdm (executable) → Pipeline → {Chem, PointCloud, Diffusion, HDF5}
 //   Chem → COpenBabel (C++ shim with a plain C API over Open Babel 3)
-//   PointCloud → CHDF5 (system library: HDF5 serial)
+//   PointCloud → HDF5 → CHDF5 (system library: HDF5 serial)
 //   Diffusion → CBLAS (system library: OpenBLAS), CKernels (C: element-wise and per-edge passes,
 //               compiled for AVX-512, AVX2 + FMA and SSE2 and dispatched per CPU at load time)
 import PackageDescription
@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .executable(name: "rgdm", targets: ["rgdm"]),
         .library(name: "Chem", targets: ["Chem"]),
+        .library(name: "HDF5", targets: ["HDF5"]),
         .library(name: "PointCloud", targets: ["PointCloud"]),
         .library(name: "Diffusion", targets: ["Diffusion"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
@@ -43,24 +44,32 @@ let package = Package(
 
         // MARK: Swift modules
         .target(name: "Chem", dependencies: ["COpenBabel"], exclude: ["README.md"], swiftSettings: release),
-        .target(name: "PointCloud", dependencies: ["CHDF5"], exclude: ["README.md"], swiftSettings: release),
+        .target(name: "HDF5", dependencies: ["CHDF5"], exclude: ["README.md"], swiftSettings: release),
+        .target(name: "PointCloud", dependencies: ["HDF5"], exclude: ["README.md"], swiftSettings: release),
         .target(name: "Diffusion", dependencies: ["CBLAS", "CKernels"], exclude: ["README.md"], swiftSettings: release),
         .target(
             name: "Pipeline",
             dependencies: [
-                "Chem", "PointCloud", "Diffusion",
+                "Chem", "PointCloud", "Diffusion", "HDF5",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["Molecules/README.md"],
+            exclude: ["README.md", "Molecules/README.md", "Rewards/README.md"],
             swiftSettings: release
         ),
         .executableTarget(name: "rgdm", dependencies: ["Pipeline"], swiftSettings: release),
 
         // MARK: Tests
-        .testTarget(name: "ChemTests", dependencies: ["Chem"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PointCloudTests", dependencies: ["PointCloud"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], resources: [.copy("Fixtures")]),
+        // Shared by every test target: the numeric comparison and per-test scratch directories.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ChemTests", dependencies: ["Chem", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PointCloudTests", dependencies: ["PointCloud", "HDF5", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "HDF5", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     swiftLanguageModes: [.v5],
     cxxLanguageStandard: .cxx17

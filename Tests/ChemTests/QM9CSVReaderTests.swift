@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Chem
 
-@Suite struct QM9CSVReaderTests {
+@Suite(.temporaryDirectories) struct QM9CSVReaderTests {
     @Test func readsEveryRowWithItsGeometryAndProperties() throws {
         let records = try QM9CSVReader(path: Fixture.path("qm9-sample.csv")).map { try $0.get() }
         #expect(records.count == 60)
@@ -19,7 +20,7 @@ import Testing
         let text = try String(contentsOfFile: Fixture.path("qm9-sample.csv"), encoding: .utf8)
         var lines = text.split(separator: "\n").map(String.init)
         lines[1] = lines[1].replacingOccurrences(of: "'C'", with: "'Qq'")
-        let path = Fixture.file("bad.csv", lines.prefix(4).joined(separator: "\n") + "\n")
+        let path = try Fixture.file("bad.csv", lines.prefix(4).joined(separator: "\n") + "\n")
         let results = Array(try QM9CSVReader(path: path))
         #expect(results.count == 3)
         guard case .failure(.badRow(let file, let line, let reason)) = results[0] else {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Chem
 
-/// Paths of the committed fixtures and a scratch directory per test.
+/// Paths of the committed fixtures and scratch files for the Chem tests.
 enum Fixture {
     static func path(_ name: String) -> String {
         guard let url = Bundle.module.url(forResource: "Fixtures/" + name, withExtension: nil) else {
@@ -11,30 +12,22 @@ enum Fixture {
         return url.path
     }
 
-    /// A fresh temporary directory.
-    static func scratch() -> String {
-        let dir = NSTemporaryDirectory() + "rgdm-chem-tests-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
+    /// A new directory for this test, removed when it ends (the suite carries `.temporaryDirectories`).
+    static func scratch() throws -> String {
+        try TemporaryDirectory.create("chem").path
     }
 
     /// Writes `text` to a new file in a scratch directory and returns its path.
-    static func file(_ name: String, _ text: String) -> String {
-        let path = scratch() + "/" + name
+    static func file(_ name: String, _ text: String) throws -> String {
+        let path = try scratch() + "/" + name
         FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
 }
 
-/// The largest coordinate difference between two molecules' atoms (∞ if the counts differ).
-func largestPositionDifference(_ a: Molecule, _ b: Molecule) -> Double {
-    guard a.atoms.count == b.atoms.count else { return .infinity }
-    var worst = 0.0
-    for (x, y) in zip(a.atoms, b.atoms) {
-        let d = x.position - y.position
-        worst = max(worst, abs(d.x), abs(d.y), abs(d.z))
-    }
-    return worst
+/// The atoms' coordinates, x y z after x y z.
+func coordinates(_ molecule: Molecule) -> [Double] {
+    molecule.atoms.flatMap { [$0.position.x, $0.position.y, $0.position.z] }
 }
 
 /// Bonds as a comparable set of (low index, high index, order).
@@ -53,7 +46,6 @@ func expectSameMolecule(_ a: Molecule, _ b: Molecule, tolerance: Double = 1e-4, 
                         sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(a.atoms.map(\.element) == b.atoms.map(\.element), sourceLocation: sourceLocation)
     #expect(a.atoms.map(\.formalCharge) == b.atoms.map(\.formalCharge), sourceLocation: sourceLocation)
-    let worst = largestPositionDifference(a, b)
-    #expect(worst <= tolerance, "largest coordinate difference \(worst) Å > \(tolerance)", sourceLocation: sourceLocation)
+    expectClose(coordinates(a), coordinates(b), tolerance: tolerance, "coordinates (Å)", sourceLocation: sourceLocation)
     if bonds { #expect(bondSet(a) == bondSet(b), sourceLocation: sourceLocation) }
 }

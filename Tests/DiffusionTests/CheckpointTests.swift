@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Diffusion
 
-@Suite struct CheckpointTests {
+@Suite(.temporaryDirectories) struct CheckpointTests {
     /// A trainer a few steps in, so every part of the state is non-trivial.
     static func trainedCheckpoint(seed: UInt64 = 0xFEED_FACE_CAFE_BEEF) throws -> Checkpoint {
         let data = InMemoryGraphs.random(count: 10, width: 3, seed: 1)
@@ -13,15 +14,14 @@ import Testing
         return trainer.checkpoint(modelConfiguration: #"{"kind":"linear-test","featureWidth":3}"#)
     }
 
-    static func temporaryURL(_ name: String) -> URL {
-        FileManager.default.temporaryDirectory
-            .appendingPathComponent("rgdm-diffusion-tests-\(ProcessInfo.processInfo.processIdentifier)-\(name).ckpt")
+    /// `<name>.ckpt` in a directory of its own, removed when the test ends.
+    static func temporaryURL(_ name: String) throws -> URL {
+        try TemporaryDirectory.create(name).appendingPathComponent("\(name).ckpt")
     }
 
     @Test func roundTripsThroughAFile() throws {
         let checkpoint = try Self.trainedCheckpoint()
-        let url = Self.temporaryURL("roundtrip")
-        defer { try? FileManager.default.removeItem(at: url) }
+        let url = try Self.temporaryURL("roundtrip")
         try checkpoint.write(to: url)
         let loaded = try Checkpoint(contentsOf: url)
         #expect(loaded == checkpoint)
@@ -109,7 +109,9 @@ import Testing
         }
         var longer = try Self.trainedCheckpoint().encoded()
         longer.append(0)
-        #expect(throws: DiffusionError.self) { try Checkpoint(encoded: longer, path: "long.ckpt") }
+        #expect(throws: DiffusionError.checkpointCorrupt(path: "long.ckpt", reason: "1 bytes after the checksum")) {
+            try Checkpoint(encoded: longer, path: "long.ckpt")
+        }
     }
 
     /// Section counts whose byte total overflows `Int` (4 × count, or the sum) are a corrupt header, not a trap.
@@ -134,8 +136,8 @@ import Testing
         }
     }
 
-    @Test func missingFileIsAnIOError() {
-        let url = Self.temporaryURL("does-not-exist")
+    @Test func missingFileIsAnIOError() throws {
+        let url = try Self.temporaryURL("does-not-exist")
         do {
             _ = try Checkpoint(contentsOf: url)
             Issue.record("reading a missing file succeeded")
@@ -147,19 +149,18 @@ import Testing
     }
 
     @Test func unwritableDestinationIsAnIOError() throws {
-        let url = Self.temporaryURL("no-such-directory").appendingPathComponent("inner.ckpt")
-        #expect(throws: DiffusionError.self) { try Self.trainedCheckpoint().write(to: url) }
-        do {
-            try Self.trainedCheckpoint().write(to: url)
-        } catch DiffusionError.checkpointIO(let path, _) {
-            #expect(path == url.path)
+        let url = try Self.temporaryURL("no-such-directory").appendingPathComponent("inner.ckpt")
+        let checkpoint = try Self.trainedCheckpoint()
+        #expect { try checkpoint.write(to: url) } throws: { error in
+            guard case DiffusionError.checkpointIO(let path, _) = error else { return false }
+            return path == url.path
         }
     }
 
     @Test func modelMismatchIsReported() throws {
         let checkpoint = try Self.trainedCheckpoint()
         let process = try TrainingTestSupport.polynomialProcess(timesteps: 100, featureWidth: 2)
-        #expect(throws: DiffusionError.self) {
+        #expect(throws: DiffusionError.checkpointMismatch(path: "checkpoint", reason: "17 parameters saved, model has 10")) {
             try Trainer(denoiser: LinearTestDenoiser(featureWidth: 2), process: process, resumingFrom: checkpoint)
         }
     }

@@ -1,25 +1,6 @@
 import Testing
 @testable import Diffusion
 
-/// Largest |a − b| / (1 + |b|), and where; one helper for every numerical comparison.
-func largestDifference(_ a: [Float], _ b: [Float]) -> (value: Double, index: Int) {
-    precondition(a.count == b.count, "compared arrays differ in length: \(a.count) vs \(b.count)")
-    var worst = (value: 0.0, index: -1)
-    for k in a.indices {
-        let d = abs(Double(a[k]) - Double(b[k])) / (1 + abs(Double(b[k])))
-        if d > worst.value || d.isNaN { worst = (d, k) }
-    }
-    return worst
-}
-
-func expectClose(_ a: [Float], _ b: [Float], tolerance: Double, _ what: String,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
-    let worst = largestDifference(a, b)
-    #expect(worst.value <= tolerance,
-            "\(what): largest relative difference \(worst.value) at \(worst.index) (\(a[max(worst.index, 0)]) vs \(b[max(worst.index, 0)]))",
-            sourceLocation: sourceLocation)
-}
-
 /// A tiny random batch: graphs of the given sizes, Gaussian positions (spread 1.5) and features.
 func tinyBatch(nodeCounts: [Int], featureWidth: Int, conditionWidth: Int = 0, seed: UInt64) -> DenoiserInput {
     var rng = Xoshiro256StarStar(seed: seed)

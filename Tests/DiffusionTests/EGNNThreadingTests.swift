@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Diffusion
 
 @Suite struct EGNNThreadingTests {
@@ -17,10 +18,10 @@ import Testing
         let l1 = one.lossAndGradient(input, parameters: theta, gradient: &g1, loss: probe.callAsFunction)
         let ln = many.lossAndGradient(input, parameters: theta, gradient: &gn, loss: probe.callAsFunction)
         #expect(abs(l1 - ln) <= 1e-5 * max(1, abs(l1)), "loss: one worker \(l1), \(threads) workers \(ln)")
-        expectClose(gn, g1, tolerance: 1e-4, "gradient with \(threads) workers")
+        expectClose(gn, g1, tolerance: 1e-4, relative: 1e-4, "gradient with \(threads) workers")
         let p1 = one.predict(input, parameters: theta), pn = many.predict(input, parameters: theta)
-        expectClose(pn.positions, p1.positions, tolerance: 1e-4, "ε̂_x with \(threads) workers")
-        expectClose(pn.features, p1.features, tolerance: 1e-4, "ε̂_h with \(threads) workers")
+        expectClose(pn.positions, p1.positions, tolerance: 1e-4, relative: 1e-4, "ε̂_x with \(threads) workers")
+        expectClose(pn.features, p1.features, tolerance: 1e-4, relative: 1e-4, "ε̂_h with \(threads) workers")
     }
 
     /// Cache blocking: a batch cut into many chunks (here one graph each, run
@@ -42,12 +43,12 @@ import Testing
         let l1 = whole.lossAndGradient(input, parameters: theta, gradient: &g1, inputGradient: &d1, loss: probe.callAsFunction)
         let ln = chunked.lossAndGradient(input, parameters: theta, gradient: &gn, inputGradient: &dn, loss: probe.callAsFunction)
         #expect(abs(l1 - ln) <= 1e-5 * max(1, abs(l1)), "loss: one workspace \(l1), chunked \(ln)")
-        expectClose(gn, g1, tolerance: 1e-4, "parameter gradient, chunked")
-        expectClose(dn.positions, d1.positions, tolerance: 1e-4, "∂L/∂z_x, chunked")
-        expectClose(dn.features, d1.features, tolerance: 1e-4, "∂L/∂z_h, chunked")
+        expectClose(gn, g1, tolerance: 1e-4, relative: 1e-4, "parameter gradient, chunked")
+        expectClose(dn.positions, d1.positions, tolerance: 1e-4, relative: 1e-4, "∂L/∂z_x, chunked")
+        expectClose(dn.features, d1.features, tolerance: 1e-4, relative: 1e-4, "∂L/∂z_h, chunked")
         let p1 = whole.predict(input, parameters: theta), pn = chunked.predict(input, parameters: theta)
-        expectClose(pn.positions, p1.positions, tolerance: 1e-4, "ε̂_x, chunked")
-        expectClose(pn.features, p1.features, tolerance: 1e-4, "ε̂_h, chunked")
+        expectClose(pn.positions, p1.positions, tolerance: 1e-4, relative: 1e-4, "ε̂_x, chunked")
+        expectClose(pn.features, p1.features, tolerance: 1e-4, relative: 1e-4, "ε̂_h, chunked")
     }
 
     @Test func splitCoversEveryGraphOnce() {

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Diffusion
 
 /// Finite-difference checks of the EGNN's explicit backward pass: each
@@ -148,8 +149,8 @@ import Testing
             return (0, DenoiserOutput(positions: eps.positions.map { _ in 0 }, features: eps.features.map { _ in 0 }))
         }
         let predicted = egnn.predict(input, parameters: theta)
-        expectClose(predicted.positions, seen.positions, tolerance: 1e-5, "ε̂_x")
-        expectClose(predicted.features, seen.features, tolerance: 1e-5, "ε̂_h")
+        expectClose(predicted.positions, seen.positions, tolerance: 1e-5, relative: 1e-5, "ε̂_x")
+        expectClose(predicted.features, seen.features, tolerance: 1e-5, relative: 1e-5, "ε̂_h")
     }
 
     @Test func gradientIsAddedNotAssigned() {
@@ -162,6 +163,6 @@ import Testing
         _ = egnn.lossAndGradient(input, parameters: theta, gradient: &once, loss: probe.callAsFunction)
         var twice = once
         _ = egnn.lossAndGradient(input, parameters: theta, gradient: &twice, loss: probe.callAsFunction)
-        expectClose(twice, once.map { 2 * $0 }, tolerance: 1e-6, "two accumulations")
+        expectClose(twice, once.map { 2 * $0 }, tolerance: 1e-6, relative: 1e-6, "two accumulations")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Diffusion
 
 /// `EGNN.grown(from:parameters:initial:)`: a wider, deeper network that starts as
@@ -30,8 +31,8 @@ import Testing
         pair.large.predict(batch, parameters: pair.largeParameters, into: &b)
         // The small network does move atoms and change features, so equality is not trivial.
         #expect(a.positions.contains { abs($0) > 1e-3 } && a.features.contains { abs($0) > 1e-3 })
-        expectClose(b.positions, a.positions, tolerance: 1e-5, "ε̂_x of \(shape) vs 2 × 8")
-        expectClose(b.features, a.features, tolerance: 1e-5, "ε̂_h of \(shape) vs 2 × 8")
+        expectClose(b.positions, a.positions, tolerance: 1e-5, relative: 1e-5, "ε̂_x of \(shape) vs 2 × 8")
+        expectClose(b.features, a.features, tolerance: 1e-5, relative: 1e-5, "ε̂_h of \(shape) vs 2 × 8")
     }
 
     /// The zeroed read-out weights of new channels, units and blocks all get a gradient,
@@ -90,7 +91,9 @@ import Testing
         other.coordinatesRange = 10
         for target in [narrower, other] {
             let large = EGNN(target)
-            #expect(throws: DiffusionError.self) {
+            let refusal = "an EGNN of 2 × 8 grows only into one with as many layers and units or more and otherwise the same settings, "
+                + "not 2 × \(target.hidden)"
+            #expect(throws: DiffusionError.invalidConfiguration(refusal)) {
                 try large.grown(from: Self.source, parameters: p, initial: large.initialParameters(using: &rng))
             }
         }
@@ -98,7 +101,7 @@ import Testing
         var wider = Self.source
         wider.hidden = 16
         let large = EGNN(wider)
-        #expect(throws: DiffusionError.self) {
+        #expect(throws: DiffusionError.invalidConfiguration("1455 weights for a 2 × 8 EGNN of 1456, 5208 initial weights for one of 5208")) {
             try large.grown(from: Self.source, parameters: Array(p.dropLast()), initial: large.initialParameters(using: &rng))
         }
     }

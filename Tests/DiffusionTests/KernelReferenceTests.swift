@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Diffusion
 
 /// The C kernels (`CKernels`, dispatched per CPU) against straightforward scalar Swift:

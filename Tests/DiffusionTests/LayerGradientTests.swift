@@ -107,7 +107,7 @@ import Testing
         let n = w.nodeCount, e = w.edgeCount, hd = w.hidden
         let a = Self.probe(count: n * hd, seed: 24)
         let loss = {
-            GraphConvolution.forward(w, layer: 0, UnsafePointer(p))
+            GraphConvolution.forward(w, layer: 0, MatrixView(p, rows: 1, columns: theta.count))
             return Self.dot(a, w.h[1].pointer)
         }
         _ = loss()
@@ -115,7 +115,9 @@ import Testing
         w.dh.pointer.update(from: a, count: n * hd)
         w.dSquaredDistance.pointer.zero(e)
         w.dInputSquaredDistance.pointer.zero(e)
-        grad.withUnsafeMutableBufferPointer { GraphConvolution.backward(w, layer: 0, UnsafePointer(p), $0.baseAddress!) }
+        grad.withMutableMatrix(rows: 1, columns: grad.count) {
+            GraphConvolution.backward(w, layer: 0, MatrixView(p, rows: 1, columns: theta.count), $0)
+        }
         let dh0 = Self.slice(w.dh.pointer, 0 ..< n * hd)
         let dd2 = (0 ..< e).map { w.dSquaredDistance.pointer[$0] + w.dInputSquaredDistance.pointer[$0] }
         let parameters = [("edge W1", b.edgeW1, (2 * hd + 2) * hd), ("edge b1", b.edgeB1, hd), ("edge W2", b.edgeW2, hd * hd),
@@ -138,7 +140,7 @@ import Testing
         let n = w.nodeCount, e = w.edgeCount, hd = w.hidden
         let a = Self.probe(count: n * 3, seed: 25)
         let loss = {
-            CoordinateUpdate.forward(w, layer: 0, UnsafePointer(p))
+            CoordinateUpdate.forward(w, layer: 0, MatrixView(p, rows: 1, columns: theta.count))
             return Self.dot(a, w.x[1].pointer)
         }
         _ = loss()
@@ -147,7 +149,9 @@ import Testing
         w.dh.pointer.zero(n * hd)
         w.dSquaredDistance.pointer.zero(e)
         w.dInputSquaredDistance.pointer.zero(e)
-        grad.withUnsafeMutableBufferPointer { CoordinateUpdate.backward(w, layer: 0, UnsafePointer(p), $0.baseAddress!) }
+        grad.withMutableMatrix(rows: 1, columns: grad.count) {
+            CoordinateUpdate.backward(w, layer: 0, MatrixView(p, rows: 1, columns: theta.count), $0)
+        }
         let dh1 = Self.slice(w.dh.pointer, 0 ..< n * hd)
         let dd2 = (0 ..< e).map { w.dSquaredDistance.pointer[$0] + w.dInputSquaredDistance.pointer[$0] }
         let du = Self.slice(w.dDirection.pointer, 0 ..< e * 3)

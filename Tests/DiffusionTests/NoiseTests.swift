@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Diffusion
 
 @Suite struct NoiseTests {
@@ -13,7 +14,7 @@ import Testing
         for _ in 0 ..< draws {
             let noise = process.sampleNoise(layout: layout, using: &generator)
             let means = CenterOfMass.means(of: noise.positions, layout: layout)
-            #expect(means.allSatisfy { abs($0) < 1e-6 })
+            expectClose(means, repeatElement(0, count: means.count), tolerance: 1e-6, "centres of mass")
             for g in 0 ..< layout.graphCount {
                 for k in (3 * layout.nodes(ofGraph: g).lowerBound) ..< (3 * layout.nodes(ofGraph: g).upperBound) {
                     squares[g] += Double(noise.positions[k] * noise.positions[k])
@@ -57,7 +58,8 @@ import Testing
         var generator = Xoshiro256StarStar(seed: 1)
         let layout = GraphLayout(nodeCounts: [4, 3])
         let noise = process.sampleNoise(layout: layout, using: &generator)
-        #expect(CenterOfMass.means(of: noise.positions, layout: layout).allSatisfy { abs($0) < 1e-6 })
+        let centres = CenterOfMass.means(of: noise.positions, layout: layout)
+        expectClose(centres, repeatElement(0, count: centres.count), tolerance: 1e-6, "centres of mass")
     }
 
     @Test func gaussianDrawsHaveUnitMoments() {
@@ -76,16 +78,18 @@ import Testing
         #expect((0 ..< 100).map { _ in a.next() } == (0 ..< 100).map { _ in b.next() })
         let decoded = try JSONDecoder().decode(Xoshiro256StarStar.self, from: JSONEncoder().encode(a))
         #expect(decoded == a && a.state.contains { $0 > 1 << 53 })
-        #expect(throws: DiffusionError.self) { try Xoshiro256StarStar(state: [0, 0, 0, 0]) }
-        #expect(throws: DiffusionError.self) { try Xoshiro256StarStar(state: [1, 2]) }
+        #expect(throws: DiffusionError.invalidGeneratorState("xoshiro256** state is all zero")) { try Xoshiro256StarStar(state: [0, 0, 0, 0]) }
+        #expect(throws: DiffusionError.invalidGeneratorState("xoshiro256** needs 4 state words, got 2")) { try Xoshiro256StarStar(state: [1, 2]) }
     }
 
     @Test func featureScalingRoundTrips() throws {
         let scaling = try FeatureScaling(blocks: [.init(width: 2, divisor: 4), .init(width: 1, divisor: 10)])
         let h: [Float] = [1, 0, 6, 0, 1, 8]
         #expect(scaling.scaled(h) == [0.25, 0, 0.6, 0, 0.25, 0.8])
-        #expect(TrainingTestSupport.maxDifference(scaling.unscaled(scaling.scaled(h)), h) < 1e-6)
-        #expect(throws: DiffusionError.self) { try FeatureScaling(blocks: [.init(width: 1, divisor: 0)]) }
+        expectClose(scaling.unscaled(scaling.scaled(h)), h, tolerance: 1e-6)
+        #expect(throws: DiffusionError.invalidConfiguration("feature block 0: divisor 0.0 must be finite and > 0")) {
+            try FeatureScaling(blocks: [.init(width: 1, divisor: 0)])
+        }
     }
 
     @Test func nodeCountsFollowTheHistogram() throws {
@@ -98,7 +102,7 @@ import Testing
         let fraction = Double(draws.filter { $0 == 5 }.count) / 20000
         #expect(abs(fraction - 0.75) < 0.015)
         #expect(Set(draws) == [3, 5])
-        #expect(throws: DiffusionError.self) { try NodeCountDistribution(histogram: [4: 0]) }
-        #expect(throws: DiffusionError.self) { try NodeCountDistribution(observedCounts: []) }
+        #expect(throws: DiffusionError.invalidHistogram("no node count has a positive frequency")) { try NodeCountDistribution(histogram: [4: 0]) }
+        #expect(throws: DiffusionError.invalidHistogram("no node count has a positive frequency")) { try NodeCountDistribution(observedCounts: []) }
     }
 }

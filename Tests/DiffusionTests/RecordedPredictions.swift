@@ -3,10 +3,10 @@ import Testing
 @testable import Diffusion
 
 /// EGNN predictions and gradients recorded by an earlier build, to show that later
-/// changes leave a model's numbers alone. `Fixtures/egnn-before-pooling.json` was
-/// written at commit a441848 (before the EGNN had global pooling) by
-/// `RGDM_WRITE_FIXTURES=1 swift test --filter RecordedPredictionWriter`; the
-/// configurations in it are in that commit's JSON form (no `globalPooling` key).
+/// changes leave a model's numbers alone. `Fixtures/egnn-before-pooling.json` holds the
+/// numbers of the code before the EGNN had global pooling (commit a441848), made by
+/// `scripts/reference/egnn_before_pooling.sh`, which runs that commit's code; the tests only
+/// read it. The configurations in it are in that commit's JSON form (no `globalPooling` key).
 struct RecordedPrediction: Codable {
     var name: String
     var configuration: EGNNConfiguration
@@ -17,7 +17,8 @@ struct RecordedPrediction: Codable {
 
     static let fixture = "egnn-before-pooling.json"
 
-    /// The cases recorded: a molecule-like and a point-cloud-like model.
+    /// The cases recorded (a molecule-like and a point-cloud-like model), with seeds
+    /// 100 + 10 k + (1, 2, 3) for case k.
     static let cases: [(name: String, configuration: EGNNConfiguration, nodeCounts: [Int])] = [
         ("fully connected, euclidean, conditional",
          EGNNConfiguration(featureWidth: 4, conditionWidth: 1, layers: 2, hidden: 8), [3, 6, 5]),
@@ -43,22 +44,5 @@ struct RecordedPrediction: Codable {
         positions = eps.positions.map(\.bitPattern)
         features = eps.features.map(\.bitPattern)
         gradient = grad.map(\.bitPattern)
-    }
-}
-
-/// Writes the fixture from the current code; run only on purpose.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["RGDM_WRITE_FIXTURES"] == "1"))
-struct RecordedPredictionWriter {
-    @Test func writeFixture() throws {
-        let records = RecordedPrediction.cases.enumerated().map { index, c in
-            let s = UInt64(100 + 10 * index)
-            return RecordedPrediction(name: c.name, configuration: c.configuration, nodeCounts: c.nodeCounts,
-                                      seeds: (s + 1, s + 2, s + 3))
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures").appendingPathComponent(RecordedPrediction.fixture)
-        try encoder.encode(records).write(to: url, options: .atomic)
     }
 }

@@ -75,6 +75,8 @@ import Testing
         #expect(on.state.ema?.decay == 0.9)
         #expect(on.state.ema?.weights == withoutEMA.state.parameters)
 
-        #expect(throws: DiffusionError.self) { try Self.resume(checkpoint, changes: .init(emaDecay: 1.5)) }
+        #expect(throws: DiffusionError.invalidConfiguration("EMA decay must be in [0, 1), got 1.5")) {
+            try Self.resume(checkpoint, changes: .init(emaDecay: 1.5))
+        }
     }
 }

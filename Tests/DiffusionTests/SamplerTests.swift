@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Diffusion
 
 @Suite struct SamplerTests {
@@ -18,7 +19,8 @@ import Testing
     /// Checks samples against the data distribution: zero CoM, position
     /// variance s²(1 − 1/n), feature mean μ and std s per column.
     static func checkMoments(_ result: SampleResult, nodes: Int) {
-        #expect(CenterOfMass.means(of: result.positions, layout: result.layout).allSatisfy { abs($0) < 1e-4 })
+        let centres = CenterOfMass.means(of: result.positions, layout: result.layout)
+        expectClose(centres, repeatElement(0, count: centres.count), tolerance: 1e-4, "centres of mass")
         let positions = result.positions.map(Double.init)
         let expectedVariance = positionScale * positionScale * (1 - 1 / Double(nodes))
         let variance = positions.reduce(0) { $0 + $1 * $1 } / Double(positions.count)
@@ -60,7 +62,9 @@ import Testing
         let result = sampler.generate(denoiser: Self.oracle(process), parameters: [],
                                       nodeCounts: [Int](repeating: 4, count: 500), using: &generator)
         Self.checkMoments(result, nodes: 4)
-        #expect(throws: DiffusionError.self) { try AncestralSampler(process: process, steps: 1001) }
+        #expect(throws: DiffusionError.invalidConfiguration("sampling steps must be in 1 … T = 1000, got 1001")) {
+            try AncestralSampler(process: process, steps: 1001)
+        }
     }
 
     enum Chain: CaseIterable { case ancestral, ddim, predictorCorrector }
@@ -73,7 +77,8 @@ import Testing
         let sampler: any Sampler = switch chain {
         case .ancestral: AncestralSampler(process: process)
         case .ddim: try DDIMSampler(process: process, steps: 100)
-        case .predictorCorrector: try AncestralSampler(process: process, corrector: try LangevinCorrector(steps: 2, levels: 250))
+        case .predictorCorrector: PredictorCorrectorSampler(predictor: AncestralSampler(process: process),
+                                                            corrector: try LangevinCorrector(steps: 2, levels: 250))
         }
         var generator = Xoshiro256StarStar(seed: 13)
         let result = sampler.generate(denoiser: TwoPointOracleDenoiser(schedule: process.schedule), parameters: [],
@@ -134,8 +139,8 @@ import Testing
 
     @Test func ddimRejectsBadStepCounts() throws {
         let process = try TrainingTestSupport.polynomialProcess(timesteps: 10)
-        #expect(throws: DiffusionError.self) { try DDIMSampler(process: process, steps: 0) }
-        #expect(throws: DiffusionError.self) { try DDIMSampler(process: process, steps: 11) }
+        #expect(throws: DiffusionError.invalidConfiguration("sampling steps must be in 1 … T = 10, got 0")) { try DDIMSampler(process: process, steps: 0) }
+        #expect(throws: DiffusionError.invalidConfiguration("sampling steps must be in 1 … T = 10, got 11")) { try DDIMSampler(process: process, steps: 11) }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Diffusion
 
 /// The reference fixture written by scripts/reference/edm_schedules.py.
@@ -38,11 +39,10 @@ private struct ScheduleReference: Decodable {
 @Suite struct ScheduleTests {
     private static func compare(_ schedule: any NoiseSchedule, with entry: ScheduleReference.Entry) {
         #expect(schedule.timesteps == entry.timesteps)
-        let rel = TrainingTestSupport.maxRelativeDifference
-        #expect(rel(entry.t.map { schedule.alphaBar(at: $0) }, entry.alphaBar, 1e-300) < 1e-9)
-        #expect(rel(entry.t.map { schedule.gamma(at: $0) }, entry.gamma, 1e-300) < 1e-9)
-        #expect(rel(entry.t.map { schedule.alpha(at: $0) }, entry.alpha, 1e-300) < 1e-9)
-        #expect(rel(entry.t.map { schedule.sigma(at: $0) }, entry.sigma, 1e-300) < 1e-9)
+        expectClose(entry.t.map { schedule.alphaBar(at: $0) }, entry.alphaBar, tolerance: 0, relative: 1e-9, "ᾱ_t")
+        expectClose(entry.t.map { schedule.gamma(at: $0) }, entry.gamma, tolerance: 0, relative: 1e-9, "γ_t")
+        expectClose(entry.t.map { schedule.alpha(at: $0) }, entry.alpha, tolerance: 0, relative: 1e-9, "α_t")
+        expectClose(entry.t.map { schedule.sigma(at: $0) }, entry.sigma, tolerance: 0, relative: 1e-9, "σ_t")
         for transition in entry.transitions {
             let (a, s2) = schedule.transition(from: transition.s, to: transition.t)
             #expect(abs(a - transition.alpha) / transition.alpha < 1e-9, "α_{t|s} at \(transition.s) → \(transition.t)")
@@ -84,12 +84,16 @@ private struct ScheduleReference: Decodable {
     }
 
     @Test func invalidSchedulesThrow() {
-        #expect(throws: DiffusionError.self) { try PolynomialSchedule(timesteps: 0) }
-        #expect(throws: DiffusionError.self) { try PolynomialSchedule(timesteps: 10, precision: 0) }
-        #expect(throws: DiffusionError.self) { try CosineSchedule(timesteps: -3) }
-        #expect(throws: DiffusionError.self) { try ScheduleTable(alphaBar: [0.9, 0.95]) }
-        #expect(throws: DiffusionError.self) { try ScheduleTable(alphaBar: [0.9, 0]) }
-        #expect(throws: DiffusionError.self) { try ScheduleTable(alphaBar: [0.9, .nan]) }
+        #expect(throws: DiffusionError.invalidSchedule("T must be ≥ 1, got 0")) { try PolynomialSchedule(timesteps: 0) }
+        #expect(throws: DiffusionError.invalidSchedule("precision must be in (0, 0.5), got 0.0")) {
+            try PolynomialSchedule(timesteps: 10, precision: 0)
+        }
+        #expect(throws: DiffusionError.invalidSchedule("T must be ≥ 1, got -3")) { try CosineSchedule(timesteps: -3) }
+        #expect(throws: DiffusionError.invalidSchedule("alpha² increases from t = 0 (0.9) to t = 1 (0.95)")) {
+            try ScheduleTable(alphaBar: [0.9, 0.95])
+        }
+        #expect(throws: DiffusionError.invalidSchedule("alpha²(t = 1) = 0.0 is not in (0, 1)")) { try ScheduleTable(alphaBar: [0.9, 0]) }
+        #expect(throws: DiffusionError.invalidSchedule("alpha²(t = 1) = nan is not in (0, 1)")) { try ScheduleTable(alphaBar: [0.9, .nan]) }
     }
 
     @Test func forwardProcessMatchesReferenceMoments() throws {
@@ -113,9 +117,9 @@ private struct ScheduleReference: Decodable {
         let means = sums.map { $0 / Double(draws) }
         let variances = (0 ..< 12).map { squares[$0] / Double(draws) - means[$0] * means[$0] }
         let standardError = (reference.variancePositions / Double(draws)).squareRoot()
-        #expect(TrainingTestSupport.maxDifference(means, reference.meanPositions) < 5 * standardError)
-        #expect(TrainingTestSupport.maxDifference(variances, [Double](repeating: reference.variancePositions, count: 12))
-                < 0.05 * reference.variancePositions)
+        expectClose(means, reference.meanPositions, tolerance: 5 * standardError, "means of z_x")
+        expectClose(variances, [Double](repeating: reference.variancePositions, count: 12), tolerance: 0,
+                    relative: 0.05, "variances of z_x")
         #expect(abs(TrainingTestSupport.mean(featureValues) - reference.meanFeature)
                 < 5 * (reference.varianceFeature / Double(featureValues.count)).squareRoot())
         #expect(abs(TrainingTestSupport.variance(featureValues) - reference.varianceFeature) < 0.05 * reference.varianceFeature)

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Diffusion
 
 /// Training and sampling with the real EGNN denoiser on tiny graphs.
-@Suite struct TrainerEGNNTests {
+@Suite(.temporaryDirectories) struct TrainerEGNNTests {
     static let width = 4
 
     static func model(threads: Int = 1) -> EGNN {
@@ -67,8 +68,7 @@ import Testing
         let first = try Trainer(denoiser: Self.model(threads: 2), process: try Self.process(),
                                 configuration: configuration, datasetSize: data.count)
         var losses = try (0 ..< 3).map { _ in try first.step(on: data).loss }
-        let url = CheckpointTests.temporaryURL("egnn-resume")
-        defer { try? FileManager.default.removeItem(at: url) }
+        let url = try CheckpointTests.temporaryURL("egnn-resume")
         try first.checkpoint(modelConfiguration: "{}").write(to: url)
         let resumed = try Trainer(denoiser: Self.model(threads: 2), process: try Self.process(),
                                   resumingFrom: try Checkpoint(contentsOf: url))

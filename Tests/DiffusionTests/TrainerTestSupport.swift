@@ -5,19 +5,6 @@ import Testing
 /// Helpers for the schedule, sampler and training tests (prefixed names keep
 /// them apart from other suites in this target).
 enum TrainingTestSupport {
-    /// Largest |a − b| over two sequences of equal length.
-    static func maxDifference<A: Collection, B: Collection>(_ a: A, _ b: B) -> Double
-    where A.Element: BinaryFloatingPoint, B.Element: BinaryFloatingPoint {
-        precondition(a.count == b.count, "lengths differ: \(a.count) vs \(b.count)")
-        return zip(a, b).reduce(0) { max($0, abs(Double($1.0) - Double($1.1))) }
-    }
-
-    /// Largest relative difference |a − b| / max(|b|, floor).
-    static func maxRelativeDifference(_ a: [Double], _ b: [Double], floor: Double = 1e-300) -> Double {
-        precondition(a.count == b.count, "lengths differ: \(a.count) vs \(b.count)")
-        return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1) / max(abs($1.1), floor)) }
-    }
-
     static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
 
     static func variance(_ values: [Double]) -> Double {

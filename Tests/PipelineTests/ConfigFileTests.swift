@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Pipeline
 
-@Suite struct ConfigFileTests {
+@Suite(.temporaryDirectories) struct ConfigFileTests {
     private func write(_ text: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rgdm-config-\(UUID().uuidString).json")
+        let url = try TemporaryDirectory.create("config").appendingPathComponent("rgdm.json")
         try Data(text.utf8).write(to: url)
         return url.path
     }
@@ -31,11 +32,14 @@ import Testing
         #expect { try ConfigFile.expand(["--config", list]) } throws: { error in
             String(describing: error).contains("top level must be a JSON object")
         }
-        #expect(throws: ConfigFile.Failure.self) { try ConfigFile.expand(["--config", "/nonexistent/rgdm.json"]) }
+        #expect { try ConfigFile.expand(["--config", "/nonexistent/rgdm.json"]) } throws: { error in
+            guard case ConfigFile.Failure.unreadable(let path, _) = error else { return false }
+            return path == "/nonexistent/rgdm.json"
+        }
     }
 
     @Test func jsonLinesLogAppends() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rgdm-log-\(UUID().uuidString)/log.jsonl")
+        let url = try TemporaryDirectory.create("log").appendingPathComponent("run/log.jsonl")
         do {
             let log = try JSONLinesLog(url: url)
             try log.append(["step": 1, "loss": 0.5])

@@ -1,11 +1,15 @@
+import Diffusion
 import Foundation
+import HDF5
 import Testing
+import TestSupport
+import Diffusion
 import PointCloud
 @testable import Pipeline
 
-@Suite(.serialized) struct InfoCommandTests {
+@Suite(.serialized, .temporaryDirectories) struct InfoCommandTests {
     @Test func describesAMoleculeDataset() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("info")
+        let dir = try TemporaryDirectory.create("info")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset, copies: 3)
         let summary = try InfoCommand.describe(dataset)
@@ -17,7 +21,7 @@ import PointCloud
     }
 
     @Test func describesACheckpointAndItsTraining() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("info-ckpt")
+        let dir = try TemporaryDirectory.create("info-ckpt")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         var train = try RGDMCommand.parseAsRoot(["train", dataset, "--output", dir.path + "/run", "--steps", "2",
@@ -36,7 +40,7 @@ import PointCloud
     }
 
     @Test func describesAShapeCheckpointsNeighbourCount() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("info-shape-ckpt")
+        let dir = try TemporaryDirectory.create("info-shape-ckpt")
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset, shapes: 4, points: 8)
         var train = try RGDMCommand.parseAsRoot(["train", dataset, "--output", dir.path + "/run", "--steps", "1", "--layers", "1",
@@ -84,7 +88,7 @@ import PointCloud
         let training = try #require(summary["training"] as? [String: Any])
         #expect(training["weights_only"] as? Bool == true && training["precision"] as? String == "half")
         #expect(model["prior_target"] as? String == "mean" && (training["initialized_from"] as? String)?.contains("encoder, decoder") == true)
-        let dir = try TrainingFixtures.temporaryDirectory("shipped-shapes")
+        let dir = try TemporaryDirectory.create("shipped-shapes")
         var sample = try RGDMCommand.parseAsRoot(["sample", "--model", path, "--count", "2", "--output", dir.path + "/two.h5",
                                                   "--sampler", "ancestral", "--steps", "2", "--latent-steps", "2", "--threads", "1"])
         try sample.run()
@@ -93,7 +97,7 @@ import PointCloud
     }
 
     @Test func describesAShapeDatasetAndRejectsOtherFiles() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("info-shapes")
+        let dir = try TemporaryDirectory.create("info-shapes")
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset, shapes: 4, points: 8)
         let summary = try InfoCommand.describe(dataset)
@@ -101,13 +105,13 @@ import PointCloud
         #expect((categories["circles"] as? [String: Any])?["train"] as? [Int] == [4, 8, 3])
         let junk = dir.appendingPathComponent("junk.bin")
         try Data([0, 1, 2, 3]).write(to: junk)
-        #expect(throws: (any Error).self) { try InfoCommand.describe(junk.path) }
+        #expect(throws: DiffusionError.checkpointBadMagic(path: junk.path)) { try InfoCommand.describe(junk.path) }
     }
 }
 
-@Suite struct ReferenceSetTests {
+@Suite(.temporaryDirectories) struct ReferenceSetTests {
     @Test func noveltyReferenceIsTheTrainingSplit() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("reference")
+        let dir = try TemporaryDirectory.create("reference")
         let path = dir.appendingPathComponent("set.h5").path
         let file = try HDF5File(creating: path)
         try file.root.setAttribute("format", .string("rgdm-molecules"))
@@ -121,7 +125,7 @@ import PointCloud
 
     /// A wrong path must not score every sample as novel.
     @Test func missingOrUnreadableReferenceIsAnError() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("reference-missing")
+        let dir = try TemporaryDirectory.create("reference-missing")
         #expect { try ReferenceSMILES.load(dir.path + "/nothing.smi") } throws: { String(describing: $0).contains("no such reference file") }
         let junk = dir.appendingPathComponent("junk.smi")
         try "not a smiles ((\n".write(to: junk, atomically: true, encoding: .utf8)

@@ -1,12 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Pipeline
 
 /// Jobs report progress and rejects through callbacks; the commands draw and print them.
-@Suite struct JobProgressTests {
+@Suite(.temporaryDirectories) struct JobProgressTests {
     @Test func evaluationReportsEachRecordAndEachReject() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("job-progress")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.create("job-progress")
         let file = dir.appendingPathComponent("three.smi").path
         try "CCO ethanol\nC1CC( broken\nc1ccccc1 benzene\n".write(toFile: file, atomically: true, encoding: .utf8)
         var events: [JobProgress] = [], reasons: [String] = []
@@ -18,8 +18,7 @@ import Testing
     }
 
     @Test func shapePreprocessingCountsItsRejects() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("job-progress-shapes")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.create("job-progress-shapes")
         try "OFF\n0 0 0\n".write(toFile: dir.appendingPathComponent("empty.off").path, atomically: true, encoding: .utf8)
         let job = ShapePreprocessJob(sources: [.procedural(.mug, index: 0), .file(ShapeInput(path: dir.appendingPathComponent("empty.off").path, category: "x"))],
                                      points: 16, normalization: .none, subsampling: .random, splitFractions: [1, 0, 0], seed: 0,

@@ -1,36 +1,30 @@
 import Diffusion
 import Foundation
 import Testing
+import TestSupport
 @testable import Pipeline
 
 /// A training run killed with SIGKILL (no chance to save) resumes from its
 /// last checkpoint and ends exactly where an uninterrupted run ends.
-@Suite(.serialized) struct KillResumeTests {
-    /// The rgdm executable SwiftPM built beside this test bundle.
-    private var rgdmExecutable: String? {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var directory = URL(fileURLWithPath: me).deletingLastPathComponent()
-        for _ in 0 ..< 4 {
-            let candidate = directory.appendingPathComponent("rgdm").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
+@Suite(.serialized, .temporaryDirectories) struct KillResumeTests {
+    /// Waits until the run in `directory` has logged `steps` steps and holds a checkpoint that
+    /// reads back whole, polling for up to `bound` seconds (generous: a loaded machine may take
+    /// long to start the run); false at the bound or when `process` ends first.
+    private func waitForProgress(in directory: String, steps: Int, of process: Process, bound: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(bound)
+        while Date() < deadline && process.isRunning {
+            let lines = (try? String(contentsOfFile: directory + "/log.jsonl", encoding: .utf8))?.split(separator: "\n").count ?? 0
+            if lines >= steps, (try? RunDirectory(URL(fileURLWithPath: directory)).loadCheckpoint()) != nil {
+                return true
+            }
+            Thread.sleep(forTimeInterval: 0.05)
         }
-        return nil
-    }
-
-    private func launch(_ executable: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        return false
     }
 
     @Test func killDashNineThenResumeEqualsAnUninterruptedRun() throws {
-        let executable = try #require(rgdmExecutable, "the rgdm executable is built with the tests")
-        let dir = try TrainingFixtures.temporaryDirectory("kill")
+        let executable = try #require(RGDMExecutable.path, "the rgdm executable is built with the tests")
+        let dir = try TemporaryDirectory.create("kill")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         let steps = 1500
@@ -38,15 +32,14 @@ import Testing
                       "--timesteps", "20", "--threads", "1", "--seed", "11", "--checkpoint-every", "7", "--log-every", "1"]
 
         let killed = dir.appendingPathComponent("killed").path
-        let victim = try launch(executable, common + ["--output", killed])
-        let log = killed + "/log.jsonl"
-        let deadline = Date().addingTimeInterval(60)
-        // Wait until it has checkpointed and logged a few dozen steps, then kill it hard.
-        while Date() < deadline {
-            let lines = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").count ?? 0
-            if lines >= 30 && FileManager.default.fileExists(atPath: killed + "/checkpoint.rgdm") { break }
-            Thread.sleep(forTimeInterval: 0.01)
+        let victim = try RGDMExecutable.launch(executable, common + ["--output", killed])
+        // Once it has logged a few dozen steps and saved a whole checkpoint, kill it hard.
+        let progressed = waitForProgress(in: killed, steps: 30, of: victim, bound: 120)
+        if !progressed, victim.isRunning {
+            kill(victim.processIdentifier, SIGKILL)
+            victim.waitUntilExit()
         }
+        try #require(progressed, "no checkpoint and 30 logged steps within 120 s, or the run ended first")
         #expect(victim.isRunning, "the run must still be going when it is killed (make --steps larger)")
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
@@ -54,11 +47,11 @@ import Testing
         let saved = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: killed)).checkpointURL)
         #expect(saved.state.step < steps)
 
-        let resumed = try launch(executable, common + ["--output", killed])
+        let resumed = try RGDMExecutable.launch(executable, common + ["--output", killed])
         resumed.waitUntilExit()
         #expect(resumed.terminationStatus == 0)
         let straight = dir.appendingPathComponent("straight").path
-        let reference = try launch(executable, common + ["--output", straight])
+        let reference = try RGDMExecutable.launch(executable, common + ["--output", straight])
         reference.waitUntilExit()
         #expect(reference.terminationStatus == 0)
 

@@ -3,12 +3,13 @@ import Diffusion
 import Foundation
 import PointCloud
 import Testing
+import TestSupport
 @testable import Pipeline
 
 /// The seams fine-tuning builds on: a model from a card and weights in memory, samples
 /// decoded and re-encoded into training batches, the card's JSON, and the training loop
 /// over a source of steps other than a dataset.
-@Suite(.serialized) struct ModelInterfaceTests {
+@Suite(.serialized, .temporaryDirectories) struct ModelInterfaceTests {
     private func rgdm(_ arguments: [String]) throws {
         var command = try RGDMCommand.parseAsRoot(arguments)
         try command.run()
@@ -16,7 +17,7 @@ import Testing
 
     /// A tiny molecule model trained for a few steps, and its dataset.
     private func moleculeModel(_ name: String) throws -> (directory: URL, dataset: String, model: TrainedModel) {
-        let directory = try TrainingFixtures.temporaryDirectory(name)
+        let directory = try TemporaryDirectory.create(name)
         let dataset = directory.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         try rgdm(["train", dataset, "--output", directory.path + "/run", "--steps", "3", "--layers", "1", "--hidden", "8",
@@ -26,7 +27,6 @@ import Testing
 
     @Test func aModelFromACardAndWeightsInMemorySamplesAsTheCheckpointDoes() throws {
         let (directory, _, fromFile) = try moleculeModel("interface-memory")
-        defer { try? FileManager.default.removeItem(at: directory) }
         let inMemory = try TrainedModel(card: fromFile.card, parameters: fromFile.parameters, threads: 1)
         let settings = SamplingSettings(kind: .ancestral, steps: 5)
         var a = Xoshiro256StarStar(seed: 4), b = Xoshiro256StarStar(seed: 4)
@@ -48,7 +48,6 @@ import Testing
 
     @Test func dataDecodesToMoleculesThatReencodeIntoTheSameBatch() throws {
         let (directory, dataset, model) = try moleculeModel("interface-data")
-        defer { try? FileManager.default.removeItem(at: directory) }
         guard case let .molecules(source) = try TrainingData.open(dataset, split: "train") else {
             Issue.record("not a molecule set"); return
         }
@@ -64,7 +63,6 @@ import Testing
 
     @Test func samplesReencodeAsOneHotAndAtomicNumbersOfTheirDecodedAtoms() throws {
         let (directory, _, model) = try moleculeModel("interface-samples")
-        defer { try? FileManager.default.removeItem(at: directory) }
         var generator = Xoshiro256StarStar(seed: 2)
         let results = try model.sample(count: 4, batchSize: 4, sampling: SamplingSettings(kind: .ancestral, steps: 4),
                                        using: &generator)
@@ -143,7 +141,6 @@ import Testing
 
     @Test func theLoopRunsAnySourceOfStepsCheckpointsAndStopsWhenAsked() throws {
         let (directory, dataset, model) = try moleculeModel("interface-loop")
-        defer { try? FileManager.default.removeItem(at: directory) }
         let data = try TrainingData.open(dataset, split: "train").source
         var batch = try MoleculeCodec(card: model.card).batch(
             MoleculeCodec(card: model.card).molecules(from: [SampleResult(

@@ -1,17 +1,19 @@
 import Chem
 import Foundation
+import HDF5
 import PointCloud
 import Testing
+import TestSupport
 @testable import Pipeline
 
 /// End-to-end runs of `rgdm evaluate molecules` and `rgdm preprocess molecules`
 /// on the committed QM9 subset, in this process (one worker).
-@Suite(.serialized) struct MoleculesCommandTests {
+@Suite(.serialized, .temporaryDirectories) struct MoleculesCommandTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let subset = repository.appendingPathComponent("datasets/qm9-subset/qm9-subset-3000.csv").path
 
     func scratch(_ name: String) throws -> String {
-        try TrainingFixtures.temporaryDirectory(name).path
+        try TemporaryDirectory.create(name).path
     }
 
     @Test func evaluatesTheQM9SubsetLikeEDMsDataRow() throws {
@@ -29,8 +31,8 @@ import Testing
         let parsed = try RGDMCommand.parseAsRoot(["evaluate", "molecules", "a.sdf", "--reference", "r.h5", "--json"])
         let command = try #require(parsed as? EvaluateMoleculesCommand)
         #expect(command.files == ["a.sdf"] && command.reference == "r.h5" && command.json)
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["evaluate", "molecules", "-"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["evaluate", "molecules", "a.sdf", "--shard", "2/2"]) }
+        expectParseError(RGDMCommand.self, ["evaluate", "molecules", "-"], "reading standard input needs --format")
+        expectParseError(RGDMCommand.self, ["evaluate", "molecules", "a.sdf", "--shard", "2/2"], "--shard must read i/n with 0 ≤ i < n (got '2/2')")
     }
 
     @Test func preprocessWritesTheDocumentedLayoutAndTrainingCanReadIt() throws {
@@ -64,7 +66,7 @@ import Testing
         // The first molecule is QM9's GDB index of the subset's first row, coordinates kept to float32.
         let first = try #require(try QM9CSVReader(path: Self.subset).first { _ in true }?.get())
         let positions = try file.dataset("positions").readRows(0..<first.elements.count, as: Float.self).values
-        #expect(zip(positions, first.positions.flatMap { [$0.x, $0.y, $0.z] }).allSatisfy { abs(Double($0) - $1) < 1e-6 })
+        expectClose(positions, first.positions.flatMap { [$0.x, $0.y, $0.z] }, tolerance: 1e-6, "first molecule's coordinates")
 
         // As a novelty reference, all of the set makes its own molecules not novel; its training
         // split (the default reference, as in EDM) leaves about the valid + test share novel.
@@ -135,9 +137,10 @@ import Testing
     }
 
     @Test func benchAndPreprocessCheckTheirOptions() throws {
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["bench", "conformers", "a.smi", "--limit", "0"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "molecules", "a.smi", "-o", "out.txt"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "molecules", "a.csv", "b.smi", "-o", "o.h5"]) }
+        expectParseError(RGDMCommand.self, ["bench", "conformers", "a.smi", "--limit", "0"], "--limit must be at least 1")
+        expectParseError(RGDMCommand.self, ["preprocess", "molecules", "a.smi", "-o", "out.txt"], "--output must end in .h5 or .hdf5")
+        expectParseError(RGDMCommand.self, ["preprocess", "molecules", "a.csv", "b.smi", "-o", "o.h5"],
+                         "do not mix QM9 CSV files with other molecule files")
         let bench = try #require(try RGDMCommand.parseAsRoot(["bench", "conformers", "a.smi", "--max-steps", "100"]) as? BenchConformersCommand)
         #expect(bench.benchmark.minimization.maxSteps == 100 && !bench.benchmark.minimization.requireConvergence)
     }

@@ -1,9 +1,10 @@
 import Chem
 import Foundation
 import Testing
+import TestSupport
 @testable import Pipeline
 
-@Suite struct ReportTests {
+@Suite(.temporaryDirectories) struct ReportTests {
     @Test func lineChartScalesSeriesIntoThePlot() {
         let chart = SVGLineChart(title: "t", xLabel: "x", yLabel: "y",
                                  series: [.init(name: "s", points: [(0, 1), (10, 0.1)], colour: "red")], logY: true)
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func lossCurveKeepsTheLatestLineOfEachStep() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rgdm-loss-\(UUID().uuidString).jsonl")
+        let url = try TemporaryDirectory.create("loss").appendingPathComponent("log.jsonl")
         try Data("""
             {"step": 1, "loss": 0.9}
             {"step": 2, "loss": 0.8}

@@ -1,18 +1,20 @@
 import Diffusion
 import Chem
 import Foundation
+import HDF5
 import PointCloud
 import Testing
+import TestSupport
 @testable import Pipeline
 
-@Suite(.serialized) struct SampleCommandTests {
+@Suite(.serialized, .temporaryDirectories) struct SampleCommandTests {
     private func rgdm(_ arguments: [String]) throws {
         var command = try RGDMCommand.parseAsRoot(arguments)
         try command.run()
     }
 
     private func trainedMoleculeModel() throws -> (directory: URL, checkpoint: String) {
-        let dir = try TrainingFixtures.temporaryDirectory("sample")
+        let dir = try TemporaryDirectory.create("sample")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         try rgdm(["train", dataset, "--output", dir.path + "/run", "--steps", "3", "--layers", "1", "--hidden", "8",
@@ -66,9 +68,12 @@ import Testing
         #expect(try corrector(["--corrector-steps", "0"], .molecules) == nil)
         #expect(try corrector(["--corrector-steps", "2", "--corrector-levels", "50", "--corrector-snr", "0.2"], .shapes)
                 == LangevinCorrector(steps: 2, levels: 50, snr: 0.2))
-        for bad in [["--sampler", "ddim", "--corrector-steps", "1"], ["--corrector-steps", "-1"],
-                    ["--corrector-levels", "0"], ["--corrector-snr", "0"]] {
-            #expect(throws: (any Error).self, "\(bad)") { try corrector(bad, .molecules) }
+        // A negative count is written --corrector-steps=-1: apart, "-1" reads as a flag.
+        for (bad, message) in [(["--sampler", "ddim", "--corrector-steps", "1"], "--corrector-steps needs --sampler ancestral; DDIM is deterministic"),
+                               (["--corrector-steps=-1"], "--corrector-steps must be at least 0"),
+                               (["--corrector-levels", "0"], "--corrector-levels must be at least 1"),
+                               (["--corrector-snr", "0"], "--corrector-snr must be > 0")] {
+            expectParseError(SampleCommand.self, ["--model", "m.rgdm", "--output", "o.sdf"] + bad, message)
         }
 
         let (dir, checkpoint) = try trainedMoleculeModel()
@@ -90,12 +95,12 @@ import Testing
         let out = dir.path + "/novel.sdf"
         try rgdm(["sample", "--model", checkpoint, "--count", "4", "--output", out, "--reference", dir.path + "/tiny.h5"])
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/novel.report.json"))) as? [String: Any]
-        let novelty = (report?["metrics"] as? [String: Any])?["novelty"]
-        #expect(novelty is Double)
+        let novelty = try #require((report?["metrics"] as? [String: Any])?["novelty"] as? Double, "a novelty with --reference")
+        #expect((0 ... 1).contains(novelty))
     }
 
     @Test func samplesShapesToHDF5() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("sample-shapes")
+        let dir = try TemporaryDirectory.create("sample-shapes")
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset, points: 16)
         try rgdm(["train", dataset, "--output", dir.path + "/run", "--steps", "2", "--layers", "1", "--hidden", "8",
@@ -123,7 +128,7 @@ import Testing
     }
 
     @Test func trainsResumesAndSamplesALatentPointModel() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("sample-latent")
+        let dir = try TemporaryDirectory.create("sample-latent")
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset, points: 16)
         let common = ["--output", dir.path + "/run", "--architecture", "latent-points", "--latent-width", "4",
@@ -188,7 +193,7 @@ import Testing
     }
 
     @Test func latentPointsIsForShapesOnly() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("latent-molecules")
+        let dir = try TemporaryDirectory.create("latent-molecules")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         #expect { try rgdm(["train", dataset, "--output", dir.path + "/run", "--steps", "1", "--architecture", "latent-points"]) } throws: {
@@ -197,7 +202,7 @@ import Testing
     }
 
     @Test func reportsAMissingOrCorruptModel() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("sample-bad")
+        let dir = try TemporaryDirectory.create("sample-bad")
         #expect { try rgdm(["sample", "--model", dir.path + "/none.rgdm", "--output", dir.path + "/x.sdf"]) } throws: {
             String(describing: $0).contains("none.rgdm")
         }

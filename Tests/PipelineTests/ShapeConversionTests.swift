@@ -1,10 +1,11 @@
 import Foundation
 import PointCloud
 import Testing
+import TestSupport
 @testable import Pipeline
 
 /// `ShapeConversion`'s routing by extension, and its conversions on tiny files.
-@Suite struct ShapeConversionTests {
+@Suite(.temporaryDirectories) struct ShapeConversionTests {
     @Test(arguments: [("cube.off", "cube.ply", ShapeConversion.Route.fileToFile(.ply)),
                       ("cloud.ply", "cloud.XYZ", .fileToFile(.xyz)),
                       ("cloud.xyz", "cloud.pts", .fileToFile(.pts)),
@@ -22,8 +23,7 @@ import Testing
         #expect(try ShapeConversion(format: .pts).route(from: "cube.off", to: "cube.txt") == .fileToFile(.pts))
         // The extension wins over --format for a single file.
         #expect(try ShapeConversion(format: .pts).route(from: "cube.off", to: "cube.ply") == .fileToFile(.ply))
-        let folder = try TrainingFixtures.temporaryDirectory("convert-route")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try TemporaryDirectory.create("convert-route")
         #expect(try ShapeConversion().route(from: "set.h5", to: folder.path) == .setToFolder(.ply), "an existing folder without /")
     }
 
@@ -44,8 +44,7 @@ import Testing
     }
 
     @Test func convertsAMeshAndASet() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("convert")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try TemporaryDirectory.create("convert")
         let cube = dir.appendingPathComponent("cube.off").path
         try ShapesCommandTests.cubeOFF.write(toFile: cube, atomically: true, encoding: .utf8)
         let sampled = try ShapeConversion(points: 50, seed: 1).run(from: cube, to: dir.appendingPathComponent("cube.xyz").path)

@@ -1,33 +1,36 @@
 import Foundation
+import HDF5
 import PointCloud
 import Testing
+import TestSupport
 @testable import Pipeline
 
 /// `rgdm preprocess shapes`, `evaluate shapes`, `convert` and `bench shapes` on tiny inputs.
-@Suite(.serialized) struct ShapesCommandTests {
+@Suite(.serialized, .temporaryDirectories) struct ShapesCommandTests {
     private func rgdm(_ arguments: [String]) throws {
         var command = try RGDMCommand.parseAsRoot(arguments)
         try command.run()
     }
 
     private func directory(_ name: String) throws -> String {
-        let path = NSTemporaryDirectory() + "rgdm-shapes-\(name)-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TemporaryDirectory.create("shapes-\(name)").path
     }
 
     static let cubeOFF = "OFF\n8 6 0\n" + (0 ..< 8).map { "\($0 >> 2 & 1) \($0 >> 1 & 1) \($0 & 1)\n" }.joined()
         + "4 0 1 3 2\n4 4 6 7 5\n4 0 4 5 1\n4 2 3 7 6\n4 0 2 6 4\n4 1 5 7 3\n"
 
     @Test func validatesOptions() {
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "shapes", "-o", "x.h5"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "shapes", "--procedural", "-o", "x.ply"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "shapes", "--procedural", "-o", "x.h5", "--split", "0.5,0.5"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["preprocess", "shapes", "--procedural", "-o", "x.h5", "--category", "sofa"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["evaluate", "shapes", "g.h5"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["evaluate", "shapes", "g.h5", "--reference", "r.h5", "--normalization", "cube"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["convert", "a.abc", "b.ply"]) }
-        #expect(throws: (any Error).self) { try RGDMCommand.parseAsRoot(["bench", "shapes", "--sets", "1"]) }
+        expectParseError(RGDMCommand.self, ["preprocess", "shapes", "-o", "x.h5"], "give input files or folders, or --procedural")
+        expectParseError(RGDMCommand.self, ["preprocess", "shapes", "--procedural", "-o", "x.ply"], "--output must end in .h5 or .hdf5")
+        expectParseError(RGDMCommand.self, ["preprocess", "shapes", "--procedural", "-o", "x.h5", "--split", "0.5,0.5"],
+                         "--split takes three non-negative fractions, e.g. 0.8,0.1,0.1 (got '0.5,0.5')")
+        expectParseError(RGDMCommand.self, ["preprocess", "shapes", "--procedural", "-o", "x.h5", "--category", "sofa"],
+                         "The value 'sofa' is invalid for '--category <category>'")
+        expectParseError(RGDMCommand.self, ["evaluate", "shapes", "g.h5"], "Missing expected argument '--reference <reference>'")
+        expectParseError(RGDMCommand.self, ["evaluate", "shapes", "g.h5", "--reference", "r.h5", "--normalization", "cube"],
+                         "The value 'cube' is invalid for '--normalization <normalization>'")
+        expectParseError(RGDMCommand.self, ["convert", "a.abc", "b.ply"], "unknown input extension: a.abc")
+        expectParseError(RGDMCommand.self, ["bench", "shapes", "--sets", "1"], "sizes must be positive (points, set points and sets at least 2)")
     }
 
     @Test func preprocessesProceduralShapesIntoTheShapeNetLayout() throws {
@@ -136,7 +139,41 @@ import Testing
         #expect(try PointCloudHDF5.read(dir + "/copy.h5").clouds.count == 30)
     }
 
+    /// `rgdm bench shapes --json` prints one JSON report of the sizes asked for, with finite
+    /// positive timings, and a progress row per stage on stderr.
     @Test func benchRunsOnTinySizes() throws {
-        try rgdm(["bench", "shapes", "--points", "64", "--pairs", "2", "--reps", "2", "--sets", "3", "--set-points", "32", "--json"])
+        let executable = try #require(RGDMExecutable.path, "the rgdm executable is built with the tests")
+        let run = try RGDMExecutable.run(executable, ["bench", "shapes", "--points", "64", "--pairs", "2", "--reps", "2", "--sets", "3",
+                                                      "--set-points", "32", "--threads", "2", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 1, "one JSON line on stdout: \(run.stdout)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(report["n"] as? Int == 64 && report["pairs"] as? Int == 2 && report["threads"] as? Int == 1)
+        #expect(report["set_clouds"] as? Int == 3 && report["set_points"] as? Int == 32 && report["set_threads"] as? Int == 2)
+        for key in ["chamfer_one_pair_ms", "chamfer_one_pair_cpu_ms", "chamfer_batch_ms", "emd_one_pair_ms", "emd_one_pair_cpu_ms",
+                    "emd_exact_512_ms", "set_chamfer_s"] {
+            let seconds = try #require(report[key] as? Double, "\(key) is a number")
+            #expect(seconds.isFinite && seconds > 0, "\(key) = \(seconds)")
+        }
+        // The EMD set time is the EMD run less the Chamfer-only run: finite, of either sign at these sizes.
+        #expect((report["set_emd_s"] as? Double)?.isFinite == true)
+        let chamfer = try #require(report["chamfer_value"] as? Double)
+        let emd = try #require(report["emd_value"] as? Double), lowerBound = try #require(report["emd_lower_bound"] as? Double)
+        #expect(chamfer.isFinite && chamfer > 0)
+        #expect(emd.isFinite && emd > 0 && lowerBound <= emd, "EMD \(emd), certified lower bound \(lowerBound)")
+        #expect(report["emd_relative_tolerance"] as? Double == 1e-3)
+        let metrics = try #require(report["set_metrics"] as? [String: Any])
+        #expect(metrics["count_generated"] as? Int == 3 && metrics["count_reference"] as? Int == 3)
+        for key in ["cov_cd", "nna_cd", "cov_emd", "nna_emd"] {
+            #expect((metrics[key] as? Double).map { (0 ... 1).contains($0) } == true, "\(key) = \(String(describing: metrics[key]))")
+        }
+        for key in ["mmd_cd", "mmd_emd"] {
+            #expect((metrics[key] as? Double).map { $0.isFinite && $0 > 0 } == true, "\(key) = \(String(describing: metrics[key]))")
+        }
+        // One progress row per stage: Chamfer, EMD, the Chamfer set metrics, the EMD set metrics.
+        let rows = run.stderr.split(separator: "\n").filter { $0.hasPrefix("bench shapes: ") }.map { $0.dropFirst("bench shapes: ".count) }
+        let stages = ["chamfer: ", "emd: ", "set: Chamfer MMD/COV/1-NNA of 3 × 3 clouds of 32 points: ", "set: + EMD MMD/COV/1-NNA: "]
+        #expect(rows.count == stages.count && zip(rows, stages).allSatisfy { $0.hasPrefix($1) }, "\(rows)")
     }
 }

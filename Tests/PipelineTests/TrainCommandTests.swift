@@ -1,16 +1,17 @@
 import Diffusion
 import Foundation
 import Testing
+import TestSupport
 @testable import Pipeline
 
-@Suite(.serialized) struct TrainCommandTests {
+@Suite(.serialized, .temporaryDirectories) struct TrainCommandTests {
     private func train(_ arguments: [String]) throws {
         var command = try RGDMCommand.parseAsRoot(["train"] + arguments)
         try command.run()
     }
 
     @Test func trainsAMoleculeModelAndResumesExactly() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("train")
+        let dir = try TemporaryDirectory.create("train")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         let common = ["--layers", "2", "--hidden", "8", "--batch", "3", "--timesteps", "50", "--threads", "1", "--seed", "5"]
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func refusesToResumeADifferentModel() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("train-mismatch")
+        let dir = try TemporaryDirectory.create("train-mismatch")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         let out = dir.appendingPathComponent("run").path
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func trainsAShapeModel() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("train-shapes")
+        let dir = try TemporaryDirectory.create("train-shapes")
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset)
         let out = dir.appendingPathComponent("run").path
@@ -82,7 +83,7 @@ import Testing
     }
 
     @Test func initializeFromCarriesOverTheSharedNetworksIntoANewRun() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("train-initialize")
+        let dir = try TemporaryDirectory.create("train-initialize")
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset)
         let source = dir.appendingPathComponent("source").path, target = dir.appendingPathComponent("target").path
@@ -121,7 +122,7 @@ import Testing
     }
 
     @Test func initializeFromStartsAnEGNNFromATrainedOneOfTheSameConfiguration() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("train-initialize-egnn")
+        let dir = try TemporaryDirectory.create("train-initialize-egnn")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         let common = [dataset, "--layers", "1", "--hidden", "4", "--batch", "3", "--timesteps", "20", "--threads", "1"]
@@ -143,7 +144,7 @@ import Testing
     }
 
     @Test func initializeFromGrowsAnEGNNIntoAWiderDeeperOneThatStartsAsIt() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("train-initialize-grow")
+        let dir = try TemporaryDirectory.create("train-initialize-grow")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         let common = [dataset, "--batch", "3", "--timesteps", "20", "--threads", "1"]
@@ -166,7 +167,7 @@ import Testing
         var a = DenoiserOutput(positions: [], features: []), b = a
         EGNN(try #require(source.card.egnn)).predict(input, parameters: source.parameters, into: &a)
         EGNN(wider).predict(input, parameters: run.trainer.state.parameters, into: &b)
-        #expect(zip(a.positions + a.features, b.positions + b.features).allSatisfy { abs($0 - $1) <= 1e-5 * (1 + abs($0)) })
+        expectClose(b.positions + b.features, a.positions + a.features, tolerance: 1e-5, relative: 1e-5, "grown against source predictions")
         #expect(a.features.contains { $0 != 0 })
         // From the command line, and the grown run trains.
         try train(common + ["--layers", "2", "--hidden", "6", "--output", dir.path + "/cli", "--steps", "2",
@@ -177,7 +178,7 @@ import Testing
     }
 
     @Test func poolingOptionOverridesTheDefaultAndResumingKeepsTheRunsChoice() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("train-pooling")
+        let dir = try TemporaryDirectory.create("train-pooling")
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset)
         let out = dir.appendingPathComponent("run").path
@@ -199,7 +200,7 @@ import Testing
     }
 
     @Test func resumingWithANewLearningRateAndEMAAppliesThemAndLogsIt() throws {
-        let dir = try TrainingFixtures.temporaryDirectory("train-changes")
+        let dir = try TemporaryDirectory.create("train-changes")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         let out = dir.appendingPathComponent("run").path
@@ -229,7 +230,7 @@ import Testing
         #expect { try train(["/nonexistent/set.h5", "--steps", "1"]) } throws: { error in
             String(describing: error).contains("/nonexistent/set.h5")
         }
-        let dir = try TrainingFixtures.temporaryDirectory("train-split")
+        let dir = try TemporaryDirectory.create("train-split")
         let dataset = dir.appendingPathComponent("tiny.h5").path
         try TrainingFixtures.writeMoleculeSet(to: dataset)
         #expect { try train([dataset, "--split", "holdout", "--steps", "1", "--output", dir.path + "/r"]) } throws: { error in

@@ -1,15 +1,10 @@
 import Foundation
+import HDF5
 import PointCloud
 
 /// Tiny datasets written in the layouts `rgdm preprocess` produces, for
 /// end-to-end command tests.
 enum TrainingFixtures {
-    static func temporaryDirectory(_ name: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rgdm-\(name)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     /// Methane, ammonia, water and hydrogen fluoride with QM9's DFT geometries
     /// (QM9 molecules 1–3 and 5), repeated to `copies` × 4 molecules.
     static func writeMoleculeSet(to path: String, copies: Int = 2) throws {

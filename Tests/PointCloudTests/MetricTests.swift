@@ -1,5 +1,7 @@
 import Foundation
+import HDF5
 import Testing
+import TestSupport
 @testable import PointCloud
 
 /// Chamfer, EMD and the set metrics against SciPy/NumPy (Fixtures/make_metric_fixtures.py).

@@ -55,6 +55,9 @@ import Testing
         var cloud = randomCloud(10, seed: 6)
         cloud.positions[7].y = .nan
         #expect(cloud.firstNonFiniteIndex == 7)
-        #expect(throws: PointCloudError.self) { try cloud.checkFinite(file: "x.ply") }
+        #expect { try cloud.checkFinite(file: "x.ply") } throws: { error in
+            guard case PointCloudError.nonFinite(let file, let element) = error else { return false }
+            return file == "x.ply" && element.hasPrefix("point 7 ")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Paths of committed fixtures and scratch files for the PointCloud tests.
 enum Fixture {
@@ -9,11 +10,9 @@ enum Fixture {
         return base.appendingPathComponent("Fixtures").appendingPathComponent(relative).path
     }
 
-    /// A fresh scratch directory, unique per call.
+    /// A new directory for this test, removed when it ends (the suite carries `.temporaryDirectories`).
     static func scratchDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "rgdm-pc-tests-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TemporaryDirectory.create("point-cloud").path
     }
 
     /// The JSON object in `Fixtures/<relative>`.
@@ -21,59 +20,6 @@ enum Fixture {
         let data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
-}
-
-/// Largest absolute difference between two equal-length sequences (reported on failure).
-func maxAbsDifference(_ a: [Double], _ b: [Double]) -> Double {
-    precondition(a.count == b.count, "maxAbsDifference: \(a.count) vs \(b.count) values")
-    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
-}
-
-/// Expects `actual` to match `expected` element-wise within `tolerance` (relative to max(1, |expected|)),
-/// reporting the largest difference.
-func expectClose(_ actual: [Double], _ expected: [Double], tolerance: Double, _ comment: Comment? = nil,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(actual.count == expected.count, comment, sourceLocation: sourceLocation)
-    guard actual.count == expected.count else { return }
-    var worst = 0.0, worstIndex = -1
-    for index in actual.indices {
-        let scale = max(1, abs(expected[index]))
-        let error = abs(actual[index] - expected[index]) / scale
-        if !(error <= worst) { worst = error; worstIndex = index }
-    }
-    #expect(worst <= tolerance, "largest scaled difference \(worst) at index \(worstIndex) \(comment.map { "\($0)" } ?? "")",
-            sourceLocation: sourceLocation)
-}
-
-/// A `python3` that can import h5py (for checks that rgdm's files read back in h5py), or nil.
-/// `RGDM_H5PY_PYTHON` names one explicitly.
-let h5pyPython: String? = {
-    var candidates = ["python3", "/usr/bin/python3"]  // Debian's python3-h5py (scripts/setup.sh) lives beside the system Python
-    if let explicit = ProcessInfo.processInfo.environment["RGDM_H5PY_PYTHON"] { candidates.insert(explicit, at: 0) }
-    for candidate in candidates {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [candidate, "-c", "import h5py, numpy"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { continue }
-        process.waitUntilExit()
-        if process.terminationStatus == 0 { return candidate }
-    }
-    return nil
-}()
-
-/// Runs `python` with `arguments` and returns its stdout.
-func runPython(_ python: String, _ arguments: [String]) throws -> Data {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [python] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return data
 }
 
 /// Numbers stored as decimal strings in a JSON fixture (parsed exactly, unlike JSON numbers

@@ -98,10 +98,8 @@ extension LatentPointModel {
             pointBatch.positions = subset
         }
         let pointLoss = priorOnly ? 0 : withPart(decoderRange, parameters: parameters, gradient: &gradient) { p, g in
-            latentGradient.withUnsafeMutableBufferPointer { dz in
-                GradientStep.accumulate(denoiser: decoder, process: pointProcess, parameters: p, batch: pointBatch,
-                                        gradient: &g, buffers: &pointBuffers, conditionGradient: dz.baseAddress!, using: &generator)
-            }
+            GradientStep.accumulate(denoiser: decoder, process: pointProcess, parameters: p, batch: pointBatch,
+                                    gradient: &g, buffers: &pointBuffers, conditionGradient: &latentGradient, using: &generator)
         }
         // Prior: the same objective on sg(z) (or sg(μ)), as one-node graphs, each latent
         // `priorDraws` times (its own t and ε each time; the loss is their mean).
@@ -131,14 +129,8 @@ extension LatentPointModel {
                 encoderOutputGradient[g * 2 * z + z + j] = 0.5 * dz * latentNoise[g * z + j] * sigma + 0.5 * beta * (sigma * sigma - 1)
             }
         }
-        parameters.withUnsafeBufferPointer { p in
-            gradient.withUnsafeMutableBufferPointer { dp in
-                encoderOutputGradient.withUnsafeBufferPointer { dOut in
-                    encoder.backward(outputGradient: dOut, parameters: p.baseAddress! + encoderRange.lowerBound,
-                                     gradient: dp.baseAddress! + encoderRange.lowerBound, workspace: &encoderWorkspace)
-                }
-            }
-        }
+        encoder.backward(outputGradient: encoderOutputGradient, parameters: parameters, at: encoderRange.lowerBound,
+                         gradient: &gradient, workspace: encoderWorkspace)
         lastTerms = (pointLoss, kl, priorLoss)
         return pointLoss + configuration.klWeight * kl + priorLoss
     }

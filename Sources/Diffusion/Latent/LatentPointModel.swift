@@ -131,10 +131,6 @@ public final class LatentPointModel: DiffusionModel {
         centred.removeAll(keepingCapacity: true)
         centred.append(contentsOf: positions)
         CenterOfMass.remove(from: &centred, layout: layout)
-        parameters.withUnsafeBufferPointer { p in
-            centred.withUnsafeBufferPointer { x in
-                encoder.forward(x, layout: layout, parameters: p.baseAddress! + encoderRange.lowerBound, workspace: &workspace)
-            }
-        }
+        encoder.forward(centred, layout: layout, parameters: parameters, at: encoderRange.lowerBound, workspace: workspace)
     }
 }

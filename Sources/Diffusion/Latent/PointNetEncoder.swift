@@ -37,67 +37,69 @@ public struct PointNetEncoder: Sendable, Equatable {
         for j in 0 ..< z { parameters[bias + z + j] = Self.initialLogVariance }
     }
 
-    public struct Workspace {
-        var points = ContextMLP.Workspace(), head = ContextMLP.Workspace()
+    /// The activations a forward pass keeps for its backward. A class: it
+    /// owns scratch buffers that only grow.
+    public final class Workspace {
+        let points = ContextMLP.Workspace(), head = ContextMLP.Workspace()
         /// p: `[clouds, D]`, and the row that won each max: `[clouds, D]`.
-        var pooled: [Float] = [], winners: [Int32] = []
-        var pooledGradient: [Float] = [], pointGradient: [Float] = []
-        /// [μ, log σ²] per cloud: `[clouds, 2 Z]`.
+        let pooled = ScratchBuffer<Float>(), winners = ScratchBuffer<Int32>()
+        /// ∂L/∂f, the point MLP's output gradient: `[points, D]`.
+        let pointGradient = ScratchBuffer<Float>()
+        /// [μ, log σ²] per cloud, a copy: `[clouds, 2 Z]`.
         public var output: [Float] { head.output }
         public init() {}
     }
 
-    /// [μ, log σ²] of every cloud into `workspace.output`: positions `[points, 3]`.
-    public func forward(_ positions: UnsafeBufferPointer<Float>, layout: GraphLayout,
-                        parameters: UnsafePointer<Float>, workspace w: inout Workspace) {
+    /// [μ, log σ²] of every cloud into `workspace.output`: positions `[points, 3]`,
+    /// parameters `parameters[offset ..< offset + parameterCount]`.
+    public func forward(_ positions: [Float], layout: GraphLayout, parameters: [Float], at offset: Int = 0,
+                        workspace w: Workspace) {
+        precondition(offset >= 0 && offset + parameterCount <= parameters.count,
+                     "PointNetEncoder parameters at \(offset): \(parameterCount) of \(parameters.count)")
         let clouds = layout.graphCount, d = points.outputWidth
-        points.forward(positions, layout: layout, context: [], parameters: parameters, workspace: &w.points)
-        w.pooled.resizeKeepingCapacity(to: clouds * d)
-        if w.winners.count != clouds * d { w.winners = [Int32](repeating: 0, count: clouds * d) }
-        w.points.output.withUnsafeBufferPointer { f in
-            w.pooled.withUnsafeMutableBufferPointer { p in
-                w.winners.withUnsafeMutableBufferPointer { arg in
-                    for g in 0 ..< clouds {
-                        let nodes = layout.nodes(ofGraph: g)
-                        precondition(!nodes.isEmpty, "PointNetEncoder: cloud \(g) has no points")
-                        let pg = p.baseAddress! + g * d, ag = arg.baseAddress! + g * d
-                        let first = f.baseAddress! + nodes.lowerBound * d
-                        for j in 0 ..< d { pg[j] = first[j]; ag[j] = Int32(nodes.lowerBound) }
-                        for r in nodes.dropFirst() {
-                            let fr = f.baseAddress! + r * d
-                            for j in 0 ..< d where fr[j] > pg[j] { pg[j] = fr[j]; ag[j] = Int32(r) }
-                        }
-                    }
-                }
+        points.forward(positions, layout: layout, context: [], parameters: parameters, at: offset, workspace: w.points)
+        w.pooled.reserve(clouds * d)
+        w.winners.reserve(clouds * d)
+        let f = w.points.outputView, pooled = w.pooled.pointer, winners = w.winners.pointer
+        for g in 0 ..< clouds {
+            let nodes = layout.nodes(ofGraph: g)
+            precondition(!nodes.isEmpty, "PointNetEncoder: cloud \(g) has no points")
+            let pg = pooled + g * d, ag = winners + g * d
+            let first = f.start + nodes.lowerBound * d
+            for j in 0 ..< d { pg[j] = first[j]; ag[j] = Int32(nodes.lowerBound) }
+            for r in nodes.dropFirst() {
+                let fr = f.start + r * d
+                for j in 0 ..< d where fr[j] > pg[j] { pg[j] = fr[j]; ag[j] = Int32(r) }
             }
         }
         let headLayout = GraphLayout(nodeCounts: [Int](repeating: 1, count: clouds))
-        w.pooled.withUnsafeBufferPointer { p in
-            head.forward(p, layout: headLayout, context: [], parameters: parameters + points.parameterCount, workspace: &w.head)
+        parameters.withMatrix(rows: 1, columns: parameters.count) { theta in
+            head.forward(MatrixView(pooled, rows: clouds, columns: d), layout: headLayout, context: [],
+                         parameters: theta.matrix(at: offset + points.parameterCount, rows: 1, columns: head.parameterCount),
+                         workspace: w.head)
         }
     }
 
-    /// Backward of the last `forward`: *adds* ∂L/∂θ into `gradient` given
-    /// ∂L/∂[μ, log σ²] `[clouds, 2 Z]`. The max passes each channel's gradient
+    /// Backward of the last `forward`: *adds* ∂L/∂θ into `gradient[offset ..< offset + parameterCount]`
+    /// given ∂L/∂[μ, log σ²] `[clouds, 2 Z]`. The max passes each channel's gradient
     /// to the point that won it.
-    public func backward(outputGradient: UnsafeBufferPointer<Float>, parameters: UnsafePointer<Float>,
-                         gradient: UnsafeMutablePointer<Float>, workspace w: inout Workspace) {
-        let d = points.outputWidth, clouds = w.pooled.count / d
-        w.pooledGradient.resizeKeepingCapacity(to: clouds * d)
-        w.pooledGradient.withUnsafeMutableBufferPointer { dp in
-            head.backward(outputGradient: outputGradient, parameters: parameters + points.parameterCount,
-                          gradient: gradient + points.parameterCount, workspace: &w.head, inputGradient: dp.baseAddress!)
-        }
-        w.pointGradient.resizeKeepingCapacity(to: w.points.output.count)
-        w.pointGradient.withUnsafeMutableBufferPointer { df in
-            w.pooledGradient.withUnsafeBufferPointer { dp in
-                w.winners.withUnsafeBufferPointer { arg in
-                    for k in 0 ..< clouds * d { df[Int(arg[k]) * d + k % d] += dp[k] }
-                }
+    public func backward(outputGradient: [Float], parameters: [Float], at offset: Int = 0, gradient: inout [Float],
+                         workspace w: Workspace) {
+        let d = points.outputWidth, clouds = w.head.layout.nodeCount
+        head.backward(outputGradient: outputGradient, parameters: parameters, at: offset + points.parameterCount,
+                      gradient: &gradient, workspace: w.head, computing: .input)
+        let pointCount = w.points.layout.nodeCount
+        w.pointGradient.reserve(pointCount * d)
+        let df = w.pointGradient.pointer, dp = w.head.inputGradientView, winners = w.winners.pointer
+        df.zero(pointCount * d)
+        for k in 0 ..< clouds * d { df[Int(winners[k]) * d + k % d] += dp[k] }
+        parameters.withMatrix(rows: 1, columns: parameters.count) { theta in
+            gradient.withMutableMatrix(rows: 1, columns: gradient.count) { dTheta in
+                points.backward(outputGradient: MatrixView(df, rows: pointCount, columns: d),
+                                parameters: theta.matrix(at: offset, rows: 1, columns: points.parameterCount),
+                                gradient: dTheta.matrix(at: offset, rows: 1, columns: points.parameterCount),
+                                workspace: w.points, computing: [])
             }
-        }
-        w.pointGradient.withUnsafeBufferPointer { df in
-            points.backward(outputGradient: df, parameters: parameters, gradient: gradient, workspace: &w.points)
         }
     }
 }

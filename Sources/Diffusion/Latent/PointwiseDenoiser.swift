@@ -23,9 +23,9 @@ public final class PointwiseDenoiser: InPlaceDenoiser {
     public var parameterCount: Int { network.parameterCount }
     public var symmetry: Symmetry { .translation }
 
-    private var workspace = ContextMLP.Workspace()
+    private let workspace = ContextMLP.Workspace()
     private var context: [Float] = []
-    private var outputGradient: [Float] = [], contextGradient: [Float] = []
+    private var outputGradient: [Float] = []
     private var lossGradient = DenoiserOutput(positions: [], features: [])
 
     /// `hidden`: the widths between input and output, e.g. [128, 256, 512, 256, 128].
@@ -47,27 +47,32 @@ public final class PointwiseDenoiser: InPlaceDenoiser {
 
     public func predict(_ input: DenoiserInput, parameters: [Float], into output: inout DenoiserOutput) {
         forward(input, parameters: parameters)
-        write(workspace.output, layout: input.layout, into: &output)
+        write(layout: input.layout, into: &output)
     }
 
     public func lossAndGradient(
         _ input: DenoiserInput, parameters: [Float], gradient: inout [Float],
         loss: (_ prediction: DenoiserOutput, _ lossGradient: inout DenoiserOutput) -> Double
     ) -> Double {
-        lossAndGradient(input, parameters: parameters, gradient: &gradient, conditionGradient: nil, loss: loss)
+        var noConditionGradient: [Float] = []
+        return lossAndGradient(input, parameters: parameters, gradient: &gradient, conditionGradient: &noConditionGradient,
+                               loss: loss)
     }
 
     /// As `lossAndGradient(_:parameters:gradient:loss:)`, and *adds* ∂L/∂c
-    /// `[graphs, conditionWidth]` into `conditionGradient` when given: how a
-    /// shape latent learns what the decoder needs.
+    /// into `conditionGradient` (`[graphs, conditionWidth]`, or empty to leave
+    /// it out): how a shape latent learns what the decoder needs.
     public func lossAndGradient(
-        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], conditionGradient: UnsafeMutablePointer<Float>?,
+        _ input: DenoiserInput, parameters: [Float], gradient: inout [Float], conditionGradient: inout [Float],
         loss: (_ prediction: DenoiserOutput, _ lossGradient: inout DenoiserOutput) -> Double
     ) -> Double {
         precondition(gradient.count == parameterCount, "gradient: \(gradient.count) values for \(parameterCount) parameters")
+        let wantsConditionGradient = !conditionGradient.isEmpty
+        precondition(!wantsConditionGradient || conditionGradient.count == input.layout.graphCount * conditionWidth,
+                     "condition gradient: \(conditionGradient.count) values for \(input.layout.graphCount) graphs × \(conditionWidth)")
         forward(input, parameters: parameters)
         var prediction = DenoiserOutput(positions: [], features: [])
-        write(workspace.output, layout: input.layout, into: &prediction)
+        write(layout: input.layout, into: &prediction)
         let value = loss(prediction, &lossGradient)
         // ∂L/∂out: the zero-mean projection is symmetric, so the gradient is projected too.
         outputGradient.removeAll(keepingCapacity: true)
@@ -78,21 +83,12 @@ public final class PointwiseDenoiser: InPlaceDenoiser {
         case .features:
             outputGradient.append(contentsOf: lossGradient.features)
         }
-        // The context's gradient: [graphs, 9 + C]; only its condition columns are wanted.
-        let c = network.contextWidth, graphs = input.layout.graphCount
-        contextGradient.resizeKeepingCapacity(to: conditionGradient == nil ? 0 : graphs * c)
-        parameters.withUnsafeBufferPointer { p in
-            gradient.withUnsafeMutableBufferPointer { dp in
-                outputGradient.withUnsafeBufferPointer { dOut in
-                    contextGradient.withUnsafeMutableBufferPointer { dc in
-                        network.backward(outputGradient: dOut, parameters: p.baseAddress!, gradient: dp.baseAddress!,
-                                         workspace: &workspace, contextGradient: conditionGradient == nil ? nil : dc.baseAddress,
-                                         context: context)
-                    }
-                }
-            }
-        }
-        if let conditionGradient {
+        network.backward(outputGradient: outputGradient, parameters: parameters, gradient: &gradient, workspace: workspace,
+                         computing: wantsConditionGradient ? .context : [])
+        if wantsConditionGradient {
+            // The context's gradient: [graphs, 9 + C]; only its condition columns are wanted.
+            let c = network.contextWidth, graphs = input.layout.graphCount
+            let contextGradient = workspace.contextGradientView
             for g in 0 ..< graphs {
                 for j in 0 ..< conditionWidth {
                     conditionGradient[g * conditionWidth + j] += contextGradient[g * c + TimeEmbedding.width + j]
@@ -110,24 +106,23 @@ public final class PointwiseDenoiser: InPlaceDenoiser {
             precondition(input.layout.nodeCount == input.layout.graphCount, "PointwiseDenoiser(.features) needs one node per graph")
         }
         TimeEmbedding.context(time: input.time, extra: input.condition, extraWidth: conditionWidth, into: &context)
-        let x = rows == .positions ? input.positions : input.features
-        x.withUnsafeBufferPointer { xs in
-            parameters.withUnsafeBufferPointer { p in
-                network.forward(xs, layout: input.layout, context: context, parameters: p.baseAddress!, workspace: &workspace)
-            }
-        }
+        network.forward(rows == .positions ? input.positions : input.features, layout: input.layout, context: context,
+                        parameters: parameters, workspace: workspace)
     }
 
-    private func write(_ out: [Float], layout: GraphLayout, into output: inout DenoiserOutput) {
+    /// The last forward's output as ε̂ (ε̂_x, or ε̂_h with ε̂_x = 0), in `output`'s storage.
+    private func write(layout: GraphLayout, into output: inout DenoiserOutput) {
+        let out = workspace.outputView
+        let values = UnsafeBufferPointer(start: out.start, count: out.rows * out.columns)
         output.positions.removeAll(keepingCapacity: true)
         output.features.removeAll(keepingCapacity: true)
         switch rows {
         case .positions:
-            output.positions.append(contentsOf: out)
+            output.positions.append(contentsOf: values)
             if centresPrediction { CenterOfMass.remove(from: &output.positions, layout: layout) }
         case .features:
             output.positions.append(contentsOf: repeatElement(0, count: 3 * layout.nodeCount))
-            output.features.append(contentsOf: out)
+            output.features.append(contentsOf: values)
         }
     }
 }

@@ -9,7 +9,7 @@ public enum TimeEmbedding {
 
     /// Writes the embedding of `time` into `out[0 ..< width]`.
     @inline(__always)
-    static func write(_ time: Float, into out: UnsafeMutablePointer<Float>) {
+    private static func write(_ time: Float, into out: UnsafeMutablePointer<Float>) {
         out[0] = time
         var frequency = Float.pi
         for k in 0 ..< 4 {

@@ -62,204 +62,161 @@ public struct ContextMLP: Sendable, Equatable {
         }
     }
 
-    /// The activations a forward pass keeps for its backward.
-    public struct Workspace {
-        /// Per layer l: its input x_l `[rows, d_l]` (x_0 is a copy of the input).
-        var inputs: [[Float]] = []
-        /// a_l = x_l W + b and (with C > 0) g_l = σ(c W_g + b_g), hb_l = c W_b: `[rows, d]`, `[groups, d]`.
-        var linear: [[Float]] = [], gates: [[Float]] = [], biases: [[Float]] = []
-        /// σ(y_l) of the activated layers, for SiLU′.
-        var sigmoids: [[Float]] = []
-        /// The last layer's output: `[rows, d_L]`.
-        public internal(set) var output: [Float] = []
-        /// Backward scratch: the gradient flowing into the current layer.
-        var upstream: [Float] = [], downstream: [Float] = [], groupScratch: [Float] = []
-        /// y of the current layer when C > 0: `[rows, d]`.
-        var preActivation: [Float] = []
-        /// The last forward's rows and groups.
-        var layout = GraphLayout(nodeCounts: [])
-
-        public init() {}
+    /// Which gradients besides ∂L/∂θ a backward pass computes, into its workspace.
+    public struct Gradients: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// ∂L/∂c: `workspace.contextGradient`, `[groups, C]`.
+        public static let context = Gradients(rawValue: 1)
+        /// ∂L/∂x: `workspace.inputGradient`, `[rows, d_0]`.
+        public static let input = Gradients(rawValue: 2)
     }
 
     /// out = MLP(x; c): x `[rows, d_0]`, context `[groups, C]` (rows of group g
-    /// are `layout.nodes(ofGraph: g)`), parameters read from `parameters[offset...]`.
+    /// are `layout.nodes(ofGraph: g)`), parameters `parameters[offset ..< offset + parameterCount]`.
     /// The result is `workspace.output` `[rows, d_L]`.
-    public func forward(_ x: UnsafeBufferPointer<Float>, layout: GraphLayout, context: [Float],
-                        parameters: UnsafePointer<Float>, workspace w: inout Workspace) {
-        let rows = layout.nodeCount, groups = layout.graphCount, c = contextWidth
-        precondition(x.count == rows * inputWidth, "ContextMLP input: \(x.count) values for \(rows) rows × \(inputWidth)")
-        precondition(context.count == groups * c, "ContextMLP context: \(context.count) values for \(groups) groups × \(c)")
-        w.layout = layout
-        let L = layerCount
-        if w.inputs.count != L {
-            w.inputs = Array(repeating: [], count: L); w.linear = w.inputs; w.gates = w.inputs
-            w.biases = w.inputs; w.sigmoids = w.inputs
-        }
-        w.inputs[0].resizeKeepingCapacity(to: x.count)
-        w.inputs[0].withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: x.baseAddress!, count: x.count) }
-        for l in 0 ..< L {
-            let dIn = widths[l], dOut = widths[l + 1]
-            let p = parameters + offsets[l]
-            let weight = p, bias = p + dIn * dOut
-            w.linear[l].resizeKeepingCapacity(to: rows * dOut)
-            // a = x W + b: [rows, d_in]·[d_in, d_out]
-            w.inputs[l].withUnsafeBufferPointer { xl in
-                w.linear[l].withUnsafeMutableBufferPointer { a in
-                    BLAS.gemm(rows, dOut, dIn, xl.baseAddress!, lda: dIn, weight, ldb: dOut, a.baseAddress!, ldc: dOut, beta: 0)
-                    Kernels.addRowVector(bias, to: a.baseAddress!, rows: rows, width: dOut)
-                }
+    public func forward(_ x: [Float], layout: GraphLayout, context: [Float], parameters: [Float], at offset: Int = 0,
+                        workspace: Workspace) {
+        precondition(x.count == layout.nodeCount * inputWidth,
+                     "ContextMLP input: \(x.count) values for \(layout.nodeCount) rows × \(inputWidth)")
+        precondition(offset >= 0 && offset + parameterCount <= parameters.count,
+                     "ContextMLP parameters at \(offset): \(parameterCount) of \(parameters.count)")
+        parameters.withMatrix(rows: 1, columns: parameters.count) { theta in
+            x.withMatrix(rows: layout.nodeCount, columns: inputWidth) { x in
+                forward(x, layout: layout, context: context, parameters: theta.matrix(at: offset, rows: 1, columns: parameterCount),
+                        workspace: workspace)
             }
-            if c > 0 {
-                let gateWeight = bias + dOut, gateBias = gateWeight + c * dOut, hyperWeight = gateBias + dOut
-                w.gates[l].resizeKeepingCapacity(to: groups * dOut)
-                w.biases[l].resizeKeepingCapacity(to: groups * dOut)
-                context.withUnsafeBufferPointer { ctx in
-                    w.gates[l].withUnsafeMutableBufferPointer { g in
-                        // g = σ(c W_g + b_g): [groups, C]·[C, d_out]
-                        BLAS.gemm(groups, dOut, c, ctx.baseAddress!, lda: c, gateWeight, ldb: dOut, g.baseAddress!, ldc: dOut, beta: 0)
-                        Kernels.addRowVector(gateBias, to: g.baseAddress!, rows: groups, width: dOut)
-                        Kernels.sigmoid(g.baseAddress!, g.baseAddress!, count: groups * dOut)
-                    }
-                    w.biases[l].withUnsafeMutableBufferPointer { hb in
-                        // hb = c W_b: [groups, C]·[C, d_out]
-                        BLAS.gemm(groups, dOut, c, ctx.baseAddress!, lda: c, hyperWeight, ldb: dOut, hb.baseAddress!, ldc: dOut, beta: 0)
-                    }
-                }
-            }
-            // y = a ⊙ g[group] + hb[group] (y = a when C = 0), then out = SiLU(y) where activated.
-            if c > 0 {
-                w.preActivation.resizeKeepingCapacity(to: rows * dOut)
-                w.preActivation.withUnsafeMutableBufferPointer { yy in
-                    w.linear[l].withUnsafeBufferPointer { a in
-                        w.gates[l].withUnsafeBufferPointer { g in
-                            w.biases[l].withUnsafeBufferPointer { hb in
-                                for group in 0 ..< groups {
-                                    let gr = g.baseAddress! + group * dOut, br = hb.baseAddress! + group * dOut
-                                    for r in layout.nodes(ofGraph: group) {
-                                        let row = yy.baseAddress! + r * dOut, ar = a.baseAddress! + r * dOut
-                                        for j in 0 ..< dOut { row[j] = ar[j] * gr[j] + br[j] }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            var out: [Float] = []
-            if l + 1 < L { swap(&out, &w.inputs[l + 1]) } else { swap(&out, &w.output) }
-            out.resizeKeepingCapacity(to: rows * dOut)
-            (c > 0 ? w.preActivation : w.linear[l]).withUnsafeBufferPointer { y in
-                out.withUnsafeMutableBufferPointer { o in
-                    if activates(l) {
-                        w.sigmoids[l].resizeKeepingCapacity(to: rows * dOut)
-                        w.sigmoids[l].withUnsafeMutableBufferPointer { s in
-                            Kernels.siluKeepingSigmoid(y.baseAddress!, o.baseAddress!, s.baseAddress!, count: rows * dOut)
-                        }
-                    } else {
-                        o.baseAddress!.update(from: y.baseAddress!, count: rows * dOut)
-                    }
-                }
-            }
-            if l + 1 < L { swap(&out, &w.inputs[l + 1]) } else { swap(&out, &w.output) }
         }
     }
 
     /// Backward of the last `forward`: given ∂L/∂out `[rows, d_L]` in
-    /// `outputGradient`, *adds* ∂L/∂θ into `gradient[offset...]`, ∂L/∂c
-    /// `[groups, C]` into `contextGradient` when non-nil, and returns
-    /// ∂L/∂x `[rows, d_0]` in `inputGradient` when non-nil (overwritten).
-    public func backward(outputGradient: UnsafeBufferPointer<Float>, parameters: UnsafePointer<Float>,
-                         gradient: UnsafeMutablePointer<Float>, workspace w: inout Workspace,
-                         contextGradient: UnsafeMutablePointer<Float>? = nil, context: [Float] = [],
-                         inputGradient: UnsafeMutablePointer<Float>? = nil) {
-        let layout = w.layout, rows = layout.nodeCount, groups = layout.graphCount, c = contextWidth
-        precondition(outputGradient.count == rows * outputWidth,
-                     "ContextMLP output gradient: \(outputGradient.count) values for \(rows) rows × \(outputWidth)")
-        precondition(c == 0 || context.count == groups * c, "ContextMLP backward needs the forward's context")
-        w.upstream.resizeKeepingCapacity(to: outputGradient.count)
-        w.upstream.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: outputGradient.baseAddress!, count: outputGradient.count) }
-        for l in stride(from: layerCount - 1, through: 0, by: -1) {
-            let dIn = widths[l], dOut = widths[l + 1]
-            let p = parameters + offsets[l], dp = gradient + offsets[l]
-            let out: [Float] = l + 1 < layerCount ? w.inputs[l + 1] : w.output
-            // dy = dout ⊙ SiLU′(y), with SiLU′ = s + out (1 − s)
-            if activates(l) {
-                out.withUnsafeBufferPointer { o in
-                    w.sigmoids[l].withUnsafeBufferPointer { s in
-                        w.upstream.withUnsafeMutableBufferPointer { g in
-                            Kernels.multiplySiLUDerivative(silu: o.baseAddress!, sigmoid: s.baseAddress!, g.baseAddress!, count: rows * dOut)
-                        }
-                    }
+    /// `outputGradient`, *adds* ∂L/∂θ into `gradient[offset ..< offset + parameterCount]`
+    /// and writes the `extra` gradients into the workspace.
+    public func backward(outputGradient: [Float], parameters: [Float], at offset: Int = 0, gradient: inout [Float],
+                         workspace: Workspace, computing extra: Gradients = []) {
+        precondition(outputGradient.count == workspace.layout.nodeCount * outputWidth,
+                     "ContextMLP output gradient: \(outputGradient.count) values for \(workspace.layout.nodeCount) rows × \(outputWidth)")
+        precondition(offset >= 0 && offset + parameterCount <= parameters.count && gradient.count == parameters.count,
+                     "ContextMLP parameters at \(offset): \(parameterCount) of \(parameters.count), gradient \(gradient.count)")
+        parameters.withMatrix(rows: 1, columns: parameters.count) { theta in
+            gradient.withMutableMatrix(rows: 1, columns: gradient.count) { dTheta in
+                outputGradient.withMatrix(rows: workspace.layout.nodeCount, columns: outputWidth) { dOut in
+                    backward(outputGradient: dOut, parameters: theta.matrix(at: offset, rows: 1, columns: parameterCount),
+                             gradient: dTheta.matrix(at: offset, rows: 1, columns: parameterCount), workspace: workspace,
+                             computing: extra)
                 }
             }
+        }
+    }
+
+    /// `forward(_:layout:context:parameters:at:workspace:)` on views: x `[rows, d_0]`, θ `[1, parameterCount]`.
+    func forward(_ x: MatrixView, layout: GraphLayout, context: [Float], parameters theta: MatrixView, workspace w: Workspace) {
+        let rows = layout.nodeCount, groups = layout.graphCount, c = contextWidth
+        precondition(x.rows == rows && x.columns == inputWidth && x.stride == inputWidth,
+                     "ContextMLP input [\(x.rows), \(x.columns)] for \(rows) rows × \(inputWidth)")
+        precondition(context.count == groups * c, "ContextMLP context: \(context.count) values for \(groups) groups × \(c)")
+        w.prepare(layout: layout, widths: widths, contextWidth: c, context: context)
+        let ctx = w.context.matrix(rows: groups, columns: c)
+        w.activations[0].pointer.update(from: x.start, count: rows * inputWidth)
+        for l in 0 ..< layerCount {
+            let dIn = widths[l], dOut = widths[l + 1], p = offsets[l]
+            let xl = w.activations[l].matrix(rows: rows, columns: dIn), a = w.linear[l].matrix(rows: rows, columns: dOut)
+            // a = x W + b: [rows, d_in]·[d_in, d_out]
+            a.gemm(xl, theta.matrix(at: p, rows: dIn, columns: dOut), beta: 0)
+            Kernels.addRowVector(theta.start + p + dIn * dOut, to: a.start, rows: rows, width: dOut)
+            let y: MutableMatrixView
             if c > 0 {
-                let gateWeight = p + dIn * dOut + dOut, hyperWeight = gateWeight + c * dOut + dOut
-                let dGateWeight = dp + dIn * dOut + dOut, dGateBias = dGateWeight + c * dOut, dHyperWeight = dGateBias + dOut
-                // Per group: dhb = Σ_r dy[r], dg_pre = (Σ_r dy[r] ⊙ a[r]) ⊙ g (1 − g): [groups, d_out] each.
-                w.groupScratch.resizeKeepingCapacity(to: 2 * groups * dOut)
-                w.groupScratch.withUnsafeMutableBufferPointer { scratch in
-                    let dhb = scratch.baseAddress!, dgp = dhb + groups * dOut
-                    dhb.initialize(repeating: 0, count: 2 * groups * dOut)
-                    w.upstream.withUnsafeBufferPointer { dy in
-                        w.linear[l].withUnsafeBufferPointer { a in
-                            w.gates[l].withUnsafeBufferPointer { g in
-                                for group in 0 ..< groups {
-                                    let sb = dhb + group * dOut, sg = dgp + group * dOut
-                                    for r in layout.nodes(ofGraph: group) {
-                                        let dr = dy.baseAddress! + r * dOut, ar = a.baseAddress! + r * dOut
-                                        for j in 0 ..< dOut { sb[j] += dr[j]; sg[j] += dr[j] * ar[j] }
-                                    }
-                                    let gr = g.baseAddress! + group * dOut
-                                    for j in 0 ..< dOut { sg[j] *= gr[j] * (1 - gr[j]) }
-                                }
-                            }
-                        }
-                    }
-                    context.withUnsafeBufferPointer { ctx in
-                        // dW_b += cᵀ dhb, dW_g += cᵀ dg_pre: [C, groups]·[groups, d_out]; db_g += Σ_g dg_pre
-                        BLAS.gemm(c, dOut, groups, ctx.baseAddress!, lda: c, transposeA: true, dhb, ldb: dOut, dHyperWeight, ldc: dOut, beta: 1)
-                        BLAS.gemm(c, dOut, groups, ctx.baseAddress!, lda: c, transposeA: true, dgp, ldb: dOut, dGateWeight, ldc: dOut, beta: 1)
-                    }
-                    Kernels.addColumnSums(dgp, rows: groups, width: dOut, into: dGateBias)
-                    if let contextGradient {
-                        // dc += dhb W_bᵀ + dg_pre W_gᵀ: [groups, d_out]·[d_out, C]
-                        BLAS.gemm(groups, c, dOut, dhb, lda: dOut, hyperWeight, ldb: dOut, transposeB: true, contextGradient, ldc: c, beta: 1)
-                        BLAS.gemm(groups, c, dOut, dgp, lda: dOut, gateWeight, ldb: dOut, transposeB: true, contextGradient, ldc: c, beta: 1)
+                let gateWeight = p + dIn * dOut + dOut, gateBias = gateWeight + c * dOut, hyperWeight = gateBias + dOut
+                let g = w.gates[l].matrix(rows: groups, columns: dOut), hb = w.biases[l].matrix(rows: groups, columns: dOut)
+                // g = σ(c W_g + b_g), hb = c W_b: [groups, C]·[C, d_out]
+                g.gemm(ctx, theta.matrix(at: gateWeight, rows: c, columns: dOut), beta: 0)
+                Kernels.addRowVector(theta.start + gateBias, to: g.start, rows: groups, width: dOut)
+                Kernels.sigmoid(g.start, g.start, count: groups * dOut)
+                hb.gemm(ctx, theta.matrix(at: hyperWeight, rows: c, columns: dOut), beta: 0)
+                // y = a ⊙ g[group] + hb[group]
+                y = w.preActivation.matrix(rows: rows, columns: dOut)
+                for group in 0 ..< groups {
+                    let gr = g.start + group * dOut, br = hb.start + group * dOut
+                    for r in layout.nodes(ofGraph: group) {
+                        let row = y.start + r * dOut, ar = a.start + r * dOut
+                        for j in 0 ..< dOut { row[j] = ar[j] * gr[j] + br[j] }
                     }
                 }
+            } else {
+                y = a
+            }
+            // x_{l+1} = SiLU(y) where activated, else y
+            let out = w.activations[l + 1].pointer
+            if activates(l) {
+                Kernels.siluKeepingSigmoid(y.start, out, w.sigmoids[l].pointer, count: rows * dOut)
+            } else {
+                out.update(from: y.start, count: rows * dOut)
+            }
+        }
+    }
+
+    /// `backward(outputGradient:parameters:at:gradient:workspace:computing:)` on views:
+    /// ∂L/∂out `[rows, d_L]`, θ and ∂L/∂θ `[1, parameterCount]`.
+    func backward(outputGradient: MatrixView, parameters theta: MatrixView, gradient dTheta: MutableMatrixView,
+                  workspace w: Workspace, computing extra: Gradients) {
+        let layout = w.layout, rows = layout.nodeCount, groups = layout.graphCount, c = contextWidth
+        precondition(outputGradient.rows == rows && outputGradient.columns == outputWidth && outputGradient.stride == outputWidth,
+                     "ContextMLP output gradient [\(outputGradient.rows), \(outputGradient.columns)] for \(rows) rows × \(outputWidth)")
+        precondition(c > 0 || !extra.contains(.context), "ContextMLP without a context has no context gradient")
+        w.prepareBackward(computing: extra)
+        let ctx = w.context.matrix(rows: groups, columns: c), dc = w.contextGradientBuffer.matrix(rows: groups, columns: c)
+        if extra.contains(.context) { dc.start.zero(groups * c) }
+        w.upstream.pointer.update(from: outputGradient.start, count: rows * outputWidth)
+        for l in stride(from: layerCount - 1, through: 0, by: -1) {
+            let dIn = widths[l], dOut = widths[l + 1], p = offsets[l]
+            let dy = w.upstream.matrix(rows: rows, columns: dOut)
+            // dy = dout ⊙ SiLU′(y), with SiLU′ = s + out (1 − s)
+            if activates(l) {
+                Kernels.multiplySiLUDerivative(silu: w.activations[l + 1].pointer, sigmoid: w.sigmoids[l].pointer, dy.start,
+                                               count: rows * dOut)
+            }
+            if c > 0 {
+                let gateWeight = p + dIn * dOut + dOut, gateBias = gateWeight + c * dOut, hyperWeight = gateBias + dOut
+                let a = w.linear[l].pointer, g = w.gates[l].pointer
+                // Per group: dhb = Σ_r dy[r], dg_pre = (Σ_r dy[r] ⊙ a[r]) ⊙ g (1 − g): [groups, d_out] each.
+                let dhb = w.groupGradients.matrix(rows: groups, columns: dOut)
+                let dgp = MutableMatrixView(dhb.start + groups * dOut, rows: groups, columns: dOut)
+                dhb.start.zero(2 * groups * dOut)
+                for group in 0 ..< groups {
+                    let sb = dhb.start + group * dOut, sg = dgp.start + group * dOut
+                    for r in layout.nodes(ofGraph: group) {
+                        let dr = dy.start + r * dOut, ar = a + r * dOut
+                        for j in 0 ..< dOut { sb[j] += dr[j]; sg[j] += dr[j] * ar[j] }
+                    }
+                    let gr = g + group * dOut
+                    for j in 0 ..< dOut { sg[j] *= gr[j] * (1 - gr[j]) }
+                }
+                // dW_b += cᵀ dhb, dW_g += cᵀ dg_pre: [C, groups]·[groups, d_out]; db_g += Σ_g dg_pre
+                dTheta.matrix(at: hyperWeight, rows: c, columns: dOut).gemm(ctx.transposed, dhb, beta: 1)
+                dTheta.matrix(at: gateWeight, rows: c, columns: dOut).gemm(ctx.transposed, dgp, beta: 1)
+                Kernels.addColumnSums(dgp.start, rows: groups, width: dOut, into: dTheta.start + gateBias)
+                if extra.contains(.context) {
+                    // dc += dhb W_bᵀ + dg_pre W_gᵀ: [groups, d_out]·[d_out, C]
+                    dc.gemm(dhb, theta.matrix(at: hyperWeight, rows: c, columns: dOut).transposed, beta: 1)
+                    dc.gemm(dgp, theta.matrix(at: gateWeight, rows: c, columns: dOut).transposed, beta: 1)
+                }
                 // da = dy ⊙ g[group], in place
-                w.gates[l].withUnsafeBufferPointer { g in
-                    w.upstream.withUnsafeMutableBufferPointer { dy in
-                        for group in 0 ..< groups {
-                            let gr = g.baseAddress! + group * dOut
-                            for r in layout.nodes(ofGraph: group) {
-                                let row = dy.baseAddress! + r * dOut
-                                for j in 0 ..< dOut { row[j] *= gr[j] }
-                            }
-                        }
+                for group in 0 ..< groups {
+                    let gr = g + group * dOut
+                    for r in layout.nodes(ofGraph: group) {
+                        let row = dy.start + r * dOut
+                        for j in 0 ..< dOut { row[j] *= gr[j] }
                     }
                 }
             }
             // dW += xᵀ da: [d_in, rows]·[rows, d_out]; db += Σ_r da; dx = da Wᵀ
-            w.inputs[l].withUnsafeBufferPointer { x in
-                w.upstream.withUnsafeBufferPointer { da in
-                    BLAS.gemm(dIn, dOut, rows, x.baseAddress!, lda: dIn, transposeA: true, da.baseAddress!, ldb: dOut, dp, ldc: dOut, beta: 1)
-                    Kernels.addColumnSums(da.baseAddress!, rows: rows, width: dOut, into: dp + dIn * dOut)
-                }
-            }
-            if l > 0 || inputGradient != nil {
-                w.downstream.resizeKeepingCapacity(to: rows * dIn)
-                w.upstream.withUnsafeBufferPointer { da in
-                    w.downstream.withUnsafeMutableBufferPointer { dx in
-                        BLAS.gemm(rows, dIn, dOut, da.baseAddress!, lda: dOut, p, ldb: dOut, transposeB: true, dx.baseAddress!, ldc: dIn, beta: 0)
-                    }
-                }
+            let da = dy, x = w.activations[l].matrix(rows: rows, columns: dIn)
+            dTheta.matrix(at: p, rows: dIn, columns: dOut).gemm(x.transposed, da, beta: 1)
+            Kernels.addColumnSums(da.start, rows: rows, width: dOut, into: dTheta.start + p + dIn * dOut)
+            if l > 0 || extra.contains(.input) {
+                w.downstream.matrix(rows: rows, columns: dIn).gemm(da, theta.matrix(at: p, rows: dIn, columns: dOut).transposed, beta: 0)
                 swap(&w.upstream, &w.downstream)
             }
-        }
-        if let inputGradient {
-            w.upstream.withUnsafeBufferPointer { inputGradient.update(from: $0.baseAddress!, count: rows * inputWidth) }
         }
     }
 }

@@ -31,8 +31,9 @@ public final class EGNN: InPlaceDenoiser {
     private var outputBuffer = DenoiserOutput(positions: [], features: [])
     private var outputGradientBuffer = DenoiserOutput(positions: [], features: [])
 
-    /// 2¹⁹ floats (2 MB per `[E, H]` buffer, this machine's L2 per core)
-    /// measured fastest for configs S and M (`rgdm bench train --chunk-floats`).
+    /// 2¹⁹ floats: 2 MB per `[E, H]` buffer, this machine's L2 per core, and
+    /// the fastest chunk size for configs S and M (the Diffusion README's
+    /// cache-blocking table, `rgdm bench train --chunk-floats`).
     public static let defaultChunkFloats = 1 << 19
 
     public init(_ configuration: EGNNConfiguration, threads: Int = 1, chunkFloats: Int = EGNN.defaultChunkFloats) {
@@ -122,27 +123,26 @@ public final class EGNN: InPlaceDenoiser {
         let value = loss(output, &dOutput)
         while workerGradients.count < workerCount(chunks.count) { workerGradients.append(ScratchBuffer<Float>()) }
         for worker in 0 ..< workerCount(chunks.count) {
-            workerGradients[worker].reserve(parameterCount).zero(parameterCount)
+            workerGradients[worker].reserve(parameterCount)
+            workerGradients[worker].pointer.zero(parameterCount)
         }
         precondition(dOutput.positions.count == n * 3 && dOutput.features.count == n * f,
                      "loss gradient: \(dOutput.positions.count) position and \(dOutput.features.count) feature values for \(n) nodes")
-        let offsets = input.layout.nodeOffsets
-        parameters.withUnsafeBufferPointer { p in
-            dOutput.positions.withUnsafeBufferPointer { gx in
-                dOutput.features.withUnsafeBufferPointer { gh in
-                    dInput.positions.withUnsafeMutableBufferPointer { ix in
-                        dInput.features.withUnsafeMutableBufferPointer { ih in
-                            let pointers = SendablePointers(p: p.baseAddress!, gx: gx.baseAddress, gh: gh.baseAddress,
-                                                            ix: ix.baseAddress, ih: ih.baseAddress)
+        let offsets = input.layout.nodeOffsets, p = parameterCount
+        parameters.withMatrix(rows: 1, columns: p) { theta in
+            dOutput.positions.withMatrix(rows: n, columns: 3) { gx in
+                dOutput.features.withMatrix(rows: n, columns: f) { gh in
+                    dInput.positions.withMutableMatrix(rows: wantsInputGradient ? n : 0, columns: 3) { ix in
+                        dInput.features.withMutableMatrix(rows: wantsInputGradient ? n : 0, columns: f) { ih in
+                            let views = WorkerViews(parameters: theta, reads: (gx, gh), writes: (ix, ih))
                             let gradients = workerGradients
                             runWorkers(chunks.count) { worker, c in
-                                let w = self.workspaces[c], first = offsets[chunks[c].lowerBound]
+                                let w = self.workspaces[c], nodes = offsets[chunks[c].lowerBound] ..< offsets[chunks[c].upperBound]
                                 let inputs = !wantsInputGradient ? nil
-                                    : (pointers.ix! + first * 3, pointers.ih.map { $0 + first * f } ?? pointers.ix!)
-                                w.backward(pointers.p, grad: gradients[worker].pointer,
-                                           dPositions: pointers.gx! + first * 3,
-                                           dFeatures: pointers.gh.map { UnsafePointer($0 + first * f) } ?? UnsafePointer(pointers.gx!),
-                                           inputGradient: inputs)
+                                    : (views.writes.positions.rows(nodes), views.writes.features.rows(nodes))
+                                w.backward(views.parameters, grad: gradients[worker].matrix(rows: 1, columns: p),
+                                           dPositions: views.reads!.positions.rows(nodes),
+                                           dFeatures: views.reads!.features.rows(nodes), inputGradient: inputs)
                             }
                         }
                     }
@@ -182,15 +182,15 @@ public final class EGNN: InPlaceDenoiser {
     }
 
     private func forward(_ input: DenoiserInput, _ chunks: [Range<Int>], _ parameters: [Float], _ output: inout DenoiserOutput) {
-        let offsets = input.layout.nodeOffsets, f = featureWidth
-        parameters.withUnsafeBufferPointer { p in
-            output.positions.withUnsafeMutableBufferPointer { ox in
-                output.features.withUnsafeMutableBufferPointer { oh in
-                    let pointers = SendablePointers(p: p.baseAddress!, gx: nil, gh: nil, ix: ox.baseAddress, ih: oh.baseAddress)
+        let offsets = input.layout.nodeOffsets, n = input.layout.nodeCount
+        parameters.withMatrix(rows: 1, columns: parameterCount) { theta in
+            output.positions.withMutableMatrix(rows: n, columns: 3) { ox in
+                output.features.withMutableMatrix(rows: n, columns: featureWidth) { oh in
+                    let views = WorkerViews(parameters: theta, reads: nil, writes: (ox, oh))
                     runWorkers(chunks.count) { _, c in
-                        let first = offsets[chunks[c].lowerBound]
-                        self.workspaces[c].forward(pointers.p, positions: pointers.ix! + first * 3,
-                                                   features: pointers.ih.map { $0 + first * f } ?? pointers.ix!)
+                        let nodes = offsets[chunks[c].lowerBound] ..< offsets[chunks[c].upperBound]
+                        self.workspaces[c].forward(views.parameters, positions: views.writes.positions.rows(nodes),
+                                                   features: views.writes.features.rows(nodes))
                     }
                 }
             }
@@ -241,9 +241,12 @@ public final class EGNN: InPlaceDenoiser {
     }
 }
 
-/// Raw pointers handed to the workers; each worker touches only its own rows.
-private struct SendablePointers: @unchecked Sendable {
-    let p: UnsafePointer<Float>
-    let gx: UnsafePointer<Float>?, gh: UnsafePointer<Float>?
-    let ix: UnsafeMutablePointer<Float>?, ih: UnsafeMutablePointer<Float>?
+/// The views the workers share; each worker touches only its own rows.
+private struct WorkerViews: @unchecked Sendable {
+    /// θ: `[1, P]`.
+    let parameters: MatrixView
+    /// What the pass reads per node (∂L/∂ε̂ in backward): `[N, 3]` and `[N, F]`.
+    let reads: (positions: MatrixView, features: MatrixView)?
+    /// What it writes per node (ε̂ in forward, ∂L/∂z in backward): `[N, 3]` and `[N, F]`.
+    let writes: (positions: MutableMatrixView, features: MutableMatrixView)
 }

@@ -7,7 +7,8 @@ extension EGNNWorkspace {
         let offsets = input.layout.nodeOffsets
         let first = offsets[graphs.lowerBound], nodes = offsets[graphs.upperBound] - first
         let local = input.layout.slice(graphs: graphs)
-        let x0 = x[0].reserve(nodes * 3)
+        x[0].reserve(nodes * 3)
+        let x0 = x[0].pointer
         input.positions.withUnsafeBufferPointer { pos in
             for k in 0 ..< nodes * 3 { x0[k] = pos[first * 3 + k] }
         }
@@ -42,7 +43,7 @@ extension EGNNWorkspace {
         }
     }
 
-    static func mean(_ x: UnsafePointer<Float>, _ nodes: Range<Int>) -> (Float, Float, Float) {
+    private static func mean(_ x: UnsafePointer<Float>, _ nodes: Range<Int>) -> (Float, Float, Float) {
         guard !nodes.isEmpty else { return (0, 0, 0) }
         var s: (Float, Float, Float) = (0, 0, 0)
         for i in nodes { s.0 += x[3 * i]; s.1 += x[3 * i + 1]; s.2 += x[3 * i + 2] }
@@ -51,7 +52,7 @@ extension EGNNWorkspace {
     }
 
     /// Removes each graph's mean from v `[N, 3]`, in place.
-    func removeMean(_ v: UnsafeMutablePointer<Float>) {
+    private func removeMean(_ v: UnsafeMutablePointer<Float>) {
         for g in 0 ..< layout.graphCount {
             let range = layout.nodes(ofGraph: g)
             let m = Self.mean(v, range)
@@ -59,13 +60,16 @@ extension EGNNWorkspace {
         }
     }
 
-    /// Forward pass; writes ε̂_x `[N, 3]` and ε̂_h `[N, F]` at the given pointers.
-    func forward(_ p: UnsafePointer<Float>, positions: UnsafeMutablePointer<Float>, features: UnsafeMutablePointer<Float>) {
+    /// Forward pass with θ `p` `[1, P]`; writes ε̂_x into `positions` `[N, 3]` and ε̂_h into `features` `[N, F]`.
+    func forward(_ p: MatrixView, positions: MutableMatrixView, features: MutableMatrixView) {
         let c = configuration, n = nodeCount, hd = hidden, blocks = parameters
+        let fin = c.embeddingInputWidth, fout = c.embeddingOutputWidth, f = c.featureWidth
+        precondition(positions.rows == n && positions.columns == 3 && features.rows == n && features.columns == f,
+                     "outputs [\(positions.rows), \(positions.columns)] and [\(features.rows), \(features.columns)] for \(n) nodes")
         // h_0 = [h, t, c]·W_emb + b_emb: [N, H]
-        BLAS.gemm(n, hd, c.embeddingInputWidth, embeddingInput.pointer, lda: c.embeddingInputWidth,
-                  p + blocks.embeddingW, ldb: hd, h[0].pointer, ldc: hd, beta: 0)
-        Kernels.addRowVector(p + blocks.embeddingB, to: h[0].pointer, rows: n, width: hd)
+        let h0 = h[0].matrix(rows: n, columns: hd)
+        h0.gemm(embeddingInput.matrix(rows: n, columns: fin), p.matrix(at: blocks.embeddingW, rows: fin, columns: hd), beta: 0)
+        Kernels.addRowVector(p.start + blocks.embeddingB, to: h0.start, rows: n, width: hd)
         for l in 0 ..< c.layers {
             EdgeGeometry.forward(edges: edges, x: x[l].pointer,
                                  squaredDistance: squaredDistance[l].pointer, direction: direction[l].pointer)
@@ -73,37 +77,38 @@ extension EGNNWorkspace {
             CoordinateUpdate.forward(self, layer: l, p)
         }
         // out = h_L·W_out + b_out: [N, Fout]; ε̂_h = out[:, :F]
-        let fout = c.embeddingOutputWidth, f = c.featureWidth
-        BLAS.gemm(n, fout, hd, h[c.layers].pointer, lda: hd, p + blocks.outputW, ldb: fout, output.pointer, ldc: fout, beta: 0)
-        Kernels.addRowVector(p + blocks.outputB, to: output.pointer, rows: n, width: fout)
+        let out = output.matrix(rows: n, columns: fout)
+        out.gemm(h[c.layers].matrix(rows: n, columns: hd), p.matrix(at: blocks.outputW, rows: hd, columns: fout), beta: 0)
+        Kernels.addRowVector(p.start + blocks.outputB, to: out.start, rows: n, width: fout)
         for i in 0 ..< n {
-            for k in 0 ..< f { features[i * f + k] = output.pointer[i * fout + k] }
+            for k in 0 ..< f { features[i * f + k] = out[i * fout + k] }
         }
         // ε̂_x = x_L − x_0, each graph's mean removed: [N, 3]
         let xl = x[c.layers].pointer, x0 = x[0].pointer
         for k in 0 ..< n * 3 { positions[k] = xl[k] - x0[k] }
-        removeMean(positions)
+        removeMean(positions.start)
     }
 
-    /// Backward pass from ∂L/∂ε̂_x `[N, 3]` and ∂L/∂ε̂_h `[N, F]`: adds ∂L/∂θ
-    /// into `grad` and, when asked, writes ∂L/∂z_x `[N, 3]` and ∂L/∂z_h `[N, F]`.
+    /// Backward pass from ∂L/∂ε̂_x `dPositions` `[N, 3]` and ∂L/∂ε̂_h `dFeatures` `[N, F]`:
+    /// adds ∂L/∂θ into `grad` `[1, P]` and, when asked, writes ∂L/∂z_x `[N, 3]` and ∂L/∂z_h `[N, F]`.
     func backward(
-        _ p: UnsafePointer<Float>, grad: UnsafeMutablePointer<Float>,
-        dPositions: UnsafePointer<Float>, dFeatures: UnsafePointer<Float>,
-        inputGradient: (positions: UnsafeMutablePointer<Float>, features: UnsafeMutablePointer<Float>)?
+        _ p: MatrixView, grad: MutableMatrixView, dPositions: MatrixView, dFeatures: MatrixView,
+        inputGradient: (positions: MutableMatrixView, features: MutableMatrixView)?
     ) {
         let c = configuration, n = nodeCount, hd = hidden, blocks = parameters
-        let fout = c.embeddingOutputWidth, f = c.featureWidth
+        let fin = c.embeddingInputWidth, fout = c.embeddingOutputWidth, f = c.featureWidth
+        precondition(dPositions.rows == n && dPositions.columns == 3 && dFeatures.rows == n && dFeatures.columns == f,
+                     "output gradients [\(dPositions.rows), \(dPositions.columns)] and [\(dFeatures.rows), \(dFeatures.columns)] for \(n) nodes")
         // Mean removal is a symmetric projection: ∂L/∂x_L = P(g), ∂L/∂x_0 (direct) = −P(g).
         let dxl = dx.pointer, direct = dxDirect.pointer
-        dxl.update(from: dPositions, count: n * 3)
+        dxl.update(from: dPositions.start, count: n * 3)
         removeMean(dxl)
         for k in 0 ..< n * 3 { direct[k] = -dxl[k] }
         // dW_out[:, :F] += h_Lᵀ·dε̂_h, db_out[:F] += Σ dε̂_h, dh_L = dε̂_h·W_out[:, :F]ᵀ
-        let hl = UnsafePointer(h[c.layers].pointer)
-        BLAS.gemm(hd, f, n, hl, lda: hd, transposeA: true, dFeatures, ldb: f, grad + blocks.outputW, ldc: fout, beta: 1)
-        Kernels.addColumnSums(dFeatures, rows: n, width: f, into: grad + blocks.outputB)
-        BLAS.gemm(n, hd, f, dFeatures, lda: f, p + blocks.outputW, ldb: fout, transposeB: true, dh.pointer, ldc: hd, beta: 0)
+        let hl = h[c.layers].matrix(rows: n, columns: hd), dh = self.dh.matrix(rows: n, columns: hd)
+        grad.matrix(at: blocks.outputW, rows: hd, columns: fout).columns(0 ..< f).gemm(hl.transposed, dFeatures, beta: 1)
+        Kernels.addColumnSums(dFeatures.start, rows: n, width: f, into: grad.start + blocks.outputB)
+        dh.gemm(dFeatures, p.matrix(at: blocks.outputW, rows: hd, columns: fout).columns(0 ..< f).transposed, beta: 0)
         dInputSquaredDistance.pointer.zero(edgeCount)
         for l in stride(from: c.layers - 1, through: 0, by: -1) {
             dSquaredDistance.pointer.zero(edgeCount)
@@ -117,24 +122,24 @@ extension EGNNWorkspace {
                                   dDirection: dDirection.pointer, dx: dxl)
         }
         // dW_emb += inputᵀ·dh_0, db_emb += Σ dh_0
-        let fin = c.embeddingInputWidth
-        BLAS.gemm(fin, hd, n, embeddingInput.pointer, lda: fin, transposeA: true, dh.pointer, ldb: hd,
-                  grad + blocks.embeddingW, ldc: hd, beta: 1)
-        Kernels.addColumnSums(dh.pointer, rows: n, width: hd, into: grad + blocks.embeddingB)
+        let input = embeddingInput.matrix(rows: n, columns: fin)
+        grad.matrix(at: blocks.embeddingW, rows: fin, columns: hd).gemm(input.transposed, dh, beta: 1)
+        Kernels.addColumnSums(dh.start, rows: n, width: hd, into: grad.start + blocks.embeddingB)
         guard let inputGradient else { return }
         // ∂L/∂input = dh_0·W_embᵀ: [N, Fin]
-        let din = dEmbeddingInput.pointer
-        BLAS.gemm(n, fin, hd, dh.pointer, lda: hd, p + blocks.embeddingW, ldb: hd, transposeB: true, din, ldc: fin, beta: 0)
+        let din = dEmbeddingInput.matrix(rows: n, columns: fin)
+        din.gemm(dh, p.matrix(at: blocks.embeddingW, rows: fin, columns: hd).transposed, beta: 0)
+        let gh = inputGradient.features
         for i in 0 ..< n {
-            for k in 0 ..< f { inputGradient.features[i * f + k] = din[i * fin + k] }
+            for k in 0 ..< f { gh[i * f + k] = din[i * fin + k] }
         }
         let gx = inputGradient.positions
         if c.symmetry == .translation {
             // The centred positions x − x̄ entered as features: their gradient, mean removed.
             for i in 0 ..< n { for k in 0 ..< 3 { gx[3 * i + k] = din[i * fin + f + k] } }
-            removeMean(gx)
+            removeMean(gx.start)
         } else {
-            gx.zero(n * 3)
+            gx.start.zero(n * 3)
         }
         for k in 0 ..< n * 3 { gx[k] += dxl[k] + direct[k] }
     }

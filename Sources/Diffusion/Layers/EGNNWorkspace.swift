@@ -52,11 +52,25 @@ final class EGNNWorkspace {
     /// Output layer before column dropping: `[N, Fout]`.
     let output = ScratchBuffer<Float>()
 
-    // Scratch shared by all layers.
-    let edgeA = ScratchBuffer<Float>(), edgeB = ScratchBuffer<Float>(), edgeC = ScratchBuffer<Float>()
-    let nodeA = ScratchBuffer<Float>(), nodeB = ScratchBuffer<Float>(), nodeC = ScratchBuffer<Float>()
-    /// Per-graph scratch for global pooling: `[G, H]` each.
-    let graphA = ScratchBuffer<Float>(), graphB = ScratchBuffer<Float>()
+    // Scratch shared by all layers: each sublayer overwrites what it uses.
+    /// The first layer of an edge MLP split by node (GCL and coordinate MLP):
+    /// h·W_a, each node's term as receiver, and h·W_b, as sender: `[N, H]`
+    /// each; in backward, their gradients. To save memory, the GCL's backward
+    /// first keeps its node MLP's temporaries in them: ∂L/∂q1 in
+    /// `receiverTerm`, SiLU′(q1) and then ∂L/∂agg in `senderTerm`, `[N, H]` each.
+    let receiverTerm = ScratchBuffer<Float>(), senderTerm = ScratchBuffer<Float>()
+    /// The GCL node MLP's hidden activation r1 = SiLU(q1): `[N, H]`.
+    let nodeActivation = ScratchBuffer<Float>()
+    /// The second edge layer's pre-activation, z2 (GCL) or y2 (coordinate MLP): `[E, H]`.
+    let edgePreActivation = ScratchBuffer<Float>()
+    /// ∂L/∂z2 or ∂L/∂y2: `[E, H]`.
+    let dEdgePreActivation = ScratchBuffer<Float>()
+    /// ∂L/∂a1 or ∂L/∂b1, the first edge layer's output (GCL, coordinate MLP): `[E, H]`.
+    let dEdgeActivation = ScratchBuffer<Float>()
+    /// With global pooling: the context μ·Wn_μ in forward, its gradient in backward: `[G, H]`.
+    let graphContext = ScratchBuffer<Float>()
+    /// With global pooling: ∂L/∂μ: `[G, H]`.
+    let dGraphMean = ScratchBuffer<Float>()
 
     // Gradients flowing backward.
     /// ∂L/∂h_l: `[N, H]`; ∂L/∂x_l: `[N, 3]`.
@@ -125,12 +139,12 @@ final class EGNNWorkspace {
         for b in nodeQ1 { b.reserve(n * hid) }
         if configuration.globalPooling == .mean {
             for b in graphMean { b.reserve(layout.graphCount * hid) }
-            graphA.reserve(layout.graphCount * hid); graphB.reserve(layout.graphCount * hid)
+            graphContext.reserve(layout.graphCount * hid); dGraphMean.reserve(layout.graphCount * hid)
         }
         output.reserve(n * configuration.embeddingOutputWidth)
-        edgeA.reserve(e * hid); edgeB.reserve(e * hid); edgeC.reserve(e * hid)
+        dEdgeActivation.reserve(e * hid); edgePreActivation.reserve(e * hid); dEdgePreActivation.reserve(e * hid)
         let nodeWidth = n * max(hid, configuration.embeddingOutputWidth)
-        nodeA.reserve(nodeWidth); nodeB.reserve(nodeWidth); nodeC.reserve(nodeWidth); dh.reserve(nodeWidth)
+        receiverTerm.reserve(nodeWidth); senderTerm.reserve(nodeWidth); nodeActivation.reserve(nodeWidth); dh.reserve(nodeWidth)
         dx.reserve(n * 3); dxDirect.reserve(n * 3)
         dSquaredDistance.reserve(e); dInputSquaredDistance.reserve(e)
         dDirection.reserve(e * 3)
@@ -140,7 +154,8 @@ final class EGNNWorkspace {
     var byteCount: Int {
         let lists = [h, x, squaredDistance, direction, edgeA1, edgeS1, edgeM0, edgeS2, gate, aggregate, nodeQ1,
                      graphMean, coordB1, coordS1, coordB2, coordS2, coordTanh]
-        let singles = [embeddingInput, output, edgeA, edgeB, edgeC, nodeA, nodeB, nodeC, graphA, graphB, dh, dx,
+        let singles = [embeddingInput, output, dEdgeActivation, edgePreActivation, dEdgePreActivation, receiverTerm,
+                       senderTerm, nodeActivation, graphContext, dGraphMean, dh, dx,
                        dSquaredDistance, dInputSquaredDistance, dDirection, dxDirect, dEmbeddingInput]
         return lists.joined().reduce(0) { $0 + $1.byteCount } + singles.reduce(0) { $0 + $1.byteCount }
             + graphOfNode.byteCount

@@ -4,32 +4,33 @@
 /// holds whole graphs, so no reduction crosses threads.
 extension GraphConvolution {
     /// Adds (μ·Wn_μ)_{g(i)} to row i of `q1` `[N, H]`, keeping μ_l `[G, H]` for backward.
-    static func addPooledContext(_ w: EGNNWorkspace, layer l: Int, _ p: UnsafePointer<Float>, to q1: UnsafeMutablePointer<Float>) {
+    static func addPooledContext(_ w: EGNNWorkspace, layer l: Int, _ p: MatrixView, to q1: MutableMatrixView) {
         let hd = w.hidden, graphs = w.layout.graphCount
-        let h = UnsafePointer(w.h[l].pointer), mean = w.graphMean[l].pointer, context = w.graphA.pointer
-        let wMean = p + w.parameters.blocks[l].nodeW1 + 2 * hd * hd
+        let mean = w.graphMean[l].matrix(rows: graphs, columns: hd), context = w.graphContext.matrix(rows: graphs, columns: hd)
+        let wMean = p.matrix(at: w.parameters.blocks[l].nodeW1 + 2 * hd * hd, rows: hd, columns: hd)
         // μ_g = (1/N_g) Σ_{i∈g} h_i: [G, H]; an empty graph's μ is 0.
-        Kernels.graphSums(h, layout: w.layout, width: hd, mean: true, into: mean)
+        Kernels.graphSums(w.h[l].pointer, layout: w.layout, width: hd, mean: true, into: mean.start)
         // c = μ·Wn_μ: [G, H]; q1_i += c_{g(i)}
-        BLAS.gemm(graphs, hd, hd, mean, lda: hd, wMean, ldb: hd, context, ldc: hd, beta: 0)
-        Kernels.addGraphRows(context, layout: w.layout, width: hd, mean: false, to: q1)
+        context.gemm(mean, wMean, beta: 0)
+        Kernels.addGraphRows(context.start, layout: w.layout, width: hd, mean: false, to: q1.start)
     }
 
     /// Given dq1 = ∂L/∂q1 `[N, H]`: adds ∂L/∂Wn_μ into `grad` and, through μ,
     /// ∂L/∂h_j += (1/N_g) Σ_{i∈g} (dq1·Wn_μᵀ)_i into `dh` `[N, H]`.
     static func addPooledContextBackward(
-        _ w: EGNNWorkspace, layer l: Int, _ p: UnsafePointer<Float>, dq1: UnsafePointer<Float>,
-        _ grad: UnsafeMutablePointer<Float>, dh: UnsafeMutablePointer<Float>
+        _ w: EGNNWorkspace, layer l: Int, _ p: MatrixView, dq1: MutableMatrixView, _ grad: MutableMatrixView,
+        dh: MutableMatrixView
     ) {
         let hd = w.hidden, graphs = w.layout.graphCount
-        let mean = UnsafePointer(w.graphMean[l].pointer), dContext = w.graphA.pointer, dMean = w.graphB.pointer
+        let mean = w.graphMean[l].matrix(rows: graphs, columns: hd)
+        let dContext = w.graphContext.matrix(rows: graphs, columns: hd), dMean = w.dGraphMean.matrix(rows: graphs, columns: hd)
         let offset = w.parameters.blocks[l].nodeW1 + 2 * hd * hd
         // dc_g = Σ_{i∈g} dq1_i: [G, H]
-        Kernels.graphSums(dq1, layout: w.layout, width: hd, mean: false, into: dContext)
+        Kernels.graphSums(dq1.start, layout: w.layout, width: hd, mean: false, into: dContext.start)
         // dWn_μ += μᵀ·dc: [H, H]; dμ = dc·Wn_μᵀ: [G, H]
-        BLAS.gemm(hd, hd, graphs, mean, lda: hd, transposeA: true, dContext, ldb: hd, grad + offset, ldc: hd, beta: 1)
-        BLAS.gemm(graphs, hd, hd, dContext, lda: hd, p + offset, ldb: hd, transposeB: true, dMean, ldc: hd, beta: 0)
+        grad.matrix(at: offset, rows: hd, columns: hd).gemm(mean.transposed, dContext, beta: 1)
+        dMean.gemm(dContext, p.matrix(at: offset, rows: hd, columns: hd).transposed, beta: 0)
         // dh_j += dμ_{g(j)} / N_g
-        Kernels.addGraphRows(dMean, layout: w.layout, width: hd, mean: true, to: dh)
+        Kernels.addGraphRows(dMean.start, layout: w.layout, width: hd, mean: true, to: dh.start)
     }
 }

@@ -8,29 +8,15 @@
 /// then positions are projected back to zero mean to stop drift. At t = 0 the
 /// final step samples p(x | z_0) = N((z_0 − σ_0 ε̂)/α_0, σ_0²/α_0²) for
 /// positions and keeps h = z_0's features (EDM's sample_p_xh_given_z0).
-///
-/// With a `LangevinCorrector` this is Song et al.'s predictor–corrector
-/// sampler: `timesteps` repeats each corrected level, and a step whose next
-/// timestep is its own is a corrector move at that level instead.
+/// `PredictorCorrectorSampler` uses this step as its predictor.
 public struct AncestralSampler: Sampler {
     public let process: DiffusionProcess
     public let timesteps: [Int]
-    /// Langevin moves between the last steps (nil: EDM's plain chain).
-    public let corrector: LangevinCorrector?
 
     /// Every step T, T − 1, …, 0, as EDM samples.
     public init(process: DiffusionProcess) {
         self.process = process
         self.timesteps = Array((0 ... process.timesteps).reversed())
-        self.corrector = nil
-    }
-
-    /// Every step T … 0 (or `steps` strided ones) with `corrector`'s moves interleaved.
-    public init(process: DiffusionProcess, steps: Int? = nil, corrector: LangevinCorrector?) throws {
-        let predictor = try steps.map { try AncestralSampler(process: process, steps: $0) } ?? AncestralSampler(process: process)
-        self.process = process
-        self.timesteps = corrector?.interleaved(into: predictor.timesteps) ?? predictor.timesteps
-        self.corrector = corrector
     }
 
     /// `steps` strided steps before the final one, at t_k = round(k T / steps),
@@ -42,7 +28,6 @@ public struct AncestralSampler: Sampler {
     public init(process: DiffusionProcess, steps: Int) throws {
         self.process = process
         self.timesteps = try DDIMSampler.stridedTimesteps(total: process.timesteps, steps: steps)
-        self.corrector = nil
     }
 
     public func step<G: RandomNumberGenerator>(
@@ -59,20 +44,16 @@ public struct AncestralSampler: Sampler {
         layout: GraphLayout, scratch noise: inout GraphTensors, using generator: inout G
     ) {
         checkStep(z, prediction: prediction, index: index)
-        let t = timesteps[index]
         process.sampleNoise(layout: layout, into: &noise, using: &generator)
-        if index == timesteps.count - 1 {
-            // p(x | z_0): positions only; h stays z_0's.
-            let a0 = schedule.alpha(at: t), s0 = schedule.sigma(at: t)
-            let scale = s0 / a0
-            for k in z.positions.indices {
-                let mean = (Double(z.positions[k]) - s0 * Double(prediction.positions[k])) / a0
-                z.positions[k] = Float(mean + scale * Double(noise.positions[k]))
-            }
-        } else if let corrector, timesteps[index + 1] == t {
-            corrector.move(&z, prediction: prediction, sigma: schedule.sigma(at: t), noise: noise)
-        } else {
-            let s = timesteps[index + 1]
+        let next = index == timesteps.count - 1 ? nil : timesteps[index + 1]
+        step(&z, prediction: prediction, from: timesteps[index], to: next, noise: noise, layout: layout)
+    }
+
+    /// z_t → z_s with ε given in `noise`, or with s = nil the final step z_0 → x;
+    /// then the positions' mean removed per graph when the process projects it.
+    func step(_ z: inout GraphTensors, prediction: DenoiserOutput, from t: Int, to s: Int?, noise: GraphTensors,
+              layout: GraphLayout) {
+        if let s {
             let (alphaTS, sigma2TS) = schedule.transition(from: s, to: t)
             let sigmaT = schedule.sigma(at: t), sigmaS = schedule.sigma(at: s)
             let c = sigma2TS / alphaTS / sigmaT
@@ -84,6 +65,14 @@ public struct AncestralSampler: Sampler {
             for k in z.features.indices {
                 let mean = Double(z.features[k]) / alphaTS - c * Double(prediction.features[k])
                 z.features[k] = Float(mean + sd * Double(noise.features[k]))
+            }
+        } else {
+            // p(x | z_0): positions only; h stays z_0's.
+            let a0 = schedule.alpha(at: t), s0 = schedule.sigma(at: t)
+            let scale = s0 / a0
+            for k in z.positions.indices {
+                let mean = (Double(z.positions[k]) - s0 * Double(prediction.positions[k])) / a0
+                z.positions[k] = Float(mean + scale * Double(noise.positions[k]))
             }
         }
         if process.projectsCenterOfMass { CenterOfMass.remove(from: &z.positions, layout: layout) }

@@ -1,5 +1,5 @@
-/// Langevin corrector moves between ancestral steps: predictor–corrector
-/// sampling (Song et al., "Score-Based Generative Modeling through Stochastic
+/// Langevin corrector moves, the corrector of `PredictorCorrectorSampler`
+/// (Song et al., "Score-Based Generative Modeling through Stochastic
 /// Differential Equations", ICLR 2021, §4.2 and Algorithm 5).
 ///
 /// At a noise level t the model's score is ∇ log p_t(z) = −ε̂ / σ_t. One move
@@ -21,9 +21,8 @@ public struct LangevinCorrector: Sendable, Equatable {
     /// Signal-to-noise ratio r of a move.
     public let snr: Double
 
-    /// r defaults to 0.2, `rgdm sample`'s value for molecules: with 3 moves per
-    /// level on the shipped QM9 model, 0.1 was worse and 0.3 about the same
-    /// (models/README.md).
+    /// r defaults to 0.2, `rgdm sample`'s value for molecules (chosen on the
+    /// shipped QM9 model; models/README.md has the comparison).
     public init(steps: Int = 1, levels: Int, snr: Double = 0.2) throws {
         guard steps >= 1 else { throw DiffusionError.invalidConfiguration("corrector steps must be ≥ 1, got \(steps)") }
         guard levels >= 1 else { throw DiffusionError.invalidConfiguration("corrector levels must be ≥ 1, got \(levels)") }

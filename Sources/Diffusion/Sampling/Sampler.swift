@@ -5,9 +5,9 @@ public protocol Sampler: Sendable {
     var process: DiffusionProcess { get }
 
     /// Timesteps at which the denoiser is called, descending from T and
-    /// ending at 0 (the last call decodes p(x, h | z_0)). Only a sampler with
-    /// corrector moves repeats one: the step before a repeat is a move at
-    /// that level that keeps z at it.
+    /// ending at 0 (the last call decodes p(x, h | z_0)). Only
+    /// `PredictorCorrectorSampler` repeats one: the step before a repeat is a
+    /// corrector move that keeps z at that level.
     var timesteps: [Int] { get }
 
     /// One reverse step at `timesteps[index]`. For index < last, replaces z_t

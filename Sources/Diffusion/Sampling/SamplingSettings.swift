@@ -27,12 +27,14 @@ public struct SamplingSettings: Sendable, Equatable {
     }
 
     /// The sampler on `process`: ancestral over all T steps or `steps` strided
-    /// ones, with the corrector's Langevin moves when given; DDIM over `steps`,
-    /// default min(100, T), which takes no corrector.
+    /// ones, as the predictor of a predictor–corrector sampler when a corrector
+    /// is given; DDIM over `steps`, default min(100, T), which takes no corrector.
     public func makeSampler(process: DiffusionProcess) throws -> any Sampler {
         switch kind {
         case .ancestral:
-            return try AncestralSampler(process: process, steps: steps, corrector: corrector)
+            let predictor = try steps.map { try AncestralSampler(process: process, steps: $0) } ?? AncestralSampler(process: process)
+            guard let corrector else { return predictor }
+            return PredictorCorrectorSampler(predictor: predictor, corrector: corrector)
         case .ddim:
             if corrector != nil { throw DiffusionError.invalidConfiguration("a Langevin corrector needs the ancestral sampler, not DDIM") }
             return try DDIMSampler(process: process, steps: steps ?? min(100, process.timesteps))

@@ -1,9 +1,10 @@
-/// Contiguous, 64-byte aligned `Float` storage that grows but never shrinks:
-/// the hot loop asks for `reserve(n)` every step and allocates only when a
-/// batch is larger than every batch before it.
+/// Contiguous, 64-byte aligned storage that grows but never shrinks: the hot
+/// loop asks for `reserve(n)` every step and allocates only when a batch is
+/// larger than every batch before it.
 ///
-/// A class because a workspace owns many of them and hands out raw pointers
-/// into them for BLAS and the element-wise kernels; nothing outside the
+/// A class because a workspace owns many of them and lends out views of
+/// them (`matrix(rows:columns:)`, or `pointer` for the C kernels) that stay
+/// valid until the next `reserve` that grows it; nothing outside the
 /// Diffusion module sees one.
 final class ScratchBuffer<Element: BitwiseCopyable> {
     private(set) var pointer: UnsafeMutablePointer<Element>
@@ -26,18 +27,26 @@ final class ScratchBuffer<Element: BitwiseCopyable> {
     /// size settle after one allocation instead of reallocating (and
     /// fragmenting the heap) whenever a slightly larger batch comes; pages
     /// never touched cost no memory.
-    @discardableResult
-    func reserve(_ count: Int) -> UnsafeMutablePointer<Element> {
+    func reserve(_ count: Int) {
         if count > capacity {
             pointer.deallocate()
             capacity = count + count / 4
             pointer = ScratchBuffer.allocate(capacity)
         }
-        return pointer
     }
 
     /// Bytes held (for the benchmark's memory accounting).
     var byteCount: Int { capacity * MemoryLayout<Element>.stride }
+}
+
+extension ScratchBuffer where Element == Float {
+    /// The first `rows · columns` floats as a row-major `[rows, columns]`
+    /// matrix; `reserve` must have made room for them.
+    @inline(__always)
+    func matrix(rows: Int, columns: Int) -> MutableMatrixView {
+        precondition(rows * columns <= capacity, "[\(rows), \(columns)] matrix in a buffer of \(capacity)")
+        return MutableMatrixView(pointer, rows: rows, columns: columns)
+    }
 }
 
 extension UnsafeMutablePointer where Pointee == Float {

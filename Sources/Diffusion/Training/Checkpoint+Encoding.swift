@@ -15,7 +15,7 @@ extension Checkpoint {
             datasetSize: state.batches.datasetSize, epoch: state.batches.epoch, position: state.batches.position,
             history: state.history,
             sections: zip(Self.sectionNames, sections).map { CheckpointHeader.Section(name: $0, count: $1.count) },
-            precision: precision == .single ? nil : precision)
+            precision: precision == .single ? nil : precision, runState: runState)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let headerBytes = try encoder.encode(header)
@@ -132,7 +132,9 @@ extension Checkpoint {
                 batches: try BatchSampler(datasetSize: header.datasetSize, batchSize: header.trainer.batchSize,
                                           seed: header.trainer.seed, epoch: header.epoch, position: header.position),
                 history: header.history)
-            return Checkpoint(modelConfiguration: header.modelConfiguration, trainer: header.trainer, state: state)
+            var checkpoint = Checkpoint(modelConfiguration: header.modelConfiguration, trainer: header.trainer, state: state)
+            checkpoint.runState = header.runState
+            return checkpoint
         } catch let error as DiffusionError {
             throw corrupt("inconsistent header: \(error)")
         }

@@ -39,6 +39,10 @@ public struct Checkpoint: Sendable, Equatable {
     public var modelConfiguration: String
     public var trainer: TrainerConfiguration
     public var state: TrainingState
+    /// The state of the loop that fed the trainer, when it has one beyond the data order
+    /// (a fine-tuning run's round, pool and reward counts): the caller's JSON, stored verbatim
+    /// in the header, so that the loop resumes exactly.
+    public var runState: String?
     /// How `write` stores the numbers; a file read keeps its own.
     public var precision = Precision.single
 
@@ -61,6 +65,7 @@ public struct Checkpoint: Sendable, Equatable {
         var copy = self
         copy.state.parameters = state.ema?.weights ?? state.parameters
         copy.state.ema = nil
+        copy.runState = nil
         copy.state.optimizer = AdamWState(step: state.optimizer.step, m: [], v: [], vMax: [])
         copy.precision = precision
         if precision == .half {
@@ -118,4 +123,6 @@ struct CheckpointHeader: Codable {
     var sections: [Section]
     /// How the sections are stored: nil in version 1 (single).
     var precision: Checkpoint.Precision?
+    /// `Checkpoint.runState`, absent when nil.
+    var runState: String?
 }

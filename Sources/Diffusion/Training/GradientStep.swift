@@ -30,11 +30,22 @@ public enum GradientStep {
     }
 
     /// As `accumulate(denoiser:process:parameters:batch:gradient:using:)`, with
-    /// the intermediate arrays in `buffers` (same draws, same result), and
-    /// adding ∂L/∂c `[graphs, conditionWidth]` into `conditionGradient` when given.
+    /// the intermediate arrays in `buffers` (same draws, same result).
     public static func accumulate<D: Denoiser, G: RandomNumberGenerator>(
         denoiser: D, process: DiffusionProcess, parameters: [Float], batch: GraphBatch,
-        gradient: inout [Float], buffers: inout Buffers, conditionGradient: UnsafeMutablePointer<Float>? = nil,
+        gradient: inout [Float], buffers: inout Buffers, using generator: inout G
+    ) -> Double {
+        var noConditionGradient: [Float] = []
+        return accumulate(denoiser: denoiser, process: process, parameters: parameters, batch: batch, gradient: &gradient,
+                          buffers: &buffers, conditionGradient: &noConditionGradient, using: &generator)
+    }
+
+    /// As `accumulate(denoiser:process:parameters:batch:gradient:buffers:using:)`,
+    /// and adding ∂L/∂c into `conditionGradient` (`[graphs, conditionWidth]`, or
+    /// empty to leave it out).
+    public static func accumulate<D: Denoiser, G: RandomNumberGenerator>(
+        denoiser: D, process: DiffusionProcess, parameters: [Float], batch: GraphBatch,
+        gradient: inout [Float], buffers: inout Buffers, conditionGradient: inout [Float],
         using generator: inout G
     ) -> Double {
         precondition(parameters.count == denoiser.parameterCount && gradient.count == denoiser.parameterCount,
@@ -53,7 +64,7 @@ public enum GradientStep {
                                   time: buffers.time, condition: batch.condition)
         let noise = buffers.noise, weights = batch.weights
         return denoiser.lossAndGradient(input, parameters: parameters, gradient: &gradient,
-                                        conditionGradient: conditionGradient) { prediction, dPrediction in
+                                        conditionGradient: &conditionGradient) { prediction, dPrediction in
             EpsilonLoss.evaluate(prediction: prediction, target: noise, layout: layout, weights: weights,
                                  gradient: &dPrediction)
         }

@@ -116,6 +116,19 @@ public final class Trainer {
         try step(on: batch, advancing: state.batches)
     }
 
+    /// One optimiser step with a loss and gradient computed by the caller (an objective other
+    /// than the model's own, such as step-level RGDM's): clipping, AdamW and the EMA as for any
+    /// step. `gradient` is clipped in place; the data order and the trainer's generator do not move.
+    @discardableResult
+    public func step(loss: Double, gradient: inout [Float]) throws -> TrainingStepReport {
+        precondition(gradient.count == model.parameterCount, "gradient \(gradient.count), model \(model.parameterCount)")
+        guard loss.isFinite else { throw DiffusionError.nonFiniteLoss(step: state.step + 1, loss: loss) }
+        let epoch = state.batches.epoch
+        let report = state.apply(&gradient, configuration: configuration)
+        state.history.record(loss: loss, clipped: report.clipped, finishedEpoch: false)
+        return TrainingStepReport(step: state.step, epoch: epoch, loss: loss, gradientNorm: report.norm, clipped: report.clipped)
+    }
+
     /// The step on `batch`, with `batches` the data order after it.
     private func step(on batch: GraphBatch, advancing batches: BatchSampler) throws -> TrainingStepReport {
         try model.validate(batch)

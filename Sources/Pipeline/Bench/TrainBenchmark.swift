@@ -134,12 +134,12 @@ struct TrainBenchmark {
         _ = GradientStep.accumulate(denoiser: egnn, process: process, parameters: parameters, batch: batch,
                                     gradient: &gradient, buffers: &buffers, using: &generator)   // warm the workspaces
         let profile = GEMMProfile()
-        BLAS.profile = profile
-        defer { BLAS.profile = nil }
         let start = ResourceUsage.now
-        for _ in 0 ..< steps {
-            _ = GradientStep.accumulate(denoiser: egnn, process: process, parameters: parameters, batch: batch,
-                                        gradient: &gradient, buffers: &buffers, using: &generator)
+        profile.record {
+            for _ in 0 ..< steps {
+                _ = GradientStep.accumulate(denoiser: egnn, process: process, parameters: parameters, batch: batch,
+                                            gradient: &gradient, buffers: &buffers, using: &generator)
+            }
         }
         let step = (ResourceUsage.now - start) / Double(steps)
         let inStep = profile.gigaflopsPerSecond

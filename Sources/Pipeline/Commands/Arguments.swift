@@ -15,6 +15,19 @@ extension Checkpoint.Precision: ExpressibleByArgument {}
 // Pipeline
 extension ModelArchitecture: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
+extension FineTuneMethod: ExpressibleByArgument {}
+extension DrawScoring: ExpressibleByArgument {}
+extension RewardFloor: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+/// `--reward` parses with `RewardSpecification(parsing:)` where its errors should reach the
+/// user (an unknown term and the known ones); this conformance serves plain options.
+extension RewardSpecification: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let parsed = try? RewardSpecification(parsing: argument) else { return nil }
+        self = parsed
+    }
+}
 
 // PointCloud
 extension PointCloudNormalization: ExpressibleByArgument {}

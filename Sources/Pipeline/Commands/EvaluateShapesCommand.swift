@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HDF5
 import PointCloud
 
 /// `rgdm evaluate shapes GENERATED --reference REFERENCE [--json]`: MMD, COV and 1-NNA with
@@ -67,7 +68,7 @@ struct EvaluateShapesCommand: ParsableCommand {
         var generatedLoader = loader
         generatedLoader.split = generatedSplit ?? split
         if let wanted = loader.categories, ShapeFileFormat(path: generated) == .hdf5,
-           Set(try HDF5File(readingFrom: generated).root.groupNames()).isDisjoint(with: wanted) {
+           Set(try ShapeNetLayout.categories(in: HDF5File(readingFrom: generated))).isDisjoint(with: wanted) {
             generatedLoader.categories = nil   // e.g. rgdm sample's single "generated" group
         }
         let (generatedClouds, notesG) = try generatedLoader.load(generated)

@@ -91,7 +91,7 @@ struct PreprocessShapesCommand: ParsableCommand {
         try RunRecord(command: "preprocess shapes").write(into: directory, name: URL(fileURLWithPath: file.sidecar(.runRecord)).lastPathComponent)
         var lines = ["preprocess: \(summary.total) shapes of \(points) points → \(output) (\(String(format: "%.1f", Date().timeIntervalSince(start))) s, \(options.workerCount) workers)"]
         for (category, splits) in summary.shapes.sorted(by: { $0.key < $1.key }) {
-            lines.append("  \(category): " + PointCloudHDF5.splits.map { "\($0) \(splits[$0] ?? 0)" }.joined(separator: ", "))
+            lines.append("  \(category): " + ShapeNetLayout.splits.map { "\($0) \(splits[$0] ?? 0)" }.joined(separator: ", "))
         }
         lines.append("preprocess: \(summary.rejected.count) rejected → \(job.rejectsPath)")
         if options.verbose { for (source, reason) in summary.rejected.prefix(20) { lines.append("  \(source): \(reason)") } }

@@ -11,12 +11,15 @@ public struct RGDMCommand: ParsableCommand {
         subcommands: [
             PreprocessCommand.self,
             TrainCommand.self,
+            FineTuneCommand.self,
             SampleCommand.self,
             EvaluateCommand.self,
+            ScoreCommand.self,
             ConvertCommand.self,
             InfoCommand.self,
             ExportCommand.self,
             BenchCommand.self,
+            RewardWorkerCommand.self,
         ]
     )
 

@@ -51,6 +51,13 @@ struct SampleCommand: ParsableCommand {
     var reconstruct: String?
     @Option(help: "The split --reconstruct reads.") var split = "test"
 
+    @OptionGroup(title: "Reward-guided sampling (molecules, EGNN models)") var reward: RewardOptions
+    @Option(help: ArgumentHelp("With --reward: proposals K per guided step, one kept by softmax(reward/τ) (RGDM's sampler).",
+                               discussion: "Each guided step costs K + 1 network calls and K reward evaluations per molecule; the chain is EDM's full ancestral one."))
+    var explore = 4
+    @Option(help: "With --reward: the pay-off temperature τ of the guided steps.") var guidanceTemperature = 0.1
+    @Option(help: "With --reward: guide the steps from the last N noise levels.") var guidedLevels = 100
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -63,6 +70,14 @@ struct SampleCommand: ParsableCommand {
         if !(correctorSnr.isFinite && correctorSnr > 0) { throw ValidationError("--corrector-snr must be > 0") }
         if sampler == .ddim, let correctorSteps, correctorSteps > 0 {
             throw ValidationError("--corrector-steps needs --sampler ancestral; DDIM is deterministic")
+        }
+        if reward.reward != nil {
+            if explore < 1 { throw ValidationError("--explore must be at least 1") }
+            if !(guidanceTemperature.isFinite && guidanceTemperature > 0) { throw ValidationError("--guidance-temperature must be > 0") }
+            if guidedLevels < 1 { throw ValidationError("--guided-levels must be at least 1") }
+            if reconstruct != nil || sampler != .ancestral || steps != nil || (correctorSteps ?? 0) > 0 {
+                throw ValidationError("--reward guides EDM's full ancestral chain: leave out --reconstruct, --sampler, --steps and --corrector-steps")
+            }
         }
     }
 
@@ -89,6 +104,19 @@ struct SampleCommand: ParsableCommand {
             let indices = ShapeSetLoader.evenlySpaced(Array(0 ..< data.count), limit: count)
             results = try model.reconstruct(data, indices: indices, batchSize: batch, sampling: settings,
                                             using: &generator) { progress.advance(by: $0) }
+        } else if var scorer = try reward.makeScorer(workers: global.workerCount) {
+            guard model.card.domain == .molecules else {
+                throw PipelineError.invalidModel(path: self.model, reason: "reward-guided sampling steers molecule models")
+            }
+            let codec = MoleculeCodec(card: model.card)
+            let guidance = try RewardGuidedSampling(explorations: explore, temperature: guidanceTemperature, levels: guidedLevels)
+            results = try model.sampleGuided(count: count, batchSize: batch, guidance: guidance,
+                                             score: { scorer.score(codec.molecules(from: [$0])).rewards },
+                                             using: &generator) { progress.advance(by: $0) }
+            let final = scorer.score(codec.molecules(from: results)).rewards
+            FileHandle.standardError.write(Data(String(
+                format: "reward-guided: %@, mean reward of the samples %.4f, %d reward evaluations\n",
+                scorer.reward.name, final.reduce(0, +) / Double(max(final.count, 1)), scorer.ledger.evaluations).utf8))
         } else {
             results = try model.sample(count: count, batchSize: batch, sampling: settings, using: &generator) {
                 progress.advance(by: $0)

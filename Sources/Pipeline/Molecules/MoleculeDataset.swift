@@ -1,11 +1,48 @@
 import Diffusion
-import Foundation
-import PointCloud
+import HDF5
 
-/// The rgdm molecule training set in HDF5 (layout in README.md beside this file).
+/// Owner of the rgdm molecule set, the HDF5 file `rgdm preprocess molecules` writes and
+/// `rgdm train` reads (layout in README.md beside this file): it writes, reads and describes
+/// the layout, whose dataset and attribute names are the constants below.
+///
+///     /positions        [atoms, 3] float32      /smiles       [molecules] UTF-8 strings
+///     /atomic_numbers   [atoms] uint8           /properties   [molecules, P] float64, @names
+///     /charges          [atoms] int8            /splits/{train,valid,test}  [n] int64
+///     /atom_offsets     [molecules + 1] int64   @format, @version, @source, @split_seed
 enum MoleculeDataset {
+    /// The `format` attribute's value, which marks a file as a molecule set.
     static let format = "rgdm-molecules"
     static let version = 1
+    /// The splits, in the order sets list them.
+    static let splitNames = ["train", "valid", "test"]
+
+    /// Names of the datasets.
+    enum Dataset {
+        static let positions = "positions"
+        static let atomicNumbers = "atomic_numbers"
+        static let charges = "charges"
+        static let atomOffsets = "atom_offsets"
+        static let smiles = "smiles"
+        static let properties = "properties"
+        static let splits = "splits"
+
+        /// The dataset of split `name`'s molecule indices.
+        static func split(_ name: String) -> String { "\(splits)/\(name)" }
+    }
+
+    /// Names of the attributes (the root's, and `properties`' `names`).
+    enum Attribute {
+        static let format = "format"
+        static let version = "version"
+        static let source = "source"
+        static let splitSeed = "split_seed"
+        static let propertyNames = "names"
+    }
+
+    /// Whether `file`'s root attribute `format` marks it as a molecule set.
+    static func isMoleculeSet(_ file: HDF5File) -> Bool {
+        (try? file.root.stringAttribute(Attribute.format)) == format
+    }
 
     /// Sizes of the train/valid/test splits of `count` molecules. QM9 follows
     /// EDM: 100,000 train, 10% test, the rest valid; other sets (and QM9
@@ -26,55 +63,5 @@ enum MoleculeDataset {
         let valid = order[sizes.train..<(sizes.train + sizes.valid)].sorted()
         let test = order[(sizes.train + sizes.valid)...].sorted()
         return (train, valid, test)
-    }
-
-    /// Writes `molecules` to `path` atomically.
-    static func write(_ molecules: [PreparedMolecule], to path: String, source: String, propertyNames: [String],
-                      qm9: Bool, seed: UInt64) throws {
-        let file = try HDF5File(creating: path)
-        let root = file.root
-        try root.setAttribute("format", .string(format))
-        try root.setAttribute("version", .int(version))
-        try root.setAttribute("source", .string(source))
-        try root.setAttribute("split_seed", .int(Int(truncatingIfNeeded: seed)))
-
-        var offsets = [Int64(0)]
-        offsets.reserveCapacity(molecules.count + 1)
-        for molecule in molecules { offsets.append(offsets[offsets.count - 1] + Int64(molecule.atomicNumbers.count)) }
-        let atoms = Int(offsets[offsets.count - 1])
-        let storage = HDF5Storage.compressed(level: 4)
-        try root.createDataset("positions", values: molecules.flatMap(\.positions), shape: [atoms, 3], storage: storage)
-        try root.createDataset("atomic_numbers", values: molecules.flatMap(\.atomicNumbers), shape: [atoms], storage: storage)
-        try root.createDataset("charges", values: molecules.flatMap(\.charges), shape: [atoms], storage: storage)
-        try root.createDataset("atom_offsets", values: offsets, shape: [molecules.count + 1], storage: storage)
-        try root.createDataset("smiles", strings: molecules.map(\.smiles))
-        let properties = try root.createDataset("properties", values: molecules.flatMap(\.properties),
-                                                shape: [molecules.count, propertyNames.count])
-        try properties.setAttribute("names", .strings(propertyNames))
-
-        let (train, valid, test) = splits(count: molecules.count, qm9: qm9, seed: seed)
-        let group = try root.createGroup("splits")
-        try group.createDataset("train", values: train.map(Int64.init), shape: [train.count])
-        try group.createDataset("valid", values: valid.map(Int64.init), shape: [valid.count])
-        try group.createDataset("test", values: test.map(Int64.init), shape: [test.count])
-        try file.commit()
-    }
-
-    /// The canonical SMILES of an rgdm HDF5 training set: of the molecules of
-    /// `split` when the file has that split (novelty is measured against the
-    /// training molecules, as EDM does), else of all molecules.
-    static func readSMILES(_ path: String, split: String? = "train") throws -> [String] {
-        let file = try HDF5File(readingFrom: path)
-        guard (try? file.root.stringAttribute("format")) == format else {
-            throw PipelineError.invalidDataset(path: path, reason: "not an rgdm molecule set (root attribute format ≠ \(format))")
-        }
-        let all = try file.dataset("smiles").readStrings()
-        guard let split, file.contains("splits/\(split)") else { return all }
-        return try file.dataset("splits/\(split)").read(Int.self, rank: 1).values.map { index in
-            guard all.indices.contains(index) else {
-                throw PipelineError.invalidDataset(path: path, reason: "splits/\(split) names molecule \(index) of \(all.count)")
-            }
-            return all[index]
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Diffusion
 import Foundation
+import HDF5
 import PointCloud
 
 /// `rgdm preprocess shapes`: shape files and/or procedural shapes → sampled, normalised clouds of
@@ -93,19 +94,19 @@ struct ShapePreprocessJob {
             case nil: summary.rejected.append((source.name, "not processed"))
             }
         }
-        var groups: [(category: String, split: String, clouds: [PointCloud])] = []
+        var groups: [ShapeNetLayout.Group] = []
         for category in byCategory.keys.sorted() {
             let clouds = byCategory[category] ?? []
             var generator = Xoshiro256StarStar(seed: seed ^ UInt64(truncatingIfNeeded: category.hashValueStable))
             let order = Array(0 ..< clouds.count).shuffled(using: &generator)
             let counts = Self.splitCounts(clouds.count, fractions: splitFractions)
             var start = 0
-            for (split, count) in zip(PointCloudHDF5.splits, counts) {
+            for (split, count) in zip(ShapeNetLayout.splits, counts) {
                 let chosen = order[start ..< start + count].sorted()
                 start += count
                 summary.shapes[category, default: [:]][split] = count
                 guard count > 0 else { continue }
-                groups.append((category, split, chosen.map { PointCloud(flatPositions: clouds[$0]) }))
+                groups.append(.init(category: category, split: split, clouds: chosen.map { PointCloud(flatPositions: clouds[$0]) }))
             }
         }
         guard !groups.isEmpty else {
@@ -113,22 +114,23 @@ struct ShapePreprocessJob {
             throw PipelineError.invalidDataset(path: output, reason: "no shape could be processed (\(summary.rejected.count) rejected; see \(rejectsPath))")
         }
         let synthetic = sources.contains { if case .procedural = $0 { return true }; return false }
+        typealias Attribute = ShapeNetLayout.Attribute
         var attributes: [String: HDF5AttributeValue] = [
-            "format": .string("rgdm-shapes"),
-            "layout": .string("ShapeNet (Luo & Hu): /<category>/{train,val,test} [B, N, 3] float32"),
-            "generator": .string("rgdm \(RGDMVersion.string) preprocess shapes"),
-            "points": .int(points),
-            "normalization": .string(normalization.rawValue),
-            "seed": .int(Int(truncatingIfNeeded: seed)),
-            "split_fractions": .doubles(splitFractions),
-            "categories": .strings(byCategory.keys.sorted()),
-            "rejected": .int(summary.rejected.count),
+            Attribute.format: .string(ShapeNetLayout.format),
+            Attribute.layout: .string(ShapeNetLayout.layoutSummary),
+            Attribute.generator: .string("rgdm \(RGDMVersion.string) preprocess shapes"),
+            Attribute.points: .int(points),
+            Attribute.normalization: .string(normalization.rawValue),
+            Attribute.seed: .int(Int(truncatingIfNeeded: seed)),
+            Attribute.splitFractions: .doubles(splitFractions),
+            Attribute.categories: .strings(byCategory.keys.sorted()),
+            Attribute.rejected: .int(summary.rejected.count),
         ]
         if synthetic {
-            attributes["synthetic"] = .string("procedural shapes: meshes built from primitives with random proportions "
+            attributes[Attribute.synthetic] = .string("procedural shapes: meshes built from primitives with random proportions "
                 + "(Sources/PointCloud/Meshes/ProceduralShapes.swift), not scanned or modelled objects")
         }
-        try PointCloudHDF5.writeShapeNet(groups, pointCount: points, to: output, attributes: attributes)
+        try ShapeNetLayout.write(groups, pointCount: points, to: output, attributes: attributes)
         try writeRejects(summary.rejected)
         return summary
     }

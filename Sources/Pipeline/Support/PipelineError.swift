@@ -9,6 +9,10 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case recordFailed(file: String, record: Int, reason: String)
     /// A worker process failed outside any record; `reason` carries its own message.
     case workerFailed(reason: String)
+    /// A reward specification (`--reward`) names no known reward.
+    case unknownReward(term: String, known: [String])
+    /// A reward specification that does not parse or cannot be built (a missing program, a bad argument).
+    case invalidReward(specification: String, reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +22,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unsupportedOutput(path, reason): "output \(path): \(reason)"
         case let .recordFailed(file, record, reason): "\(file): record \(record): \(reason)"
         case let .workerFailed(reason): reason
+        case let .unknownReward(term, known): "unknown reward '\(term)'; known rewards: \(known.joined(separator: ", "))"
+        case let .invalidReward(specification, reason): "reward '\(specification)': \(reason)"
         }
     }
 }

@@ -34,9 +34,11 @@ public struct RunDirectory: Sendable {
         return try ModelCard(checkpoint: loadCheckpoint(), path: checkpointURL.path)
     }
 
-    /// Saves `trainer`'s state with `card`, atomically.
-    public func save(_ trainer: Trainer, card: ModelCard) throws {
-        try trainer.checkpoint(modelConfiguration: card.encodedJSON()).write(to: checkpointURL)
+    /// Saves `trainer`'s state with `card` and the feeding loop's `runState`, atomically.
+    public func save(_ trainer: Trainer, card: ModelCard, runState: String? = nil) throws {
+        var checkpoint = trainer.checkpoint(modelConfiguration: try card.encodedJSON())
+        checkpoint.runState = runState
+        try checkpoint.write(to: checkpointURL)
     }
 
     /// The run's log, opened for appending.

@@ -1,5 +1,6 @@
 import Diffusion
 import Foundation
+import HDF5
 import PointCloud
 
 /// Sampled graphs → point-cloud files.
@@ -29,10 +30,9 @@ enum ShapeDecoding {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         if format == .hdf5 {
-            let file = try HDF5File(creating: path)
-            try file.root.setAttribute("source", .string("rgdm sample"))
-            try file.root.createDataset("generated/test", values: points, shape: [shapes, pointCount, 3])
-            try file.commit()
+            let clouds = (0 ..< shapes).map { PointCloud(flatPositions: Array(points[$0 * pointCount * 3 ..< ($0 + 1) * pointCount * 3])) }
+            try ShapeNetLayout.write([.init(category: "generated", split: "test", clouds: clouds)], pointCount: pointCount, to: path,
+                                     attributes: [ShapeNetLayout.Attribute.source: .string("rgdm sample")], storage: .contiguous)
             return [path]
         }
         let digits = max(3, String(shapes).count), stem = url.deletingPathExtension().lastPathComponent

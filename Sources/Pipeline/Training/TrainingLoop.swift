@@ -1,30 +1,6 @@
 import Diffusion
 import Foundation
 
-/// Where a training loop's optimiser steps come from: the next batch of a
-/// dataset (`DatasetSteps`), or a round of sampling, scoring and weighting for
-/// reward fine-tuning. A source keeps whatever it needs to continue exactly
-/// after a resume in the trainer's checkpointed state.
-public protocol TrainingSteps {
-    /// Takes one optimiser step on `trainer`.
-    mutating func step(_ trainer: Trainer) throws -> TrainingStepReport
-    /// Graphs each step trains on, for the log's throughput.
-    var graphsPerStep: Int { get }
-}
-
-/// Steps on a dataset's batches, in the run's seeded order.
-public struct DatasetSteps: TrainingSteps {
-    public let data: any GraphDataSource
-    public let graphsPerStep: Int
-
-    public init(data: any GraphDataSource, batchSize: Int) {
-        self.data = data
-        self.graphsPerStep = batchSize
-    }
-
-    public mutating func step(_ trainer: Trainer) throws -> TrainingStepReport { try trainer.step(on: data) }
-}
-
 /// Runs a `TrainingRun` to a target step with steps from any `TrainingSteps`:
 /// a checkpoint every `checkpointEvery` steps, at the end and when `shouldStop`
 /// says so (Ctrl-C); a log line every `logEvery` steps (mean loss and its named
@@ -84,9 +60,9 @@ public struct TrainingLoop {
                 termsSinceLog.removeAll(keepingCapacity: true)
             }
             progress(report, run.meanRecentLoss)
-            if report.step % checkpointEvery == 0 { try run.saveCheckpoint() }
+            if report.step % checkpointEvery == 0 { try run.saveCheckpoint(runState: source.runState()) }
         }
-        try run.saveCheckpoint()
+        try run.saveCheckpoint(runState: source.runState())
         return Outcome(stepsTaken: run.step - firstStep, interrupted: interrupted,
                        seconds: Date().timeIntervalSince(start), meanRecentLoss: run.meanRecentLoss)
     }

@@ -83,8 +83,8 @@ public final class TrainingRun {
     /// Steps taken so far.
     public var step: Int { trainer.state.step }
 
-    /// Saves the current state atomically.
-    public func saveCheckpoint() throws { try directory.save(trainer, card: card) }
+    /// Saves the current state atomically, with the state of the loop that feeds the trainer.
+    public func saveCheckpoint(runState: String? = nil) throws { try directory.save(trainer, card: card, runState: runState) }
 
     /// Mean of the trainer's recent losses (the last ≤ 100 steps).
     public var meanRecentLoss: Double {

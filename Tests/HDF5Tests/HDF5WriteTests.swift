@@ -1,9 +1,10 @@
 import Foundation
 import Testing
-@testable import PointCloud
+import TestSupport
+@testable import HDF5
 
 /// Files rgdm writes read back in rgdm and, when a python3 with h5py is present, in h5py.
-@Suite struct HDF5WriteTests {
+@Suite(.temporaryDirectories) struct HDF5WriteTests {
     /// Writes one file with every element type, storage and attribute kind.
     private func writeSample(to path: String) throws {
         let file = try HDF5File(creating: path)
@@ -78,12 +79,21 @@ import Testing
         try file.commit()
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["atomic.h5"])
         #expect(throws: HDF5Error.closed(file: path)) { try file.root.createDataset("y", values: [1.0], shape: [1]) }
-        #expect(throws: HDF5Error.self) { try HDF5File(creating: directory + "/no/such/dir/x.h5") }
+        #expect(throws: HDF5Error.cannotWrite(file: directory + "/no/such/dir/x.h5",
+                                              reason: "directory \(directory)/no/such/dir does not exist")) {
+            try HDF5File(creating: directory + "/no/such/dir/x.h5")
+        }
         let again = try HDF5File(creating: path)
-        #expect(throws: HDF5Error.self) { try again.root.createDataset("bad", values: [1.0, 2.0], shape: [3]) }
-        #expect(throws: HDF5Error.self) { try again.root.createDataset("s", strings: ["toolong"], fixedLength: 3) }
+        #expect(throws: HDF5Error.invalidRequest(file: path, object: "/bad", reason: "2 values do not fill shape [3]")) {
+            try again.root.createDataset("bad", values: [1.0, 2.0], shape: [3])
+        }
+        #expect(throws: HDF5Error.invalidRequest(file: path, object: "/s", reason: "string 'toolong' is longer than the fixed width 3")) {
+            try again.root.createDataset("s", strings: ["toolong"], fixedLength: 3)
+        }
         try again.root.createDataset("dup", values: [1.0], shape: [1])
-        #expect(throws: HDF5Error.self) { try again.root.createDataset("dup", values: [1.0], shape: [1]) }
+        #expect(throws: HDF5Error.invalidRequest(file: path, object: "/dup", reason: "already exists")) {
+            try again.root.createDataset("dup", values: [1.0], shape: [1])
+        }
     }
 
     @Test(.enabled(if: h5pyPython != nil, "needs a python3 with h5py (set RGDM_H5PY_PYTHON)"))

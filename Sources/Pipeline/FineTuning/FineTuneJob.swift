@@ -1,0 +1,150 @@
+import Chem
+import Diffusion
+import Foundation
+
+/// One `rgdm finetune` run: opens (or resumes) the run folder from the base model, builds the
+/// reward session and the method's steps, runs the training loop, then writes the best
+/// molecules and the report. Progress goes to the command through `progress`.
+struct FineTuneJob {
+    let command: FineTuneCommand
+    let base: TrainedModel
+
+    init(command: FineTuneCommand, base: TrainedModel) throws {
+        self.command = command
+        self.base = base
+    }
+
+    /// The base model's weights as the fine-tuned run's start, with fine-tuning's defaults: a
+    /// smaller learning rate and a short EMA.
+    private func trainerConfiguration() -> TrainerConfiguration {
+        var configuration = command.optimizer.configuration(seed: command.global.seed)
+        if command.optimizer.learningRate == nil { configuration.optimizer.learningRate = 2e-5 }
+        // The pools are drawn with the EMA weights: a short average, so they follow the run.
+        if command.optimizer.emaDecay == nil { configuration.emaDecay = 0.9 }
+        configuration.batchSize = command.batch
+        return configuration
+    }
+
+    func run() throws -> String {
+        let directory = RunDirectory(URL(fileURLWithPath: command.output))
+        let threads = command.global.workerCount
+        let run = try TrainingRun(directory: directory, card: base.card, configuration: trainerConfiguration(),
+                                  changes: command.optimizer.changes, datasetSize: 1, threads: threads,
+                                  initializeFrom: directory.hasCheckpoint ? nil : command.model)
+        try directory.recordInvocation(command: "finetune", step: run.step)
+        let saved = directory.hasCheckpoint ? try directory.loadCheckpoint().runState : nil
+        guard let scorer = try command.reward.makeScorer(workers: threads) else {
+            throw PipelineError.invalidReward(specification: "", reason: "give the reward to steer toward: --reward SPEC")
+        }
+        let reference = try command.reference.map { try ReferenceSMILES.load($0) }
+        let codec = MoleculeCodec(card: base.card)
+        let session = MoleculeRewardSession(codec: codec, scorer: scorer, reference: reference)
+        let data = try command.data.map { path -> MoleculeGraphSource in
+            guard case let .molecules(source) = try TrainingData.open(path, split: command.split) else {
+                throw PipelineError.invalidDataset(path: path, reason: "the data term needs an rgdm molecule set")
+            }
+            guard source.atomicNumbers == base.card.atomicNumbers, source.includesAtomicNumber == base.card.includesAtomicNumber else {
+                throw PipelineError.invalidDataset(path: path, reason: "its atoms \(source.atomicNumbers) are not the model's \(base.card.atomicNumbers)")
+            }
+            return source
+        }
+        let pools = try command.sampling.settings(for: .molecules)
+        let model = run.trainer.model, nodeCounts = base.card.nodeCounts, poolBatch = command.sampling.poolBatch
+        let baseNorm = base.parameters.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let distance: (Trainer) -> Double = { trainer in
+            zip(trainer.samplingParameters, base.parameters).reduce(0.0) { $0 + pow(Double($1.0) - Double($1.1), 2) }.squareRoot()
+                / max(baseNorm, 1e-12)
+        }
+        let log = run.log
+        let onRound: ([String: Double]) throws -> Void = { summary in
+            var line: [String: Any] = ["event": "round", "step": run.step]
+            for (key, value) in summary { line[key] = value }
+            try log.append(line)
+        }
+        let draw: (Trainer) throws -> [SampleResult] = { trainer in
+            var generator = Xoshiro256StarStar(seed: command.global.seed ^ UInt64(trainer.state.step &+ 1) &* 0x9E37_79B9_7F4A_7C15)
+            return try model.sample(count: command.pool, batchSize: poolBatch, nodeCounts: nodeCounts, condition: [],
+                                    parameters: trainer.samplingParameters, sampling: pools, using: &generator, progress: { _ in })
+        }
+        let loop = TrainingLoop(checkpointEvery: command.checkpointEvery, logEvery: command.logEvery)
+        let lambda = command.dataWeight ?? (data == nil ? 0 : 1)
+        let target: Int
+        let outcome: TrainingLoop.Outcome
+        var summaries: () -> [[String: Double]] = { session.rounds }
+        switch command.method {
+        case .rgdm, .raft:
+            let settings = SampleLevelRGDM.Settings(
+                selection: command.method == .raft ? .top(fraction: command.keepFraction) : .payoff,
+                temperature: command.temperature, rounds: command.rounds, poolSize: command.pool,
+                stepsPerRound: command.stepsPerRound, batchSize: command.batch, dataWeight: lambda,
+                dataBatchSize: data == nil ? 0 : command.dataBatch, replaySize: command.replay)
+            let methodState = try FineTuneSteps<SampleLevelRGDM>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
+            var roundFailure: Error?
+            let rgdm = try SampleLevelRGDM(
+                settings: settings, seed: command.global.seed, data: data, runState: methodState,
+                draw: { parameters, count, generator in
+                    try model.sample(count: count, batchSize: poolBatch, nodeCounts: nodeCounts, condition: [],
+                                     parameters: parameters, sampling: pools, using: &generator, progress: { _ in })
+                },
+                score: { samples in try session.scoreSamples(samples) },
+                onRound: { round in
+                    do { try onRound(session.finishRound(round.index, samples: round.samples, rewards: session.lastRewards, distance: distance(run.trainer))) }
+                    catch { roundFailure = error }
+                })
+            var steps = FineTuneSteps(method: rgdm, session: session, evaluation: nil, distance: distance, onRound: onRound)
+            target = settings.totalSteps
+            outcome = try loop.run(run, steps: &steps, until: target)
+            if let roundFailure { throw roundFailure }
+        case .ddpo:
+            guard let egnn = model as? EGNNModel else {
+                throw PipelineError.invalidModel(path: command.model, reason: "DDPO needs an EGNN model")
+            }
+            guard (command.sampling.poolCorrectorSteps ?? 0) == 0, command.sampling.poolSampler == .ancestral else {
+                throw PipelineError.invalidRun(path: directory.url.path, reason: "DDPO's chains are plain ancestral ones: leave out --pool-corrector-steps and --pool-sampler")
+            }
+            let settings = DDPO<EGNN>.Settings(chains: command.pool, steps: command.sampling.poolSteps ?? 100,
+                                               passes: command.ppoPasses, minibatch: command.batch, clip: command.ppoClip)
+            let methodState = try FineTuneSteps<DDPO<EGNN>>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
+            var roundFailure: Error?
+            var index = session.rounds.count
+            let ddpo = try DDPO(model: egnn, settings: settings, nodeCounts: nodeCounts, seed: command.global.seed,
+                                runState: methodState, score: { samples in session.scoreGraphs(samples) },
+                                onRound: { samples, rewards in
+                                    index += 1
+                                    do { try onRound(session.finishRound(index, samples: [samples], rewards: rewards, distance: distance(run.trainer))) }
+                                    catch { roundFailure = error }
+                                })
+            var steps = FineTuneSteps(method: ddpo, session: session, evaluation: nil, distance: distance, onRound: onRound)
+            target = command.rounds * settings.stepsPerRound
+            outcome = try loop.run(run, steps: &steps, until: target)
+            if let roundFailure { throw roundFailure }
+        case .rgdmStep:
+            guard let egnn = model as? EGNNModel, let data else {
+                throw PipelineError.invalidModel(path: command.model, reason: "step-level RGDM needs an EGNN model and --data")
+            }
+            let settings = StepLevelRGDM<EGNN>.Settings(
+                temperature: command.temperature, explorations: command.explorations, radius: command.radius,
+                dataWeight: lambda, batchSize: command.batch, scoredState: command.scoreOn, maximumTimestep: command.maximumLevel)
+            let evaluation = MoleculeRewardSession(codec: codec, scorer: try command.reward.makeScorer(workers: threads)!,
+                                                   reference: reference)
+            let methodState = try FineTuneSteps<StepLevelRGDM<EGNN>>.restore(saved, session: session, evaluation: evaluation,
+                                                                          path: directory.url.path)
+            let rgdm = try StepLevelRGDM(model: egnn, settings: settings, data: data, seed: command.global.seed,
+                                         runState: methodState) { graphs in session.scoreGraphs(graphs) }
+            var steps = FineTuneSteps(method: rgdm, session: session, evaluation: (command.evaluateEvery, evaluation, draw),
+                                      distance: distance, onRound: onRound)
+            target = command.steps
+            outcome = try loop.run(run, steps: &steps, until: target)
+            summaries = { evaluation.rounds }
+        }
+        let best = session.bestMolecules()
+        try MoleculeDecoding.write(best, to: directory.url.appendingPathComponent("best.sdf").path)
+        try RunReport.fineTuning(run, outcome: outcome, method: command.method, reward: session.scorer.ledger,
+                                 rounds: summaries(), best: session.best).write(base: directory.reportBase)
+        let status = outcome.interrupted ? "interrupted; run the same command to resume" : "done"
+        let last = summaries().last
+        return String(format: "%@: step %d of %d, %d reward evaluations, last round's mean reward %.4f (top 10%% %.4f), validity %.3f; %@",
+                      status, run.step, target, session.scorer.ledger.evaluations, last?["reward_mean"] ?? .nan,
+                      last?["reward_top10_mean"] ?? .nan, last?["validity"] ?? .nan, directory.url.path)
+    }
+}

@@ -1,0 +1,55 @@
+import Diffusion
+import Foundation
+
+/// A fine-tuning method's steps with the molecule session beside them: the checkpoint's
+/// `runState` holds both (the method's rounds or generator, the reward ledger and cache, the
+/// best candidates and the round summaries), so a resumed run continues exactly. Methods
+/// without rounds of their own (step-level RGDM) get an evaluation pool every
+/// `evaluateEvery` steps, scored by a separate session so it does not spend the budget.
+struct FineTuneSteps<Method: TrainingSteps>: TrainingSteps {
+    struct Saved: Codable {
+        var method: String?
+        var session: MoleculeRewardSession.Saved
+        var evaluation: MoleculeRewardSession.Saved?
+    }
+
+    var method: Method
+    let session: MoleculeRewardSession
+    /// Step-level methods: how often, and with what, to draw and score an evaluation pool.
+    let evaluation: (every: Int, session: MoleculeRewardSession, draw: (Trainer) throws -> [SampleResult])?
+    let distance: (Trainer) -> Double
+    let onRound: ([String: Double]) throws -> Void
+
+    var graphsPerStep: Int { method.graphsPerStep }
+
+    mutating func step(_ trainer: Trainer) throws -> TrainingStepReport {
+        let report = try method.step(trainer)
+        if let evaluation, report.step % evaluation.every == 0 {
+            let samples = try evaluation.draw(trainer)
+            _ = try evaluation.session.scoreSamples(samples)
+            try onRound(evaluation.session.finishRound(report.step / evaluation.every, samples: samples,
+                                                       rewards: evaluation.session.lastRewards, distance: distance(trainer)))
+        }
+        return report
+    }
+
+    func runState() throws -> String? {
+        let saved = Saved(method: try method.runState(), session: session.saved, evaluation: evaluation?.session.saved)
+        return String(decoding: try JSONEncoder().encode(saved), as: UTF8.self)
+    }
+
+    /// The saved state of a checkpoint's `runState`, restored into the sessions; returns the method's own.
+    static func restore(_ runState: String?, session: MoleculeRewardSession, evaluation: MoleculeRewardSession?,
+                        path: String) throws -> String? {
+        guard let runState else { return nil }
+        let saved: Saved
+        do {
+            saved = try JSONDecoder().decode(Saved.self, from: Data(runState.utf8))
+        } catch {
+            throw PipelineError.invalidRun(path: path, reason: "its fine-tuning state is unreadable: \(error)")
+        }
+        try session.restore(saved.session)
+        if let evaluation, let state = saved.evaluation { try evaluation.restore(state) }
+        return saved.method
+    }
+}

@@ -1,0 +1,144 @@
+import Chem
+import Diffusion
+import Foundation
+
+/// The molecule side of a fine-tuning run: decodes sampled graphs (`MoleculeCodec`), scores them
+/// with the run's `RewardScorer` (cache, evaluation count, floor), re-encodes them into training
+/// batches, keeps the best candidates seen, and summarises each round's pool (reward, validity,
+/// uniqueness, novelty, diversity) for the log and the report.
+final class MoleculeRewardSession {
+    /// One of the best molecules seen, as the run keeps it across a resume.
+    struct Candidate: Codable, Sendable {
+        var reward: Double
+        var smiles: String?
+        var round: Int
+        var atomicNumbers: [Int]
+        var positions: [Double]
+    }
+
+    /// What a resumed run needs of the session.
+    struct Saved: Codable, Sendable {
+        var ledger: RewardLedger
+        var best: [Candidate]
+        var rounds: [[String: Double]]
+    }
+
+    let codec: MoleculeCodec
+    var scorer: RewardScorer<Molecule>
+    let reference: Set<String>?
+    let keepBest: Int
+    private(set) var best: [Candidate] = []
+    /// Each finished round's summary, in order.
+    private(set) var rounds: [[String: Double]] = []
+
+    init(codec: MoleculeCodec, scorer: RewardScorer<Molecule>, reference: Set<String>?, keepBest: Int = 100) {
+        self.codec = codec
+        self.scorer = scorer
+        self.reference = reference
+        self.keepBest = keepBest
+    }
+
+    var saved: Saved { Saved(ledger: scorer.ledger, best: best, rounds: rounds) }
+
+    func restore(_ saved: Saved) throws {
+        try scorer.restore(saved.ledger)
+        best = saved.best
+        rounds = saved.rounds
+    }
+
+    /// Every sample's reward (failures at the floor) from the last `scoreSamples`, for the round's summary.
+    private(set) var lastRewards: [Double] = []
+
+    /// Rewards of sampled graphs and the graphs as a training batch (sample-level methods). Samples
+    /// the reward failed on (invalid molecules, a program's failure) are left out of the batch, so a
+    /// pool never trains on them; their floored rewards stay in `lastRewards`.
+    func scoreSamples(_ results: [SampleResult]) throws -> (rewards: [Double], batch: GraphBatch) {
+        let molecules = codec.molecules(from: results)
+        let scored = scorer.score(molecules)
+        lastRewards = scored.rewards
+        let kept = scored.outcomes.indices.filter { !scored.outcomes[$0].isFailure }
+        guard !kept.isEmpty else {
+            throw PipelineError.invalidReward(specification: scorer.reward.name,
+                                              reason: "no molecule of a pool of \(molecules.count) could be scored (\(scorer.ledger.failureSummary))")
+        }
+        return (kept.map { scored.rewards[$0] }, try codec.batch(kept.map { molecules[$0] }))
+    }
+
+    /// Rewards of graphs given in data units (the denoised estimates of step-level draws).
+    func scoreGraphs(_ graphs: SampleResult) -> [Double] {
+        scorer.score(codec.molecules(from: [graphs])).rewards
+    }
+
+    /// Scores a round's pool again from the cache-free summary side: its reward statistics,
+    /// validity, uniqueness, novelty and diversity; records the round and its best molecules.
+    @discardableResult
+    func finishRound(_ index: Int, samples: [SampleResult], rewards: [Double], distance: Double) -> [String: Double] {
+        let molecules = codec.molecules(from: samples)
+        let smiles = molecules.map { try? EDMValidity.smiles(of: $0) }
+        let valid = smiles.compactMap { $0 ?? nil }
+        let unique = Set(valid)
+        let validRewards = rewards.indices.filter { smiles[$0] != nil }.map { rewards[$0] }
+        let sorted = rewards.sorted(by: >)
+        let top = sorted.prefix(max(1, sorted.count / 10))
+        var summary: [String: Double] = [
+            "round": Double(index), "samples": Double(rewards.count),
+            "reward_mean": rewards.reduce(0, +) / Double(max(rewards.count, 1)),
+            "reward_top10_mean": top.reduce(0, +) / Double(top.count),
+            "reward_max": sorted.first ?? .nan,
+            "reward_valid_mean": validRewards.isEmpty ? .nan : validRewards.reduce(0, +) / Double(validRewards.count),
+            "validity": Double(valid.count) / Double(max(molecules.count, 1)),
+            "uniqueness": valid.isEmpty ? 0 : Double(unique.count) / Double(valid.count),
+            "diversity": Self.diversity(molecules),
+            "distance_to_base": distance,
+            "reward_evaluations": Double(scorer.ledger.evaluations),
+        ]
+        if let reference {
+            summary["novelty"] = unique.isEmpty ? 0 : Double(unique.subtracting(reference).count) / Double(unique.count)
+        }
+        summary = summary.filter { $0.value.isFinite }   // JSON has no NaN: an undefined figure is left out
+        rounds.append(summary)
+        for (k, molecule) in molecules.enumerated() {
+            best.append(Candidate(reward: rewards[k], smiles: smiles[k] ?? nil, round: index,
+                                  atomicNumbers: molecule.atoms.map(\.element.atomicNumber),
+                                  positions: molecule.atoms.flatMap { [$0.position.x, $0.position.y, $0.position.z] }))
+        }
+        // The best distinct molecules (by SMILES; invalid ones by their own entry).
+        var seen = Set<String>()
+        best = best.sorted { $0.reward > $1.reward }.filter { candidate in
+            guard let key = candidate.smiles else { return true }
+            return seen.insert(key).inserted
+        }
+        best = Array(best.prefix(keepBest))
+        return summary
+    }
+
+    /// Diversity of a pool: the share of distinct molecular formulas among its molecules
+    /// weighted by how evenly they spread (the normalised entropy of the formula histogram).
+    static func diversity(_ molecules: [Molecule]) -> Double {
+        guard molecules.count > 1 else { return 0 }
+        var counts: [String: Int] = [:]
+        for molecule in molecules {
+            let formula = Dictionary(grouping: molecule.atoms, by: \.element.atomicNumber)
+                .sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.count)" }.joined(separator: ",")
+            counts[formula, default: 0] += 1
+        }
+        let n = Double(molecules.count)
+        let entropy = counts.values.reduce(0.0) { sum, c in let p = Double(c) / n; return sum - p * log(p) }
+        return entropy / log(n)
+    }
+
+    /// The best candidates as molecules with their reward, round and SMILES as SD fields.
+    func bestMolecules() -> [Molecule] {
+        best.enumerated().map { rank, candidate in
+            let atoms = candidate.atomicNumbers.enumerated().map { i, z in
+                Molecule.Atom(element: Element(atomicNumber: z) ?? Element(atomicNumber: 6)!,
+                              position: SIMD3(candidate.positions[3 * i], candidate.positions[3 * i + 1], candidate.positions[3 * i + 2]))
+            }
+            var molecule = EDMBonds.assigningBonds(to: Molecule(atoms: atoms, title: "rgdm finetune best \(rank + 1)"))
+            molecule.properties = [Molecule.Property(name: "reward", value: String(format: "%.6g", candidate.reward)),
+                                   Molecule.Property(name: "round", value: "\(candidate.round)"),
+                                   Molecule.Property(name: "smiles", value: candidate.smiles ?? "invalid")]
+            return molecule
+        }
+    }
+}

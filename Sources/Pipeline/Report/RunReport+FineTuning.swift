@@ -1,0 +1,47 @@
+import Diffusion
+import Foundation
+
+extension RunReport {
+    /// The report of a fine-tuning run: the reward per round (mean and top 10 %) with validity,
+    /// uniqueness and novelty, the reward budget spent, and the best molecules found.
+    static func fineTuning(_ run: TrainingRun, outcome: TrainingLoop.Outcome, method: FineTuneMethod, reward ledger: RewardLedger,
+                           rounds: [[String: Double]], best: [MoleculeRewardSession.Candidate]) -> RunReport {
+        let configuration = run.trainer.configuration
+        var report = RunReport(
+            title: "rgdm fine-tuning run: \(run.directory.name)",
+            summary: "\(method.rawValue) toward \(ledger.reward) from \(run.card.initializedFrom ?? "the base model"); \(run.step) steps, \(ledger.evaluations) reward evaluations; \(outcome.interrupted ? "interrupted" : "finished") after \(Int(outcome.seconds)) s this session.")
+        report.tables = [
+            Table(title: "Run", rows: [("method", method.rawValue), ("reward", ledger.reward), ("steps", "\(run.step)"),
+                                       ("learning rate", "\(configuration.optimizer.learningRate)"),
+                                       ("reward evaluations", "\(ledger.evaluations) (cache hits \(ledger.cacheHits))"),
+                                       ("failures", ledger.failureSummary)] + run.card.modelRows),
+            Table(title: "Rounds", rows: rounds.map { round in
+                (String(format: "round %.0f", round["round"] ?? 0),
+                 String(format: "reward %.4f, top 10%% %.4f, validity %.3f, uniqueness %.3f, novelty %@, diversity %.3f, distance %.4f",
+                        round["reward_mean"] ?? .nan, round["reward_top10_mean"] ?? .nan, round["validity"] ?? .nan,
+                        round["uniqueness"] ?? .nan, round["novelty"].map { String(format: "%.3f", $0) } ?? "–",
+                        round["diversity"] ?? .nan, round["distance_to_base"] ?? .nan))
+            }),
+            Table(title: "Best molecules (best.sdf)", rows: best.prefix(20).map { ($0.smiles ?? "invalid", String(format: "%.4f (round %d)", $0.reward, $0.round)) }),
+        ]
+        func series(_ key: String, _ name: String, _ colour: String) -> SVGLineChart.Series {
+            .init(name: name, points: rounds.compactMap { r in r[key].map { (x: r["round"] ?? 0, y: $0) } }, colour: colour)
+        }
+        report.figures = [
+            Figure(caption: "Reward per round", svg: SVGLineChart(
+                title: "reward", xLabel: "round", yLabel: "reward",
+                series: [series("reward_mean", "mean", "#1f77b4"), series("reward_top10_mean", "top 10 %", "#d62728")]).render()),
+            Figure(caption: "Sample quality per round", svg: SVGLineChart(
+                title: "validity, uniqueness, novelty", xLabel: "round", yLabel: "share",
+                series: [series("validity", "validity", "#2ca02c"), series("uniqueness", "uniqueness", "#9467bd"),
+                         series("novelty", "novelty", "#8c564b")]).render()),
+        ]
+        report.json = [
+            "kind": "finetune", "method": method.rawValue, "reward": ledger.reward, "steps": run.step,
+            "reward_evaluations": ledger.evaluations, "cache_hits": ledger.cacheHits, "failures": ledger.failures,
+            "rounds": rounds, "seconds_this_session": outcome.seconds, "interrupted": outcome.interrupted,
+            "best": best.prefix(100).map { ["smiles": $0.smiles.map { $0 as Any } ?? NSNull(), "reward": $0.reward, "round": $0.round] as [String: Any] },
+        ]
+        return report
+    }
+}
