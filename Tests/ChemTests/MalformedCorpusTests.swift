@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Chem
 
 /// The committed corpus of malformed files (Fixtures/malformed, made by its
 /// make-corpus.py): every file gives the typed error expected.tsv names, with
 /// the file, record and line, and every other record of it still reads.
-@Suite(.serialized) struct MalformedCorpusTests {
+@Suite(.serialized, .temporaryDirectories) struct MalformedCorpusTests {
     struct Case: CustomStringConvertible {
         var file: String
         var records: Int
@@ -77,7 +78,7 @@ import Testing
 
     /// The 200,000-atom SMILES (built here, not committed): a typed error before Open Babel sees it.
     @Test func aHugeSMILESIsRejectedBeforeOpenBabel() throws {
-        let path = Fixture.file("huge.smi", "CCO ethanol\n" + String(repeating: "C", count: 200_000) + " huge\nc1ccccc1 benzene\n")
+        let path = try Fixture.file("huge.smi", "CCO ethanol\n" + String(repeating: "C", count: 200_000) + " huge\nc1ccccc1 benzene\n")
         let results = Array(try MoleculeReader(contentsOf: path, options: .lenient))
         #expect(results.count == 3 && results[0].isSuccess && results[2].isSuccess)
         #expect(results[1].error == .limitExceeded(file: path, record: 2, line: 2, limit: .atoms, value: 200_000, maximum: 1000))

@@ -1,14 +1,15 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Chem
 
 /// rgdm delimits SDF/MOL, XYZ, PDB, MOL2 and SMILES records itself and checks
 /// each before Open Babel parses it: valid files read exactly as Open Babel
 /// streams them, bad records name their line, limits hold in both modes.
-@Suite(.serialized) struct StrictReadingTests {
+@Suite(.serialized, .temporaryDirectories) struct StrictReadingTests {
     /// `molecules` written in `format` (options for Open Babel's writer) to a scratch file.
     func written(_ molecules: [Molecule], _ format: String, options: [String] = []) throws -> String {
-        let path = Fixture.scratch() + "/all.\(format)"
+        let path = try Fixture.scratch() + "/all.\(format)"
         let writer = try MoleculeWriter(path: path, options: options)
         for molecule in molecules { try writer.write(molecule) }
         try writer.close()
@@ -40,7 +41,7 @@ import Testing
 
     @Test func strictReadingNamesTheLineLenientReadingTakesWhatOpenBabelTakes() throws {
         let block = MalformedInputTests.methanolBlock.replacingOccurrences(of: "    1.4300    0.0000", with: "    1.4a00    0.0000")
-        let path = Fixture.file("letter.sdf", MalformedInputTests.methanolBlock + block + MalformedInputTests.methanolBlock)
+        let path = try Fixture.file("letter.sdf", MalformedInputTests.methanolBlock + block + MalformedInputTests.methanolBlock)
         let strict = try results(path)
         #expect(strict.count == 3 && strict[0].isSuccess && strict[2].isSuccess)
         #expect(strict[1].error == .malformedRecord(file: path, record: 2, line: 15,
@@ -70,15 +71,15 @@ import Testing
         $$$$
 
         """
-        let path = Fixture.file("v3000.sdf", v3000)
+        let path = try Fixture.file("v3000.sdf", v3000)
         #expect(try results(path).first?.error == .malformedRecord(file: path, record: 1, line: 10,
                                                                    reason: "COUNTS (line 6) announces 3 atoms, the atom block (line 7) has 2"))
-        let xyz = Fixture.file("fraction.xyz", "3.5\nwater\nO 0 0 0\nH 0.96 0 0\nH -0.24 0.93 0\n2\nCO\nC 0 0 0\nO 1.13 0 0\n")
+        let xyz = try Fixture.file("fraction.xyz", "3.5\nwater\nO 0 0 0\nH 0.96 0 0\nH -0.24 0.93 0\n2\nCO\nC 0 0 0\nO 1.13 0 0\n")
         let read = try results(xyz)
         #expect(read.count == 2)
         #expect(read[0].error == .malformedRecord(file: xyz, record: 1, line: 1, reason: "atom count '3.5' is not a positive whole number"))
         #expect(try read[1].get().atoms.count == 2, "reading goes on at the next count line")
-        let pdb = Fixture.file("letters.pdb", """
+        let pdb = try Fixture.file("letters.pdb", """
         HETATM    1  C   UNL     1       0.000   0.000   0.000  1.00  0.00           C
         HETATM    2  O   UNL     1      abc.de   0.000   0.000  1.00  0.00           O
         END
@@ -93,7 +94,7 @@ import Testing
         let nested = String(repeating: "C(", count: 100) + "C" + String(repeating: ")", count: 100)
         let rings = "C" + (10..<70).map { "C%\($0)" }.joined() + "C" + (10..<70).map { "C%\($0)" }.joined()
         let long = String(repeating: "[13CH2:123]", count: 950)
-        let path = Fixture.file("limits.smi", [huge, nested, rings, long, "CCO ethanol"].joined(separator: "\n") + "\n")
+        let path = try Fixture.file("limits.smi", [huge, nested, rings, long, "CCO ethanol"].joined(separator: "\n") + "\n")
         for options in [MoleculeReader.Options.strict, .lenient] {
             let read = try results(path, options)
             #expect(read.count == 5)
@@ -109,12 +110,12 @@ import Testing
         #expect(read[1].error?.description.contains("101 atoms") == true)
         #expect(read[2].error?.description.contains("122 atoms") == true)
 
-        let xyz = Fixture.file("big.xyz", "1001\nbig\n" + String(repeating: "C 0 0 0\n", count: 1001))
+        let xyz = try Fixture.file("big.xyz", "1001\nbig\n" + String(repeating: "C 0 0 0\n", count: 1001))
         #expect(try results(xyz).first?.error == .limitExceeded(file: xyz, record: 1, line: 1, limit: .atoms, value: 1001, maximum: 1000))
     }
 
     @Test func skippingPassesRecordsWithoutOpenBabel() throws {
-        let path = Fixture.file("skip.smi", "CCO a\nC1CC( broken\n\(String(repeating: "C", count: 200_000)) huge\nc1ccccc1 d\n")
+        let path = try Fixture.file("skip.smi", "CCO a\nC1CC( broken\n\(String(repeating: "C", count: 200_000)) huge\nc1ccccc1 d\n")
         let reader = try MoleculeReader(contentsOf: path)
         #expect(reader.skipsWithoutParsing)
         #expect(reader.skip() && reader.skip() && reader.skip())
@@ -123,7 +124,7 @@ import Testing
         #expect(reader.recordCount == 4)
         #expect(!reader.skip() && reader.next() == nil)
         // An empty file skips once, as it reads as one .emptyInput error.
-        let empty = try MoleculeReader(contentsOf: Fixture.file("empty.sdf", "\n"))
+        let empty = try MoleculeReader(contentsOf: try Fixture.file("empty.sdf", "\n"))
         #expect(empty.skip() && !empty.skip())
         let cml = try MoleculeReader(contentsOf: try written([try Molecule(string: "CCO", format: .smiles)], "cml"))
         #expect(!cml.skipsWithoutParsing)

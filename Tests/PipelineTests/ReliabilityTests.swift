@@ -1,13 +1,14 @@
 import Chem
 import Foundation
 import Testing
+import TestSupport
 @testable import Pipeline
 
 /// Malformed and hostile inputs through the real `rgdm` executable: every
 /// run ends with a typed error naming the file and record, or with the record
 /// rejected while the job goes on; never a signal, never a hang (each run is
 /// bounded and killed if it outlives its bound).
-@Suite(.serialized) struct ReliabilityTests {
+@Suite(.serialized, .temporaryDirectories) struct ReliabilityTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let corpus = repository.appendingPathComponent("Tests/ChemTests/Fixtures/malformed").path
 
@@ -37,9 +38,8 @@ import Testing
 
     /// Runs the rgdm executable built beside the tests, killing it after `bound` seconds.
     func rgdm(_ arguments: [String], bound: Double = 120, sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
-        let executable = try #require(Self.executable, "the rgdm executable is built with the tests")
-        let directory = try TrainingFixtures.temporaryDirectory("run")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let executable = try #require(RGDMExecutable.path, "the rgdm executable is built with the tests")
+        let directory = try TemporaryDirectory.create("run")
         let out = directory.appendingPathComponent("out").path, err = directory.appendingPathComponent("err").path
         FileManager.default.createFile(atPath: out, contents: nil)
         FileManager.default.createFile(atPath: err, contents: nil)
@@ -61,17 +61,6 @@ import Testing
                       errors: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
         #expect(!run.signaled, "rgdm ended by signal \(run.status): \(run.errors)", sourceLocation: sourceLocation)
         return run
-    }
-
-    private static var executable: String? {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var directory = URL(fileURLWithPath: me).deletingLastPathComponent()
-        for _ in 0 ..< 4 {
-            let candidate = directory.appendingPathComponent("rgdm").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
     }
 
     /// "molecules           12" → 12.
@@ -96,8 +85,7 @@ import Testing
 
     @Test func theCorpusThroughPreprocessPutsEveryBadRecordInTheRejects() throws {
         let expected = try Self.expectations()
-        let directory = try TrainingFixtures.temporaryDirectory("corpus")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory.create("corpus")
         let output = directory.appendingPathComponent("corpus.h5").path
         let run = try rgdm(["preprocess", "molecules"] + expected.map(\.path) + ["-o", output, "--threads", "2", "--max-steps", "50"])
         #expect(run.status == 0, "\(run.errors)")
@@ -110,8 +98,7 @@ import Testing
     }
 
     @Test func aRecordThatCrashesOpenBabelIsRejectedAndTheJobGoesOn() throws {
-        let directory = try TrainingFixtures.temporaryDirectory("crash")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory.create("crash")
         let input = directory.appendingPathComponent("huge.smi").path
         try ("CCO ethanol\n" + String(repeating: "C", count: 200_000) + " huge\nc1ccccc1 benzene\n").write(toFile: input, atomically: true, encoding: .utf8)
         // Within the limits (the default rejects it before Open Babel: see the corpus tests), it overflows Open Babel's stack.
@@ -122,8 +109,7 @@ import Testing
     }
 
     @Test func aRecordPastItsTimeLimitIsRejectedAndTheJobGoesOn() throws {
-        let directory = try TrainingFixtures.temporaryDirectory("timeout")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory.create("timeout")
         let input = directory.appendingPathComponent("nested.smi").path
         let nested = String(repeating: "C(", count: 1000) + "C" + String(repeating: ")", count: 1000)
         try "CCO ethanol\n\(nested) nested\nc1ccccc1O phenol\n".write(toFile: input, atomically: true, encoding: .utf8)
@@ -138,8 +124,7 @@ import Testing
     }
 
     @Test func aRecordOverTheMemoryCapIsRejectedAndTheJobGoesOn() throws {
-        let directory = try TrainingFixtures.temporaryDirectory("memory")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory.create("memory")
         let input = directory.appendingPathComponent("chain.smi").path
         try (String(repeating: "C", count: 20_000) + " chain\nCCO ethanol\n").write(toFile: input, atomically: true, encoding: .utf8)
         // Its atoms all sit at the origin, so the distance table bonds every pair: gigabytes. No time
@@ -152,8 +137,7 @@ import Testing
     }
 
     @Test func aBadRecordOpenBabelStreamsItselfEndsTheJobNamingIt() throws {
-        let directory = try TrainingFixtures.temporaryDirectory("streamed")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try TemporaryDirectory.create("streamed")
         // .smy (Open Babel's Smiley parser): records rgdm does not delimit, so it cannot step over one.
         let input = directory.appendingPathComponent("huge.smy").path
         try ("CCO ethanol\n" + String(repeating: "C", count: 200_000) + " huge\n").write(toFile: input, atomically: true, encoding: .utf8)
