@@ -92,6 +92,8 @@ struct SampleCommand: ParsableCommand {
         if model.card.domain == .shapes { _ = try ShapeDecoding.outputFormat(output) }
         let settings = SamplingSettings(kind: sampler, steps: steps, grid: grid, order: order, eta: eta,
                                         corrector: try corrector(for: model.card.domain), latentSteps: latentSteps)
+        let networkCalls = try reconstruct == nil ? model.model.networkCalls(sampling: settings)
+            : (model.model as? any AutoEncodingModel)?.reconstructionCalls(sampling: settings) ?? 0
         var generator = Xoshiro256StarStar(seed: global.seed)
         var progress = ProgressLine(label: "sample", total: count)
         let start = Date()
@@ -117,12 +119,13 @@ struct SampleCommand: ParsableCommand {
             var evaluator = EDMEvaluator(reference: try reference.map { try ReferenceSMILES.load($0) })
             for molecule in molecules { try evaluator.add(molecule) }
             try RunReport.molecules(molecules, metrics: evaluator.metrics, model: model, sampling: settings,
-                                    output: output, seconds: seconds)
+                                    networkCalls: networkCalls, output: output, seconds: seconds)
                 .write(base: reportBase)
             try report(evaluator.metrics, seconds: seconds)
         case .shapes:
             let files = try ShapeDecoding.write(results, to: output)
-            try RunReport.shapes(results, model: model, sampling: settings, output: output, seconds: seconds)
+            try RunReport.shapes(results, model: model, sampling: settings, networkCalls: networkCalls, output: output,
+                                 seconds: seconds)
                 .write(base: reportBase)
             let written = files.count > 2 ? "\(files[0]) … \(files[files.count - 1]) (\(files.count) files)" : files.joined(separator: ", ")
             print(String(format: "sampled %d shapes in %.1f s → %@", count, seconds, written))
