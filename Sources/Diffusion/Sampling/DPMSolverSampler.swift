@@ -79,17 +79,21 @@ public struct DPMSolverSampler: Sampler {
         if spread > 0 {
             process.sampleNoise(layout: layout, into: &state.noise, using: &generator)
         }
-        func update(_ z: inout [Float], _ estimate: [Float], _ previous: [Float], _ noise: [Float]) {
+        // Optional, not guarded reads: an empty buffer must never be indexed (release builds are -Ounchecked).
+        func update(_ z: inout [Float], _ estimate: [Float], _ previous: [Float]?, _ noise: [Float]?) {
             for k in z.indices {
                 let x = Double(estimate[k])
                 var value = zWeight * Double(z[k]) + estimateWeight * x
-                if slopeWeight != 0 { value += slopeWeight * (x - Double(previous[k])) }
-                if spread > 0 { value += spread * Double(noise[k]) }
+                if let previous { value += slopeWeight * (x - Double(previous[k])) }
+                if let noise { value += spread * Double(noise[k]) }
                 z[k] = Float(value)
             }
         }
-        update(&z.positions, state.estimate.positions, state.previousEstimate.positions, state.noise.positions)
-        update(&z.features, state.estimate.features, state.previousEstimate.features, state.noise.features)
+        let slope = slopeWeight != 0, noisy = spread > 0
+        update(&z.positions, state.estimate.positions, slope ? state.previousEstimate.positions : nil,
+               noisy ? state.noise.positions : nil)
+        update(&z.features, state.estimate.features, slope ? state.previousEstimate.features : nil,
+               noisy ? state.noise.features : nil)
         if process.projectsCenterOfMass { CenterOfMass.remove(from: &z.positions, layout: layout) }
         state.rememberEstimate(at: t)
     }
