@@ -46,7 +46,7 @@ for config in $CONFIGS; do
   if [ "$config" = sample ]; then
     for t in $THREADS; do
       measure "sample/torch/$t" "$TORCH" edm_torch.py sample --threads "$t" --layers 4 --hidden 64 --n-mol 100 --steps "$SAMPLE_STEPS"
-      measure "sample/rgdm/$t" "$RGDM" bench sample --threads "$t" --layers 4 --hidden 64 --molecules 100 --steps "$SAMPLE_STEPS" --json
+      measure "sample/rgdm/$t" "$RGDM" bench sample --threads "$t" --layers 4 --hidden 64 --molecules 100 --steps "$SAMPLE_STEPS" --no-peer --json
     done
     continue
   fi

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import Diffusion
 
 /// The training step and the sampling loop keep their arrays between calls
@@ -72,6 +73,49 @@ import Testing
         #expect(result.features == process.scaling.unscaled(z.features))
         #expect(generatorA == generatorB)
         #expect(result.positions.allSatisfy { $0.isFinite })
+    }
+
+    /// `predict` runs the forward alone, its layers sharing a few buffers: between
+    /// training calls, as batches shrink and grow, with several workers and with
+    /// pooling, it gives the same ε̂ every time, and the training forward's up to
+    /// rounding (the training forward computes SiLU as z·σ(z) to keep σ, `predict`
+    /// as z/(1 + e^{−z})).
+    @Test(arguments: [GlobalPooling.none, .mean])
+    func forwardOnlyPredictionEqualsTheTrainingForward(pooling: GlobalPooling) throws {
+        let egnn = EGNN(EGNNConfiguration(featureWidth: Self.width, layers: 3, hidden: 16, globalPooling: pooling),
+                        threads: 2, chunkFloats: 256)
+        var generator = Xoshiro256StarStar(seed: 17)
+        let parameters = egnn.initialParameters(using: &generator)
+        var first: [DenoiserOutput] = []
+        for round in 0 ..< 2 {
+            for (index, counts) in [[6, 4, 7, 5], [3], [8, 8, 2, 9, 5]].enumerated() {
+                let layout = GraphLayout(nodeCounts: counts)
+                var draw = Xoshiro256StarStar(seed: UInt64(index))
+                var positions = [Float](repeating: 0, count: layout.nodeCount * 3)
+                var features = [Float](repeating: 0, count: layout.nodeCount * Self.width)
+                draw.fillStandardNormal(&positions)
+                draw.fillStandardNormal(&features)
+                CenterOfMass.remove(from: &positions, layout: layout)
+                let input = DenoiserInput(layout: layout, positions: positions, features: features,
+                                          time: counts.map { Float($0) / 10 })
+                let predicted = egnn.predict(input, parameters: parameters)
+                var trained = DenoiserOutput(positions: [], features: [])
+                var gradient = [Float](repeating: 0, count: egnn.parameterCount)
+                _ = egnn.lossAndGradient(input, parameters: parameters, gradient: &gradient) { prediction in
+                    trained = prediction
+                    return (0, DenoiserOutput(positions: prediction.positions.map { _ in 1 },
+                                              features: prediction.features.map { _ in 1 }))
+                }
+                expectClose(predicted.positions, trained.positions, tolerance: 1e-6, relative: 1e-5, "ε̂_x, nodes \(counts)")
+                expectClose(predicted.features, trained.features, tolerance: 1e-6, relative: 1e-5, "ε̂_h, nodes \(counts)")
+                if round == 0 {
+                    first.append(predicted)
+                } else {
+                    #expect(predicted.positions == first[index].positions && predicted.features == first[index].features,
+                            "nodes \(counts): a prediction after training calls differs from the first")
+                }
+            }
+        }
     }
 
     @Test func inPlaceProcessFunctionsEqualTheAllocatingOnes() throws {

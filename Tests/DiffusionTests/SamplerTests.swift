@@ -67,7 +67,7 @@ import TestSupport
         }
     }
 
-    enum Chain: CaseIterable { case ancestral, ddim, predictorCorrector }
+    enum Chain: CaseIterable { case ancestral, ddim, predictorCorrector, dpmSolver, sdeDPMSolver }
 
     @Test(arguments: Chain.allCases)
     func exactEpsilonRecoversATwoPointMixture(chain: Chain) throws {
@@ -79,6 +79,8 @@ import TestSupport
         case .ddim: try DDIMSampler(process: process, steps: 100)
         case .predictorCorrector: PredictorCorrectorSampler(predictor: AncestralSampler(process: process),
                                                             corrector: try LangevinCorrector(steps: 2, levels: 250))
+        case .dpmSolver: try DPMSolverSampler(process: process, steps: 50)
+        case .sdeDPMSolver: try DPMSolverSampler(process: process, steps: 100, eta: 1)
         }
         var generator = Xoshiro256StarStar(seed: 13)
         let result = sampler.generate(denoiser: TwoPointOracleDenoiser(schedule: process.schedule), parameters: [],

@@ -11,10 +11,17 @@ import Testing
     @Test func sampleBenchmarkReturnsItsRows() throws {
         let bench = SampleBenchmark(configuration: .init(layers: 1, hidden: 8, molecules: 2, steps: 3, threads: 1,
                                                          chunkFloats: 1 << 16, seed: 1))
-        let report = try bench.run()
+        var report = try bench.run()
+        #expect(report.networkCalls == 4)
         #expect(report.lines.count == 2)
-        #expect(report.lines[0] == "config: 1 layers, hidden 8, 2 molecules (\(report.nodes) atoms), 3 steps, 1 thread(s)")
-        #expect(report.lines[1].hasPrefix("sampling: ") && report.lines[1].contains("ms per step"))
+        #expect(report.lines[0] == "config: 1 layers, hidden 8, 2 molecules (\(report.nodes) atoms), 3 steps (4 network calls), 1 thread(s)")
+        #expect(report.lines[1].hasPrefix("rgdm: ") && report.lines[1].contains("network calls/s"))
+        report.peerSkipped = "--no-peer"
+        #expect(report.lines.count == 3 && report.lines[2] == "PyTorch: not run (--no-peer)")
+        report.peer = SamplePeer.Result(version: "2.x", seconds: 2, cpuSeconds: 4, networkCalls: 4, callsPerSecond: 2,
+                                        moleculeCallsPerSecond: 4, moleculesPerSecond: 1, peakRssBytes: 1_000_000, otherLoad: 0.01)
+        #expect(report.lines.count == 4 && report.lines[2].hasPrefix("PyTorch: 2.00 s (4.00 CPU s), 2.0 network calls/s"))
+        #expect(report.lines[3].hasPrefix(String(format: "rgdm/PyTorch: %.2f×", report.callsPerSecond / 2)))
         let json = try object(report.json())
         #expect(json["framework"] as? String == "rgdm" && json["mode"] as? String == "sample")
         #expect((json["configuration"] as? [String: Any])?["chunk_floats"] as? Int == 1 << 16, "keys in snake case")

@@ -24,6 +24,16 @@ extension LatentPointModel: AutoEncodingModel {
         return results
     }
 
+    /// The latent chain's calls of the prior plus the point chain's of the decoder.
+    public func networkCalls(sampling: SamplingSettings) throws -> Int {
+        try sampling.makeSampler(process: pointProcess).timesteps.count
+            + sampling.latentChain.makeSampler(process: latentProcess).timesteps.count
+    }
+
+    public func reconstructionCalls(sampling: SamplingSettings) throws -> Int {
+        try sampling.makeSampler(process: pointProcess).timesteps.count
+    }
+
     /// Luo & Hu §5.2: each cloud of `batch` to its posterior mean μ, decoded to as
     /// many points by `sampling` on the decoder.
     public func reconstruct<G: RandomNumberGenerator>(

@@ -8,19 +8,20 @@ enum CoordinateUpdate {
     static func forward(_ w: EGNNWorkspace, layer l: Int, _ p: MatrixView) {
         let b = w.parameters.blocks[l]
         let n = w.nodeCount, e = w.edgeCount, hd = w.hidden
-        let h = w.h[l + 1].matrix(rows: n, columns: hd)
+        let k = w.slot(l), d2 = w.squaredDistance[w.distanceSlot(l)].pointer
+        let h = w.h[w.hSlot(l + 1)].matrix(rows: n, columns: hd)
         let qa = w.receiverTerm.matrix(rows: n, columns: hd), qb = w.senderTerm.matrix(rows: n, columns: hd)
         // Q_a = h·V_a, Q_b = h·V_b: [N, H]
         qa.gemm(h, p.matrix(at: b.coordW1, rows: hd, columns: hd), beta: 0)
         qb.gemm(h, p.matrix(at: b.coordW1 + hd * hd, rows: hd, columns: hd), beta: 0)
         // b1 = SiLU(y1), σ(y1) kept, y1 = Q_a[i] + Q_b[j] + v_c d² + v_d d0² + c1: [E, H] (y1 not stored)
-        let b1 = w.coordB1[l].matrix(rows: e, columns: hd)
+        let b1 = w.coordB1[k].matrix(rows: e, columns: hd)
         EdgeKernels.gatherPairsSiLU(
-            edges: w.edges, qa.start, qb.start, w.squaredDistance[l].pointer, p.start + b.coordW1 + 2 * hd * hd,
+            edges: w.edges, qa.start, qb.start, d2, p.start + b.coordW1 + 2 * hd * hd,
             w.squaredDistance[0].pointer, p.start + b.coordW1 + (2 * hd + 1) * hd, p.start + b.coordB1,
             silu: b1.start, sigmoid: w.keepsActivations ? w.coordS1[l].pointer : nil, width: hd)
         // y2 = b1·V2 + c2, b2 = SiLU(y2), σ(y2) kept: [E, H]
-        let y2 = w.edgePreActivation.matrix(rows: e, columns: hd), b2 = w.coordB2[l].pointer
+        let y2 = w.edgePreActivation.matrix(rows: e, columns: hd), b2 = w.coordB2[k].pointer
         y2.gemm(b1, p.matrix(at: b.coordW2, rows: hd, columns: hd), beta: 0)
         if w.keepsActivations {
             Kernels.addBiasSiLUKeepingSigmoid(p.start + b.coordB2, y2.start, b2, w.coordS2[l].pointer, rows: e, width: hd)
@@ -30,8 +31,8 @@ enum CoordinateUpdate {
         // t = tanh(b2·w3): [E]; x_{l+1,i} = x_{l,i} + (R/Z) Σ_{e→i} u_e t_e
         let scale = w.configuration.coordinatesRange / w.configuration.normalizationFactor
         EdgeKernels.tanhProjectedSum(
-            edges: w.edges, b2, width: hd, weights: p.start + b.coordW3, directions: w.direction[l].pointer,
-            scale: scale, tanh: w.coordTanh[l].pointer, w.x[l].pointer, into: w.x[l + 1].pointer)
+            edges: w.edges, b2, width: hd, weights: p.start + b.coordW3, directions: w.direction[k].pointer,
+            scale: scale, tanh: w.coordTanh[k].pointer, w.x[w.xSlot(l)].pointer, into: w.x[w.xSlot(l + 1)].pointer)
     }
 
     /// Given `dx` = ∂L/∂x_{l+1} (left in place: the residual path) and `dh` = ∂L/∂h_{l+1}

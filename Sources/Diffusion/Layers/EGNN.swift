@@ -65,8 +65,7 @@ public final class EGNN: InPlaceDenoiser {
         output.positions.resizeKeepingCapacity(to: input.layout.nodeCount * 3)
         output.features.resizeKeepingCapacity(to: input.layout.nodeCount * featureWidth)
         if input.layout.nodeCount == 0 { return }
-        let chunks = prepare(input, parameters: parameters)
-        for w in workspaces { w.keepsActivations = false }
+        let chunks = prepare(input, parameters: parameters, keepsActivations: false)
         forward(input, chunks, parameters, &output)
     }
 
@@ -117,8 +116,7 @@ public final class EGNN: InPlaceDenoiser {
             dInput.features.resizeKeepingCapacity(to: n * f)
         }
         if n == 0 { return loss(output, &dOutput) }
-        let chunks = prepare(input, parameters: parameters)
-        for w in workspaces { w.keepsActivations = true }
+        let chunks = prepare(input, parameters: parameters, keepsActivations: true)
         forward(input, chunks, parameters, &output)
         let value = loss(output, &dOutput)
         while workerGradients.count < workerCount(chunks.count) { workerGradients.append(ScratchBuffer<Float>()) }
@@ -160,8 +158,9 @@ public final class EGNN: InPlaceDenoiser {
 
     // MARK: Workers
 
-    /// Splits the batch, creates workspaces and loads each worker's graphs.
-    private func prepare(_ input: DenoiserInput, parameters: [Float]) -> [Range<Int>] {
+    /// Splits the batch, creates workspaces and loads each worker's graphs, for a
+    /// forward and backward pass (`keepsActivations`) or a forward pass alone.
+    private func prepare(_ input: DenoiserInput, parameters: [Float], keepsActivations: Bool) -> [Range<Int>] {
         precondition(parameters.count == parameterCount, "parameters: \(parameters.count) values for \(parameterCount)")
         precondition(input.features.count == input.layout.nodeCount * featureWidth,
                      "features: \(input.features.count) values for \(input.layout.nodeCount) nodes × \(featureWidth)")
@@ -177,6 +176,7 @@ public final class EGNN: InPlaceDenoiser {
         while workspaces.count < chunks.count {
             workspaces.append(EGNNWorkspace(configuration: configuration, parameters: layout))
         }
+        for w in workspaces.prefix(chunks.count) { w.keepsActivations = keepsActivations }
         runWorkers(chunks.count) { _, c in self.workspaces[c].load(input, graphs: chunks[c]) }
         return chunks
     }

@@ -71,20 +71,20 @@ extension EGNNWorkspace {
         h0.gemm(embeddingInput.matrix(rows: n, columns: fin), p.matrix(at: blocks.embeddingW, rows: fin, columns: hd), beta: 0)
         Kernels.addRowVector(p.start + blocks.embeddingB, to: h0.start, rows: n, width: hd)
         for l in 0 ..< c.layers {
-            EdgeGeometry.forward(edges: edges, x: x[l].pointer,
-                                 squaredDistance: squaredDistance[l].pointer, direction: direction[l].pointer)
+            EdgeGeometry.forward(edges: edges, x: x[xSlot(l)].pointer,
+                                 squaredDistance: squaredDistance[distanceSlot(l)].pointer, direction: direction[slot(l)].pointer)
             GraphConvolution.forward(self, layer: l, p)
             CoordinateUpdate.forward(self, layer: l, p)
         }
         // out = h_L·W_out + b_out: [N, Fout]; ε̂_h = out[:, :F]
         let out = output.matrix(rows: n, columns: fout)
-        out.gemm(h[c.layers].matrix(rows: n, columns: hd), p.matrix(at: blocks.outputW, rows: hd, columns: fout), beta: 0)
+        out.gemm(h[hSlot(c.layers)].matrix(rows: n, columns: hd), p.matrix(at: blocks.outputW, rows: hd, columns: fout), beta: 0)
         Kernels.addRowVector(p.start + blocks.outputB, to: out.start, rows: n, width: fout)
         for i in 0 ..< n {
             for k in 0 ..< f { features[i * f + k] = out[i * fout + k] }
         }
         // ε̂_x = x_L − x_0, each graph's mean removed: [N, 3]
-        let xl = x[c.layers].pointer, x0 = x[0].pointer
+        let xl = x[xSlot(c.layers)].pointer, x0 = x[0].pointer
         for k in 0 ..< n * 3 { positions[k] = xl[k] - x0[k] }
         removeMean(positions.start)
     }

@@ -8,9 +8,20 @@ final class EGNNWorkspace {
     let configuration: EGNNConfiguration
     let parameters: EGNNParameterLayout
 
-    /// Whether the forward keeps σ of each SiLU for a backward pass
-    /// (`predict` turns it off: inference writes less memory).
+    /// Whether the forward keeps every layer's activations, and σ of each SiLU,
+    /// for a backward pass. `predict` turns it off: the layers then share a few
+    /// buffers (`slot`), so inference touches a fraction of the memory.
     var keepsActivations = true
+
+    /// The buffer of layer l's per-layer activations (edge MLPs, gate, aggregate,
+    /// node pre-activation, geometry): l when they are kept, else one shared slot.
+    @inline(__always) func slot(_ l: Int) -> Int { keepsActivations ? l : 0 }
+    /// The buffer of h_l: l when kept, else two slots in turn (h_l is read while h_{l+1} is written).
+    @inline(__always) func hSlot(_ l: Int) -> Int { keepsActivations ? l : l % 2 }
+    /// The buffer of x_l: l when kept, else x_0 in its own (ε̂_x = x_L − x_0 reads it last) and two slots in turn.
+    @inline(__always) func xSlot(_ l: Int) -> Int { keepsActivations || l == 0 ? l : 1 + (l - 1) % 2 }
+    /// The buffer of d²_l: l when kept, else d0² in slot 0 (every layer reads it) and d²_l in slot 1.
+    @inline(__always) func distanceSlot(_ l: Int) -> Int { keepsActivations ? l : min(l, 1) }
 
     private(set) var nodeCount = 0
     private(set) var edgeCount = 0
@@ -106,45 +117,58 @@ final class EGNNWorkspace {
         coordB2 = buffers(l)
         coordS2 = buffers(l)
         coordTanh = buffers(l)
-        perEdge = [squaredDistance, gate, coordTanh]
-        perEdgeHidden = [edgeA1, edgeS1, edgeM0, edgeS2, coordB1, coordS1, coordB2, coordS2]
+        perLayerEdge = [gate, coordTanh]
+        perLayerEdgeHidden = [edgeA1, edgeM0, coordB1, coordB2]
+        sigmoids = [edgeS1, edgeS2, coordS1, coordS2]
+        perLayerNodeHidden = [aggregate, nodeQ1]
     }
 
-    /// The per-layer buffers of `[E]` and of `[E, H]` floats, grouped once for `resize`.
-    private let perEdge: [[ScratchBuffer<Float>]]
-    private let perEdgeHidden: [[ScratchBuffer<Float>]]
+    /// Per-layer buffers grouped once for `resize`: `[E]`, `[E, H]` (SiLU outputs; their σ
+    /// apart, kept for backward only) and `[N, H]` floats.
+    private let perLayerEdge: [[ScratchBuffer<Float>]]
+    private let perLayerEdgeHidden: [[ScratchBuffer<Float>]]
+    private let sigmoids: [[ScratchBuffer<Float>]]
+    private let perLayerNodeHidden: [[ScratchBuffer<Float>]]
 
     var hidden: Int { configuration.hidden }
 
-    /// Sizes every buffer for `layout` (with `edges` already built for it).
+    /// Sizes the buffers for `layout` (with `edges` already built for it): every
+    /// layer's and the backward's when `keepsActivations`, else the forward's slots only.
     func resize(layout: GraphLayout) {
         self.layout = layout
-        let n = layout.nodeCount, e = edges.edgeCount, hid = configuration.hidden
+        let n = layout.nodeCount, e = edges.edgeCount, hid = configuration.hidden, g = layout.graphCount
         precondition(edges.nodeCount == n, "edge list for \(edges.nodeCount) nodes, layout has \(n)")
         nodeCount = n
         edgeCount = e
+        let layers = configuration.layers, keep = keepsActivations
+        let perLayer = keep ? layers : 1
         embeddingInput.reserve(n * configuration.embeddingInputWidth)
-        dEmbeddingInput.reserve(n * configuration.embeddingInputWidth)
         graphOfNode.reserve(n)
         for g in 0 ..< layout.graphCount {
             for i in layout.nodes(ofGraph: g) { graphOfNode.pointer[i] = Int32(g) }
         }
-        for b in h { b.reserve(n * hid) }
-        for b in x { b.reserve(n * 3) }
-        // Loops over the stored groups: an array literal or `+` here would allocate every step.
-        for group in perEdge { for b in group { b.reserve(e) } }
-        for b in direction { b.reserve(e * 3) }
-        for group in perEdgeHidden { for b in group { b.reserve(e * hid) } }
-        for b in aggregate { b.reserve(n * hid) }
-        for b in nodeQ1 { b.reserve(n * hid) }
+        // Loops over stored arrays and their prefixes: an array literal or `+` here would allocate every step.
+        for b in h.prefix(keep ? layers + 1 : 2) { b.reserve(n * hid) }
+        for b in x.prefix(keep ? layers + 1 : min(3, layers + 1)) { b.reserve(n * 3) }
+        for b in squaredDistance.prefix(keep ? layers : min(2, layers)) { b.reserve(e) }
+        for b in direction.prefix(perLayer) { b.reserve(e * 3) }
+        for group in perLayerEdge { for b in group.prefix(perLayer) { b.reserve(e) } }
+        for group in perLayerEdgeHidden { for b in group.prefix(perLayer) { b.reserve(e * hid) } }
+        for group in perLayerNodeHidden { for b in group.prefix(perLayer) { b.reserve(n * hid) } }
         if configuration.globalPooling == .mean {
-            for b in graphMean { b.reserve(layout.graphCount * hid) }
-            graphContext.reserve(layout.graphCount * hid); dGraphMean.reserve(layout.graphCount * hid)
+            for b in graphMean.prefix(perLayer) { b.reserve(g * hid) }
+            graphContext.reserve(g * hid)
         }
         output.reserve(n * configuration.embeddingOutputWidth)
-        dEdgeActivation.reserve(e * hid); edgePreActivation.reserve(e * hid); dEdgePreActivation.reserve(e * hid)
+        edgePreActivation.reserve(e * hid)
         let nodeWidth = n * max(hid, configuration.embeddingOutputWidth)
-        receiverTerm.reserve(nodeWidth); senderTerm.reserve(nodeWidth); nodeActivation.reserve(nodeWidth); dh.reserve(nodeWidth)
+        receiverTerm.reserve(nodeWidth); senderTerm.reserve(nodeWidth); nodeActivation.reserve(nodeWidth)
+        guard keep else { return }
+        for group in sigmoids { for b in group { b.reserve(e * hid) } }
+        if configuration.globalPooling == .mean { dGraphMean.reserve(g * hid) }
+        dEmbeddingInput.reserve(n * configuration.embeddingInputWidth)
+        dEdgeActivation.reserve(e * hid); dEdgePreActivation.reserve(e * hid)
+        dh.reserve(nodeWidth)
         dx.reserve(n * 3); dxDirect.reserve(n * 3)
         dSquaredDistance.reserve(e); dInputSquaredDistance.reserve(e)
         dDirection.reserve(e * 3)

@@ -6,10 +6,10 @@ extension GraphConvolution {
     /// Adds (μ·Wn_μ)_{g(i)} to row i of `q1` `[N, H]`, keeping μ_l `[G, H]` for backward.
     static func addPooledContext(_ w: EGNNWorkspace, layer l: Int, _ p: MatrixView, to q1: MutableMatrixView) {
         let hd = w.hidden, graphs = w.layout.graphCount
-        let mean = w.graphMean[l].matrix(rows: graphs, columns: hd), context = w.graphContext.matrix(rows: graphs, columns: hd)
+        let mean = w.graphMean[w.slot(l)].matrix(rows: graphs, columns: hd), context = w.graphContext.matrix(rows: graphs, columns: hd)
         let wMean = p.matrix(at: w.parameters.blocks[l].nodeW1 + 2 * hd * hd, rows: hd, columns: hd)
         // μ_g = (1/N_g) Σ_{i∈g} h_i: [G, H]; an empty graph's μ is 0.
-        Kernels.graphSums(w.h[l].pointer, layout: w.layout, width: hd, mean: true, into: mean.start)
+        Kernels.graphSums(w.h[w.hSlot(l)].pointer, layout: w.layout, width: hd, mean: true, into: mean.start)
         // c = μ·Wn_μ: [G, H]; q1_i += c_{g(i)}
         context.gemm(mean, wMean, beta: 0)
         Kernels.addGraphRows(context.start, layout: w.layout, width: hd, mean: false, to: q1.start)

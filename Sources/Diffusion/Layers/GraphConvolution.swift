@@ -11,19 +11,20 @@ enum GraphConvolution {
     static func forward(_ w: EGNNWorkspace, layer l: Int, _ p: MatrixView) {
         let b = w.parameters.blocks[l]
         let n = w.nodeCount, e = w.edgeCount, hd = w.hidden
-        let hIn = w.h[l].matrix(rows: n, columns: hd), hOut = w.h[l + 1].matrix(rows: n, columns: hd)
+        let k = w.slot(l), d2 = w.squaredDistance[w.distanceSlot(l)].pointer
+        let hIn = w.h[w.hSlot(l)].matrix(rows: n, columns: hd), hOut = w.h[w.hSlot(l + 1)].matrix(rows: n, columns: hd)
         let pa = w.receiverTerm.matrix(rows: n, columns: hd), pb = w.senderTerm.matrix(rows: n, columns: hd)
         // P_a = h·W_a, P_b = h·W_b: [N, H]
         pa.gemm(hIn, p.matrix(at: b.edgeW1, rows: hd, columns: hd), beta: 0)
         pb.gemm(hIn, p.matrix(at: b.edgeW1 + hd * hd, rows: hd, columns: hd), beta: 0)
         // a1 = SiLU(z1), σ(z1) kept, z1 = P_a[i] + P_b[j] + w_c d² + w_d d0² + b1: [E, H] (z1 not stored)
-        let a1 = w.edgeA1[l].matrix(rows: e, columns: hd)
+        let a1 = w.edgeA1[k].matrix(rows: e, columns: hd)
         EdgeKernels.gatherPairsSiLU(
-            edges: w.edges, pa.start, pb.start, w.squaredDistance[l].pointer, p.start + b.edgeW1 + 2 * hd * hd,
+            edges: w.edges, pa.start, pb.start, d2, p.start + b.edgeW1 + 2 * hd * hd,
             w.squaredDistance[0].pointer, p.start + b.edgeW1 + (2 * hd + 1) * hd, p.start + b.edgeB1,
             silu: a1.start, sigmoid: w.keepsActivations ? w.edgeS1[l].pointer : nil, width: hd)
         // z2 = a1·W2 + b2, m0 = SiLU(z2), σ(z2) kept: [E, H]
-        let z2 = w.edgePreActivation.matrix(rows: e, columns: hd), m0 = w.edgeM0[l].pointer
+        let z2 = w.edgePreActivation.matrix(rows: e, columns: hd), m0 = w.edgeM0[k].pointer
         z2.gemm(a1, p.matrix(at: b.edgeW2, rows: hd, columns: hd), beta: 0)
         if w.keepsActivations {
             Kernels.addBiasSiLUKeepingSigmoid(p.start + b.edgeB2, z2.start, m0, w.edgeS2[l].pointer, rows: e, width: hd)
@@ -31,13 +32,13 @@ enum GraphConvolution {
             Kernels.addBiasSiLU(p.start + b.edgeB2, z2.start, m0, rows: e, width: hd)
         }
         // g = σ(m0·w_a + b_a): [E]; agg_i = Σ_{e→i} g_e m0_e / Z: [N, H]
-        let agg = w.aggregate[l].matrix(rows: n, columns: hd)
+        let agg = w.aggregate[k].matrix(rows: n, columns: hd)
         let scale = 1 / w.configuration.normalizationFactor
         EdgeKernels.gatedSum(
             edges: w.edges, m0, width: hd, gateWeights: p.start + b.attentionW, gateBias: p[b.attentionB], scale: scale,
-            gate: w.gate[l].pointer, into: agg.start)
+            gate: w.gate[k].pointer, into: agg.start)
         // q1 = h·Wn_h + agg·Wn_m (+ μ_{g(i)}·Wn_μ) + bn1: [N, H]; r1 = SiLU(q1)
-        let q1 = w.nodeQ1[l].matrix(rows: n, columns: hd), r1 = w.nodeActivation.matrix(rows: n, columns: hd)
+        let q1 = w.nodeQ1[k].matrix(rows: n, columns: hd), r1 = w.nodeActivation.matrix(rows: n, columns: hd)
         q1.gemm(hIn, p.matrix(at: b.nodeW1, rows: hd, columns: hd), beta: 0)
         q1.gemm(agg, p.matrix(at: b.nodeW1 + hd * hd, rows: hd, columns: hd), beta: 1)
         if w.configuration.globalPooling == .mean { addPooledContext(w, layer: l, p, to: q1) }

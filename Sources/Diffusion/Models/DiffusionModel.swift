@@ -46,6 +46,12 @@ public protocol DiffusionModel: AnyObject {
     func sample<G: RandomNumberGenerator>(
         count: Int, batchSize: Int, nodeCounts: NodeCountDistribution, condition: [Float], parameters: [Float],
         sampling: SamplingSettings, using generator: inout G, progress: (Int) -> Void) throws -> [SampleResult]
+
+    /// Network calls per generated graph by the reverse process `sampling` (the
+    /// sampler's timesteps; a latent model's latent and point chains together),
+    /// the measure of a sampler's cost. Throws as `sample` does for settings the
+    /// model cannot sample with.
+    func networkCalls(sampling: SamplingSettings) throws -> Int
 }
 
 extension DiffusionModel {
@@ -82,4 +88,7 @@ public protocol AutoEncodingModel: DiffusionModel {
     /// the reverse process `sampling`, as many nodes per graph as it had.
     func reconstruct<G: RandomNumberGenerator>(
         _ batch: GraphBatch, parameters: [Float], sampling: SamplingSettings, using generator: inout G) throws -> SampleResult
+
+    /// Network calls per graph of `reconstruct` (the decoding chain alone).
+    func reconstructionCalls(sampling: SamplingSettings) throws -> Int
 }

@@ -63,6 +63,13 @@ public final class GraphDiffusionModel<Network: Denoiser>: DiffusionModel {
         }
         return results
     }
+
+    public func networkCalls(sampling: SamplingSettings) throws -> Int {
+        guard sampling.latentSteps == nil else {
+            throw DiffusionError.invalidConfiguration("latent steps apply to latent-points models; this model has no latents")
+        }
+        return try sampling.makeSampler(process: process).timesteps.count
+    }
 }
 
 /// EDM's EGNN diffusion model: molecules, or shapes on k-nearest-neighbour graphs.

@@ -26,27 +26,25 @@ public struct AncestralSampler: Sampler {
     /// uncertainty of x̂. With exact ε on Gaussian data of standard deviation 0.5,
     /// 40 of 1000 steps give about 0.445, 200 steps within 10 % (`SamplerTests`).
     public init(process: DiffusionProcess, steps: Int) throws {
+        try self.init(process: process, steps: steps, grid: .uniform)
+    }
+
+    /// `steps` steps before the final one on `grid` (e.g. crowded at low t, where
+    /// the bonds form). `grid: .uniform` is `init(process:steps:)`.
+    public init(process: DiffusionProcess, steps: Int, grid: TimestepGrid) throws {
         self.process = process
-        self.timesteps = try DDIMSampler.stridedTimesteps(total: process.timesteps, steps: steps)
+        self.timesteps = try grid.timesteps(steps: steps, schedule: process.schedule)
     }
 
+    /// One step with ε drawn into `state.noise`.
     public func step<G: RandomNumberGenerator>(
         _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
-        layout: GraphLayout, using generator: inout G
-    ) {
-        var noise = GraphTensors()
-        step(&z, prediction: prediction, index: index, layout: layout, scratch: &noise, using: &generator)
-    }
-
-    /// One step with ε drawn into `noise`'s storage.
-    public func step<G: RandomNumberGenerator>(
-        _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
-        layout: GraphLayout, scratch noise: inout GraphTensors, using generator: inout G
+        layout: GraphLayout, state: inout SamplerState, using generator: inout G
     ) {
         checkStep(z, prediction: prediction, index: index)
-        process.sampleNoise(layout: layout, into: &noise, using: &generator)
+        process.sampleNoise(layout: layout, into: &state.noise, using: &generator)
         let next = index == timesteps.count - 1 ? nil : timesteps[index + 1]
-        step(&z, prediction: prediction, from: timesteps[index], to: next, noise: noise, layout: layout)
+        step(&z, prediction: prediction, from: timesteps[index], to: next, noise: state.noise, layout: layout)
     }
 
     /// z_t → z_s with ε given in `noise`, or with s = nil the final step z_0 → x;

@@ -10,23 +10,15 @@ public struct DDIMSampler: Sampler {
     public let timesteps: [Int]
 
     /// `steps` denoiser calls before the final one at t = 0, at
-    /// t_k = round(k T / steps), k = steps … 0.
-    public init(process: DiffusionProcess, steps: Int) throws {
+    /// t_k = round(k T / steps), k = steps … 0, or on another `grid`.
+    public init(process: DiffusionProcess, steps: Int, grid: TimestepGrid = .uniform) throws {
         self.process = process
-        self.timesteps = try Self.stridedTimesteps(total: process.timesteps, steps: steps)
-    }
-
-    /// round(k T / steps) for k = steps … 0; `steps` in 1 … T.
-    static func stridedTimesteps(total: Int, steps: Int) throws -> [Int] {
-        guard (1 ... total).contains(steps) else {
-            throw DiffusionError.invalidConfiguration("sampling steps must be in 1 … T = \(total), got \(steps)")
-        }
-        return (0 ... steps).reversed().map { k in Int((Double(k) * Double(total) / Double(steps)).rounded()) }
+        self.timesteps = try grid.timesteps(steps: steps, schedule: process.schedule)
     }
 
     public func step<G: RandomNumberGenerator>(
         _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
-        layout: GraphLayout, using generator: inout G
+        layout: GraphLayout, state: inout SamplerState, using generator: inout G
     ) {
         checkStep(z, prediction: prediction, index: index)
         // x̂ = (z_t − σ_t ε̂) / α_t element by element, then z_s = α_s x̂ + σ_s ε̂ (x̂ itself at t = 0).

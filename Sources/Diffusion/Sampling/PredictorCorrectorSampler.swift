@@ -22,28 +22,20 @@ public struct PredictorCorrectorSampler: Sampler {
         self.timesteps = corrector.interleaved(into: predictor.timesteps)
     }
 
+    /// One move or predictor step with its noise drawn into `state.noise`.
     public func step<G: RandomNumberGenerator>(
         _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
-        layout: GraphLayout, using generator: inout G
-    ) {
-        var noise = GraphTensors()
-        step(&z, prediction: prediction, index: index, layout: layout, scratch: &noise, using: &generator)
-    }
-
-    /// One move or predictor step with its noise drawn into `noise`'s storage.
-    public func step<G: RandomNumberGenerator>(
-        _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
-        layout: GraphLayout, scratch noise: inout GraphTensors, using generator: inout G
+        layout: GraphLayout, state: inout SamplerState, using generator: inout G
     ) {
         checkStep(z, prediction: prediction, index: index)
         let t = timesteps[index]
-        process.sampleNoise(layout: layout, into: &noise, using: &generator)
+        process.sampleNoise(layout: layout, into: &state.noise, using: &generator)
         let next = index == timesteps.count - 1 ? nil : timesteps[index + 1]
         if next == t {
-            corrector.move(&z, prediction: prediction, sigma: schedule.sigma(at: t), noise: noise)
+            corrector.move(&z, prediction: prediction, sigma: schedule.sigma(at: t), noise: state.noise)
             if process.projectsCenterOfMass { CenterOfMass.remove(from: &z.positions, layout: layout) }
         } else {
-            predictor.step(&z, prediction: prediction, from: t, to: next, noise: noise, layout: layout)
+            predictor.step(&z, prediction: prediction, from: t, to: next, noise: state.noise, layout: layout)
         }
     }
 }

@@ -20,7 +20,7 @@ extension Sampler {
         // Kept across steps, so the loop allocates nothing but trajectory frames.
         var time = [Float](repeating: 0, count: layout.graphCount)
         var prediction = DenoiserOutput(positions: [], features: [])
-        var scratch = GraphTensors()
+        var state = SamplerState()
         for (index, t) in timesteps.enumerated() {
             if let stride = trajectoryStride, stride > 0, index % stride == 0 {
                 trajectory.append(TrajectoryFrame(timestep: t, state: z))
@@ -32,7 +32,7 @@ extension Sampler {
                                           time: time, condition: condition)
                 denoiser.predict(input, parameters: parameters, into: &prediction)
             }
-            step(&z, prediction: prediction, index: index, layout: layout, scratch: &scratch, using: &generator)
+            step(&z, prediction: prediction, index: index, layout: layout, state: &state, using: &generator)
         }
         return SampleResult(layout: layout, positions: z.positions,
                             features: process.scaling.unscaled(z.features), trajectory: trajectory)

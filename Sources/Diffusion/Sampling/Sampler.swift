@@ -14,25 +14,24 @@ public protocol Sampler: Sendable {
     /// by z_s with s = `timesteps[index + 1]`; at the last index (t = 0)
     /// replaces z_0 by the decoded (x, h): positions in data space, features
     /// still scaled (the continuous h of EDM's sample_p_xh_given_z0).
+    /// `state` carries what the chain needs between steps (the noise buffer, a
+    /// multistep solver's earlier estimates): one `SamplerState` per chain,
+    /// fresh at its first step, so a loop that keeps it allocates nothing per step.
     func step<G: RandomNumberGenerator>(
         _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
-        layout: GraphLayout, using generator: inout G)
-
-    /// As `step(_:prediction:index:layout:using:)` (same draws, same result),
-    /// with `scratch` for any temporary it needs (e.g. the noise ε), so a
-    /// sampling loop that keeps `scratch` allocates nothing per step.
-    func step<G: RandomNumberGenerator>(
-        _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
-        layout: GraphLayout, scratch: inout GraphTensors, using generator: inout G)
+        layout: GraphLayout, state: inout SamplerState, using generator: inout G)
 }
 
 extension Sampler {
-    /// Samplers that need no temporaries ignore the scratch.
+    /// One step with a fresh `SamplerState`: the same draws and result as a
+    /// chain's step for samplers that keep nothing between steps; a multistep
+    /// solver makes its first-order step here.
     public func step<G: RandomNumberGenerator>(
         _ z: inout GraphTensors, prediction: DenoiserOutput, index: Int,
-        layout: GraphLayout, scratch: inout GraphTensors, using generator: inout G
+        layout: GraphLayout, using generator: inout G
     ) {
-        step(&z, prediction: prediction, index: index, layout: layout, using: &generator)
+        var state = SamplerState()
+        step(&z, prediction: prediction, index: index, layout: layout, state: &state, using: &generator)
     }
 
     /// Forward noising q(z_t | x) per graph (diffusers' add_noise).

@@ -6,49 +6,83 @@ public enum SamplerKind: String, Codable, Sendable, CaseIterable {
     case ancestral
     /// DDIM, deterministic, over strided steps.
     case ddim
+    /// DPM-Solver++(2M): the probability-flow ODE, second-order multistep.
+    case dpmSolver = "dpm-solver++"
+    /// SDE-DPM-Solver++(2M): the reverse SDE (η = 1), or more noise with η > 1.
+    case sdeDPMSolver = "sde-dpm-solver++"
 }
 
 /// The reverse process a sampling run draws its graphs with: the sampler, its
-/// steps, the Langevin corrector, and for latent models the chain of the latents.
+/// steps and their grid, the Langevin corrector, and for latent models the chain
+/// of the latents.
 public struct SamplingSettings: Sendable, Equatable {
     public var kind: SamplerKind
-    /// Strided steps (nil: all T for ancestral, DDIM's default).
+    /// Steps before the final call (nil: all T for ancestral, 100 for DDIM, 100 for DPM-Solver++).
     public var steps: Int?
+    /// Where the steps lie (nil: uniform for ancestral and DDIM, uniform in log-SNR for DPM-Solver++).
+    public var grid: TimestepGrid?
+    /// DPM-Solver++: 1 or 2 (nil: 2).
+    public var order: Int?
+    /// SDE-DPM-Solver++: the noise η (nil: 1).
+    public var eta: Double?
     public var corrector: LangevinCorrector?
     /// Latent models: steps of the latent prior's chain, of the same kind (nil:
-    /// all T for ancestral, `steps` for DDIM). Models without latents refuse it.
+    /// all T for ancestral, `steps` otherwise). Models without latents refuse it.
     public var latentSteps: Int?
 
-    public init(kind: SamplerKind, steps: Int? = nil, corrector: LangevinCorrector? = nil, latentSteps: Int? = nil) {
+    public init(kind: SamplerKind, steps: Int? = nil, grid: TimestepGrid? = nil, order: Int? = nil, eta: Double? = nil,
+                corrector: LangevinCorrector? = nil, latentSteps: Int? = nil) {
         self.kind = kind
         self.steps = steps
+        self.grid = grid
+        self.order = order
+        self.eta = eta
         self.corrector = corrector
         self.latentSteps = latentSteps
     }
 
-    /// The sampler on `process`: ancestral over all T steps or `steps` strided
-    /// ones, as the predictor of a predictor–corrector sampler when a corrector
-    /// is given; DDIM over `steps`, default min(100, T), which takes no corrector.
+    /// The sampler on `process`: ancestral over all T steps or `steps` on the
+    /// grid, as the predictor of a predictor–corrector sampler when a corrector
+    /// is given; DDIM or DPM-Solver++ over `steps` (default min(100, T)), which take no corrector.
     public func makeSampler(process: DiffusionProcess) throws -> any Sampler {
+        if kind != .ancestral, corrector != nil {
+            throw DiffusionError.invalidConfiguration("a Langevin corrector needs the ancestral sampler, not \(kind.rawValue)")
+        }
+        if kind != .dpmSolver && kind != .sdeDPMSolver, order != nil {
+            throw DiffusionError.invalidConfiguration("an order applies to DPM-Solver++, not \(kind.rawValue)")
+        }
+        if kind != .sdeDPMSolver, eta != nil {
+            throw DiffusionError.invalidConfiguration("η applies to SDE-DPM-Solver++, not \(kind.rawValue)")
+        }
+        let defaultSteps = min(100, process.timesteps)
         switch kind {
         case .ancestral:
-            let predictor = try steps.map { try AncestralSampler(process: process, steps: $0) } ?? AncestralSampler(process: process)
+            let predictor = try steps.map { try AncestralSampler(process: process, steps: $0, grid: grid ?? .uniform) }
+                ?? (grid.map { try AncestralSampler(process: process, steps: process.timesteps, grid: $0) }
+                    ?? AncestralSampler(process: process))
             guard let corrector else { return predictor }
             return PredictorCorrectorSampler(predictor: predictor, corrector: corrector)
         case .ddim:
-            if corrector != nil { throw DiffusionError.invalidConfiguration("a Langevin corrector needs the ancestral sampler, not DDIM") }
-            return try DDIMSampler(process: process, steps: steps ?? min(100, process.timesteps))
+            return try DDIMSampler(process: process, steps: steps ?? defaultSteps, grid: grid ?? .uniform)
+        case .dpmSolver, .sdeDPMSolver:
+            return try DPMSolverSampler(process: process, steps: steps ?? defaultSteps, grid: grid ?? .logSNR,
+                                        order: order ?? 2, eta: kind == .dpmSolver ? 0 : eta ?? 1)
         }
     }
 
-    /// The chain of a latent model's latents: the same kind, `latentSteps` steps, no corrector.
+    /// The chain of a latent model's latents: the same kind and grid, `latentSteps` steps, no corrector.
     public var latentChain: SamplingSettings {
-        SamplingSettings(kind: kind, steps: latentSteps ?? (kind == .ddim ? steps : nil))
+        SamplingSettings(kind: kind, steps: latentSteps ?? (kind == .ancestral ? nil : steps), grid: grid, order: order,
+                         eta: eta)
     }
 
     /// E.g. "ancestral sampler, all T steps, Langevin corrector (3 moves at each of the last 200 levels, r = 0.2)".
     public var summary: String {
-        var text = "\(kind.rawValue) sampler, " + (steps.map { "\($0) steps" } ?? (kind == .ancestral ? "all T steps" : "default steps"))
+        let stepText = steps.map { "\($0) steps" } ?? (kind == .ancestral ? "all T steps" : "default steps")
+        var text = "\(kind.rawValue) sampler, " + stepText
+        if let grid { text += " (\(grid) grid)" }
+        if let order { text += ", order \(order)" }
+        if let eta { text += ", η = \(eta)" }
         if let corrector {
             text += ", Langevin corrector (\(corrector.steps) move\(corrector.steps == 1 ? "" : "s") at each of the last "
                 + "\(corrector.levels) levels, r = \(corrector.snr))"

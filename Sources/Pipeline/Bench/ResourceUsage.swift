@@ -9,6 +9,13 @@ enum ResourceUsage {
         return Int(usage.ru_maxrss) * 1024
     }
 
+    /// Peak resident set size of the largest waited-for child process so far (RUSAGE_CHILDREN), in bytes.
+    static var peakChildResidentBytes: Int {
+        var usage = rusage()
+        guard getrusage(RUSAGE_CHILDREN.rawValue, &usage) == 0 else { return 0 }
+        return Int(usage.ru_maxrss) * 1024
+    }
+
     /// CPU seconds (user + system) used by this process so far.
     static var cpuSeconds: Double {
         var usage = rusage()

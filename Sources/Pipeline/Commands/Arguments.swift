@@ -36,6 +36,12 @@ extension ProceduralCategory: ExpressibleByArgument {}
 extension ShapeFileFormat: ExpressibleByArgument {}
 extension PLYFile.Encoding: ExpressibleByArgument {}
 
+/// A timestep grid on the command line: "uniform", "log-snr" or "power:ρ".
+extension TimestepGrid: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public var defaultValueDescription: String { description }
+}
+
 /// Layer widths on the command line: "128,256,512".
 struct LayerWidths: ExpressibleByArgument {
     var values: [Int]

@@ -26,7 +26,14 @@ struct SampleCommand: ParsableCommand {
     var output: String { destination.output }
 
     @Option(help: "Reverse process.") var sampler: SamplerKind = .ancestral
-    @Option(help: "Denoising steps: DDIM's (default 100), or a strided ancestral chain's (default: all T).") var steps: Int?
+    @Option(help: "Denoising steps: DDIM's and DPM-Solver++'s (default 100), or a strided ancestral chain's (default: all T).") var steps: Int?
+    @Option(help: ArgumentHelp(
+        "Where the steps lie: uniform, log-snr or power:ρ (default: uniform for ancestral and DDIM, log-snr for DPM-Solver++).",
+        discussion: "power:ρ puts step k of K at t = T (k/K)^ρ: ρ > 1 crowds the steps at low noise, where bonds form."))
+    var grid: TimestepGrid?
+    @Option(help: "DPM-Solver++'s order, 1 or 2 (default 2).") var order: Int?
+    @Option(help: "SDE-DPM-Solver++'s noise η: 1 the reverse SDE (default), more adds Langevin moves to each step.")
+    var eta: Double?
     @Option(help: ArgumentHelp("latent-points models: steps of the latent prior's chain (default: all T for ancestral, --steps for DDIM).",
                                discussion: "The prior is cheap; a coarse ancestral chain shrinks the spread of the latents, so of the shapes."))
     var latentSteps: Int?
@@ -68,8 +75,15 @@ struct SampleCommand: ParsableCommand {
         if let correctorSteps, correctorSteps < 0 { throw ValidationError("--corrector-steps must be at least 0") }
         if correctorLevels < 1 { throw ValidationError("--corrector-levels must be at least 1") }
         if !(correctorSnr.isFinite && correctorSnr > 0) { throw ValidationError("--corrector-snr must be > 0") }
-        if sampler == .ddim, let correctorSteps, correctorSteps > 0 {
-            throw ValidationError("--corrector-steps needs --sampler ancestral; DDIM is deterministic")
+        if sampler != .ancestral, let correctorSteps, correctorSteps > 0 {
+            throw ValidationError("--corrector-steps needs --sampler ancestral; "
+                                  + (sampler == .ddim ? "DDIM is deterministic" : "\(sampler.rawValue) takes no corrector"))
+        }
+        if let order, sampler != .dpmSolver && sampler != .sdeDPMSolver || !(1 ... 2).contains(order) {
+            throw ValidationError("--order takes 1 or 2, with --sampler dpm-solver++ or sde-dpm-solver++")
+        }
+        if let eta, sampler != .sdeDPMSolver || !(eta.isFinite && eta >= 0) {
+            throw ValidationError("--eta takes a value ≥ 0, with --sampler sde-dpm-solver++")
         }
         if reward.reward != nil {
             if explore < 1 { throw ValidationError("--explore must be at least 1") }
@@ -91,8 +105,10 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let model = try TrainedModel(path: self.model, threads: global.workerCount, useEMA: !noEMA)
         if model.card.domain == .shapes { _ = try ShapeDecoding.outputFormat(output) }
-        let settings = SamplingSettings(kind: sampler, steps: steps, corrector: try corrector(for: model.card.domain),
-                                        latentSteps: latentSteps)
+        let settings = SamplingSettings(kind: sampler, steps: steps, grid: grid, order: order, eta: eta,
+                                        corrector: try corrector(for: model.card.domain), latentSteps: latentSteps)
+        let networkCalls = try reconstruct == nil ? model.model.networkCalls(sampling: settings)
+            : (model.model as? any AutoEncodingModel)?.reconstructionCalls(sampling: settings) ?? 0
         var generator = Xoshiro256StarStar(seed: global.seed)
         var progress = ProgressLine(label: "sample", total: count)
         let start = Date()
@@ -131,12 +147,13 @@ struct SampleCommand: ParsableCommand {
             var evaluator = EDMEvaluator(reference: try reference.map { try ReferenceSMILES.load($0) })
             for molecule in molecules { try evaluator.add(molecule) }
             try RunReport.molecules(molecules, metrics: evaluator.metrics, model: model, sampling: settings,
-                                    output: output, seconds: seconds)
+                                    networkCalls: networkCalls, output: output, seconds: seconds)
                 .write(base: reportBase)
             try report(evaluator.metrics, seconds: seconds)
         case .shapes:
             let files = try ShapeDecoding.write(results, to: output)
-            try RunReport.shapes(results, model: model, sampling: settings, output: output, seconds: seconds)
+            try RunReport.shapes(results, model: model, sampling: settings, networkCalls: networkCalls, output: output,
+                                 seconds: seconds)
                 .write(base: reportBase)
             let written = files.count > 2 ? "\(files[0]) … \(files[files.count - 1]) (\(files.count) files)" : files.joined(separator: ", ")
             print(String(format: "sampled %d shapes in %.1f s → %@", count, seconds, written))

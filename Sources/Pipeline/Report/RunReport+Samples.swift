@@ -6,12 +6,13 @@ extension RunReport {
     /// The report of a molecule sampling run: EDM metrics and depictions of
     /// the first molecules (Open Babel's 2D layout, hydrogens implicit).
     static func molecules(_ molecules: [Molecule], metrics: EDMMetrics, model: TrainedModel, sampling: SamplingSettings,
-                          output: String, seconds: Double, tiles: Int = 24) -> RunReport {
+                          networkCalls: Int, output: String, seconds: Double, tiles: Int = 24) -> RunReport {
         var report = RunReport(
             title: "rgdm samples: \(URL(fileURLWithPath: output).lastPathComponent)",
-            summary: "\(metrics.count) molecules sampled in \(Int(seconds.rounded())) s from \(model.source) (\(model.trainedSteps) training steps; \(sampling.summary)); bonds from EDM's distance table.")
+            summary: "\(metrics.count) molecules sampled in \(Int(seconds.rounded())) s from \(model.source) (\(model.trainedSteps) training steps; \(sampling.summary); \(networkCalls) network calls per molecule); bonds from EDM's distance table.")
         var rows: [(String, String)] = [
             ("molecules", "\(metrics.count)"),
+            ("network calls per molecule", "\(networkCalls)"),
             ("atom stability", String(format: "%.4f", metrics.atomStability)),
             ("molecule stability", String(format: "%.4f", metrics.moleculeStability)),
             ("validity", String(format: "%.4f", metrics.validity)),
@@ -34,18 +35,18 @@ extension RunReport {
         ]
         metricsJSON["novelty"] = metrics.novelty ?? NSNull()
         report.json = ["kind": "molecule samples", "output": output, "model": model.source,
-                       "trained_steps": model.trainedSteps, "sampling": sampling.json, "seconds": seconds,
-                       "metrics": metricsJSON]
+                       "trained_steps": model.trainedSteps, "sampling": sampling.json(networkCalls: networkCalls),
+                       "seconds": seconds, "metrics": metricsJSON]
         return report
     }
 
     /// The report of a shape sampling run: projections of the first clouds.
-    static func shapes(_ results: [SampleResult], model: TrainedModel, sampling: SamplingSettings, output: String,
-                       seconds: Double, tiles: Int = 8) -> RunReport {
+    static func shapes(_ results: [SampleResult], model: TrainedModel, sampling: SamplingSettings, networkCalls: Int,
+                       output: String, seconds: Double, tiles: Int = 8) -> RunReport {
         let count = results.reduce(0) { $0 + $1.layout.graphCount }
         var report = RunReport(
             title: "rgdm samples: \(URL(fileURLWithPath: output).lastPathComponent)",
-            summary: "\(count) shapes sampled in \(Int(seconds.rounded())) s from \(model.source) (\(model.trainedSteps) training steps; \(sampling.summary)).")
+            summary: "\(count) shapes sampled in \(Int(seconds.rounded())) s from \(model.source) (\(model.trainedSteps) training steps; \(sampling.summary); \(networkCalls) network calls per shape).")
         var shown = 0
         outer: for result in results {
             for g in 0 ..< result.layout.graphCount {
@@ -58,7 +59,8 @@ extension RunReport {
             }
         }
         report.json = ["kind": "shape samples", "output": output, "model": model.source,
-                       "trained_steps": model.trainedSteps, "sampling": sampling.json, "seconds": seconds, "count": count]
+                       "trained_steps": model.trainedSteps, "sampling": sampling.json(networkCalls: networkCalls),
+                       "seconds": seconds, "count": count]
         return report
     }
 

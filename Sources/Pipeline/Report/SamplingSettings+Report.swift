@@ -2,11 +2,13 @@ import Diffusion
 import Foundation
 
 extension SamplingSettings {
-    /// The settings as report JSON.
-    var json: [String: Any] {
+    /// The settings as report JSON, with the network calls they cost per sample.
+    func json(networkCalls: Int) -> [String: Any] {
         var corrector: Any = NSNull()
         if let c = self.corrector { corrector = ["steps": c.steps, "levels": c.levels, "snr": c.snr] as [String: Any] }
-        return ["sampler": kind.rawValue, "steps": steps.map { $0 as Any } ?? NSNull(), "corrector": corrector,
-                "latent_steps": latentSteps.map { $0 as Any } ?? NSNull()]
+        func optional(_ value: Any?) -> Any { value ?? NSNull() }
+        return ["sampler": kind.rawValue, "steps": optional(steps), "grid": optional(grid?.description),
+                "order": optional(order), "eta": optional(eta), "corrector": corrector,
+                "latent_steps": optional(latentSteps), "network_calls_per_sample": networkCalls]
     }
 }
