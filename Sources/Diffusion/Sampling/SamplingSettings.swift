@@ -84,8 +84,10 @@ public struct SamplingSettings: Sendable, Equatable {
         if let order { text += ", order \(order)" }
         if let eta { text += ", η = \(eta)" }
         if let corrector {
-            text += ", Langevin corrector (\(corrector.steps) move\(corrector.steps == 1 ? "" : "s") at each of the last "
-                + "\(corrector.levels) levels, r = \(corrector.snr))"
+            let levels = corrector.lowestLevel == 1 ? "the last \(corrector.levels) levels"
+                : "the levels \(corrector.levels) … \(corrector.lowestLevel)"
+            text += ", Langevin corrector (\(corrector.steps) move\(corrector.steps == 1 ? "" : "s") at each of "
+                + "\(levels), r = \(corrector.snr))"
         }
         if let latentSteps { text += ", latent chain \(latentSteps) steps" }
         return text

@@ -46,6 +46,7 @@ struct SampleCommand: ParsableCommand {
         """))
     var correctorSteps: Int?
     @Option(help: "Noise levels the corrector works at: the last N, t = N … 1.") var correctorLevels = 200
+    @Option(help: "The lowest level the corrector works at (default 1).") var correctorLowestLevel = 1
     @Option(help: "Signal-to-noise ratio r of a corrector move.") var correctorSnr = 0.2
     @Option(help: "Graphs denoised together.") var batch = 100
     @Flag(help: "Sample with the raw weights instead of their EMA.") var noEMA = false
@@ -67,6 +68,9 @@ struct SampleCommand: ParsableCommand {
         if let latentSteps, latentSteps < 1 { throw ValidationError("--latent-steps must be at least 1") }
         if let correctorSteps, correctorSteps < 0 { throw ValidationError("--corrector-steps must be at least 0") }
         if correctorLevels < 1 { throw ValidationError("--corrector-levels must be at least 1") }
+        if !(1 ... correctorLevels).contains(correctorLowestLevel) {
+            throw ValidationError("--corrector-lowest-level must be in 1 … --corrector-levels")
+        }
         if !(correctorSnr.isFinite && correctorSnr > 0) { throw ValidationError("--corrector-snr must be > 0") }
         if sampler != .ancestral, let correctorSteps, correctorSteps > 0 {
             throw ValidationError("--corrector-steps needs --sampler ancestral; "
@@ -84,7 +88,7 @@ struct SampleCommand: ParsableCommand {
     func corrector(for domain: ModelDomain) throws -> LangevinCorrector? {
         let steps = correctorSteps ?? (sampler == .ancestral ? domain.defaultCorrectorSteps : 0)
         guard steps > 0 else { return nil }
-        return try LangevinCorrector(steps: steps, levels: correctorLevels, snr: correctorSnr)
+        return try LangevinCorrector(steps: steps, levels: correctorLevels, lowestLevel: correctorLowestLevel, snr: correctorSnr)
     }
 
     func run() throws {

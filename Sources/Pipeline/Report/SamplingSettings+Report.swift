@@ -5,7 +5,7 @@ extension SamplingSettings {
     /// The settings as report JSON, with the network calls they cost per sample.
     func json(networkCalls: Int) -> [String: Any] {
         var corrector: Any = NSNull()
-        if let c = self.corrector { corrector = ["steps": c.steps, "levels": c.levels, "snr": c.snr] as [String: Any] }
+        if let c = self.corrector { corrector = ["steps": c.steps, "levels": c.levels, "lowest_level": c.lowestLevel, "snr": c.snr] as [String: Any] }
         func optional(_ value: Any?) -> Any { value ?? NSNull() }
         return ["sampler": kind.rawValue, "steps": optional(steps), "grid": optional(grid?.description),
                 "order": optional(order), "eta": optional(eta), "corrector": corrector,
