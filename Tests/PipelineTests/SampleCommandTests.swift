@@ -60,13 +60,14 @@ import TestSupport
 
     @Test func correctsMoleculeChainsByDefaultButNotShapesOrDDIM() throws {
         func corrector(_ arguments: [String], _ domain: ModelDomain) throws -> LangevinCorrector? {
-            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments).corrector(for: domain)
+            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments).sampling(for: domain).corrector
         }
-        #expect(try corrector([], .molecules) == LangevinCorrector(steps: 3, levels: 200, snr: 0.2))
-        #expect(try corrector([], .shapes) == nil)
+        // --sampler ancestral keeps its defaults whatever the models' default chains are.
+        #expect(try corrector(["--sampler", "ancestral"], .molecules) == LangevinCorrector(steps: 3, levels: 200, snr: 0.2))
+        #expect(try corrector(["--sampler", "ancestral"], .shapes) == nil)
         #expect(try corrector(["--sampler", "ddim"], .molecules) == nil)
         #expect(try corrector(["--corrector-steps", "0"], .molecules) == nil)
-        #expect(try corrector(["--corrector-steps", "2", "--corrector-levels", "50", "--corrector-snr", "0.2"], .shapes)
+        #expect(try corrector(["--sampler", "ancestral", "--corrector-steps", "2", "--corrector-levels", "50", "--corrector-snr", "0.2"], .shapes)
                 == LangevinCorrector(steps: 2, levels: 50, snr: 0.2))
         // A negative count is written --corrector-steps=-1: apart, "-1" reads as a flag.
         for (bad, message) in [(["--sampler", "ddim", "--corrector-steps", "1"], "--corrector-steps needs --sampler ancestral; DDIM is deterministic"),
@@ -88,6 +89,29 @@ import TestSupport
         #expect(corrected.map { $0.atoms.map(\.position) } != plain.map { $0.atoms.map(\.position) })
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/plain.report.json"))) as? [String: Any]
         #expect((report?["sampling"] as? [String: Any])?["corrector"] is NSNull)
+    }
+
+    @Test func withoutASamplerTheDomainsDefaultChainWhichOptionsAdjust() throws {
+        func settings(_ arguments: [String], _ domain: ModelDomain) throws -> SamplingSettings {
+            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments).sampling(for: domain)
+        }
+        for domain in ModelDomain.allCases {
+            #expect(try settings([], domain) == domain.defaultSampling)
+            var adjusted = domain.defaultSampling
+            adjusted.steps = 40
+            #expect(try settings(["--steps", "40"], domain) == adjusted)
+        }
+        // EDM's plain chain, the reference of the timing comparison.
+        #expect(try settings(["--sampler", "ancestral", "--steps", "1000", "--corrector-steps", "0"], .molecules)
+                == SamplingSettings(kind: .ancestral, steps: 1000))
+        #expect(try settings(["--sampler", "ancestral"], .molecules)
+                == SamplingSettings(kind: .ancestral, corrector: try LangevinCorrector(steps: 3, levels: 200, snr: 0.2)))
+        let molecules = ModelDomain.molecules.defaultSampling.corrector
+        #expect(try settings(["--corrector-snr", "0.3"], .molecules).corrector
+                == molecules.map { try LangevinCorrector(steps: $0.steps, levels: $0.levels, lowestLevel: $0.lowestLevel, snr: 0.3) })
+        #expect(try settings(["--corrector-steps", "0"], .molecules).corrector == nil)
+        #expect(try settings(["--sampler", "sde-dpm-solver++", "--steps", "30", "--eta", "1.5", "--latent-steps", "200"], .shapes)
+                == SamplingSettings(kind: .sdeDPMSolver, steps: 30, eta: 1.5, latentSteps: 200))
     }
 
     @Test func reportsNoveltyAgainstAReference() throws {

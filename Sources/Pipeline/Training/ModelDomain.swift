@@ -25,13 +25,23 @@ public enum ModelDomain: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// Langevin corrector moves per noise level when sampling with the ancestral chain is not
-    /// told otherwise: 3 for molecules, where they sharpen bond lengths (the shipped QM9 model's
-    /// stability and validity, models/README.md); none for shapes.
+    /// Langevin corrector moves per noise level of an ancestral chain asked for with
+    /// `--sampler ancestral` and no `--corrector-steps`: 3 for molecules, where they sharpen
+    /// bond lengths (EDM's chain with 600 moves, models/README.md); none for shapes.
     public var defaultCorrectorSteps: Int {
         switch self {
         case .molecules: 3
         case .shapes: 0
+        }
+    }
+
+    /// The reverse process `rgdm sample` draws with when given no `--sampler`.
+    public var defaultSampling: SamplingSettings {
+        switch self {
+        case .molecules:
+            SamplingSettings(kind: .ancestral, corrector: try! LangevinCorrector(steps: 3, levels: 200, snr: 0.2))
+        case .shapes:
+            SamplingSettings(kind: .ancestral)
         }
     }
 }
