@@ -28,9 +28,10 @@ struct SampleCommand: ParsableCommand {
     @Option(help: ArgumentHelp(
         "Reverse process (default: the model's default chain, below).",
         discussion: """
-        Without --sampler, molecule models sample with \(ModelDomain.molecules.defaultSampling.summary) and \
-        shapes models with \(ModelDomain.shapes.defaultSampling.summary); the other options below adjust \
-        that chain. With --sampler, every option not given takes the default it names.
+        Without --sampler, molecule models sample with \(ModelDomain.molecules.defaultSampling(timesteps: 1000).summary) \
+        and shapes models with \(ModelDomain.shapes.defaultSampling(timesteps: 1000).summary) (for T = 1000); \
+        the other options below adjust that chain. With --sampler, every option not given takes the \
+        default it names; --sampler ancestral --steps 1000 --corrector-steps 0 is EDM's plain chain.
         """))
     var sampler: SamplerKind?
     @Option(help: "Denoising steps: DDIM's and DPM-Solver++'s (default 100), or a strided ancestral chain's (default: all T).") var steps: Int?
@@ -91,12 +92,12 @@ struct SampleCommand: ParsableCommand {
         }
     }
 
-    /// The reverse process for a model of `domain`: without `--sampler` the domain's default
-    /// chain, with it that sampler's own defaults (an ancestral chain over all T steps with the
-    /// domain's `defaultCorrectorSteps` at the last 200 levels, r = 0.2), each adjusted by the
-    /// options given.
-    func sampling(for domain: ModelDomain) throws -> SamplingSettings {
-        var settings = domain.defaultSampling
+    /// The reverse process for a model of `domain` with T = `timesteps`: without `--sampler`
+    /// the domain's default chain, with it that sampler's own defaults (an ancestral chain over
+    /// all T steps with the domain's `defaultCorrectorSteps` at the last 200 levels, r = 0.2),
+    /// each adjusted by the options given.
+    func sampling(for domain: ModelDomain, timesteps: Int) throws -> SamplingSettings {
+        var settings = domain.defaultSampling(timesteps: timesteps)
         if let sampler {
             let moves = sampler == .ancestral ? domain.defaultCorrectorSteps : 0
             settings = SamplingSettings(kind: sampler, corrector: moves == 0 ? nil
@@ -118,7 +119,7 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let model = try TrainedModel(path: self.model, threads: global.workerCount, useEMA: !noEMA)
         if model.card.domain == .shapes { _ = try ShapeDecoding.outputFormat(output) }
-        let settings = try sampling(for: model.card.domain)
+        let settings = try sampling(for: model.card.domain, timesteps: model.card.timesteps)
         let networkCalls = try reconstruct == nil ? model.model.networkCalls(sampling: settings)
             : (model.model as? any AutoEncodingModel)?.reconstructionCalls(sampling: settings) ?? 0
         var generator = Xoshiro256StarStar(seed: global.seed)
