@@ -40,9 +40,9 @@ import TestSupport
         // Molecules are drawn with the default chain (all T = 20 steps here), and the report says so.
         let sampling = report?["sampling"] as? [String: Any]
         #expect(sampling?["sampler"] as? String == "sde-dpm-solver++" && sampling?["steps"] as? Int == 20
-                && sampling?["grid"] as? String == "power:3" && sampling?["eta"] as? Double == 4)
+                && sampling?["grid"] as? String == "power:3" && sampling?["eta"] as? Double == 5)
         #expect(sampling?["network_calls_per_sample"] as? Int == 21 && sampling?["corrector"] is NSNull)
-        #expect(html.contains("sde-dpm-solver++ sampler, 20 steps (power:3 grid), η = 4.0; 21 network calls per molecule"))
+        #expect(html.contains("sde-dpm-solver++ sampler, 20 steps (power:3 grid), η = 5.0; 21 network calls per molecule"))
     }
 
     @Test func sameSeedSameSamplesAndDDIMRuns() throws {
@@ -115,11 +115,11 @@ import TestSupport
                 == SamplingSettings(kind: .ancestral, steps: 1000))
         #expect(try settings(["--sampler", "ancestral"], .molecules)
                 == SamplingSettings(kind: .ancestral, corrector: try LangevinCorrector(steps: 3, levels: 200, snr: 0.2)))
-        // Molecules: SDE-DPM-Solver++ with η = 4 on 150 steps of a power(3) grid (fewer for a small T).
-        #expect(try settings([], .molecules) == SamplingSettings(kind: .sdeDPMSolver, steps: 150, grid: .power(3), eta: 4))
+        // Molecules: SDE-DPM-Solver++ with η = 5 on 200 steps of a power(3) grid (fewer for a small T).
+        #expect(try settings([], .molecules) == SamplingSettings(kind: .sdeDPMSolver, steps: 200, grid: .power(3), eta: 5))
         #expect(ModelDomain.molecules.defaultSampling(timesteps: 20).steps == 20)
         #expect(try settings(["--eta", "3", "--grid", "log-snr"], .molecules)
-                == SamplingSettings(kind: .sdeDPMSolver, steps: 150, grid: .logSNR, eta: 3))
+                == SamplingSettings(kind: .sdeDPMSolver, steps: 200, grid: .logSNR, eta: 3))
         // Corrector options adjust an ancestral chain's corrector, or add one to it.
         #expect(try settings(["--sampler", "ancestral", "--corrector-snr", "0.3"], .molecules).corrector
                 == LangevinCorrector(steps: 3, levels: 200, snr: 0.3))

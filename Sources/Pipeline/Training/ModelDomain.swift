@@ -37,13 +37,13 @@ public enum ModelDomain: String, Codable, Sendable, CaseIterable {
 
     /// The reverse process `rgdm sample` draws with when given no `--sampler`, for a model of
     /// T = `timesteps` (fewer steps than T when T is small). Molecules: SDE-DPM-Solver++ with
-    /// η = 4 on 150 steps crowded at low noise (t_k = T (k/150)³), 151 network calls, as good
+    /// η = 5 on 200 steps crowded at low noise (t_k = T (k/200)³), 201 network calls, as good
     /// on the shipped QM9 model as EDM's 1,000-step chain with 600 Langevin moves
     /// (models/README.md).
     public func defaultSampling(timesteps: Int) -> SamplingSettings {
         switch self {
         case .molecules:
-            SamplingSettings(kind: .sdeDPMSolver, steps: min(150, timesteps), grid: .power(3), eta: 4)
+            SamplingSettings(kind: .sdeDPMSolver, steps: min(200, timesteps), grid: .power(3), eta: 5)
         case .shapes:
             SamplingSettings(kind: .ancestral)
         }
