@@ -126,6 +126,13 @@ import TestSupport
         #expect(try settings(["--sampler", "ancestral", "--corrector-steps", "0"], .molecules).corrector == nil)
         #expect(try settings(["--sampler", "sde-dpm-solver++", "--steps", "30", "--eta", "1.5", "--latent-steps", "200"], .shapes)
                 == SamplingSettings(kind: .sdeDPMSolver, steps: 30, eta: 1.5, latentSteps: 200))
+        // A latent chain of its own kind takes that kind's defaults, not the point chain's grid and η.
+        let mixed = try settings(["--sampler", "ancestral", "--steps", "30", "--grid", "power:2", "--latent-sampler",
+                                  "sde-dpm-solver++", "--latent-steps", "100"], .shapes)
+        #expect(mixed.latentChain == SamplingSettings(kind: .sdeDPMSolver, steps: 100))
+        #expect(mixed.summary == "ancestral sampler, 30 steps (power:2 grid), latent chain sde-dpm-solver++ 100 steps")
+        #expect(SamplingSettings(kind: .ddim, steps: 20, grid: .logSNR, latentKind: .ddim).latentChain
+                == SamplingSettings(kind: .ddim, steps: 20, grid: .logSNR))
     }
 
     @Test func reportsNoveltyAgainstAReference() throws {

@@ -45,6 +45,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("latent-points models: steps of the latent prior's chain (default: all T for ancestral, --steps otherwise).",
                                discussion: "The prior is cheap; a coarse ancestral chain shrinks the spread of the latents, so of the shapes."))
     var latentSteps: Int?
+    @Option(help: "latent-points models: the latent prior's sampler (default: --sampler's, with its grid, order and η).")
+    var latentSampler: SamplerKind?
     @Option(help: ArgumentHelp(
         "Langevin corrector moves per noise level, between ancestral steps (default with --sampler ancestral: \(ModelDomain.molecules.defaultCorrectorSteps) for molecule models, \(ModelDomain.shapes.defaultCorrectorSteps) for shapes; 0 turns them off).",
         discussion: """
@@ -108,6 +110,7 @@ struct SampleCommand: ParsableCommand {
         if let order { settings.order = order }
         if let eta { settings.eta = eta }
         if let latentSteps { settings.latentSteps = latentSteps }
+        if let latentSampler { settings.latentKind = latentSampler }
         let base = settings.corrector
         let moves = correctorSteps ?? base?.steps ?? 0
         settings.corrector = moves == 0 ? nil : try LangevinCorrector(

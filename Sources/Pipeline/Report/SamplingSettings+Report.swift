@@ -9,6 +9,7 @@ extension SamplingSettings {
         func optional(_ value: Any?) -> Any { value ?? NSNull() }
         return ["sampler": kind.rawValue, "steps": optional(steps), "grid": optional(grid?.description),
                 "order": optional(order), "eta": optional(eta), "corrector": corrector,
-                "latent_steps": optional(latentSteps), "network_calls_per_sample": networkCalls]
+                "latent_steps": optional(latentSteps), "latent_sampler": optional(latentKind?.rawValue),
+                "network_calls_per_sample": networkCalls]
     }
 }
