@@ -62,7 +62,7 @@ import TestSupport
 
     @Test func correctsAncestralMoleculeChainsByDefaultButNotShapesOrDDIM() throws {
         func corrector(_ arguments: [String], _ domain: ModelDomain) throws -> LangevinCorrector? {
-            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments).sampling(for: domain, timesteps: 1000).corrector
+            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments).sampling(for: domain, architecture: domain.defaultArchitecture, timesteps: 1000).corrector
         }
         // --sampler ancestral keeps its defaults whatever the models' default chains are.
         #expect(try corrector(["--sampler", "ancestral"], .molecules) == LangevinCorrector(steps: 3, levels: 200, snr: 0.2))
@@ -102,11 +102,13 @@ import TestSupport
 
     @Test func withoutASamplerTheDomainsDefaultChainWhichOptionsAdjust() throws {
         func settings(_ arguments: [String], _ domain: ModelDomain) throws -> SamplingSettings {
-            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments).sampling(for: domain, timesteps: 1000)
+            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments)
+                .sampling(for: domain, architecture: domain.defaultArchitecture, timesteps: 1000)
         }
         for domain in ModelDomain.allCases {
-            #expect(try settings([], domain) == domain.defaultSampling(timesteps: 1000))
-            var adjusted = domain.defaultSampling(timesteps: 1000)
+            let standard = domain.defaultSampling(timesteps: 1000, architecture: domain.defaultArchitecture)
+            #expect(try settings([], domain) == standard)
+            var adjusted = standard
             adjusted.steps = 40
             #expect(try settings(["--steps", "40"], domain) == adjusted)
         }
@@ -117,7 +119,14 @@ import TestSupport
                 == SamplingSettings(kind: .ancestral, corrector: try LangevinCorrector(steps: 3, levels: 200, snr: 0.2)))
         // Molecules: SDE-DPM-Solver++ with η = 5 on 200 steps of a power(3) grid (fewer for a small T).
         #expect(try settings([], .molecules) == SamplingSettings(kind: .sdeDPMSolver, steps: 200, grid: .power(3), eta: 5))
-        #expect(ModelDomain.molecules.defaultSampling(timesteps: 20).steps == 20)
+        #expect(ModelDomain.molecules.defaultSampling(timesteps: 20, architecture: .egnn).steps == 20)
+        // Shapes: 30 ancestral steps for the points, SDE-DPM-Solver++ on 100 steps for the latents.
+        #expect(try settings([], .shapes) == SamplingSettings(kind: .ancestral, steps: 30, latentSteps: 100, latentKind: .sdeDPMSolver))
+        #expect(try settings([], .shapes).latentChain == SamplingSettings(kind: .sdeDPMSolver, steps: 100))
+        #expect(ModelDomain.shapes.defaultSampling(timesteps: 20, architecture: .latentPoints).latentChain
+                == SamplingSettings(kind: .sdeDPMSolver, steps: 20))
+        // Shapes on an EGNN (no latents): EDM's chain.
+        #expect(ModelDomain.shapes.defaultSampling(timesteps: 1000, architecture: .egnn) == SamplingSettings(kind: .ancestral))
         #expect(try settings(["--eta", "3", "--grid", "log-snr"], .molecules)
                 == SamplingSettings(kind: .sdeDPMSolver, steps: 200, grid: .logSNR, eta: 3))
         // Corrector options adjust an ancestral chain's corrector, or add one to it.

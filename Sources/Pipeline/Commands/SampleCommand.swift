@@ -28,9 +28,9 @@ struct SampleCommand: ParsableCommand {
     @Option(help: ArgumentHelp(
         "Reverse process (default: the model's default chain, below).",
         discussion: """
-        Without --sampler, molecule models sample with \(ModelDomain.molecules.defaultSampling(timesteps: 1000).summary) \
-        and shapes models with \(ModelDomain.shapes.defaultSampling(timesteps: 1000).summary) (for T = 1000); \
-        the other options below adjust that chain. With --sampler, every option not given takes the \
+        Without --sampler, molecule models sample with \(ModelDomain.molecules.defaultSampling(timesteps: 1000, architecture: .egnn).summary) \
+        and latent-points shapes models with \(ModelDomain.shapes.defaultSampling(timesteps: 1000, architecture: .latentPoints).summary) \
+        (for T = 1000); the other options below adjust that chain. With --sampler, every option not given takes the \
         default it names; --sampler ancestral --steps 1000 --corrector-steps 0 is EDM's plain chain.
         """))
     var sampler: SamplerKind?
@@ -94,12 +94,12 @@ struct SampleCommand: ParsableCommand {
         }
     }
 
-    /// The reverse process for a model of `domain` with T = `timesteps`: without `--sampler`
-    /// the domain's default chain, with it that sampler's own defaults (an ancestral chain over
-    /// all T steps with the domain's `defaultCorrectorSteps` at the last 200 levels, r = 0.2),
-    /// each adjusted by the options given.
-    func sampling(for domain: ModelDomain, timesteps: Int) throws -> SamplingSettings {
-        var settings = domain.defaultSampling(timesteps: timesteps)
+    /// The reverse process for a model of `domain` and `architecture` with T = `timesteps`:
+    /// without `--sampler` the model's default chain, with it that sampler's own defaults (an
+    /// ancestral chain over all T steps with the domain's `defaultCorrectorSteps` at the last 200
+    /// levels, r = 0.2), each adjusted by the options given.
+    func sampling(for domain: ModelDomain, architecture: ModelArchitecture, timesteps: Int) throws -> SamplingSettings {
+        var settings = domain.defaultSampling(timesteps: timesteps, architecture: architecture)
         if let sampler {
             let moves = sampler == .ancestral ? domain.defaultCorrectorSteps : 0
             settings = SamplingSettings(kind: sampler, corrector: moves == 0 ? nil
@@ -122,7 +122,8 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let model = try TrainedModel(path: self.model, threads: global.workerCount, useEMA: !noEMA)
         if model.card.domain == .shapes { _ = try ShapeDecoding.outputFormat(output) }
-        let settings = try sampling(for: model.card.domain, timesteps: model.card.timesteps)
+        let settings = try sampling(for: model.card.domain, architecture: model.card.architecture,
+                                    timesteps: model.card.timesteps)
         let networkCalls = try reconstruct == nil ? model.model.networkCalls(sampling: settings)
             : (model.model as? any AutoEncodingModel)?.reconstructionCalls(sampling: settings) ?? 0
         var generator = Xoshiro256StarStar(seed: global.seed)
