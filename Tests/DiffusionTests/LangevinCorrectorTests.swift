@@ -11,6 +11,9 @@ import Testing
         let strided = PredictorCorrectorSampler(predictor: try AncestralSampler(process: process, steps: 5),
                                                 corrector: try LangevinCorrector(levels: 4))
         #expect(strided.timesteps == [10, 8, 6, 4, 4, 2, 2, 0])
+        let band = PredictorCorrectorSampler(predictor: AncestralSampler(process: process),
+                                             corrector: try LangevinCorrector(steps: 2, levels: 6, lowestLevel: 4))
+        #expect(band.timesteps == [10, 9, 8, 7, 6, 6, 6, 5, 5, 5, 4, 4, 4, 3, 2, 1, 0])
     }
 
     /// The sampler's samples, bit for bit, as the ancestral sampler drew them when it
@@ -111,6 +114,12 @@ import Testing
         #expect(throws: DiffusionError.invalidConfiguration("corrector steps must be ≥ 1, got 0")) { try LangevinCorrector(steps: 0, levels: 10) }
         #expect(throws: DiffusionError.invalidConfiguration("corrector levels must be ≥ 1, got 0")) { try LangevinCorrector(levels: 0) }
         #expect(throws: DiffusionError.invalidConfiguration("corrector snr must be > 0, got 0.0")) { try LangevinCorrector(levels: 10, snr: 0) }
+        #expect(throws: DiffusionError.invalidConfiguration("the corrector's lowest level must be in 1 … 10, got 11")) {
+            try LangevinCorrector(levels: 10, lowestLevel: 11)
+        }
+        #expect(throws: DiffusionError.invalidConfiguration("the corrector's lowest level must be in 1 … 10, got 0")) {
+            try LangevinCorrector(levels: 10, lowestLevel: 0)
+        }
         #expect(throws: DiffusionError.invalidConfiguration("corrector snr must be > 0, got nan")) { try LangevinCorrector(levels: 10, snr: .nan) }
     }
 }

@@ -39,11 +39,13 @@ import TestSupport
         }
         // A model without latents refuses a latent chain, naming its source.
         var c = Xoshiro256StarStar(seed: 1)
-        #expect { try inMemory.sample(count: 1, batchSize: 1, sampling: SamplingSettings(kind: .ancestral, latentSteps: 3), using: &c) }
-            throws: { error in
-                guard case let PipelineError.invalidModel(path, reason) = error else { return false }
-                return path == "weights in memory" && reason.contains("latent steps apply to latent-points models")
-            }
+        for latent in [SamplingSettings(kind: .ancestral, latentSteps: 3), SamplingSettings(kind: .ancestral, latentKind: .ddim)] {
+            #expect { try inMemory.sample(count: 1, batchSize: 1, sampling: latent, using: &c) }
+                throws: { error in
+                    guard case let PipelineError.invalidModel(path, reason) = error else { return false }
+                    return path == "weights in memory" && reason.contains("a latent chain applies to latent-points models")
+                }
+        }
     }
 
     @Test func dataDecodesToMoleculesThatReencodeIntoTheSameBatch() throws {

@@ -37,10 +37,12 @@ import TestSupport
         #expect(html.contains("atom stability"))
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/samples.report.json"))) as? [String: Any]
         #expect((report?["metrics"] as? [String: Any])?["count"] as? Int == 5)
-        // Molecules are drawn with the default predictor–corrector chain, and the report says so.
-        let corrector = (report?["sampling"] as? [String: Any])?["corrector"] as? [String: Any]
-        #expect(corrector?["steps"] as? Int == 3 && corrector?["levels"] as? Int == 200)
-        #expect(html.contains("Langevin corrector (3 moves at each of the last 200 levels, r = 0.2)"))
+        // Molecules are drawn with the default chain (all T = 20 steps here), and the report says so.
+        let sampling = report?["sampling"] as? [String: Any]
+        #expect(sampling?["sampler"] as? String == "sde-dpm-solver++" && sampling?["steps"] as? Int == 20
+                && sampling?["grid"] as? String == "power:3" && sampling?["eta"] as? Double == 5)
+        #expect(sampling?["network_calls_per_sample"] as? Int == 21 && sampling?["corrector"] is NSNull)
+        #expect(html.contains("sde-dpm-solver++ sampler, 20 steps (power:3 grid), η = 5.0; 21 network calls per molecule"))
     }
 
     @Test func sameSeedSameSamplesAndDDIMRuns() throws {
@@ -58,15 +60,16 @@ import TestSupport
         #expect(try MoleculeReader(contentsOf: dir.path + "/d.sdf").readAll().count == 3)
     }
 
-    @Test func correctsMoleculeChainsByDefaultButNotShapesOrDDIM() throws {
+    @Test func correctsAncestralMoleculeChainsByDefaultButNotShapesOrDDIM() throws {
         func corrector(_ arguments: [String], _ domain: ModelDomain) throws -> LangevinCorrector? {
-            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments).corrector(for: domain)
+            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments).sampling(for: domain, architecture: domain.defaultArchitecture, timesteps: 1000).corrector
         }
-        #expect(try corrector([], .molecules) == LangevinCorrector(steps: 3, levels: 200, snr: 0.2))
-        #expect(try corrector([], .shapes) == nil)
+        // --sampler ancestral keeps its defaults whatever the models' default chains are.
+        #expect(try corrector(["--sampler", "ancestral"], .molecules) == LangevinCorrector(steps: 3, levels: 200, snr: 0.2))
+        #expect(try corrector(["--sampler", "ancestral"], .shapes) == nil)
         #expect(try corrector(["--sampler", "ddim"], .molecules) == nil)
         #expect(try corrector(["--corrector-steps", "0"], .molecules) == nil)
-        #expect(try corrector(["--corrector-steps", "2", "--corrector-levels", "50", "--corrector-snr", "0.2"], .shapes)
+        #expect(try corrector(["--sampler", "ancestral", "--corrector-steps", "2", "--corrector-levels", "50", "--corrector-snr", "0.2"], .shapes)
                 == LangevinCorrector(steps: 2, levels: 50, snr: 0.2))
         // A negative count is written --corrector-steps=-1: apart, "-1" reads as a flag.
         for (bad, message) in [(["--sampler", "ddim", "--corrector-steps", "1"], "--corrector-steps needs --sampler ancestral; DDIM is deterministic"),
@@ -79,7 +82,7 @@ import TestSupport
         let (dir, checkpoint) = try trainedMoleculeModel()
         for (name, steps) in [("corrected", "1"), ("plain", "0")] {
             try rgdm(["sample", "--model", checkpoint, "--count", "3", "--output", dir.path + "/\(name).xyz", "--seed", "2",
-                      "--corrector-steps", steps, "--corrector-levels", "10"])
+                      "--sampler", "ancestral", "--corrector-steps", steps, "--corrector-levels", "10"])
         }
         let corrected = try MoleculeReader(contentsOf: dir.path + "/corrected.xyz").readAll()
         let plain = try MoleculeReader(contentsOf: dir.path + "/plain.xyz").readAll()
@@ -88,6 +91,57 @@ import TestSupport
         #expect(corrected.map { $0.atoms.map(\.position) } != plain.map { $0.atoms.map(\.position) })
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/plain.report.json"))) as? [String: Any]
         #expect((report?["sampling"] as? [String: Any])?["corrector"] is NSNull)
+        let correctedReport = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/corrected.report.json"))) as? [String: Any]
+        #expect((correctedReport?["sampling"] as? [String: Any])?["network_calls_per_sample"] as? Int == 21 + 10,
+                "T = 20: 21 ancestral calls and one corrector move at each of the last 10 levels")
+        // The default chain takes no corrector.
+        #expect(throws: DiffusionError.invalidConfiguration("a Langevin corrector needs the ancestral sampler, not sde-dpm-solver++")) {
+            try rgdm(["sample", "--model", checkpoint, "--count", "1", "--output", dir.path + "/bad.xyz", "--corrector-steps", "1"])
+        }
+    }
+
+    @Test func withoutASamplerTheDomainsDefaultChainWhichOptionsAdjust() throws {
+        func settings(_ arguments: [String], _ domain: ModelDomain) throws -> SamplingSettings {
+            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments)
+                .sampling(for: domain, architecture: domain.defaultArchitecture, timesteps: 1000)
+        }
+        for domain in ModelDomain.allCases {
+            let standard = domain.defaultSampling(timesteps: 1000, architecture: domain.defaultArchitecture)
+            #expect(try settings([], domain) == standard)
+            var adjusted = standard
+            adjusted.steps = 40
+            #expect(try settings(["--steps", "40"], domain) == adjusted)
+        }
+        // EDM's plain chain, the reference of the timing comparison.
+        #expect(try settings(["--sampler", "ancestral", "--steps", "1000", "--corrector-steps", "0"], .molecules)
+                == SamplingSettings(kind: .ancestral, steps: 1000))
+        #expect(try settings(["--sampler", "ancestral"], .molecules)
+                == SamplingSettings(kind: .ancestral, corrector: try LangevinCorrector(steps: 3, levels: 200, snr: 0.2)))
+        // Molecules: SDE-DPM-Solver++ with η = 5 on 200 steps of a power(3) grid (fewer for a small T).
+        #expect(try settings([], .molecules) == SamplingSettings(kind: .sdeDPMSolver, steps: 200, grid: .power(3), eta: 5))
+        #expect(ModelDomain.molecules.defaultSampling(timesteps: 20, architecture: .egnn).steps == 20)
+        // Shapes: 30 ancestral steps for the points, SDE-DPM-Solver++ on 100 steps for the latents.
+        #expect(try settings([], .shapes) == SamplingSettings(kind: .ancestral, steps: 30, latentSteps: 100, latentKind: .sdeDPMSolver))
+        #expect(try settings([], .shapes).latentChain == SamplingSettings(kind: .sdeDPMSolver, steps: 100))
+        #expect(ModelDomain.shapes.defaultSampling(timesteps: 20, architecture: .latentPoints).latentChain
+                == SamplingSettings(kind: .sdeDPMSolver, steps: 20))
+        // Shapes on an EGNN (no latents): EDM's chain.
+        #expect(ModelDomain.shapes.defaultSampling(timesteps: 1000, architecture: .egnn) == SamplingSettings(kind: .ancestral))
+        #expect(try settings(["--eta", "3", "--grid", "log-snr"], .molecules)
+                == SamplingSettings(kind: .sdeDPMSolver, steps: 200, grid: .logSNR, eta: 3))
+        // Corrector options adjust an ancestral chain's corrector, or add one to it.
+        #expect(try settings(["--sampler", "ancestral", "--corrector-snr", "0.3"], .molecules).corrector
+                == LangevinCorrector(steps: 3, levels: 200, snr: 0.3))
+        #expect(try settings(["--sampler", "ancestral", "--corrector-steps", "0"], .molecules).corrector == nil)
+        #expect(try settings(["--sampler", "sde-dpm-solver++", "--steps", "30", "--eta", "1.5", "--latent-steps", "200"], .shapes)
+                == SamplingSettings(kind: .sdeDPMSolver, steps: 30, eta: 1.5, latentSteps: 200))
+        // A latent chain of its own kind takes that kind's defaults, not the point chain's grid and η.
+        let mixed = try settings(["--sampler", "ancestral", "--steps", "30", "--grid", "power:2", "--latent-sampler",
+                                  "sde-dpm-solver++", "--latent-steps", "100"], .shapes)
+        #expect(mixed.latentChain == SamplingSettings(kind: .sdeDPMSolver, steps: 100))
+        #expect(mixed.summary == "ancestral sampler, 30 steps (power:2 grid), latent chain sde-dpm-solver++ 100 steps")
+        #expect(SamplingSettings(kind: .ddim, steps: 20, grid: .logSNR, latentKind: .ddim).latentChain
+                == SamplingSettings(kind: .ddim, steps: 20, grid: .logSNR))
     }
 
     @Test func reportsNoveltyAgainstAReference() throws {

@@ -45,8 +45,8 @@ public final class GraphDiffusionModel<Network: Denoiser>: DiffusionModel {
         sampling: SamplingSettings, using generator: inout G, progress: (Int) -> Void
     ) throws -> [SampleResult] {
         precondition(count >= 0 && batchSize >= 1, "count \(count), batch size \(batchSize)")
-        guard sampling.latentSteps == nil else {
-            throw DiffusionError.invalidConfiguration("latent steps apply to latent-points models; this model has no latents")
+        guard !sampling.hasLatentChain else {
+            throw DiffusionError.invalidConfiguration("a latent chain applies to latent-points models; this model has no latents")
         }
         try checkCondition(condition)
         let sampler = try sampling.makeSampler(process: process)
@@ -65,8 +65,8 @@ public final class GraphDiffusionModel<Network: Denoiser>: DiffusionModel {
     }
 
     public func networkCalls(sampling: SamplingSettings) throws -> Int {
-        guard sampling.latentSteps == nil else {
-            throw DiffusionError.invalidConfiguration("latent steps apply to latent-points models; this model has no latents")
+        guard !sampling.hasLatentChain else {
+            throw DiffusionError.invalidConfiguration("a latent chain applies to latent-points models; this model has no latents")
         }
         return try sampling.makeSampler(process: process).timesteps.count
     }

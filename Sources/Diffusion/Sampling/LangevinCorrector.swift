@@ -12,23 +12,32 @@
 /// which leaves p_t invariant as δ → 0 and pulls a chain whose marginal has
 /// drifted from p_t (the predictor's accumulated error) back towards it.
 /// The moves are made at the last `levels` noise levels t = levels … 1 only,
-/// where the fine geometry (bond lengths) forms; t = 0 is never corrected.
+/// where the fine geometry (bond lengths) forms, or from `levels` down to
+/// `lowestLevel`; t = 0 is never corrected. A move's step leaves a bias: at a
+/// level where the data are sharp (variance ≈ σ_t²) its stationary variance is
+/// about 1/(1 − r²) times p_t's, so large r suits the higher levels, whose
+/// excess spread later steps remove, better than the last ones.
 public struct LangevinCorrector: Sendable, Equatable {
     /// Moves per corrected level.
     public let steps: Int
-    /// Corrects levels t = `levels` … 1.
+    /// Corrects levels t = `levels` … `lowestLevel`.
     public let levels: Int
+    public let lowestLevel: Int
     /// Signal-to-noise ratio r of a move.
     public let snr: Double
 
     /// r defaults to 0.2, `rgdm sample`'s value for molecules (chosen on the
     /// shipped QM9 model; models/README.md has the comparison).
-    public init(steps: Int = 1, levels: Int, snr: Double = 0.2) throws {
+    public init(steps: Int = 1, levels: Int, lowestLevel: Int = 1, snr: Double = 0.2) throws {
         guard steps >= 1 else { throw DiffusionError.invalidConfiguration("corrector steps must be ≥ 1, got \(steps)") }
         guard levels >= 1 else { throw DiffusionError.invalidConfiguration("corrector levels must be ≥ 1, got \(levels)") }
+        guard (1 ... levels).contains(lowestLevel) else {
+            throw DiffusionError.invalidConfiguration("the corrector's lowest level must be in 1 … \(levels), got \(lowestLevel)")
+        }
         guard snr.isFinite, snr > 0 else { throw DiffusionError.invalidConfiguration("corrector snr must be > 0, got \(snr)") }
         self.steps = steps
         self.levels = levels
+        self.lowestLevel = lowestLevel
         self.snr = snr
     }
 
@@ -38,7 +47,7 @@ public struct LangevinCorrector: Sendable, Equatable {
         var result: [Int] = []
         result.reserveCapacity(timesteps.count + steps * min(levels, timesteps.count))
         for t in timesteps {
-            if t >= 1 && t <= levels { result += repeatElement(t, count: steps) }
+            if t >= lowestLevel && t <= levels { result += repeatElement(t, count: steps) }
             result.append(t)
         }
         return result

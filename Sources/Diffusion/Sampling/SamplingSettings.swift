@@ -29,9 +29,11 @@ public struct SamplingSettings: Sendable, Equatable {
     /// Latent models: steps of the latent prior's chain, of the same kind (nil:
     /// all T for ancestral, `steps` otherwise). Models without latents refuse it.
     public var latentSteps: Int?
+    /// Latent models: the sampler of the latent chain (nil: `kind`, with its grid, order and η).
+    public var latentKind: SamplerKind?
 
     public init(kind: SamplerKind, steps: Int? = nil, grid: TimestepGrid? = nil, order: Int? = nil, eta: Double? = nil,
-                corrector: LangevinCorrector? = nil, latentSteps: Int? = nil) {
+                corrector: LangevinCorrector? = nil, latentSteps: Int? = nil, latentKind: SamplerKind? = nil) {
         self.kind = kind
         self.steps = steps
         self.grid = grid
@@ -39,7 +41,11 @@ public struct SamplingSettings: Sendable, Equatable {
         self.eta = eta
         self.corrector = corrector
         self.latentSteps = latentSteps
+        self.latentKind = latentKind
     }
+
+    /// Whether the settings name a latent chain, which only latent models have.
+    public var hasLatentChain: Bool { latentSteps != nil || latentKind != nil }
 
     /// The sampler on `process`: ancestral over all T steps or `steps` on the
     /// grid, as the predictor of a predictor–corrector sampler when a corrector
@@ -70,10 +76,15 @@ public struct SamplingSettings: Sendable, Equatable {
         }
     }
 
-    /// The chain of a latent model's latents: the same kind and grid, `latentSteps` steps, no corrector.
+    /// The chain of a latent model's latents, without a corrector: `kind` with its grid, order and
+    /// η, or `latentKind` with its own defaults; `latentSteps` steps (nil: all T for ancestral,
+    /// otherwise `steps` for the same kind, the kind's default for another).
     public var latentChain: SamplingSettings {
-        SamplingSettings(kind: kind, steps: latentSteps ?? (kind == .ancestral ? nil : steps), grid: grid, order: order,
-                         eta: eta)
+        guard let latentKind, latentKind != kind else {
+            return SamplingSettings(kind: kind, steps: latentSteps ?? (kind == .ancestral ? nil : steps), grid: grid,
+                                    order: order, eta: eta)
+        }
+        return SamplingSettings(kind: latentKind, steps: latentSteps)
     }
 
     /// E.g. "ancestral sampler, all T steps, Langevin corrector (3 moves at each of the last 200 levels, r = 0.2)".
@@ -84,10 +95,13 @@ public struct SamplingSettings: Sendable, Equatable {
         if let order { text += ", order \(order)" }
         if let eta { text += ", η = \(eta)" }
         if let corrector {
-            text += ", Langevin corrector (\(corrector.steps) move\(corrector.steps == 1 ? "" : "s") at each of the last "
-                + "\(corrector.levels) levels, r = \(corrector.snr))"
+            let levels = corrector.lowestLevel == 1 ? "the last \(corrector.levels) levels"
+                : "the levels \(corrector.levels) … \(corrector.lowestLevel)"
+            text += ", Langevin corrector (\(corrector.steps) move\(corrector.steps == 1 ? "" : "s") at each of "
+                + "\(levels), r = \(corrector.snr))"
         }
-        if let latentSteps { text += ", latent chain \(latentSteps) steps" }
+        if let latentKind { text += ", latent chain \(latentKind.rawValue)" }
+        if let latentSteps { text += (latentKind == nil ? ", latent chain " : " ") + "\(latentSteps) steps" }
         return text
     }
 }
