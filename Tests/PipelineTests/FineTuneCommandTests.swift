@@ -21,21 +21,15 @@ import TestSupport
         return (dir, dataset, dir.path + "/base/checkpoint.rgdm")
     }
 
-    private static let common = ["--pool", "6", "--steps-per-round", "2", "--batch", "3", "--pool-steps", "5",
+    private static let common = ["--pool", "6", "--steps-per-round", "2", "--batch", "3", "--steps", "5",
                                  "--threads", "1", "--seed", "2"]
-    private static let small = common + ["--pool-corrector-steps", "0"]
-
-    /// DDPO's chains are plain ancestral ones: no corrector option.
-    private func small(_ method: String) -> [String] {
-        method == "ddpo" ? Self.common : Self.small
-    }
 
     @Test(arguments: ["rgdm", "raft", "ddpo"])
     func sampleLevelRunsWriteRoundsBestMoleculesAndTheirRewards(_ method: String) throws {
         let (dir, dataset, checkpoint) = try tinyModel()
         let out = dir.path + "/\(method)"
         try rgdm(["finetune", "--model", checkpoint, "--output", out, "--method", method, "--reward", "atom-stability",
-                  "--rounds", "2", "--data", dataset, "--data-batch", "2", "--reference", dataset] + small(method))
+                  "--rounds", "2", "--data", dataset, "--data-batch", "2", "--reference", dataset] + Self.common)
         let saved = try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm"))
         #expect(saved.state.step == 4)
         #expect(try ModelCard(checkpoint: saved, path: out).initializedFrom == "\(checkpoint) (step 3): network")
@@ -52,7 +46,7 @@ import TestSupport
         #expect(rewards.count == best.count && rewards == rewards.sorted(by: >) && rewards.allSatisfy { (0 ... 1).contains($0) })
         // Run again as it was: the run is complete and resumes to nothing more, with its ledger intact.
         try rgdm(["finetune", "--model", checkpoint, "--output", out, "--method", method, "--reward", "atom-stability",
-                  "--rounds", "2", "--data", dataset, "--data-batch", "2", "--reference", dataset] + small(method))
+                  "--rounds", "2", "--data", dataset, "--data-batch", "2", "--reference", dataset] + Self.common)
         let again = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any])
         #expect(again["reward_evaluations"] as? Int == 12)
         #expect(try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm")).state.parameters == saved.state.parameters)
@@ -62,7 +56,7 @@ import TestSupport
         let (dir, dataset, checkpoint) = try tinyModel()
         let out = dir.path + "/step"
         try rgdm(["finetune", "--model", checkpoint, "--output", out, "--method", "rgdm-step", "--reward", "validity",
-                  "--data", dataset, "--steps", "4", "--evaluate-every", "2", "--explorations", "3"] + Self.small)
+                  "--data", dataset, "--training-steps", "4", "--evaluate-every", "2", "--explorations", "3"] + Self.common)
         let log = try String(contentsOfFile: out + "/log.jsonl", encoding: .utf8)
         #expect(log.split(separator: "\n").filter { $0.contains("\"event\":\"round\"") }.count == 2)
         #expect(try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm")).state.step == 4)
@@ -84,6 +78,8 @@ import TestSupport
             (["--method", "rgdm-step"], "--method rgdm-step trains on data states: give --data"),
             (["--data-weight", "1"], "--data-weight needs --data"),
             (["--keep-fraction", "1.5"], "--keep-fraction must lie in (0, 1]"),
+            (["--method", "ddpo", "--sampler", "sde-dpm-solver++"],
+             "--method ddpo's policy is EDM's plain ancestral chain on --steps strided steps: leave out --sampler, --grid, --order, --eta and --corrector-steps"),
         ] {
             expectParseError(FineTuneCommand.self, ["--model", "m.rgdm", "--output", "o", "--reward", "qed"] + arguments, message)
         }

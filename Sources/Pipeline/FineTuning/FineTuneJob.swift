@@ -48,8 +48,8 @@ struct FineTuneJob {
             }
             return source
         }
-        let pools = try command.sampling.settings(for: .molecules)
-        let model = run.trainer.model, nodeCounts = base.card.nodeCounts, poolBatch = command.sampling.poolBatch
+        let pools = try command.sampling.settings(for: .molecules, architecture: base.card.architecture, timesteps: base.card.timesteps)
+        let model = run.trainer.model, nodeCounts = base.card.nodeCounts, poolBatch = command.poolBatch
         let baseNorm = base.parameters.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         let distance: (Trainer) -> Double = { trainer in
             zip(trainer.samplingParameters, base.parameters).reduce(0.0) { $0 + pow(Double($1.0) - Double($1.1), 2) }.squareRoot()
@@ -77,12 +77,13 @@ struct FineTuneJob {
                 selection: command.method == .raft ? .top(fraction: command.keepFraction) : .payoff,
                 temperature: command.temperature, rounds: command.rounds, poolSize: command.pool,
                 stepsPerRound: command.stepsPerRound, batchSize: command.batch, dataWeight: lambda,
-                dataBatchSize: data == nil ? 0 : command.dataBatch, replaySize: command.replay)
+                dataBatchSize: data == nil ? 0 : command.dataBatch, replaySize: command.replay,
+                nodeCountPseudocount: command.fixedSizes ? nil : command.sizePseudocount)
             let methodState = try FineTuneSteps<SampleLevelRGDM>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
             var roundFailure: Error?
             let rgdm = try SampleLevelRGDM(
-                settings: settings, seed: command.global.seed, data: data, runState: methodState,
-                draw: { parameters, count, generator in
+                settings: settings, seed: command.global.seed, nodeCounts: nodeCounts, data: data, runState: methodState,
+                draw: { parameters, nodeCounts, count, generator in
                     try model.sample(count: count, batchSize: poolBatch, nodeCounts: nodeCounts, condition: [],
                                      parameters: parameters, sampling: pools, using: &generator, progress: { _ in })
                 },
@@ -99,10 +100,7 @@ struct FineTuneJob {
             guard let egnn = model as? EGNNModel else {
                 throw PipelineError.invalidModel(path: command.model, reason: "DDPO needs an EGNN model")
             }
-            guard (command.sampling.poolCorrectorSteps ?? 0) == 0, command.sampling.poolSampler == .ancestral else {
-                throw PipelineError.invalidRun(path: directory.url.path, reason: "DDPO's chains are plain ancestral ones: leave out --pool-corrector-steps and --pool-sampler")
-            }
-            let settings = DDPO<EGNN>.Settings(chains: command.pool, steps: command.sampling.poolSteps ?? 100,
+            let settings = DDPO<EGNN>.Settings(chains: command.pool, steps: command.sampling.steps ?? 100,
                                                passes: command.ppoPasses, minibatch: command.batch, clip: command.ppoClip)
             let methodState = try FineTuneSteps<DDPO<EGNN>>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
             var roundFailure: Error?
@@ -133,7 +131,7 @@ struct FineTuneJob {
                                          runState: methodState) { graphs in session.scoreGraphs(graphs) }
             var steps = FineTuneSteps(method: rgdm, session: session, evaluation: (command.evaluateEvery, evaluation, draw),
                                       distance: distance, onRound: onRound)
-            target = command.steps
+            target = command.trainingSteps
             outcome = try loop.run(run, steps: &steps, until: target)
             summaries = { evaluation.rounds }
         }

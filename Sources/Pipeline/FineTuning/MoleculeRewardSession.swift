@@ -52,7 +52,7 @@ final class MoleculeRewardSession {
     /// Rewards of sampled graphs and the graphs as a training batch (sample-level methods). Samples
     /// the reward failed on (invalid molecules, a program's failure) are left out of the batch, so a
     /// pool never trains on them; their floored rewards stay in `lastRewards`.
-    func scoreSamples(_ results: [SampleResult]) throws -> (rewards: [Double], batch: GraphBatch) {
+    func scoreSamples(_ results: [SampleResult]) throws -> SampleLevelRGDM.Scored {
         let molecules = codec.molecules(from: results)
         let scored = scorer.score(molecules)
         lastRewards = scored.rewards
@@ -61,7 +61,7 @@ final class MoleculeRewardSession {
             throw PipelineError.invalidReward(specification: scorer.reward.name,
                                               reason: "no molecule of a pool of \(molecules.count) could be scored (\(scorer.ledger.failureSummary))")
         }
-        return (kept.map { scored.rewards[$0] }, try codec.batch(kept.map { molecules[$0] }))
+        return SampleLevelRGDM.Scored(rewards: scored.rewards, kept: kept, batch: try codec.batch(kept.map { molecules[$0] }))
     }
 
     /// Rewards of graphs given in data units (the denoised estimates of step-level draws).
@@ -89,6 +89,7 @@ final class MoleculeRewardSession {
             "validity": Double(valid.count) / Double(max(molecules.count, 1)),
             "uniqueness": valid.isEmpty ? 0 : Double(unique.count) / Double(valid.count),
             "diversity": Self.diversity(molecules),
+            "atoms_mean": Double(molecules.reduce(0) { $0 + $1.atoms.count }) / Double(max(molecules.count, 1)),
             "distance_to_base": distance,
             "reward_evaluations": Double(scorer.ledger.evaluations),
         ]
