@@ -52,6 +52,59 @@ import TestSupport
         #expect(try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm")).state.parameters == saved.state.parameters)
     }
 
+    /// Best-of-N never trains: its rounds are pools of the base model; a rerun with more rounds
+    /// continues where the last one stopped (the same figures as a straight run), and
+    /// `rgdm compare` sets it beside a fine-tuning run of the same reward.
+    @Test func bestOfNResumesByRoundAndComparesWithAFineTuningRun() throws {
+        let (dir, dataset, checkpoint) = try tinyModel()
+        func run(_ out: String, rounds: Int, method: String = "best-of-n") throws {
+            try rgdm(["finetune", "--model", checkpoint, "--output", out, "--method", method, "--reward", "atom-stability",
+                      "--rounds", "\(rounds)", "--reference", dataset] + Self.common)
+        }
+        func rounds(_ out: String) throws -> [[String: Any]] {
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any]
+            return try #require(report?["rounds"] as? [[String: Any]])
+        }
+        let straight = dir.path + "/straight", resumed = dir.path + "/resumed"
+        try run(straight, rounds: 3)
+        try run(resumed, rounds: 2)
+        try run(resumed, rounds: 3)
+        let a = try rounds(straight), b = try rounds(resumed)
+        #expect(a.count == 3 && b.count == 3)
+        #expect(a.map { $0["reward_mean"] as? Double } == b.map { $0["reward_mean"] as? Double })
+        #expect(b.map { $0["reward_evaluations"] as? Double } == [6, 12, 18])
+        #expect(b.allSatisfy { $0["found_distinct"] != nil }, "each round counts the distinct molecules found")
+        #expect(!FileManager.default.fileExists(atPath: resumed + "/checkpoint.rgdm"), "best-of-N trains nothing")
+
+        let tuned = dir.path + "/rgdm"
+        try run(tuned, rounds: 2, method: "rgdm")
+        // The settings come from the run's first record, without its paths.
+        try RunRecord(command: "finetune", arguments: ["rgdm", "finetune", "--model", checkpoint, "--method", "rgdm",
+                                                       "--reference", dataset, "--temperature", "0.1"])
+            .write(into: URL(fileURLWithPath: tuned), name: "run-0.json")
+        let base = dir.path + "/comparison"
+        try rgdm(["compare", straight, tuned, "--output", base])
+        let html = try String(contentsOfFile: base + ".html", encoding: .utf8)
+        #expect(html.contains("straight") && html.contains("<svg"))
+        let comparison = try FineTuneComparison(runs: [straight, tuned])
+        #expect(comparison.entries.map(\.method) == ["best-of-n", "rgdm"])
+        #expect(comparison.entries[1].settings == ["--method", "rgdm", "--temperature", "0.1"])
+        #expect(comparison.markdown().split(separator: "\n").count == 2 + 2 + 2, "heading, rule, two runs, two settings")
+
+        // Runs of different rewards, or a folder that is no run, are refused by name.
+        let other = dir.path + "/validity"
+        try rgdm(["finetune", "--model", checkpoint, "--output", other, "--method", "best-of-n", "--reward", "validity",
+                  "--rounds", "1"] + Self.common)
+        #expect { try FineTuneComparison(runs: [straight, other]) } throws: { error in
+            guard case let PipelineError.invalidRun(_, reason) = error else { return false }
+            return reason.contains("different rewards")
+        }
+        #expect { try FineTuneComparison(runs: [dir.path]) } throws: { error in
+            guard case let PipelineError.invalidRun(path, _) = error else { return false }
+            return path.hasSuffix("report.json")
+        }
+    }
+
     @Test func stepLevelRunsTrainOnDataAndEvaluatePools() throws {
         let (dir, dataset, checkpoint) = try tinyModel()
         let out = dir.path + "/step"
