@@ -47,6 +47,8 @@ import TestSupport
         #expect(condition.labels.labelledMolecules.count == 15 && condition.labels.trainingMolecules == 300)
         #expect(condition.labels.propertyModels == ["atom-count (fitted on the labelled share)"])
         #expect(condition.reference.count == 300)
+        let info = try #require(try TrainedModel.describe(checkpointAt: checkpoint)["condition"] as? [String: Any])
+        #expect(info["labelled_molecules"] as? Int == 15 && info["early_stop"] as? Int == 4)
         // QM9's α: mean about 75 Bohr³, MAD about 6.
         #expect((60 ... 90).contains(condition.normalization.means[0]) && (2 ... 12).contains(condition.normalization.deviations[0]))
 
