@@ -37,6 +37,7 @@ struct SampleCommand: ParsableCommand {
     var reconstruct: String?
     @Option(help: "The split --reconstruct reads.") var split = "test"
 
+    @OptionGroup(title: "Conditional sampling (models trained with --condition)") var condition: ConditionOptions
     @OptionGroup(title: "Reward-guided sampling (molecules, EGNN models)") var reward: RewardOptions
     @Option(help: ArgumentHelp("With --reward: proposals K per guided step, one kept by softmax(reward/τ) (RGDM's sampler).",
                                discussion: "Each guided step costs K + 1 network calls and K reward evaluations per molecule; the chain is EDM's full ancestral one."))
@@ -63,15 +64,26 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let model = try TrainedModel(path: self.model, threads: global.workerCount, useEMA: !noEMA)
         if model.card.domain == .shapes { _ = try ShapeDecoding.outputFormat(output) }
-        let settings = try sampling.settings(for: model.card.domain, architecture: model.card.architecture,
+        var settings = try sampling.settings(for: model.card.domain, architecture: model.card.architecture,
                                              timesteps: model.card.timesteps)
+        settings = settings.stopping(at: model.card.condition?.training.earlyStop ?? 0, timesteps: model.card.timesteps,
+                                     keepingSteps: sampling.steps != nil)
         let networkCalls = try reconstruct == nil ? model.model.networkCalls(sampling: settings)
             : (model.model as? any AutoEncodingModel)?.reconstructionCalls(sampling: settings) ?? 0
         var generator = Xoshiro256StarStar(seed: global.seed)
         var progress = ProgressLine(label: "sample", total: count)
         let start = Date()
         let results: [SampleResult]
-        if let reconstruct {
+        let conditional = try condition.sampling(for: model)
+        var draw: ConditionalSampling.Draw?
+        if let conditional, reward.reward == nil {
+            draw = try conditional.sample(from: model, count: count, batchSize: batch, sampling: settings, using: &generator) {
+                progress.advance(by: $0)
+            }
+            results = draw?.results ?? []
+        } else if conditional != nil {
+            throw PipelineError.invalidModel(path: self.model, reason: "reward-guided sampling (--reward) steers unconditional models; this one is conditional")
+        } else if let reconstruct {
             guard case let .shapes(data) = try TrainingData.open(reconstruct, split: split) else {
                 throw PipelineError.invalidDataset(path: reconstruct, reason: "--reconstruct needs a shape set")
             }
@@ -100,13 +112,16 @@ struct SampleCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         switch model.card.domain {
         case .molecules:
-            let molecules = MoleculeCodec(card: model.card).molecules(from: results)
+            let decoded = MoleculeCodec(card: model.card).molecules(from: results)
+            let molecules = draw?.annotating(decoded) ?? decoded
             try MoleculeDecoding.write(molecules, to: output)
             var evaluator = EDMEvaluator(reference: try reference.map { try ReferenceSMILES.load($0) })
             for molecule in molecules { try evaluator.add(molecule) }
-            try RunReport.molecules(molecules, metrics: evaluator.metrics, model: model, sampling: settings,
-                                    networkCalls: networkCalls, output: output, seconds: seconds)
-                .write(base: reportBase)
+            var sampleReport = RunReport.molecules(molecules, metrics: evaluator.metrics, model: model, sampling: settings,
+                                                   networkCalls: networkCalls * (draw.map { $0.guidance > 0 && $0.request != .unconditional ? 2 : 1 } ?? 1),
+                                                   output: output, seconds: seconds)
+            if let draw { sampleReport.addCondition(draw) }
+            try sampleReport.write(base: reportBase)
             try report(evaluator.metrics, seconds: seconds)
         case .shapes:
             let files = try ShapeDecoding.write(results, to: output)
