@@ -45,6 +45,11 @@ struct ConditionalEvaluationSummary {
         } else {
             lines.append("Bounds: give --data (a molecule set with the property) to compute Naive, #Atoms and the oracle's own error.")
         }
+        let fraction = outcome.draw.condition.labels.labelledFraction
+        if outcome.draw.request == .fromData && fraction < 1 {
+            lines.append(String(format: "The model trained with labelled fraction %g: most of its (size, label) pairs are pseudo-labels, ", fraction)
+                         + "which an oracle like its property model meets too easily; --targets-from split draws true labels.")
+        }
         lines.append(String(format: "Targets: mean %.4g, oracle's predictions: mean %.4g, spread %.4g (dataset units).",
                             outcome.targets.reduce(0, +) / Double(max(outcome.targets.count, 1)), a.mean, a.spread))
         lines.append(String(format: "atom stability %.4f  molecule stability %.4f  validity %.4f  uniqueness %.4f",
