@@ -33,7 +33,7 @@ struct EvaluateConditionalCommand: ParsableCommand {
     var target: [Double] = []
     @Option(help: "Classifier-free guidance scale w ≥ 0 (default 0).") var guidance = 0.0
     @Option(help: "Reference set for novelty (an rgdm HDF5 set or a molecule file).") var reference: String?
-    @Option(name: .shortAndLong, help: "Writes BASE.sdf (each molecule with its target and the oracle's prediction), BASE.json and BASE.html.")
+    @Option(name: .shortAndLong, help: "Writes BASE.sdf (each molecule with its target and the oracle's prediction), BASE.json, BASE.html and BASE.run.json.")
     var output: String?
 
     @OptionGroup(title: "Sampler") var sampling: SamplerOptions
@@ -84,7 +84,9 @@ struct EvaluateConditionalCommand: ParsableCommand {
                                                    baselineSource: oracleOptions.data.map { "\(split) of \($0)" })
         if let output {
             try MoleculeDecoding.write(outcome.molecules, to: output + ".sdf")
-            try summary.report().write(base: URL(fileURLWithPath: output))
+            let base = URL(fileURLWithPath: output)
+            try summary.report().write(base: base)
+            try RunRecord(command: "evaluate conditional").write(into: base.deletingLastPathComponent(), name: base.lastPathComponent + ".run.json")
         }
         print(summary.markdown())
     }

@@ -76,6 +76,7 @@ struct SweepCommand: ParsableCommand {
         if todo.count < sweep.models.count * sweep.targets.count {
             FileHandle.standardError.write(Data("sweep: \(sweep.models.count * sweep.targets.count - todo.count) finished target(s) taken from \(output).json\n".utf8))
         }
+        try RunRecord(command: "sweep").write(into: base.deletingLastPathComponent(), name: base.lastPathComponent + ".run.json")
         Interruption.install()
         var interrupted = false
         for (described, target) in todo {

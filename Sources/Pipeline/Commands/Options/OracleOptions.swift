@@ -15,13 +15,14 @@ struct OracleOptions: ParsableArguments {
         if oracle == "atom-count" && data == nil { throw ValidationError("--oracle atom-count needs --data, the molecule set it is fitted on") }
     }
 
-    /// The oracle of `property` (a dataset column): opened from its file, which must predict that
-    /// property, or fitted on --data's --fit-split.
+    /// The oracle: opened from its file (whatever property it predicts; `PropertyOracle.propertyIndex`
+    /// checks it against a model's), or an atom-count model of `property` (a dataset column) fitted
+    /// on --data's --fit-split.
     func makeOracle(property: String) throws -> PropertyOracle {
         let source = PropertyModelSource(argument: oracle)
         switch source {
         case .file(let path):
-            return PropertyOracle(predictor: try source.predictor(for: property, vocabulary: [], labelledSizes: [], labelledValues: []), name: path)
+            return PropertyOracle(predictor: try PropertyModelFile.load(path), name: path)
         case .atomCount:
             guard let data else { throw ValidationError("--oracle atom-count needs --data") }
             let training = try LabelledSplit(path: data, split: fitSplit, properties: [property])
