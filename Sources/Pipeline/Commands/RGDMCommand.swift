@@ -15,6 +15,7 @@ public struct RGDMCommand: ParsableCommand {
             CompareCommand.self,
             SampleCommand.self,
             EvaluateCommand.self,
+            SweepCommand.self,
             ScoreCommand.self,
             ConvertCommand.self,
             InfoCommand.self,

@@ -9,6 +9,8 @@ import Diffusion
 ///   nearest-k rule), since p(M | y) is what EDM's joint draw would give at y = a.
 /// - `.fromData`: (y, M) pairs drawn jointly from the training labels, as EDM does.
 /// - `.unconditional`: the null condition ∅ and M from p(M), the model's unconditional part.
+/// - `.pairs(sizes, values)`: one molecule per given (M, y) pair, in order (the conditional
+///   evaluation draws them itself, from the card or from a held-out split).
 ///
 /// With guidance w > 0, classifier-free guidance (`ClassifierFreeGuidance`). The chain
 /// stops at the model's early stop t0.
@@ -17,6 +19,8 @@ public struct ConditionalSampling: Sendable {
         case unconditional
         case target([Double])
         case fromData
+        /// Atom counts `[count]` and each molecule's values `[count][properties]`, data units.
+        case pairs(sizes: [Int], values: [[Double]])
     }
 
     public var request: Request
@@ -27,6 +31,14 @@ public struct ConditionalSampling: Sendable {
     public init(request: Request, guidance: Double = 0) throws {
         if case .target(let values) = request, let bad = values.first(where: { !$0.isFinite }) {
             throw PipelineError.invalidCondition(reason: "a target must be a finite number, not \(bad)")
+        }
+        if case .pairs(let sizes, let values) = request {
+            guard sizes.count == values.count, sizes.allSatisfy({ $0 >= 1 }) else {
+                throw PipelineError.invalidCondition(reason: "\(sizes.count) atom counts for \(values.count) targets (each count ≥ 1)")
+            }
+            if let bad = values.joined().first(where: { !$0.isFinite }) {
+                throw PipelineError.invalidCondition(reason: "a target must be a finite number, not \(bad)")
+            }
         }
         guard guidance.isFinite, guidance >= 0 else {
             throw PipelineError.invalidCondition(reason: "the guidance scale w must be finite and ≥ 0, got \(guidance)")
@@ -56,6 +68,12 @@ public struct ConditionalSampling: Sendable {
             let sizes = condition.reference.drawSizes(count, near: values, normalization: condition.normalization, using: &generator)
             return (sizes, Array([[Float]](repeating: condition.encode(values), count: count).joined()),
                     Array(repeating: values, count: count))
+        case .pairs(let sizes, let values):
+            guard sizes.count == count, values.allSatisfy({ $0.count == condition.properties.count }) else {
+                throw PipelineError.invalidCondition(
+                    reason: "model \(path) is conditioned on \(condition.properties.joined(separator: ", ")): give \(count) pairs of an atom count and \(condition.properties.count) value(s), not \(sizes.count)")
+            }
+            return (sizes, values.flatMap(condition.encode), values)
         }
     }
 

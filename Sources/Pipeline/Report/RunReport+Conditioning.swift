@@ -11,6 +11,7 @@ extension RunReport {
         switch draw.request {
         case .unconditional: request = "none (null condition ∅)"; requestJSON = "unconditional"
         case .fromData: request = "drawn with the atom count from the training labels"; requestJSON = "from data"
+        case .pairs: request = "one (atom count, target) pair given per molecule"; requestJSON = "pairs"
         case .target(let values):
             request = zip(c.properties, values).map { "\($0) = \(String(format: "%.6g", $1))" }.joined(separator: ", ")
             requestJSON = values
@@ -24,7 +25,9 @@ extension RunReport {
             ("condition dropout", String(format: "%g", c.training.dropout)), ("early stop t0", "\(c.training.earlyStop)"),
         ]
         var targetSummary: [String: Any] = [:]
-        if case .fromData = draw.request, !targets.isEmpty {
+        var drawnPerMolecule = true
+        if case .target = draw.request { drawnPerMolecule = false }
+        if drawnPerMolecule, !targets.isEmpty {
             for (k, name) in c.properties.enumerated() {
                 let values = targets.map { $0[k] }
                 let mean = values.reduce(0, +) / Double(values.count)
