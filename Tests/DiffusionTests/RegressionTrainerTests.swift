@@ -49,11 +49,11 @@ struct AdditiveToySet: GraphDataSource {
 
 @Suite struct RegressionTrainerTests {
     static func trainer(noiseAware: Bool, datasetSize: Int, seed: UInt64 = 3) throws -> RegressionTrainer {
-        let process = try TrainingTestSupport.polynomialProcess(timesteps: 100, featureWidth: 3, divisor: 4)
+        let scaling = try FeatureScaling(blocks: [.init(width: 3, divisor: 4)])
         let regressor = EGNNRegressor(EGNNRegressorConfiguration(featureWidth: 3, layers: 2, hidden: 16, readoutWidth: 8,
                                                                  headHidden: 16))
         return try RegressionTrainer(
-            regressor: regressor, process: process, noiseAware: noiseAware,
+            regressor: regressor, scaling: scaling, noise: noiseAware ? try PolynomialSchedule(timesteps: 100) : nil,
             configuration: TrainerConfiguration(optimizer: AdamWConfiguration(learningRate: 3e-3), emaDecay: 0,
                                                 clipsGradients: false, batchSize: 16, seed: seed),
             datasetSize: datasetSize)
@@ -64,7 +64,7 @@ struct AdditiveToySet: GraphDataSource {
         let (targets, mean, sd) = data.standardised
         let trainer = try Self.trainer(noiseAware: false, datasetSize: data.count)
         for _ in 0 ..< 400 { try trainer.step(on: data, targets: targets) }
-        let predictions = trainer.regressor.predict(try held.batch(at: Array(0 ..< held.count)), process: trainer.process,
+        let predictions = trainer.regressor.predict(try held.batch(at: Array(0 ..< held.count)), scaling: trainer.scaling,
                                                     parameters: trainer.predictionParameters).map { $0 * sd + mean }
         let mae = zip(predictions, held.targets).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(held.count)
         // y spans about −3 … 12 (sd ≈ 2.6); predicting the mean would miss by ≈ 2.
@@ -78,9 +78,9 @@ struct AdditiveToySet: GraphDataSource {
         let batch = try data.batch(at: [0, 1, 2, 3, 4, 5, 6, 7])
         let input = trainer.input(batch, using: &generator)
         #expect(Set(input.time).count > 1 && input.time.allSatisfy { (0 ... 1).contains($0) })
-        #expect(input.features != trainer.process.scaling.scaled(batch.features))
+        #expect(input.features != trainer.scaling.scaled(batch.features))
         let clean = try Self.trainer(noiseAware: false, datasetSize: data.count).input(batch, using: &generator)
-        #expect(clean.time.allSatisfy { $0 == 0 } && clean.features == trainer.process.scaling.scaled(batch.features))
+        #expect(clean.time.allSatisfy { $0 == 0 } && clean.features == trainer.scaling.scaled(batch.features))
     }
 
     @Test func aResumedRunRepeatsTheStraightRun() throws {
@@ -91,13 +91,13 @@ struct AdditiveToySet: GraphDataSource {
         let first = try Self.trainer(noiseAware: true, datasetSize: data.count)
         for _ in 0 ..< 3 { try first.step(on: data, targets: targets) }
         let saved = try Checkpoint(encoded: try first.checkpoint(modelConfiguration: "{}").encoded(), path: "test")
-        let resumed = try RegressionTrainer(regressor: first.regressor, process: first.process, noiseAware: true,
-                                            resumingFrom: saved, path: "test")
+        let resumed = try RegressionTrainer(regressor: first.regressor, scaling: first.scaling,
+                                            noise: first.process?.schedule, resumingFrom: saved, path: "test")
         for _ in 0 ..< 3 { try resumed.step(on: data, targets: targets) }
         #expect(resumed.state == straight.state)
         #expect(throws: DiffusionError.checkpointMismatch(
             path: "w.rgdm", reason: "it holds weights only (no optimiser state), so training cannot resume from it")) {
-            try RegressionTrainer(regressor: first.regressor, process: first.process, noiseAware: true,
+            try RegressionTrainer(regressor: first.regressor, scaling: first.scaling, noise: first.process?.schedule,
                                   resumingFrom: try saved.weightsOnly(), path: "w.rgdm")
         }
     }

@@ -3,27 +3,28 @@
 /// in the seeded order of a `BatchSampler`. The same `TrainingState` and `Checkpoint` as diffusion
 /// training, so a saved run resumes exactly.
 ///
-/// Inputs are in the diffusion space of `process` (positions centred per graph, features
-/// scaled). A noise-aware regressor (`noiseAware`) sees z_t = α_t x + σ_t ε at t ~ U{0, …, T}
-/// per graph, drawn from `process` as EDM's training draws them, with time input t/T, so its
-/// gradient can guide a chain at every t (`PropertyGuidance`); otherwise it sees x at t = 0.
+/// Inputs are in diffusion space (positions centred per graph, features scaled by `scaling`).
+/// A noise-aware regressor (`noise` given) sees z_t = α_t x + σ_t ε at t ~ U{0, …, T} per graph,
+/// drawn from the forward process of `noise` as EDM's training draws them, with time input t/T,
+/// so its gradient can guide a chain at every t (`PropertyGuidance`); otherwise it sees x at t = 0.
 public final class RegressionTrainer {
     public let regressor: EGNNRegressor
-    public let process: DiffusionProcess
-    public let noiseAware: Bool
+    public let scaling: FeatureScaling
+    /// The forward process of a noise-aware run; nil: clean inputs.
+    public let process: DiffusionProcess?
     public let configuration: TrainerConfiguration
     public private(set) var state: TrainingState
 
     /// A fresh run on `datasetSize` graphs, parameters seeded by `configuration.seed`.
-    public init(regressor: EGNNRegressor, process: DiffusionProcess, noiseAware: Bool,
+    public init(regressor: EGNNRegressor, scaling: FeatureScaling, noise: (any NoiseSchedule)?,
                 configuration: TrainerConfiguration, datasetSize: Int) throws {
         try configuration.optimizer.validate()
-        try Self.check(regressor, process)
+        try Self.check(regressor, scaling)
         var generator = Xoshiro256StarStar(seed: configuration.seed)
         let parameters = regressor.initialParameters(using: &generator)
         self.regressor = regressor
-        self.process = process
-        self.noiseAware = noiseAware
+        self.scaling = scaling
+        self.process = noise.map { DiffusionProcess(schedule: $0, scaling: scaling) }
         self.configuration = configuration
         self.state = TrainingState(
             parameters: parameters,
@@ -37,9 +38,9 @@ public final class RegressionTrainer {
     }
 
     /// Continues the run saved in `checkpoint` (read from `path`, which errors name).
-    public init(regressor: EGNNRegressor, process: DiffusionProcess, noiseAware: Bool, resumingFrom checkpoint: Checkpoint,
-                path: String) throws {
-        try Self.check(regressor, process)
+    public init(regressor: EGNNRegressor, scaling: FeatureScaling, noise: (any NoiseSchedule)?,
+                resumingFrom checkpoint: Checkpoint, path: String) throws {
+        try Self.check(regressor, scaling)
         guard !checkpoint.isWeightsOnly else {
             throw DiffusionError.checkpointMismatch(path: path, reason: "it holds weights only (no optimiser state), so training cannot resume from it")
         }
@@ -48,16 +49,16 @@ public final class RegressionTrainer {
                 path: path, reason: "\(checkpoint.state.parameters.count) parameters saved, the regressor has \(regressor.parameterCount)")
         }
         self.regressor = regressor
-        self.process = process
-        self.noiseAware = noiseAware
+        self.scaling = scaling
+        self.process = noise.map { DiffusionProcess(schedule: $0, scaling: scaling) }
         self.configuration = checkpoint.trainer
         self.state = checkpoint.state
     }
 
-    private static func check(_ regressor: EGNNRegressor, _ process: DiffusionProcess) throws {
-        guard regressor.featureWidth == process.featureWidth else {
+    private static func check(_ regressor: EGNNRegressor, _ scaling: FeatureScaling) throws {
+        guard regressor.featureWidth == scaling.width else {
             throw DiffusionError.invalidConfiguration(
-                "regressor feature width \(regressor.featureWidth) ≠ feature scaling width \(process.featureWidth)")
+                "regressor feature width \(regressor.featureWidth) ≠ feature scaling width \(scaling.width)")
         }
     }
 
@@ -94,12 +95,9 @@ public final class RegressionTrainer {
 
     /// The regressor's input for `batch`: x in diffusion space at t = 0, or z_t at random t when noise-aware.
     func input<G: RandomNumberGenerator>(_ batch: GraphBatch, using generator: inout G) -> DenoiserInput {
+        guard let process else { return EGNNRegressor.cleanInput(batch, scaling: scaling) }
         let layout = batch.layout
         let x = process.prepare(positions: batch.positions, features: batch.features, layout: layout)
-        guard noiseAware else {
-            return DenoiserInput(layout: layout, positions: x.positions, features: x.features,
-                                 time: [Float](repeating: 0, count: layout.graphCount))
-        }
         let timesteps = (0 ..< layout.graphCount).map { _ in Int(generator.next(upperBound: UInt64(process.timesteps + 1))) }
         let noise = process.sampleNoise(layout: layout, using: &generator)
         let z = process.diffuse(x, noise: noise, timesteps: timesteps, layout: layout)
@@ -114,12 +112,17 @@ public final class RegressionTrainer {
 }
 
 extension EGNNRegressor {
-    /// Predictions on clean graphs (t = 0) of `batch` in data units, prepared by `process`
-    /// (positions centred, features scaled): `[graphs]`, in the units the regressor was trained in.
-    public func predict(_ batch: GraphBatch, process: DiffusionProcess, parameters: [Float]) -> [Double] {
-        let x = process.prepare(positions: batch.positions, features: batch.features, layout: batch.layout)
-        return predict(DenoiserInput(layout: batch.layout, positions: x.positions, features: x.features,
-                                     time: [Float](repeating: 0, count: batch.layout.graphCount)),
-                       parameters: parameters)
+    /// The clean input of `batch` (data units): positions centred per graph, features scaled, t = 0.
+    public static func cleanInput(_ batch: GraphBatch, scaling: FeatureScaling) -> DenoiserInput {
+        var positions = batch.positions
+        CenterOfMass.remove(from: &positions, layout: batch.layout)
+        return DenoiserInput(layout: batch.layout, positions: positions, features: scaling.scaled(batch.features),
+                             time: [Float](repeating: 0, count: batch.layout.graphCount))
+    }
+
+    /// Predictions on the clean graphs of `batch` (data units, `cleanInput`): `[graphs]`, in the
+    /// units the regressor was trained in.
+    public func predict(_ batch: GraphBatch, scaling: FeatureScaling, parameters: [Float]) -> [Double] {
+        predict(Self.cleanInput(batch, scaling: scaling), parameters: parameters)
     }
 }

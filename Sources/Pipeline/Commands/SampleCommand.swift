@@ -76,6 +76,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "With --reward: the pay-off temperature τ of the guided steps.") var guidanceTemperature = 0.1
     @Option(help: "With --reward: guide the steps from the last N noise levels.") var guidedLevels = 100
 
+    @OptionGroup(title: "Property guidance (molecules, unconditional EGNN models)") var targeting: TargetOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -98,6 +100,9 @@ struct SampleCommand: ParsableCommand {
         }
         if let eta, let sampler, sampler != .sdeDPMSolver || !(eta.isFinite && eta >= 0) {
             throw ValidationError("--eta takes a value ≥ 0, with --sampler sde-dpm-solver++")
+        }
+        if targeting.isGuided, reward.reward != nil || reconstruct != nil {
+            throw ValidationError("--target guides the model's own chain: leave out --reward and --reconstruct")
         }
         if reward.reward != nil {
             if explore < 1 { throw ValidationError("--explore must be at least 1") }
@@ -145,7 +150,11 @@ struct SampleCommand: ParsableCommand {
         var progress = ProgressLine(label: "sample", total: count)
         let start = Date()
         let results: [SampleResult]
-        if let reconstruct {
+        let guided = try targeting.guidance(for: model, threads: global.workerCount)
+        if let guided {
+            results = try model.sample(count: count, batchSize: batch, sampling: settings, guidance: guided.guidance,
+                                       using: &generator) { progress.advance(by: $0) }
+        } else if let reconstruct {
             guard case let .shapes(data) = try TrainingData.open(reconstruct, split: split) else {
                 throw PipelineError.invalidDataset(path: reconstruct, reason: "--reconstruct needs a shape set")
             }
@@ -178,10 +187,13 @@ struct SampleCommand: ParsableCommand {
             try MoleculeDecoding.write(molecules, to: output)
             var evaluator = EDMEvaluator(reference: try reference.map { try ReferenceSMILES.load($0) })
             for molecule in molecules { try evaluator.add(molecule) }
-            try RunReport.molecules(molecules, metrics: evaluator.metrics, model: model, sampling: settings,
-                                    networkCalls: networkCalls, output: output, seconds: seconds)
-                .write(base: reportBase)
+            var runReport = RunReport.molecules(molecules, metrics: evaluator.metrics, model: model, sampling: settings,
+                                                networkCalls: networkCalls, output: output, seconds: seconds)
+            let predicted = try guided.map { try $0.property.predict(MoleculeCodec(card: model.card).batch(molecules)) }
+            if let guided, let predicted { runReport.add(guided, predictions: predicted) }
+            try runReport.write(base: reportBase)
             try report(evaluator.metrics, seconds: seconds)
+            if let guided, let predicted { print(RunReport.guidanceSummary(guided, predictions: predicted)) }
         case .shapes:
             let files = try ShapeDecoding.write(results, to: output)
             try RunReport.shapes(results, model: model, sampling: settings, networkCalls: networkCalls, output: output,

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Diffusion
+import Foundation
+
+/// `rgdm sample --target A --guidance W --property-model P.rgdm`: gradient guidance of an
+/// unconditional molecule model toward property value A by a noise-aware property model, as the
+/// released code of reward-directed conditional diffusion samples (`PropertyGuidance`).
+struct TargetOptions: ParsableArguments {
+    @Option(help: "Property value to steer samples toward (with --property-model: gradient guidance of an unconditional model).")
+    var target: Double?
+    @Option(help: ArgumentHelp("Guidance weight w ≥ 0 (default 1).",
+                               discussion: "ε̂ ← ε̂ + σ_t w ∇ ½ (a′ − f(z_t, t))² at every network call, a′ and f on the property model's standardised scale (labels' mean and standard deviation)."))
+    var guidance: Double?
+    @Option(help: "A noise-aware property model (rgdm train-property --noise-aware) that guides the chain toward --target.")
+    var propertyModel: String?
+
+    func validate() throws {
+        if let target, !target.isFinite { throw ValidationError("--target must be a finite number") }
+        if let guidance, !(guidance.isFinite && guidance >= 0) { throw ValidationError("--guidance must be a finite number ≥ 0") }
+        if target == nil, guidance != nil || propertyModel != nil { throw ValidationError("--guidance and --property-model need --target") }
+        if target != nil, propertyModel == nil {
+            throw ValidationError("--target needs --property-model, a noise-aware property model that guides this unconditional model")
+        }
+    }
+
+    /// Whether the run is guided.
+    var isGuided: Bool { target != nil }
+
+    /// The guidance of this run for `model`, with the property model it uses; nil without --target.
+    func guidance(for model: TrainedModel, threads: Int) throws -> GuidedRun? {
+        guard let target, let propertyModel else { return nil }
+        guard let property = try PropertyModelFile.open(propertyModel, threads: threads) as? EGNNPropertyModel else {
+            throw PipelineError.invalidModel(path: propertyModel, reason: "guidance needs a noise-aware EGNN property model, not ridge")
+        }
+        try property.checkGuides(model)
+        let weight = guidance ?? 1
+        return GuidedRun(property: property, path: propertyModel, target: target, weight: weight,
+                         guidance: try property.guidance(target: target, weight: weight))
+    }
+}
+
+/// A sampling run guided toward a property value, for its report.
+struct GuidedRun {
+    let property: EGNNPropertyModel
+    let path: String
+    let target: Double
+    let weight: Double
+    let guidance: PropertyGuidance<NoiseAwareRegressor>
+}
