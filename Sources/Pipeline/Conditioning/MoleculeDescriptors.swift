@@ -66,7 +66,7 @@ public struct MoleculeDescriptors: Sendable, Codable, Equatable {
                     let distance = squared.squareRoot(), p = pair(element[i], element[j])
                     for (c, centre) in centres.enumerated() {
                         let u = (distance - centre) / width
-                        row[histograms + p * k + c] += Foundation.exp(-0.5 * u * u)
+                        if abs(u) < 6 { row[histograms + p * k + c] += Foundation.exp(-0.5 * u * u) }   // beyond: < 10⁻⁷
                     }
                     row[coulomb + p] += 1 / max(distance, 1e-3)
                 }

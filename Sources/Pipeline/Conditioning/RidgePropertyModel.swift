@@ -32,18 +32,18 @@ public struct RidgePropertyModel: PropertyPredictor {
         }
     }
 
-    /// The fit as one flat vector, as a checkpoint stores weights: [w (D), μ (D), s (D), intercept].
+    /// The fit as one flat vector, as a checkpoint stores weights: [w (D), μ (D), intercept].
     var parameters: [Float] {
-        (regression.weights + regression.means + regression.scales + [regression.intercept]).map(Float.init)
+        (regression.weights + regression.means + [regression.intercept]).map(Float.init)
     }
 
     /// The fit from `parameters` (the layout of `parameters`), λ from the card.
     static func regression(_ parameters: [Float], card: PropertyModelCard, path: String) throws -> RidgeRegression {
-        guard case let .ridge(descriptors, lambda) = card.model, parameters.count == 3 * descriptors.count + 1 else {
+        guard case let .ridge(descriptors, lambda) = card.model, parameters.count == 2 * descriptors.count + 1 else {
             throw PipelineError.invalidModel(path: path, reason: "\(parameters.count) weights do not fit its ridge card")
         }
         let d = descriptors.count, values = parameters.map(Double.init)
-        return RidgeRegression(weights: Array(values[0 ..< d]), means: Array(values[d ..< 2 * d]),
-                               scales: Array(values[2 * d ..< 3 * d]), intercept: values[3 * d], lambda: lambda)
+        return RidgeRegression(weights: Array(values[0 ..< d]), means: Array(values[d ..< 2 * d]), intercept: values[2 * d],
+                               lambda: lambda)
     }
 }

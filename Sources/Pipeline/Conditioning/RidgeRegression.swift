@@ -1,16 +1,17 @@
 import Foundation
 
-/// Ridge regression in closed form: with descriptors standardised column by column (mean μ_j,
-/// scale s_j from the training rows; a constant column keeps scale 1) and centred targets,
+/// Ridge regression in closed form: with descriptors centred column by column (mean μ_j of the
+/// training rows) and centred targets,
 ///
-///     w = (XᵀX / n + λ I)⁻¹ Xᵀ y / n,     ŷ = ȳ + Σ_j w_j (x_j − μ_j) / s_j
+///     w = (XᵀX / n + λ I)⁻¹ Xᵀ y / n,     ŷ = ȳ + Σ_j w_j (x_j − μ_j)
 ///
-/// solved by a Cholesky factorisation in Double. `select` picks λ from a grid by the mean squared
+/// solved by a Cholesky factorisation in Double. Columns are not divided by their spread: the
+/// descriptors share natural scales (counts, Å⁻¹), while a rare descriptor (a distance seen once
+/// in training) divided by its tiny spread would swamp the prediction of a graph that has it. `select` picks λ from a grid by the mean squared
 /// error on validation rows (Hastie, Tibshirani & Friedman, *Elements of Statistical Learning*, §3.4.1).
 struct RidgeRegression: Sendable, Equatable {
     var weights: [Double]
     var means: [Double]
-    var scales: [Double]
     var intercept: Double
     var lambda: Double
 
@@ -21,15 +22,13 @@ struct RidgeRegression: Sendable, Equatable {
     init(x: [[Double]], y: [Double], lambda: Double) {
         precondition(!x.isEmpty && x.count == y.count, "\(x.count) rows for \(y.count) targets")
         let n = Double(x.count), d = x[0].count
-        var means = [Double](repeating: 0, count: d), scales = [Double](repeating: 0, count: d)
+        var means = [Double](repeating: 0, count: d)
         for row in x { for j in 0 ..< d { means[j] += row[j] / n } }
-        for row in x { for j in 0 ..< d { scales[j] += (row[j] - means[j]) * (row[j] - means[j]) / n } }
-        scales = scales.map { $0 > 1e-24 ? $0.squareRoot() : 1 }
         let yMean = y.reduce(0, +) / n
-        // A = XᵀX / n + λI: [D, D]; b = Xᵀy / n: [D], on standardised columns
+        // A = XᵀX / n + λI: [D, D]; b = Xᵀy / n: [D], on centred columns
         var a = [Double](repeating: 0, count: d * d), b = [Double](repeating: 0, count: d)
         for (row, target) in zip(x, y) {
-            let z = (0 ..< d).map { (row[$0] - means[$0]) / scales[$0] }
+            let z = (0 ..< d).map { row[$0] - means[$0] }
             for j in 0 ..< d {
                 b[j] += z[j] * (target - yMean) / n
                 for k in 0 ... j { a[j * d + k] += z[j] * z[k] / n }
@@ -38,22 +37,20 @@ struct RidgeRegression: Sendable, Equatable {
         for j in 0 ..< d { a[j * d + j] += lambda; for k in 0 ..< j { a[k * d + j] = a[j * d + k] } }
         self.weights = Self.solve(a, b, size: d)
         self.means = means
-        self.scales = scales
         self.intercept = yMean
         self.lambda = lambda
     }
 
-    init(weights: [Double], means: [Double], scales: [Double], intercept: Double, lambda: Double) {
+    init(weights: [Double], means: [Double], intercept: Double, lambda: Double) {
         self.weights = weights
         self.means = means
-        self.scales = scales
         self.intercept = intercept
         self.lambda = lambda
     }
 
     func predict(_ row: [Double]) -> Double {
         var value = intercept
-        for j in weights.indices { value += weights[j] * (row[j] - means[j]) / scales[j] }
+        for j in weights.indices { value += weights[j] * (row[j] - means[j]) }
         return value
     }
 

@@ -13,10 +13,12 @@ extension RunReport {
             ("predicted property of the samples", String(format: "mean %.4g, sd %.4g, MAE to a %.4g", mean, sd, mae)),
         ]))
         summary += String(format: " Guided toward %@ = %.6g with w = %.6g by %@.", run.property.property, run.target, run.weight, run.path)
+        // A diverged chain gives non-finite predictions, which JSON cannot hold: null.
+        func number(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
         json["property_guidance"] = [
             "property": run.property.property, "target": run.target, "guidance": run.weight, "property_model": run.path,
             "property_model_description": run.property.card.modelDescription,
-            "predicted_mean": mean, "predicted_sd": sd, "predicted_mae_to_target": mae,
+            "predicted_mean": number(mean), "predicted_sd": number(sd), "predicted_mae_to_target": number(mae),
         ] as [String: Any]
     }
 
