@@ -43,6 +43,9 @@ import TestSupport
         #expect(scores.map { $0["split"] as? String } == ["valid", "test"])
         // α spreads over about 8 Bohr³; the baseline must do far better than the mean (R² > 0.5).
         #expect(scores.allSatisfy { ($0["r2"] as? Double ?? 0) > 0.5 }, "\(scores)")
+        let info = try InfoCommand.describe(ridge)
+        #expect(info["kind"] as? String == "property model" && info["property"] as? String == "Polarizability_bohr3"
+                && (info["scores"] as? [String: Any])?.keys.sorted() == ["test", "valid"])
 
         let guide = dir.appendingPathComponent("alpha-noisy.rgdm").path
         let small = ["--layers", "1", "--hidden", "8", "--readout", "4", "--head-hidden", "8", "--batch", "16", "--threads", "1"]

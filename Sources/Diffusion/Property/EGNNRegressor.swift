@@ -69,7 +69,6 @@ public final class EGNNRegressor {
         let layout = input.layout, n = layout.nodeCount, f = featureWidth, w = configuration.embeddingWidth
         var backboneGradient = [Float](repeating: 0, count: backbone.parameterCount)
         var dInput = DenoiserOutput(positions: [], features: [])
-        var headGradient = gradient
         let value = backbone.lossAndGradient(
             padded(input), parameters: Array(parameters[0 ..< backbone.parameterCount]), gradient: &backboneGradient,
             inputGradient: &dInput
@@ -78,11 +77,10 @@ public final class EGNNRegressor {
             let (values, cache) = head.forward(output.features, layout: layout, parameters: parameters)
             let (value, dy) = loss(values)
             precondition(dy.count == layout.graphCount, "∂L/∂y: \(dy.count) values for \(layout.graphCount) graphs")
-            let dEmbeddings = head.backward(dy, cache: cache, layout: layout, parameters: parameters, gradient: &headGradient)
+            let dEmbeddings = head.backward(dy, cache: cache, layout: layout, parameters: parameters, gradient: &gradient)
             return (value, DenoiserOutput(positions: [Float](repeating: 0, count: n * 3), features: dEmbeddings))
         }
-        // headGradient started as `gradient` and gained the head's share; the backbone's is added here.
-        gradient = headGradient
+        // The head added its share inside the loss; the backbone's is added here.
         for k in 0 ..< backbone.parameterCount { gradient[k] += backboneGradient[k] }
         if wantsInputGradient {
             inputGradient.positions = dInput.positions

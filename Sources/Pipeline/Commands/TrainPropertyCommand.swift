@@ -17,8 +17,8 @@ struct TrainPropertyCommand: ParsableCommand {
         command resumes it (its saved settings kept; --steps or --epochs set the target). \
         --architecture ridge fits ridge regression on invariant descriptors (element counts, smeared \
         distance histograms and 1/d sums per element pair), λ chosen on 'valid'. The file records the \
-        property, its standardisation, the vocabulary, the model and its scores (rgdm info shows none of \
-        it yet: the command prints them). Beside it: OUTPUT.log.jsonl, OUTPUT.report.json/.html, OUTPUT.run.json.
+        property, its standardisation, the vocabulary, the model and its scores (rgdm info shows them). \
+        Beside it: OUTPUT.log.jsonl, OUTPUT.report.json/.html, OUTPUT.run.json.
         """)
 
     @Argument(help: "Molecule set from 'rgdm preprocess molecules' (HDF5).") var dataset: String
