@@ -8,8 +8,9 @@ extension PropertyTraining {
         public var pooling = NodePooling.sum
         /// The forward process of a noise-aware model (trained on z_t at random t); nil: clean graphs.
         public var noise: PropertyModelCard.NoiseProcess?
-        /// A new run's optimiser settings (a resumed run keeps its own).
-        public var trainer = TrainerConfiguration(optimizer: AdamWConfiguration(learningRate: 5e-4), emaDecay: 0.999,
+        /// A new run's optimiser settings (a resumed run keeps its own). The EMA starts from the
+        /// initial weights, so its decay suits runs of thousands of steps, not EDM's 0.999.
+        public var trainer = TrainerConfiguration(optimizer: AdamWConfiguration(learningRate: 5e-4), emaDecay: 0.99,
                                                   batchSize: 64)
         /// Total optimiser steps to reach; nil: `epochs` epochs.
         public var steps: Int?

@@ -10,7 +10,9 @@ struct PropertyModelOptions: ParsableArguments {
     @Option(help: "Pooling of node embeddings per molecule: sum (extensive properties) or mean.") var pooling = NodePooling.sum
     @Option(help: "Molecules per batch.") var batch = 64
     @Option(help: "AdamW learning rate.") var learningRate: Float = 5e-4
-    @Option(help: "EMA decay of the weights used to predict; 0 turns it off.") var emaDecay: Float = 0.999
+    @Option(help: ArgumentHelp("EMA decay of the weights used to predict; 0 turns it off.",
+                               discussion: "The average starts from the initial weights: with 0.999, a run of 2,000 steps still holds 14 % of them."))
+    var emaDecay: Float = 0.99
     @Option(help: "Total optimiser steps to reach (default: --epochs).") var steps: Int?
     @Option(help: "Total epochs to reach, when --steps is not given.") var epochs = 10.0
     @Option(help: "Save the run every N steps.") var checkpointEvery = 500
