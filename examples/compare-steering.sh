@@ -15,21 +15,19 @@ pool=${3:-64}
 out=${4:-out/examples/steering}
 model=models/qm9-m.rgdm
 reference=models/qm9-train-smiles.smi
-# Pools drawn by a 200-step strided chain: each method's cost is mostly these chains.
-chain=(--pool-steps 200)
+# Pools drawn by rgdm sample's default chain (201 network calls a molecule); DDPO's policy is
+# EDM's ancestral chain, on 100 strided steps. Each method's cost is mostly these chains.
 common=(--model "$model" --reward "$reward" --rounds "$rounds" --pool "$pool" --reference "$reference" --seed 1)
 mkdir -p "$out"
 
 # Best-of-N: the same budget of samples from the base model, the best kept by reward.
-"$rgdm" sample --model "$model" --count $((rounds * pool)) --steps 200 --corrector-steps 1 --corrector-levels 50 \
+"$rgdm" sample --model "$model" --count $((rounds * pool)) \
   --output "$out/best-of-n/samples.sdf" --seed 1 --reference "$reference" >/dev/null
 "$rgdm" score "$out/best-of-n/samples.sdf" --reward "$reward" -o "$out/best-of-n/scored.sdf" | tee "$out/best-of-n/score.txt"
 
-"$rgdm" finetune "${common[@]}" --method raft --keep-fraction 0.1 --output "$out/raft" \
-  "${chain[@]}" --pool-corrector-steps 1 --pool-corrector-levels 50
-"$rgdm" finetune "${common[@]}" --method ddpo --output "$out/ddpo" "${chain[@]}"
-"$rgdm" finetune "${common[@]}" --method rgdm --temperature 0.01 --output "$out/rgdm" \
-  "${chain[@]}" --pool-corrector-steps 1 --pool-corrector-levels 50
+"$rgdm" finetune "${common[@]}" --method raft --keep-fraction 0.1 --output "$out/raft"
+"$rgdm" finetune "${common[@]}" --method ddpo --output "$out/ddpo" --steps 100
+"$rgdm" finetune "${common[@]}" --method rgdm --temperature 0.01 --output "$out/rgdm"
 
 for method in raft ddpo rgdm; do
   echo "$method: $(grep '"event":"round"' "$out/$method/log.jsonl" | tail -n 1)"

@@ -67,7 +67,7 @@ import TestSupport
         }
     }
 
-    enum Chain: CaseIterable { case ancestral, ddim, predictorCorrector, dpmSolver, sdeDPMSolver }
+    enum Chain: CaseIterable { case ancestral, ddim, predictorCorrector, dpmSolver, sdeDPMSolver, moleculeDefault }
 
     @Test(arguments: Chain.allCases)
     func exactEpsilonRecoversATwoPointMixture(chain: Chain) throws {
@@ -81,6 +81,7 @@ import TestSupport
                                                             corrector: try LangevinCorrector(steps: 2, levels: 250))
         case .dpmSolver: try DPMSolverSampler(process: process, steps: 50)
         case .sdeDPMSolver: try DPMSolverSampler(process: process, steps: 100, eta: 1)
+        case .moleculeDefault: try DPMSolverSampler(process: process, steps: 200, grid: .power(3), eta: 5)
         }
         var generator = Xoshiro256StarStar(seed: 13)
         let result = sampler.generate(denoiser: TwoPointOracleDenoiser(schedule: process.schedule), parameters: [],

@@ -21,21 +21,15 @@ import TestSupport
         return (dir, dataset, dir.path + "/base/checkpoint.rgdm")
     }
 
-    private static let common = ["--pool", "6", "--steps-per-round", "2", "--batch", "3", "--pool-steps", "5",
+    private static let common = ["--pool", "6", "--steps-per-round", "2", "--batch", "3", "--steps", "5",
                                  "--threads", "1", "--seed", "2"]
-    private static let small = common + ["--pool-corrector-steps", "0"]
-
-    /// DDPO's chains are plain ancestral ones: no corrector option.
-    private func small(_ method: String) -> [String] {
-        method == "ddpo" ? Self.common : Self.small
-    }
 
     @Test(arguments: ["rgdm", "raft", "ddpo"])
     func sampleLevelRunsWriteRoundsBestMoleculesAndTheirRewards(_ method: String) throws {
         let (dir, dataset, checkpoint) = try tinyModel()
         let out = dir.path + "/\(method)"
         try rgdm(["finetune", "--model", checkpoint, "--output", out, "--method", method, "--reward", "atom-stability",
-                  "--rounds", "2", "--data", dataset, "--data-batch", "2", "--reference", dataset] + small(method))
+                  "--rounds", "2", "--data", dataset, "--data-batch", "2", "--reference", dataset] + Self.common)
         let saved = try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm"))
         #expect(saved.state.step == 4)
         #expect(try ModelCard(checkpoint: saved, path: out).initializedFrom == "\(checkpoint) (step 3): network")
@@ -52,17 +46,70 @@ import TestSupport
         #expect(rewards.count == best.count && rewards == rewards.sorted(by: >) && rewards.allSatisfy { (0 ... 1).contains($0) })
         // Run again as it was: the run is complete and resumes to nothing more, with its ledger intact.
         try rgdm(["finetune", "--model", checkpoint, "--output", out, "--method", method, "--reward", "atom-stability",
-                  "--rounds", "2", "--data", dataset, "--data-batch", "2", "--reference", dataset] + small(method))
+                  "--rounds", "2", "--data", dataset, "--data-batch", "2", "--reference", dataset] + Self.common)
         let again = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any])
         #expect(again["reward_evaluations"] as? Int == 12)
         #expect(try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm")).state.parameters == saved.state.parameters)
+    }
+
+    /// Best-of-N never trains: its rounds are pools of the base model; a rerun with more rounds
+    /// continues where the last one stopped (the same figures as a straight run), and
+    /// `rgdm compare` sets it beside a fine-tuning run of the same reward.
+    @Test func bestOfNResumesByRoundAndComparesWithAFineTuningRun() throws {
+        let (dir, dataset, checkpoint) = try tinyModel()
+        func run(_ out: String, rounds: Int, method: String = "best-of-n") throws {
+            try rgdm(["finetune", "--model", checkpoint, "--output", out, "--method", method, "--reward", "atom-stability",
+                      "--rounds", "\(rounds)", "--reference", dataset] + Self.common)
+        }
+        func rounds(_ out: String) throws -> [[String: Any]] {
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any]
+            return try #require(report?["rounds"] as? [[String: Any]])
+        }
+        let straight = dir.path + "/straight", resumed = dir.path + "/resumed"
+        try run(straight, rounds: 3)
+        try run(resumed, rounds: 2)
+        try run(resumed, rounds: 3)
+        let a = try rounds(straight), b = try rounds(resumed)
+        #expect(a.count == 3 && b.count == 3)
+        #expect(a.map { $0["reward_mean"] as? Double } == b.map { $0["reward_mean"] as? Double })
+        #expect(b.map { $0["reward_evaluations"] as? Double } == [6, 12, 18])
+        #expect(b.allSatisfy { $0["found_distinct"] != nil }, "each round counts the distinct molecules found")
+        #expect(!FileManager.default.fileExists(atPath: resumed + "/checkpoint.rgdm"), "best-of-N trains nothing")
+
+        let tuned = dir.path + "/rgdm"
+        try run(tuned, rounds: 2, method: "rgdm")
+        // The settings come from the run's first record, without its paths.
+        try RunRecord(command: "finetune", arguments: ["rgdm", "finetune", "--model", checkpoint, "--method", "rgdm",
+                                                       "--reference", dataset, "--temperature", "0.1"])
+            .write(into: URL(fileURLWithPath: tuned), name: "run-0.json")
+        let base = dir.path + "/comparison"
+        try rgdm(["compare", straight, tuned, "--output", base])
+        let html = try String(contentsOfFile: base + ".html", encoding: .utf8)
+        #expect(html.contains("straight") && html.contains("<svg"))
+        let comparison = try FineTuneComparison(runs: [straight, tuned])
+        #expect(comparison.entries.map(\.method) == ["best-of-n", "rgdm"])
+        #expect(comparison.entries[1].settings == ["--method", "rgdm", "--temperature", "0.1"])
+        #expect(comparison.markdown().split(separator: "\n").count == 2 + 2 + 2, "heading, rule, two runs, two settings")
+
+        // Runs of different rewards, or a folder that is no run, are refused by name.
+        let other = dir.path + "/validity"
+        try rgdm(["finetune", "--model", checkpoint, "--output", other, "--method", "best-of-n", "--reward", "validity",
+                  "--rounds", "1"] + Self.common)
+        #expect { try FineTuneComparison(runs: [straight, other]) } throws: { error in
+            guard case let PipelineError.invalidRun(_, reason) = error else { return false }
+            return reason.contains("different rewards")
+        }
+        #expect { try FineTuneComparison(runs: [dir.path]) } throws: { error in
+            guard case let PipelineError.invalidRun(path, _) = error else { return false }
+            return path.hasSuffix("report.json")
+        }
     }
 
     @Test func stepLevelRunsTrainOnDataAndEvaluatePools() throws {
         let (dir, dataset, checkpoint) = try tinyModel()
         let out = dir.path + "/step"
         try rgdm(["finetune", "--model", checkpoint, "--output", out, "--method", "rgdm-step", "--reward", "validity",
-                  "--data", dataset, "--steps", "4", "--evaluate-every", "2", "--explorations", "3"] + Self.small)
+                  "--data", dataset, "--training-steps", "4", "--evaluate-every", "2", "--explorations", "3"] + Self.common)
         let log = try String(contentsOfFile: out + "/log.jsonl", encoding: .utf8)
         #expect(log.split(separator: "\n").filter { $0.contains("\"event\":\"round\"") }.count == 2)
         #expect(try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm")).state.step == 4)
@@ -84,6 +131,8 @@ import TestSupport
             (["--method", "rgdm-step"], "--method rgdm-step trains on data states: give --data"),
             (["--data-weight", "1"], "--data-weight needs --data"),
             (["--keep-fraction", "1.5"], "--keep-fraction must lie in (0, 1]"),
+            (["--method", "ddpo", "--sampler", "sde-dpm-solver++"],
+             "--method ddpo's policy is EDM's plain ancestral chain on --steps strided steps: leave out --sampler, --grid, --order, --eta and --corrector-steps"),
         ] {
             expectParseError(FineTuneCommand.self, ["--model", "m.rgdm", "--output", "o", "--reward", "qed"] + arguments, message)
         }

@@ -62,7 +62,7 @@ import TestSupport
 
     @Test func correctsAncestralMoleculeChainsByDefaultButNotShapesOrDDIM() throws {
         func corrector(_ arguments: [String], _ domain: ModelDomain) throws -> LangevinCorrector? {
-            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments).sampling(for: domain, architecture: domain.defaultArchitecture, timesteps: 1000).corrector
+            try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments).sampling.settings(for: domain, architecture: domain.defaultArchitecture, timesteps: 1000).corrector
         }
         // --sampler ancestral keeps its defaults whatever the models' default chains are.
         #expect(try corrector(["--sampler", "ancestral"], .molecules) == LangevinCorrector(steps: 3, levels: 200, snr: 0.2))
@@ -103,7 +103,7 @@ import TestSupport
     @Test func withoutASamplerTheDomainsDefaultChainWhichOptionsAdjust() throws {
         func settings(_ arguments: [String], _ domain: ModelDomain) throws -> SamplingSettings {
             try SampleCommand.parse(["--model", "m.rgdm", "--output", "o.sdf"] + arguments)
-                .sampling(for: domain, architecture: domain.defaultArchitecture, timesteps: 1000)
+                .sampling.settings(for: domain, architecture: domain.defaultArchitecture, timesteps: 1000)
         }
         for domain in ModelDomain.allCases {
             let standard = domain.defaultSampling(timesteps: 1000, architecture: domain.defaultArchitecture)

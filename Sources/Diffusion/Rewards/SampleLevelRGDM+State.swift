@@ -10,6 +10,8 @@ extension SampleLevelRGDM {
         public var stepInRound = 0
         var pool: GraphBatch?
         var replay: Replay?
+        /// The node counts the next pool is drawn from, once a round has tilted them.
+        public internal(set) var nodeCounts: NodeCountDistribution?
         var generator: StoredGenerator
         /// The settings the state belongs to: a resume with others is refused.
         var settings: Settings

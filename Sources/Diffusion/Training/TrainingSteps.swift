@@ -10,10 +10,15 @@ public protocol TrainingSteps {
     /// What the source must keep to continue exactly after a resume, beyond the trainer's
     /// state (JSON, stored in the checkpoint as `Checkpoint.runState`); nil when nothing.
     func runState() throws -> String?
+    /// The node-count distribution the source has fitted, when it fits one (reward fine-tuning
+    /// tilts it toward the sizes the reward favours); a checkpoint's model takes it. Nil keeps
+    /// the model's own.
+    var nodeCounts: NodeCountDistribution? { get }
 }
 
 extension TrainingSteps {
     public func runState() throws -> String? { nil }
+    public var nodeCounts: NodeCountDistribution? { nil }
 }
 
 /// Steps on a dataset's batches, in the run's seeded order.

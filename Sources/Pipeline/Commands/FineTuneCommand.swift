@@ -16,9 +16,9 @@ struct FineTuneCommand: ParsableCommand {
         --steps-per-round optimiser steps on it (plus λ = --data-weight times the ordinary loss on \
         --data). After --rounds rounds the model targets p_base · exp(r/τ). --method raft keeps \
         the best --keep-fraction of each pool instead. --method rgdm-step trains on data states \
-        with --explorations draws around each reverse step, --radius in units of the step's own \
+        for --training-steps steps with --explorations draws around each reverse step, --radius in units of the step's own \
         deviation, rewards on each draw's denoised estimate (--score-on). --method ddpo is the \
-        policy-gradient baseline: --pool chains a round on a --pool-steps grid, PPO over their \
+        policy-gradient baseline: --pool chains a round, EDM's ancestral chain on --steps strided steps (default 100), PPO over their \
         transitions (--ppo-passes, --ppo-clip). The run folder holds \
         checkpoint.rgdm, log.jsonl (one line per step and per round), best.sdf (the best molecules \
         with their rewards as SD fields) and report.html/.json. Run the same command to resume; \
@@ -36,6 +36,10 @@ struct FineTuneCommand: ParsableCommand {
     @Option(help: "Optimiser steps on each pool (rgdm, raft).") var stepsPerRound = 20
     @Option(help: "raft: the share of each pool kept.") var keepFraction = 0.1
     @Option(help: "Best molecules kept across rounds and added to each pool (rgdm, raft).") var replay = 0
+    @Flag(help: "rgdm, raft: keep the base model's distribution of molecule sizes (by default each round tilts it by the pool's weights).")
+    var fixedSizes = false
+    @Option(help: "rgdm, raft: pseudo-count of each round's size tilt, shrinking it where few molecules of a size were drawn.")
+    var sizePseudocount = 8.0
 
     @Option(help: "An rgdm molecule set for the data term (and the data states of rgdm-step).") var data: String?
     @Option(help: "Its split.") var split = "train"
@@ -47,7 +51,7 @@ struct FineTuneCommand: ParsableCommand {
     @Option(help: "rgdm-step: score each draw's denoised estimate or the noisy draw itself.")
     var scoreOn: DrawScoring = .denoised
     @Option(help: "rgdm-step: the highest level t trained (default: T).") var maximumLevel: Int?
-    @Option(help: "rgdm-step: total optimiser steps.") var steps = 200
+    @Option(help: "rgdm-step: total optimiser steps.") var trainingSteps = 200
     @Option(help: "rgdm-step: draw and score an evaluation pool every N steps.") var evaluateEvery = 50
     @Option(help: "ddpo: passes of PPO over each round's chains.") var ppoPasses = 1
     @Option(help: "ddpo: PPO's clip range ε.") var ppoClip = 1e-4
@@ -55,7 +59,8 @@ struct FineTuneCommand: ParsableCommand {
     /// Molecules of the pool in each step's batch (rgdm, raft), or data molecules per step (rgdm-step): `--batch`.
     var batch: Int { optimizer.batch ?? 64 }
 
-    @OptionGroup(title: "Pool sampling") var sampling: PoolSamplingOptions
+    @OptionGroup(title: "Pool sampling (rgdm sample's sampler options)") var sampling: SamplerOptions
+    @Option(help: "Graphs denoised together when drawing pools.") var poolBatch = 100
     @Option(help: "Molecules: reference set for novelty (an rgdm HDF5 set or a molecule file).") var reference: String?
     @OptionGroup(title: "Optimisation") var optimizer: OptimizerOptions
     @Option(help: "Save a checkpoint every N steps.") var checkpointEvery = 20
@@ -64,15 +69,20 @@ struct FineTuneCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if rounds < 1 || pool < 1 || stepsPerRound < 1 || steps < 1 || evaluateEvery < 1 {
-            throw ValidationError("--rounds, --pool, --steps-per-round, --steps and --evaluate-every must be at least 1")
+        if rounds < 1 || pool < 1 || stepsPerRound < 1 || trainingSteps < 1 || evaluateEvery < 1 || poolBatch < 1 {
+            throw ValidationError("--rounds, --pool, --steps-per-round, --training-steps, --evaluate-every and --pool-batch must be at least 1")
         }
         if !(temperature.isFinite && temperature > 0) { throw ValidationError("--temperature must be > 0 (got \(temperature))") }
         if !(keepFraction > 0 && keepFraction <= 1) { throw ValidationError("--keep-fraction must lie in (0, 1]") }
+        if !(sizePseudocount.isFinite && sizePseudocount >= 0) { throw ValidationError("--size-pseudocount must be finite and ≥ 0") }
         if let dataWeight, !(dataWeight.isFinite && dataWeight >= 0) { throw ValidationError("--data-weight must be finite and ≥ 0") }
         if dataWeight.map({ $0 > 0 }) == true && data == nil { throw ValidationError("--data-weight needs --data") }
         if method == .rgdmStep && data == nil { throw ValidationError("--method rgdm-step trains on data states: give --data") }
         if reward.reward == nil { throw ValidationError("give the reward to steer toward: --reward SPEC") }
+        if method == .ddpo, sampling.sampler.map({ $0 != .ancestral }) == true || (sampling.correctorSteps ?? 0) > 0
+            || sampling.grid != nil || sampling.order != nil || sampling.eta != nil {
+            throw ValidationError("--method ddpo's policy is EDM's plain ancestral chain on --steps strided steps: leave out --sampler, --grid, --order, --eta and --corrector-steps")
+        }
         if checkpointEvery < 1 || logEvery < 1 { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
     }
 

@@ -12,6 +12,7 @@ public struct RGDMCommand: ParsableCommand {
             PreprocessCommand.self,
             TrainCommand.self,
             FineTuneCommand.self,
+            CompareCommand.self,
             TrainPropertyCommand.self,
             SampleCommand.self,
             EvaluateCommand.self,

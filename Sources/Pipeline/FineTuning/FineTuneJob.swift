@@ -14,6 +14,16 @@ struct FineTuneJob {
         self.base = base
     }
 
+    /// The run's reward session: the scorer (with its own worker processes), the reference set
+    /// for novelty and the codec of the base model's atoms.
+    func makeSession(threads: Int) throws -> MoleculeRewardSession {
+        guard let scorer = try command.reward.makeScorer(workers: threads) else {
+            throw PipelineError.invalidReward(specification: "", reason: "give the reward to steer toward: --reward SPEC")
+        }
+        let reference = try command.reference.map { try ReferenceSMILES.load($0) }
+        return MoleculeRewardSession(codec: MoleculeCodec(card: base.card), scorer: scorer, reference: reference)
+    }
+
     /// The base model's weights as the fine-tuned run's start, with fine-tuning's defaults: a
     /// smaller learning rate and a short EMA.
     private func trainerConfiguration() -> TrainerConfiguration {
@@ -28,17 +38,14 @@ struct FineTuneJob {
     func run() throws -> String {
         let directory = RunDirectory(URL(fileURLWithPath: command.output))
         let threads = command.global.workerCount
+        if command.method == .bestOfN { return try bestOfN(directory: directory, threads: threads) }
         let run = try TrainingRun(directory: directory, card: base.card, configuration: trainerConfiguration(),
                                   changes: command.optimizer.changes, datasetSize: 1, threads: threads,
                                   initializeFrom: directory.hasCheckpoint ? nil : command.model)
         try directory.recordInvocation(command: "finetune", step: run.step)
         let saved = directory.hasCheckpoint ? try directory.loadCheckpoint().runState : nil
-        guard let scorer = try command.reward.makeScorer(workers: threads) else {
-            throw PipelineError.invalidReward(specification: "", reason: "give the reward to steer toward: --reward SPEC")
-        }
-        let reference = try command.reference.map { try ReferenceSMILES.load($0) }
-        let codec = MoleculeCodec(card: base.card)
-        let session = MoleculeRewardSession(codec: codec, scorer: scorer, reference: reference)
+        let session = try makeSession(threads: threads)
+        let codec = session.codec, reference = session.reference
         let data = try command.data.map { path -> MoleculeGraphSource in
             guard case let .molecules(source) = try TrainingData.open(path, split: command.split) else {
                 throw PipelineError.invalidDataset(path: path, reason: "the data term needs an rgdm molecule set")
@@ -48,8 +55,8 @@ struct FineTuneJob {
             }
             return source
         }
-        let pools = try command.sampling.settings(for: .molecules)
-        let model = run.trainer.model, nodeCounts = base.card.nodeCounts, poolBatch = command.sampling.poolBatch
+        let pools = try command.sampling.settings(for: .molecules, architecture: base.card.architecture, timesteps: base.card.timesteps)
+        let model = run.trainer.model, nodeCounts = base.card.nodeCounts, poolBatch = command.poolBatch
         let baseNorm = base.parameters.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         let distance: (Trainer) -> Double = { trainer in
             zip(trainer.samplingParameters, base.parameters).reduce(0.0) { $0 + pow(Double($1.0) - Double($1.1), 2) }.squareRoot()
@@ -77,12 +84,13 @@ struct FineTuneJob {
                 selection: command.method == .raft ? .top(fraction: command.keepFraction) : .payoff,
                 temperature: command.temperature, rounds: command.rounds, poolSize: command.pool,
                 stepsPerRound: command.stepsPerRound, batchSize: command.batch, dataWeight: lambda,
-                dataBatchSize: data == nil ? 0 : command.dataBatch, replaySize: command.replay)
+                dataBatchSize: data == nil ? 0 : command.dataBatch, replaySize: command.replay,
+                nodeCountPseudocount: command.fixedSizes ? nil : command.sizePseudocount)
             let methodState = try FineTuneSteps<SampleLevelRGDM>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
             var roundFailure: Error?
             let rgdm = try SampleLevelRGDM(
-                settings: settings, seed: command.global.seed, data: data, runState: methodState,
-                draw: { parameters, count, generator in
+                settings: settings, seed: command.global.seed, nodeCounts: nodeCounts, data: data, runState: methodState,
+                draw: { parameters, nodeCounts, count, generator in
                     try model.sample(count: count, batchSize: poolBatch, nodeCounts: nodeCounts, condition: [],
                                      parameters: parameters, sampling: pools, using: &generator, progress: { _ in })
                 },
@@ -99,10 +107,7 @@ struct FineTuneJob {
             guard let egnn = model as? EGNNModel else {
                 throw PipelineError.invalidModel(path: command.model, reason: "DDPO needs an EGNN model")
             }
-            guard (command.sampling.poolCorrectorSteps ?? 0) == 0, command.sampling.poolSampler == .ancestral else {
-                throw PipelineError.invalidRun(path: directory.url.path, reason: "DDPO's chains are plain ancestral ones: leave out --pool-corrector-steps and --pool-sampler")
-            }
-            let settings = DDPO<EGNN>.Settings(chains: command.pool, steps: command.sampling.poolSteps ?? 100,
+            let settings = DDPO<EGNN>.Settings(chains: command.pool, steps: command.sampling.steps ?? 100,
                                                passes: command.ppoPasses, minibatch: command.batch, clip: command.ppoClip)
             let methodState = try FineTuneSteps<DDPO<EGNN>>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
             var roundFailure: Error?
@@ -118,6 +123,8 @@ struct FineTuneJob {
             target = command.rounds * settings.stepsPerRound
             outcome = try loop.run(run, steps: &steps, until: target)
             if let roundFailure { throw roundFailure }
+        case .bestOfN:
+            preconditionFailure("best-of-N never trains: run() hands it to bestOfN(directory:threads:)")
         case .rgdmStep:
             guard let egnn = model as? EGNNModel, let data else {
                 throw PipelineError.invalidModel(path: command.model, reason: "step-level RGDM needs an EGNN model and --data")
@@ -133,13 +140,15 @@ struct FineTuneJob {
                                          runState: methodState) { graphs in session.scoreGraphs(graphs) }
             var steps = FineTuneSteps(method: rgdm, session: session, evaluation: (command.evaluateEvery, evaluation, draw),
                                       distance: distance, onRound: onRound)
-            target = command.steps
+            target = command.trainingSteps
             outcome = try loop.run(run, steps: &steps, until: target)
             summaries = { evaluation.rounds }
         }
         let best = session.bestMolecules()
         try MoleculeDecoding.write(best, to: directory.url.appendingPathComponent("best.sdf").path)
-        try RunReport.fineTuning(run, outcome: outcome, method: command.method, reward: session.scorer.ledger,
+        try RunReport.fineTuning(name: directory.name, method: command.method, card: run.card, steps: run.step,
+                                 learningRate: Double(run.trainer.configuration.optimizer.learningRate), seconds: outcome.seconds,
+                                 interrupted: outcome.interrupted, reward: session.scorer.ledger,
                                  rounds: summaries(), best: session.best).write(base: directory.reportBase)
         let status = outcome.interrupted ? "interrupted; run the same command to resume" : "done"
         let last = summaries().last

@@ -8,4 +8,6 @@ public enum FineTuneMethod: String, Codable, Sendable, CaseIterable {
     case raft
     /// DDPO (Black et al. 2023): policy gradients with PPO's clipping on the reverse chain.
     case ddpo
+    /// Best-of-N: rounds of pools from the base model, never trained; the budget's yardstick.
+    case bestOfN = "best-of-n"
 }

@@ -21,6 +21,7 @@ struct FineTuneSteps<Method: TrainingSteps>: TrainingSteps {
     let onRound: ([String: Double]) throws -> Void
 
     var graphsPerStep: Int { method.graphsPerStep }
+    var nodeCounts: NodeCountDistribution? { method.nodeCounts }
 
     mutating func step(_ trainer: Trainer) throws -> TrainingStepReport {
         let report = try method.step(trainer)

@@ -21,6 +21,8 @@ final class MoleculeRewardSession {
         var ledger: RewardLedger
         var best: [Candidate]
         var rounds: [[String: Double]]
+        /// Every distinct valid molecule scored, by SMILES, with its best reward.
+        var found: [String: Double]?
     }
 
     let codec: MoleculeCodec
@@ -30,6 +32,8 @@ final class MoleculeRewardSession {
     private(set) var best: [Candidate] = []
     /// Each finished round's summary, in order.
     private(set) var rounds: [[String: Double]] = []
+    /// Every distinct valid molecule scored so far, by SMILES, with its best reward.
+    private(set) var found: [String: Double] = [:]
 
     init(codec: MoleculeCodec, scorer: RewardScorer<Molecule>, reference: Set<String>?, keepBest: Int = 100) {
         self.codec = codec
@@ -38,12 +42,13 @@ final class MoleculeRewardSession {
         self.keepBest = keepBest
     }
 
-    var saved: Saved { Saved(ledger: scorer.ledger, best: best, rounds: rounds) }
+    var saved: Saved { Saved(ledger: scorer.ledger, best: best, rounds: rounds, found: found) }
 
     func restore(_ saved: Saved) throws {
         try scorer.restore(saved.ledger)
         best = saved.best
         rounds = saved.rounds
+        found = saved.found ?? [:]
     }
 
     /// Every sample's reward (failures at the floor) from the last `scoreSamples`, for the round's summary.
@@ -52,7 +57,7 @@ final class MoleculeRewardSession {
     /// Rewards of sampled graphs and the graphs as a training batch (sample-level methods). Samples
     /// the reward failed on (invalid molecules, a program's failure) are left out of the batch, so a
     /// pool never trains on them; their floored rewards stay in `lastRewards`.
-    func scoreSamples(_ results: [SampleResult]) throws -> (rewards: [Double], batch: GraphBatch) {
+    func scoreSamples(_ results: [SampleResult]) throws -> SampleLevelRGDM.Scored {
         let molecules = codec.molecules(from: results)
         let scored = scorer.score(molecules)
         lastRewards = scored.rewards
@@ -61,7 +66,7 @@ final class MoleculeRewardSession {
             throw PipelineError.invalidReward(specification: scorer.reward.name,
                                               reason: "no molecule of a pool of \(molecules.count) could be scored (\(scorer.ledger.failureSummary))")
         }
-        return (kept.map { scored.rewards[$0] }, try codec.batch(kept.map { molecules[$0] }))
+        return SampleLevelRGDM.Scored(rewards: scored.rewards, kept: kept, batch: try codec.batch(kept.map { molecules[$0] }))
     }
 
     /// Rewards of graphs given in data units (the denoised estimates of step-level draws).
@@ -74,8 +79,8 @@ final class MoleculeRewardSession {
     @discardableResult
     func finishRound(_ index: Int, samples: [SampleResult], rewards: [Double], distance: Double) -> [String: Double] {
         let molecules = codec.molecules(from: samples)
-        let smiles = molecules.map { try? EDMValidity.smiles(of: $0) }
-        let valid = smiles.compactMap { $0 ?? nil }
+        let smiles: [String?] = molecules.map { (try? EDMValidity.smiles(of: $0)) ?? nil }
+        let valid = smiles.compactMap { $0 }
         let unique = Set(valid)
         let validRewards = rewards.indices.filter { smiles[$0] != nil }.map { rewards[$0] }
         let sorted = rewards.sorted(by: >)
@@ -89,16 +94,26 @@ final class MoleculeRewardSession {
             "validity": Double(valid.count) / Double(max(molecules.count, 1)),
             "uniqueness": valid.isEmpty ? 0 : Double(unique.count) / Double(valid.count),
             "diversity": Self.diversity(molecules),
+            "atoms_mean": Double(molecules.reduce(0) { $0 + $1.atoms.count }) / Double(max(molecules.count, 1)),
             "distance_to_base": distance,
             "reward_evaluations": Double(scorer.ledger.evaluations),
         ]
+        for (k, key) in smiles.enumerated() {
+            if let key { found[key] = max(found[key] ?? -.infinity, rewards[k]) }
+        }
+        // What the budget has found: the best tenth of the evaluations spent, as distinct valid
+        // molecules (fewer when fewer were found).
+        let tenth = (scorer.ledger.evaluations + 9) / 10
+        let foundBest = found.values.sorted(by: >).prefix(tenth)
+        if !foundBest.isEmpty { summary["found_top10_mean"] = foundBest.reduce(0, +) / Double(foundBest.count) }
+        summary["found_distinct"] = Double(found.count)
         if let reference {
             summary["novelty"] = unique.isEmpty ? 0 : Double(unique.subtracting(reference).count) / Double(unique.count)
         }
         summary = summary.filter { $0.value.isFinite }   // JSON has no NaN: an undefined figure is left out
         rounds.append(summary)
         for (k, molecule) in molecules.enumerated() {
-            best.append(Candidate(reward: rewards[k], smiles: smiles[k] ?? nil, round: index,
+            best.append(Candidate(reward: rewards[k], smiles: smiles[k], round: index,
                                   atomicNumbers: molecule.atoms.map(\.element.atomicNumber),
                                   positions: molecule.atoms.flatMap { [$0.position.x, $0.position.y, $0.position.z] }))
         }

@@ -4,17 +4,19 @@ import Foundation
 extension RunReport {
     /// The report of a fine-tuning run: the reward per round (mean and top 10 %) with validity,
     /// uniqueness and novelty, the reward budget spent, and the best molecules found.
-    static func fineTuning(_ run: TrainingRun, outcome: TrainingLoop.Outcome, method: FineTuneMethod, reward ledger: RewardLedger,
+    /// - Parameters:
+    ///   - learningRate: nil for best-of-N, which never trains.
+    static func fineTuning(name: String, method: FineTuneMethod, card: ModelCard, steps: Int, learningRate: Double?,
+                           seconds: Double, interrupted: Bool, reward ledger: RewardLedger,
                            rounds: [[String: Double]], best: [MoleculeRewardSession.Candidate]) -> RunReport {
-        let configuration = run.trainer.configuration
         var report = RunReport(
-            title: "rgdm fine-tuning run: \(run.directory.name)",
-            summary: "\(method.rawValue) toward \(ledger.reward) from \(run.card.initializedFrom ?? "the base model"); \(run.step) steps, \(ledger.evaluations) reward evaluations; \(outcome.interrupted ? "interrupted" : "finished") after \(Int(outcome.seconds)) s this session.")
+            title: "rgdm fine-tuning run: \(name)",
+            summary: "\(method.rawValue) toward \(ledger.reward) from \(card.initializedFrom ?? "the base model"); \(steps) steps, \(ledger.evaluations) reward evaluations; \(interrupted ? "interrupted" : "finished") after \(Int(seconds)) s this session.")
         report.tables = [
-            Table(title: "Run", rows: [("method", method.rawValue), ("reward", ledger.reward), ("steps", "\(run.step)"),
-                                       ("learning rate", "\(configuration.optimizer.learningRate)"),
+            Table(title: "Run", rows: [("method", method.rawValue), ("reward", ledger.reward), ("steps", "\(steps)"),
+                                       ("learning rate", learningRate.map { "\($0)" } ?? "– (no training)"),
                                        ("reward evaluations", "\(ledger.evaluations) (cache hits \(ledger.cacheHits))"),
-                                       ("failures", ledger.failureSummary)] + run.card.modelRows),
+                                       ("failures", ledger.failureSummary)] + card.modelRows),
             Table(title: "Rounds", rows: rounds.map { round in
                 (String(format: "round %.0f", round["round"] ?? 0),
                  String(format: "reward %.4f, top 10%% %.4f, validity %.3f, uniqueness %.3f, novelty %@, diversity %.3f, distance %.4f",
@@ -37,9 +39,9 @@ extension RunReport {
                          series("novelty", "novelty", "#8c564b")]).render()),
         ]
         report.json = [
-            "kind": "finetune", "method": method.rawValue, "reward": ledger.reward, "steps": run.step,
+            "kind": "finetune", "method": method.rawValue, "reward": ledger.reward, "steps": steps,
             "reward_evaluations": ledger.evaluations, "cache_hits": ledger.cacheHits, "failures": ledger.failures,
-            "rounds": rounds, "seconds_this_session": outcome.seconds, "interrupted": outcome.interrupted,
+            "rounds": rounds, "seconds_this_session": seconds, "interrupted": interrupted,
             "best": best.prefix(100).map { ["smiles": $0.smiles.map { $0 as Any } ?? NSNull(), "reward": $0.reward, "round": $0.round] as [String: Any] },
         ]
         return report

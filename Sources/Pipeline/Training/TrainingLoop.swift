@@ -60,9 +60,9 @@ public struct TrainingLoop {
                 termsSinceLog.removeAll(keepingCapacity: true)
             }
             progress(report, run.meanRecentLoss)
-            if report.step % checkpointEvery == 0 { try run.saveCheckpoint(runState: source.runState()) }
+            if report.step % checkpointEvery == 0 { try run.saveCheckpoint(runState: source.runState(), nodeCounts: source.nodeCounts) }
         }
-        try run.saveCheckpoint(runState: source.runState())
+        try run.saveCheckpoint(runState: source.runState(), nodeCounts: source.nodeCounts)
         return Outcome(stepsTaken: run.step - firstStep, interrupted: interrupted,
                        seconds: Date().timeIntervalSince(start), meanRecentLoss: run.meanRecentLoss)
     }

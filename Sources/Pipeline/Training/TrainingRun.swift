@@ -10,7 +10,7 @@ import Foundation
 /// with `card`, taking the weights of every network `initializeFrom` shares.
 public final class TrainingRun {
     public let directory: RunDirectory
-    public let card: ModelCard
+    public private(set) var card: ModelCard
     public let trainer: Trainer
     public let log: JSONLinesLog
     /// What a resumed run's options changed ("learning rate 0.0003 → 0.0001").
@@ -84,7 +84,12 @@ public final class TrainingRun {
     public var step: Int { trainer.state.step }
 
     /// Saves the current state atomically, with the state of the loop that feeds the trainer.
-    public func saveCheckpoint(runState: String? = nil) throws { try directory.save(trainer, card: card, runState: runState) }
+    /// Saves the trainer with the card; `nodeCounts`, when given, replaces the card's (reward
+    /// fine-tuning's tilted sizes).
+    public func saveCheckpoint(runState: String? = nil, nodeCounts: NodeCountDistribution? = nil) throws {
+        if let nodeCounts { card.nodeCounts = nodeCounts }
+        try directory.save(trainer, card: card, runState: runState)
+    }
 
     /// Mean of the trainer's recent losses (the last ≤ 100 steps).
     public var meanRecentLoss: Double {
