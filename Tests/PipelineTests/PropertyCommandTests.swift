@@ -57,12 +57,18 @@ import TestSupport
         // A short ancestral chain (the default SDE-DPM-Solver++ chain with η = 5 diverges on 10 steps).
         let sampling = ["--model", Self.shipped, "--count", "3", "--batch", "3", "--sampler", "ancestral", "--steps", "10",
                         "--corrector-steps", "0", "--threads", "1", "--seed", "4"]
-        try rgdm(["sample"] + sampling + ["-o", samples, "--target", "80", "--guidance", "2", "--property-model", guide])
+        try rgdm(["sample"] + sampling + ["-o", samples, "--target", "80", "--guidance", "2", "--property-model", guide, "--oracle", ridge])
         let guided = try #require(try report(dir.appendingPathComponent("guided.report.json").path)["property_guidance"] as? [String: Any])
         #expect(guided["target"] as? Double == 80 && guided["guidance"] as? Double == 2 && guided["property_model"] as? String == guide)
         #expect(guided["property"] as? String == "Polarizability_bohr3" && (guided["predicted_mean"] as? Double)?.isFinite == true)
         let html = try String(contentsOfFile: dir.appendingPathComponent("guided.report.html").path, encoding: .utf8)
-        #expect(html.contains("Property guidance") && html.contains("guidance w"))
+        #expect(html.contains("Property guidance") && html.contains("guidance w") && html.contains("MAE to the target"))
+        let oracle = try #require(try report(dir.appendingPathComponent("guided.report.json").path)["oracle"] as? [String: Any])
+        #expect(oracle["property_model"] as? String == ridge && (oracle["mae_to_target"] as? Double)?.isFinite == true)
+        // An oracle scores unguided samples too (no target: no distance to one).
+        try rgdm(["sample"] + sampling + ["-o", dir.appendingPathComponent("plain.sdf").path, "--oracle", ridge])
+        let plain = try report(dir.appendingPathComponent("plain.report.json").path)
+        #expect(plain["property_guidance"] == nil && (plain["oracle"] as? [String: Any])?["mae_to_target"] is NSNull)
 
         // Property models that cannot guide: a ridge model, a model of clean molecules, another forward process.
         #expect(throws: PipelineError.invalidModel(path: ridge, reason: "guidance needs a noise-aware EGNN property model, not ridge")) {

@@ -117,9 +117,15 @@ struct SampleCommand: ParsableCommand {
                                                 networkCalls: networkCalls, output: output, seconds: seconds)
             let predicted = try guided.map { try $0.property.predict(MoleculeCodec(card: model.card).batch(molecules)) }
             if let guided, let predicted { runReport.add(guided, predictions: predicted) }
+            let oracle = try targeting.oracleModel(threads: global.workerCount)
+            let scored = try oracle.map { try $0.predict(MoleculeCodec(card: model.card).batch(molecules)) }
+            if let oracle, let scored, let path = targeting.oracle { runReport.add(oracle: oracle, path: path, predictions: scored, target: targeting.target) }
             try runReport.write(base: reportBase)
             try report(evaluator.metrics, seconds: seconds)
             if let guided, let predicted { print(RunReport.guidanceSummary(guided, predictions: predicted)) }
+            if let oracle, let scored, let path = targeting.oracle {
+                print(RunReport.oracleSummary(oracle, path: path, predictions: scored, target: targeting.target))
+            }
         case .shapes:
             let files = try ShapeDecoding.write(results, to: output)
             try RunReport.shapes(results, model: model, sampling: settings, networkCalls: networkCalls, output: output,

@@ -29,6 +29,25 @@ extension RunReport {
                       run.property.property, run.target, run.weight, run.path, mean, sd, mae)
     }
 
+    /// Adds an oracle's predictions for the samples (`rgdm sample --oracle`), against `target` when guided.
+    mutating func add(oracle: some PropertyModelCarrier, path: String, predictions: [Double], target: Double?) {
+        let (mean, sd, mae) = Self.moments(predictions, target: target ?? .nan)
+        var rows = [("oracle", "\(path): \(oracle.card.property), \(oracle.card.modelDescription)"),
+                    ("predicted mean", String(format: "%.4g", mean)), ("predicted sd", String(format: "%.4g", sd))]
+        if target != nil { rows.append(("MAE to the target", String(format: "%.4g", mae))) }
+        tables.append(Table(title: "Oracle", rows: rows))
+        func number(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
+        json["oracle"] = ["property_model": path, "property": oracle.card.property, "predicted_mean": number(mean),
+                          "predicted_sd": number(sd), "mae_to_target": number(mae)] as [String: Any]
+    }
+
+    /// One line for the terminal: the oracle's view of the samples.
+    static func oracleSummary(_ oracle: some PropertyModelCarrier, path: String, predictions: [Double], target: Double?) -> String {
+        let (mean, sd, mae) = moments(predictions, target: target ?? .nan)
+        return String(format: "oracle %@ (%@): mean %.4g, sd %.4g", path, oracle.card.property, mean, sd)
+            + (target == nil ? "" : String(format: ", MAE to target %.4g", mae))
+    }
+
     private static func moments(_ values: [Double], target: Double) -> (mean: Double, sd: Double, mae: Double) {
         let n = Double(max(values.count, 1)), mean = values.reduce(0, +) / n
         let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()

@@ -13,6 +13,9 @@ struct TargetOptions: ParsableArguments {
     var guidance: Double?
     @Option(help: "A noise-aware property model (rgdm train-property --noise-aware) that guides the chain toward --target.")
     var propertyModel: String?
+    @Option(help: ArgumentHelp("Molecules: a property model (any, e.g. one trained on clean molecules) whose predictions for the samples the report gives, guided or not.",
+                               discussion: "An oracle apart from the guiding model, which the guided chain may exploit."))
+    var oracle: String?
 
     func validate() throws {
         if let target, !target.isFinite { throw ValidationError("--target must be a finite number") }
@@ -21,6 +24,11 @@ struct TargetOptions: ParsableArguments {
         if target != nil, propertyModel == nil {
             throw ValidationError("--target needs --property-model, a noise-aware property model that guides this unconditional model")
         }
+    }
+
+    /// The --oracle model, nil without one.
+    func oracleModel(threads: Int) throws -> (any PropertyPredictor & PropertyModelCarrier)? {
+        try oracle.map { try PropertyModelFile.open($0, threads: threads) }
     }
 
     /// Whether the run is guided.
