@@ -102,6 +102,31 @@ struct TiltProperty: DifferentiableGraphProperty {
         #expect(abs(guided.variance - property.tiltedVariance) < 0.05, "guided variance \(guided.variance), expected \(property.tiltedVariance)")
     }
 
+    @Test func theCapScalesEachGraphsTermDownToItsRMS() throws {
+        let layout = GraphLayout(nodeCounts: [2, 1])
+        // Graph 0: RMS √((9 + 16 + 0 + 0 + 0 + 0 + 0 + 0) / 8) ≈ 1.77 > 1; graph 1: RMS 0.5 ≤ 1.
+        var term = GraphTensors(positions: [3, 4, 0, 0, 0, 0, 0.5, -0.5, 0.5], features: [0, 0, 0.5])
+        PropertyGuidance<TiltProperty>.cap(&term, layout: layout, rms: 1)
+        let first = term.positions[0 ..< 6].map { Double($0) * Double($0) }.reduce(0, +) + term.features[0 ..< 2].map { Double($0) * Double($0) }.reduce(0, +)
+        #expect(abs((first / 8).squareRoot() - 1) < 1e-6, "graph 0 RMS \((first / 8).squareRoot())")
+        expectClose(term.positions[0 ..< 2], [Float(3 / (25.0 / 8).squareRoot()), Float(4 / (25.0 / 8).squareRoot())], tolerance: 1e-6, "direction kept")
+        #expect(Array(term.positions[6...]) == [0.5, -0.5, 0.5] && term.features[2] == 0.5, "graph 1 untouched")
+        // Through the guidance: a steep property's term is capped, a flat one's is not.
+        let process = try TrainingTestSupport.polynomialProcess(timesteps: 100, featureWidth: 1)
+        let steep = TiltProperty(dataScale: 1, tilt: 1, target: 2)
+        let z = GraphTensors(positions: [0, 0, 0], features: [-40])
+        let single = GraphLayout(nodeCounts: [1])
+        let free = try PropertyGuidance(property: steep, target: 2, weight: 50).term(at: z, timestep: 50, layout: single, process: process)
+        let capped = try PropertyGuidance(property: steep, target: 2, weight: 50, maximumRMS: 0.25)
+            .term(at: z, timestep: 50, layout: single, process: process)
+        #expect(abs(free.features[0]) > 0.5, "uncapped term \(free.features[0])")
+        #expect(abs(abs(Double(capped.features[0])) * (1.0 / 4).squareRoot() - 0.25) < 1e-6, "capped term \(capped.features[0])")
+        #expect((capped.features[0] > 0) == (free.features[0] > 0))
+        #expect(throws: DiffusionError.invalidConfiguration("the guidance cap must be finite and > 0, got 0.0")) {
+            try PropertyGuidance(property: steep, target: 2, weight: 1, maximumRMS: 0)
+        }
+    }
+
     @Test func badSettingsAreRefused() throws {
         let property = TiltProperty(dataScale: 1, tilt: 1, target: 0)
         #expect(throws: DiffusionError.invalidConfiguration("the guidance target must be finite, got nan")) {

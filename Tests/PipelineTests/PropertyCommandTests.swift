@@ -60,15 +60,18 @@ import TestSupport
         try rgdm(["sample"] + sampling + ["-o", samples, "--target", "80", "--guidance", "2", "--property-model", guide, "--oracle", ridge])
         let guided = try #require(try report(dir.appendingPathComponent("guided.report.json").path)["property_guidance"] as? [String: Any])
         #expect(guided["target"] as? Double == 80 && guided["guidance"] as? Double == 2 && guided["property_model"] as? String == guide)
-        #expect(guided["property"] as? String == "Polarizability_bohr3" && (guided["predicted_mean"] as? Double)?.isFinite == true)
+        #expect(guided["property"] as? String == "Polarizability_bohr3" && guided["guidance_clip"] as? Double == 1)
+        #expect(((guided["predictions"] as? [String: Any])?["median"] as? Double)?.isFinite == true)
         let html = try String(contentsOfFile: dir.appendingPathComponent("guided.report.html").path, encoding: .utf8)
         #expect(html.contains("Property guidance") && html.contains("guidance w") && html.contains("MAE to the target"))
         let oracle = try #require(try report(dir.appendingPathComponent("guided.report.json").path)["oracle"] as? [String: Any])
-        #expect(oracle["property_model"] as? String == ridge && (oracle["mae_to_target"] as? Double)?.isFinite == true)
+        #expect(oracle["property_model"] as? String == ridge
+                && ((oracle["predictions"] as? [String: Any])?["mae_to_target"] as? Double)?.isFinite == true)
         // An oracle scores unguided samples too (no target: no distance to one).
         try rgdm(["sample"] + sampling + ["-o", dir.appendingPathComponent("plain.sdf").path, "--oracle", ridge])
         let plain = try report(dir.appendingPathComponent("plain.report.json").path)
-        #expect(plain["property_guidance"] == nil && (plain["oracle"] as? [String: Any])?["mae_to_target"] is NSNull)
+        #expect(plain["property_guidance"] == nil
+                && ((plain["oracle"] as? [String: Any])?["predictions"] as? [String: Any])?["mae_to_target"] is NSNull)
 
         // Property models that cannot guide: a ridge model, a model of clean molecules, another forward process.
         #expect(throws: PipelineError.invalidModel(path: ridge, reason: "guidance needs a noise-aware EGNN property model, not ridge")) {

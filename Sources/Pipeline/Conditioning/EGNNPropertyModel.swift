@@ -38,13 +38,14 @@ public final class EGNNPropertyModel: PropertyPredictor {
     }
 
     /// Gradient guidance toward `target` (property units) with weight w on the standardised
-    /// scale: ε̂ ← ε̂ + σ_t w ∇ ½ (a′ − f(z_t, t))², a′ = (a − mean) / scale. Needs a noise-aware model.
-    public func guidance(target: Double, weight: Double) throws -> PropertyGuidance<NoiseAwareRegressor> {
+    /// scale: ε̂ ← ε̂ + σ_t w ∇ ½ (a′ − f(z_t, t))², a′ = (a − mean) / scale, each molecule's term
+    /// capped at root mean square `maximumRMS` when given. Needs a noise-aware model.
+    public func guidance(target: Double, weight: Double, maximumRMS: Double? = nil) throws -> PropertyGuidance<NoiseAwareRegressor> {
         guard card.noise != nil else {
             throw PipelineError.invalidModel(
                 path: source, reason: "it was trained on clean molecules; guidance needs a noise-aware model (rgdm train-property --noise-aware)")
         }
         return try PropertyGuidance(property: NoiseAwareRegressor(regressor: regressor, parameters: parameters),
-                                    target: (target - card.labelMean) / card.labelScale, weight: weight)
+                                    target: (target - card.labelMean) / card.labelScale, weight: weight, maximumRMS: maximumRMS)
     }
 }

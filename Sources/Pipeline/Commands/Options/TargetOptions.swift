@@ -13,6 +13,9 @@ struct TargetOptions: ParsableArguments {
     var guidance: Double?
     @Option(help: "A noise-aware property model (rgdm train-property --noise-aware) that guides the chain toward --target.")
     var propertyModel: String?
+    @Option(help: ArgumentHelp("Cap on each molecule's guidance term, root mean square per component (ε̂'s own scale is 1); 0 leaves it uncapped, as published.",
+                               discussion: "A learnt property model extrapolates (polarisability keeps rising as atoms move apart); uncapped, large weights pull some chains apart."))
+    var guidanceClip = 1.0
     @Option(help: ArgumentHelp("Molecules: a property model (any, e.g. one trained on clean molecules) whose predictions for the samples the report gives, guided or not.",
                                discussion: "An oracle apart from the guiding model, which the guided chain may exploit."))
     var oracle: String?
@@ -20,6 +23,7 @@ struct TargetOptions: ParsableArguments {
     func validate() throws {
         if let target, !target.isFinite { throw ValidationError("--target must be a finite number") }
         if let guidance, !(guidance.isFinite && guidance >= 0) { throw ValidationError("--guidance must be a finite number ≥ 0") }
+        if !(guidanceClip.isFinite && guidanceClip >= 0) { throw ValidationError("--guidance-clip must be a finite number ≥ 0") }
         if target == nil, guidance != nil || propertyModel != nil { throw ValidationError("--guidance and --property-model need --target") }
         if target != nil, propertyModel == nil {
             throw ValidationError("--target needs --property-model, a noise-aware property model that guides this unconditional model")
@@ -41,9 +45,9 @@ struct TargetOptions: ParsableArguments {
             throw PipelineError.invalidModel(path: propertyModel, reason: "guidance needs a noise-aware EGNN property model, not ridge")
         }
         try property.checkGuides(model)
-        let weight = guidance ?? 1
-        return GuidedRun(property: property, path: propertyModel, target: target, weight: weight,
-                         guidance: try property.guidance(target: target, weight: weight))
+        let weight = guidance ?? 1, cap = guidanceClip > 0 ? guidanceClip : nil
+        return GuidedRun(property: property, path: propertyModel, target: target, weight: weight, maximumRMS: cap,
+                         guidance: try property.guidance(target: target, weight: weight, maximumRMS: cap))
     }
 }
 
@@ -53,5 +57,7 @@ struct GuidedRun {
     let path: String
     let target: Double
     let weight: Double
+    /// The cap on each molecule's term (nil: uncapped).
+    let maximumRMS: Double?
     let guidance: PropertyGuidance<NoiseAwareRegressor>
 }
