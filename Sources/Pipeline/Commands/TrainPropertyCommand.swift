@@ -52,10 +52,10 @@ struct TrainPropertyCommand: ParsableCommand {
             let noise = noiseAware ? PropertyModelCard.NoiseProcess(schedule: diffusion.schedule, timesteps: diffusion.timesteps,
                                                                       precision: diffusion.precision) : nil
             var progress: ProgressLine?
-            outcome = try job.trainEGNN(network.settings(seed: global.seed, noise: noise)) { report, target, loss in
+            outcome = try job.trainEGNN(network.settings(seed: global.seed, noise: noise), progress: { report, target, loss in
                 if progress == nil { progress = ProgressLine(label: "train-property", total: target - report.step + 1) }
                 progress?.advance(extra: String(format: "step %d loss %.4f", report.step, loss))
-            }
+            })
             progress?.finish()
         }
         let seconds = Date().timeIntervalSince(start)
