@@ -89,10 +89,12 @@ import TestSupport
         var other = Self.source
         other.hidden = 16
         other.coordinatesRange = 10
-        for target in [narrower, other] {
+        var unconditional = Self.source
+        unconditional.conditionWidth = 0
+        for target in [narrower, other, unconditional] {
             let large = EGNN(target)
-            let refusal = "an EGNN of 2 × 8 grows only into one with as many layers and units or more and otherwise the same settings, "
-                + "not 2 × \(target.hidden)"
+            let refusal = "an EGNN of 2 × 8 (condition width 1) grows only into one with as many layers, units and condition "
+                + "channels or more and otherwise the same settings, not 2 × \(target.hidden) (condition width \(target.conditionWidth))"
             #expect(throws: DiffusionError.invalidConfiguration(refusal)) {
                 try large.grown(from: Self.source, parameters: p, initial: large.initialParameters(using: &rng))
             }
@@ -104,5 +106,36 @@ import TestSupport
         #expect(throws: DiffusionError.invalidConfiguration("1455 weights for a 2 × 8 EGNN of 1456, 5208 initial weights for one of 5208")) {
             try large.grown(from: Self.source, parameters: Array(p.dropLast()), initial: large.initialParameters(using: &rng))
         }
+    }
+
+    /// An unconditional network fine-tuned into a conditional one (optionally grown too)
+    /// starts out computing what it did, whatever the condition: the new condition rows of
+    /// the embedding are zero. Training then gives them weight (a gradient reaches them).
+    @Test(arguments: [(2, 8), (4, 16)])
+    func conditionChannelsStartSilent(shape: (layers: Int, hidden: Int)) throws {
+        let small = EGNNConfiguration(featureWidth: 4, layers: 2, hidden: 8)
+        var large = small
+        large.conditionWidth = 2
+        large.layers = shape.layers
+        large.hidden = shape.hidden
+        #expect(small.grows(into: large) && !large.grows(into: small))
+        let source = EGNN(small), target = EGNN(large)
+        var rng = Xoshiro256StarStar(seed: 2)
+        let sp = testParameters(source, seed: 3)
+        let lp = try target.grown(from: small, parameters: sp, initial: target.initialParameters(using: &rng))
+        let plain = tinyBatch(nodeCounts: [5, 3], featureWidth: 4, seed: 11)
+        var conditioned = plain
+        conditioned.condition = [0.7, 1, -1.3, 1]
+        let a = source.predict(plain, parameters: sp), b = target.predict(conditioned, parameters: lp)
+        expectClose(b.positions, a.positions, tolerance: 1e-5, relative: 1e-5, "ε̂_x")
+        expectClose(b.features, a.features, tolerance: 1e-5, relative: 1e-5, "ε̂_h")
+        var gradient = [Float](repeating: 0, count: target.parameterCount)
+        let probe = LinearProbe(nodes: plain.layout.nodeCount, featureWidth: 4, seed: 5)
+        _ = target.lossAndGradient(conditioned, parameters: lp, gradient: &gradient, loss: probe.callAsFunction)
+        let conditionRows = (large.embeddingInputWidth - 2 ..< large.embeddingInputWidth)
+            .flatMap { r in (0 ..< shape.hidden).map { target.layout.embeddingW + r * shape.hidden + $0 } }
+        #expect(conditionRows.contains { gradient[$0] != 0 }, "the condition rows get a gradient")
+        let parts = try large.transfer(from: small, parameters: sp, into: &gradient)
+        #expect(parts.count == 1 && parts[0].contains("condition inputs 0 → 2"), "\(parts)")
     }
 }

@@ -85,7 +85,7 @@ import TestSupport
     @Test func badInputIsRefusedNamingTheFileAndRecord() throws {
         let (dir, dataset) = try fixture("bad")
         let output = dir.appendingPathComponent("m.rgdm").path
-        #expect(throws: PipelineError.invalidDataset(path: dataset, reason: "no property 'alpha'; it has additive, constant, gappy")) {
+        #expect(throws: PipelineError.unknownProperty(path: dataset, property: "alpha", available: ["additive", "constant", "gappy"])) {
             try PropertyTraining(dataset: dataset, property: "alpha", output: output).fitRidge()
         }
         #expect(throws: PipelineError.invalidDataset(
@@ -120,13 +120,16 @@ import TestSupport
                                             "--noise-aware"], "--noise-aware needs --architecture egnn")
         expectParseError(RGDMCommand.self, ["train-property", "s.h5", "--property", "alpha", "-o", "p.pt"], "--output must end in .rgdm")
         expectParseError(RGDMCommand.self, ["train-property", "s.h5", "-o", "p.rgdm"], "Missing expected argument '--property <property>'")
-        expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--target", "80"],
-                         "--target needs --property-model")
-        expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--guidance", "2"],
-                         "--guidance and --property-model need --target")
-        expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--target", "nan", "--property-model", "p.rgdm"],
-                         "--target must be a finite number")
+        // --target and --guidance are shared with conditional sampling; --property-model needs one target.
+        expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--property-model", "p.rgdm"],
+                         "--property-model guides toward one --target value")
+        expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--property-model", "p.rgdm",
+                                            "--target", "1", "--target", "2"], "--property-model guides toward one --target value")
+        expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--property-model", "p.rgdm",
+                                            "--condition-from-data"], "--property-model guides toward one --target value")
         expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--target", "1", "--property-model", "p.rgdm",
-                                            "--guidance=-1"], "--guidance must be a finite number ≥ 0")
+                                            "--reward", "qed"], "--property-model guides the model's own chain")
+        expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--target", "1", "--property-model", "p.rgdm",
+                                            "--guidance-clip=-1"], "--guidance-clip must be a finite number ≥ 0")
     }
 }

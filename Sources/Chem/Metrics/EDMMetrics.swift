@@ -10,6 +10,16 @@ public struct EDMMetrics: Hashable, Sendable, Codable {
     /// nil without a reference set.
     public var novelty: Double?
 
+    public init(count: Int, atomStability: Double, moleculeStability: Double, validity: Double, uniqueness: Double,
+                novelty: Double? = nil) {
+        self.count = count
+        self.atomStability = atomStability
+        self.moleculeStability = moleculeStability
+        self.validity = validity
+        self.uniqueness = uniqueness
+        self.novelty = novelty
+    }
+
     enum CodingKeys: String, CodingKey {
         case count, atomStability = "atom_stability", moleculeStability = "molecule_stability"
         case validity, uniqueness, novelty

@@ -16,14 +16,22 @@
 /// get a non-zero gradient from the first step. The L′ − L new blocks sit
 /// between the old ones, each an identity: its node W2 and b2 are zero on the
 /// old channels and its w3 is zero (tanh 0 = 0 moves no atom).
+///
+/// New condition channels (C′ ≥ C; an unconditional model fine-tuned into a
+/// conditional one) enter at the end of the embedding's input [z_h, (x), t, c]: their
+/// rows of the embedding are zero, so the grown network ignores the condition until
+/// training gives those rows weight; the output layer's extra columns are dropped
+/// (EDM keeps them for its parameter count) and keep their initial values.
 extension EGNNConfiguration {
     /// Whether `EGNN.grown(from:parameters:initial:)` can embed this network in `larger`:
-    /// at least as many layers and units, every other setting the same (or `larger` is this).
+    /// at least as many layers, units and condition channels, every other setting the same
+    /// (or `larger` is this).
     public func grows(into larger: EGNNConfiguration) -> Bool {
         var same = self
         same.layers = larger.layers
         same.hidden = larger.hidden
-        return same == larger && layers <= larger.layers && hidden <= larger.hidden
+        same.conditionWidth = larger.conditionWidth
+        return same == larger && layers <= larger.layers && hidden <= larger.hidden && conditionWidth <= larger.conditionWidth
     }
 }
 
@@ -43,7 +51,7 @@ extension EGNN {
         let c = configuration
         guard source.grows(into: c) else {
             throw DiffusionError.invalidConfiguration(
-                "an EGNN of \(source.layers) × \(source.hidden) grows only into one with as many layers and units or more and otherwise the same settings, not \(c.layers) × \(c.hidden)")
+                "an EGNN of \(source.layers) × \(source.hidden) (condition width \(source.conditionWidth)) grows only into one with as many layers, units and condition channels or more and otherwise the same settings, not \(c.layers) × \(c.hidden) (condition width \(c.conditionWidth))")
         }
         let old = EGNNParameterLayout(source)
         guard parameters.count == old.count, initial.count == layout.count else {
@@ -78,9 +86,11 @@ extension EGNN {
         let identity: (Int) -> Int = { $0 }
         let isNewUnit: (Int) -> Bool = { $0 >= h }
 
-        let fin = c.embeddingInputWidth, fout = c.embeddingOutputWidth
-        embed(old.embeddingW, rows: fin, cols: h, into: layout.embeddingW, newRows: fin, newCols: hn,
-              rowMap: identity, isNewRow: { _ in false })
+        // Old input rows keep their place; new condition rows (at the end) are zero.
+        let fin = source.embeddingInputWidth, newFin = c.embeddingInputWidth
+        let fout = source.embeddingOutputWidth, newFout = c.embeddingOutputWidth
+        embed(old.embeddingW, rows: fin, cols: h, into: layout.embeddingW, newRows: newFin, newCols: hn,
+              rowMap: identity, isNewRow: { $0 >= fin })
         copyVector(old.embeddingB, h, into: layout.embeddingB)
         var grownBlocks = Set<Int>()
         /// The two-layer pair MLP on [h_i, h_j, d², d0²] of the GCL's messages and of the coordinate update.
@@ -112,7 +122,7 @@ extension EGNN {
             for col in 0 ..< h { p[b.nodeB2 + col] = 0 }
             for u in 0 ..< hn { p[b.coordW3 + u] = 0 }
         }
-        embed(old.outputW, rows: h, cols: fout, into: layout.outputW, newRows: hn, newCols: fout,
+        embed(old.outputW, rows: h, cols: fout, into: layout.outputW, newRows: hn, newCols: newFout,
               rowMap: identity, isNewRow: isNewUnit)
         copyVector(old.outputB, fout, into: layout.outputB)
         return p

@@ -25,7 +25,7 @@ extension EGNNConfiguration: ModelConfiguration {
     public func continues(_ saved: EGNNConfiguration) -> Bool { self == saved }
 
     /// The whole network when `source` is this configuration; else, when this one has
-    /// at least as many layers and units, `source`'s network grown into it
+    /// at least as many layers, units and condition channels, `source`'s network grown into it
     /// (`EGNN.grown(from:parameters:initial:)`), which starts out computing what it did.
     public func transfer(from source: EGNNConfiguration, parameters sourceParameters: [Float],
                          into parameters: inout [Float]) throws -> [String] {
@@ -36,6 +36,11 @@ extension EGNNConfiguration: ModelConfiguration {
         }
         guard source.grows(into: self) else { return [] }
         parameters = try EGNN(self).grown(from: source, parameters: sourceParameters, initial: parameters)
-        return ["network, grown from \(source.layers) × \(source.hidden)"]
+        var parts: [String] = []
+        if source.layers != layers || source.hidden != hidden { parts.append("grown from \(source.layers) × \(source.hidden)") }
+        if source.conditionWidth != conditionWidth {
+            parts.append("condition inputs \(source.conditionWidth) → \(conditionWidth) (new ones zero)")
+        }
+        return ["network, " + parts.joined(separator: ", ")]
     }
 }

@@ -5,6 +5,8 @@
 public final class GraphDiffusionModel<Network: Denoiser>: DiffusionModel {
     public let network: Network
     public let process: DiffusionProcess
+    /// Condition dropout and the early stop t0 (`ConditionalTraining.none`: EDM's objective).
+    public var conditionalTraining = ConditionalTraining.none
     private var buffers = GradientStep.Buffers()
 
     public init(network: Network, process: DiffusionProcess) throws {
@@ -35,8 +37,11 @@ public final class GraphDiffusionModel<Network: Denoiser>: DiffusionModel {
     public func accumulate<G: RandomNumberGenerator>(
         parameters: [Float], batch: GraphBatch, gradient: inout [Float], using generator: inout G
     ) -> Double {
-        GradientStep.accumulate(denoiser: network, process: process, parameters: parameters, batch: batch,
-                                gradient: &gradient, buffers: &buffers, using: &generator)
+        var batch = batch
+        conditionalTraining.dropConditions(&batch.condition, graphs: batch.layout.graphCount, using: &generator)
+        return GradientStep.accumulate(denoiser: network, process: process, parameters: parameters, batch: batch,
+                                       minimumTimestep: conditionalTraining.earlyStop, gradient: &gradient,
+                                       buffers: &buffers, using: &generator)
     }
 
     /// Batch by batch: node counts drawn from `nodeCounts`, then the chain.

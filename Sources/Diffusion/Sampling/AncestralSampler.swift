@@ -31,9 +31,10 @@ public struct AncestralSampler: Sampler {
 
     /// `steps` steps before the final one on `grid` (e.g. crowded at low t, where
     /// the bonds form). `grid: .uniform` is `init(process:steps:)`.
-    public init(process: DiffusionProcess, steps: Int, grid: TimestepGrid) throws {
+    /// `stop` > 0 ends the chain at t0 = `stop`: its last step decodes p(x | z_t0).
+    public init(process: DiffusionProcess, steps: Int, grid: TimestepGrid, stop: Int = 0) throws {
         self.process = process
-        self.timesteps = try grid.timesteps(steps: steps, schedule: process.schedule)
+        self.timesteps = try grid.timesteps(steps: steps, schedule: process.schedule, stop: stop)
     }
 
     /// One step with ε drawn into `state.noise`.

@@ -11,9 +11,10 @@ public struct DDIMSampler: Sampler {
 
     /// `steps` denoiser calls before the final one at t = 0, at
     /// t_k = round(k T / steps), k = steps … 0, or on another `grid`.
-    public init(process: DiffusionProcess, steps: Int, grid: TimestepGrid = .uniform) throws {
+    /// `stop` > 0 ends the chain at t0 = `stop` with x̂ = (z_t0 − σ_t0 ε̂) / α_t0.
+    public init(process: DiffusionProcess, steps: Int, grid: TimestepGrid = .uniform, stop: Int = 0) throws {
         self.process = process
-        self.timesteps = try grid.timesteps(steps: steps, schedule: process.schedule)
+        self.timesteps = try grid.timesteps(steps: steps, schedule: process.schedule, stop: stop)
     }
 
     public func step<G: RandomNumberGenerator>(

@@ -28,9 +28,9 @@ public struct DPMSolverSampler: Sampler {
     /// η ≥ 0.
     public let eta: Double
 
-    /// `steps` steps before the final call at t = 0 on `grid`.
+    /// `steps` steps before the final call at t = 0 on `grid` (at t0 = `stop`, which then returns x̂).
     public init(process: DiffusionProcess, steps: Int, grid: TimestepGrid = .logSNR, order: Int = 2,
-                eta: Double = 0) throws {
+                eta: Double = 0, stop: Int = 0) throws {
         guard order == 1 || order == 2 else {
             throw DiffusionError.invalidConfiguration("DPM-Solver++ order must be 1 or 2, got \(order)")
         }
@@ -38,7 +38,7 @@ public struct DPMSolverSampler: Sampler {
             throw DiffusionError.invalidConfiguration("the noise η of DPM-Solver++ must be ≥ 0, got \(eta)")
         }
         self.process = process
-        self.timesteps = try grid.timesteps(steps: steps, schedule: process.schedule)
+        self.timesteps = try grid.timesteps(steps: steps, schedule: process.schedule, stop: stop)
         self.order = order
         self.eta = eta
     }

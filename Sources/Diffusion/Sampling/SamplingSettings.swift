@@ -31,6 +31,10 @@ public struct SamplingSettings: Sendable, Equatable {
     public var latentSteps: Int?
     /// Latent models: the sampler of the latent chain (nil: `kind`, with its grid, order and η).
     public var latentKind: SamplerKind?
+    /// Where the chain stops: 0, or the early stop t0 of a model trained with
+    /// `ConditionalTraining.earlyStop`, whose last call decodes from z_t0. The steps' grid
+    /// covers t0 … T; "all T steps" of the ancestral sampler become T − t0.
+    public var stop: Int = 0
 
     public init(kind: SamplerKind, steps: Int? = nil, grid: TimestepGrid? = nil, order: Int? = nil, eta: Double? = nil,
                 corrector: LangevinCorrector? = nil, latentSteps: Int? = nil, latentKind: SamplerKind? = nil) {
@@ -60,19 +64,20 @@ public struct SamplingSettings: Sendable, Equatable {
         if kind != .sdeDPMSolver, eta != nil {
             throw DiffusionError.invalidConfiguration("η applies to SDE-DPM-Solver++, not \(kind.rawValue)")
         }
-        let defaultSteps = min(100, process.timesteps)
+        let defaultSteps = min(100, process.timesteps - stop)
         switch kind {
         case .ancestral:
-            let predictor = try steps.map { try AncestralSampler(process: process, steps: $0, grid: grid ?? .uniform) }
-                ?? (grid.map { try AncestralSampler(process: process, steps: process.timesteps, grid: $0) }
-                    ?? AncestralSampler(process: process))
+            let predictor = try steps.map { try AncestralSampler(process: process, steps: $0, grid: grid ?? .uniform, stop: stop) }
+                ?? (grid != nil || stop > 0
+                    ? try AncestralSampler(process: process, steps: process.timesteps - stop, grid: grid ?? .uniform, stop: stop)
+                    : AncestralSampler(process: process))
             guard let corrector else { return predictor }
             return PredictorCorrectorSampler(predictor: predictor, corrector: corrector)
         case .ddim:
-            return try DDIMSampler(process: process, steps: steps ?? defaultSteps, grid: grid ?? .uniform)
+            return try DDIMSampler(process: process, steps: steps ?? defaultSteps, grid: grid ?? .uniform, stop: stop)
         case .dpmSolver, .sdeDPMSolver:
             return try DPMSolverSampler(process: process, steps: steps ?? defaultSteps, grid: grid ?? .logSNR,
-                                        order: order ?? 2, eta: kind == .dpmSolver ? 0 : eta ?? 1)
+                                        order: order ?? 2, eta: kind == .dpmSolver ? 0 : eta ?? 1, stop: stop)
         }
     }
 
@@ -100,6 +105,7 @@ public struct SamplingSettings: Sendable, Equatable {
             text += ", Langevin corrector (\(corrector.steps) move\(corrector.steps == 1 ? "" : "s") at each of "
                 + "\(levels), r = \(corrector.snr))"
         }
+        if stop > 0 { text += ", stopped at t0 = \(stop)" }
         if let latentKind { text += ", latent chain \(latentKind.rawValue)" }
         if let latentSteps { text += (latentKind == nil ? ", latent chain " : " ") + "\(latentSteps) steps" }
         return text

@@ -14,27 +14,34 @@ public enum TimestepGrid: Sendable, Equatable, Hashable {
     /// λ_k uniform from λ_T to λ_0, each at the timestep whose λ is nearest.
     case logSNR
 
-    /// K + 1 strictly decreasing timesteps from T to 0 for K = `steps` in 1 … T.
-    /// Rounding may put two steps of a crowded end on one timestep; such steps
-    /// are moved apart by one timestep each, from t = 0 up.
-    public func timesteps(steps: Int, schedule: any NoiseSchedule) throws -> [Int] {
+    /// K + 1 strictly decreasing timesteps from T to `stop` (0, or the early stop t0 of
+    /// `ConditionalTraining`, where the last call decodes) for K = `steps` in 1 … T − stop:
+    /// the grid on t0 … T instead of 0 … T. Rounding may put two steps of a crowded end on
+    /// one timestep; such steps are moved apart by one timestep each, from the stop up.
+    public func timesteps(steps: Int, schedule: any NoiseSchedule, stop: Int = 0) throws -> [Int] {
         let total = schedule.timesteps
-        guard (1 ... total).contains(steps) else {
-            throw DiffusionError.invalidConfiguration("sampling steps must be in 1 … T = \(total), got \(steps)")
+        guard (0 ..< total).contains(stop) else {
+            throw DiffusionError.invalidConfiguration("the chain's stop t0 must be in 0 … T − 1 = \(total - 1), got \(stop)")
+        }
+        let span = total - stop
+        guard (1 ... span).contains(steps) else {
+            throw DiffusionError.invalidConfiguration(
+                stop == 0 ? "sampling steps must be in 1 … T = \(total), got \(steps)"
+                          : "sampling steps must be in 1 … T − t0 = \(span) (stopping at t0 = \(stop)), got \(steps)")
         }
         var ascending: [Int]
         switch self {
         case .uniform:
-            ascending = (0 ... steps).map { k in Int((Double(k) * Double(total) / Double(steps)).rounded()) }
+            ascending = (0 ... steps).map { k in stop + Int((Double(k) * Double(span) / Double(steps)).rounded()) }
         case .power(let rho):
             guard rho.isFinite, rho > 0 else {
                 throw DiffusionError.invalidConfiguration("a power grid needs an exponent > 0, got \(rho)")
             }
-            ascending = (0 ... steps).map { k in Int((Double(total) * Foundation.pow(Double(k) / Double(steps), rho)).rounded()) }
+            ascending = (0 ... steps).map { k in stop + Int((Double(span) * Foundation.pow(Double(k) / Double(steps), rho)).rounded()) }
         case .logSNR:
-            ascending = Self.logSNRTimesteps(steps: steps, schedule: schedule)
+            ascending = Self.logSNRTimesteps(steps: steps, schedule: schedule, stop: stop)
         }
-        ascending[0] = 0
+        ascending[0] = stop
         for k in 1 ... steps where ascending[k] <= ascending[k - 1] { ascending[k] = ascending[k - 1] + 1 }
         // Pushed up, the steps near T may pass it: pull them down again from T.
         ascending[steps] = total
@@ -44,16 +51,17 @@ public enum TimestepGrid: Sendable, Equatable, Hashable {
         return ascending.reversed()
     }
 
-    /// Ascending timesteps, each the one whose λ = −γ/2 is nearest to λ_T + (k/K)(λ_0 − λ_T).
-    private static func logSNRTimesteps(steps: Int, schedule: any NoiseSchedule) -> [Int] {
+    /// Ascending timesteps from `stop`, each the one whose λ = −γ/2 is nearest to
+    /// λ_T + (k/K)(λ_stop − λ_T).
+    private static func logSNRTimesteps(steps: Int, schedule: any NoiseSchedule, stop: Int) -> [Int] {
         let total = schedule.timesteps
-        let top = -schedule.gamma(at: total) / 2, bottom = -schedule.gamma(at: 0) / 2
+        let top = -schedule.gamma(at: total) / 2, bottom = -schedule.gamma(at: stop) / 2
         var result: [Int] = []
         var t = total
         for k in stride(from: steps, through: 0, by: -1) {
             // λ falls as t grows; walk t down from the previous step to the nearest λ.
             let target = top + Double(steps - k) / Double(steps) * (bottom - top)
-            while t > 0 && abs(-schedule.gamma(at: t - 1) / 2 - target) <= abs(-schedule.gamma(at: t) / 2 - target) { t -= 1 }
+            while t > stop && abs(-schedule.gamma(at: t - 1) / 2 - target) <= abs(-schedule.gamma(at: t) / 2 - target) { t -= 1 }
             result.append(t)
         }
         return result.reversed()

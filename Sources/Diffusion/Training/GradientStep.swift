@@ -2,7 +2,8 @@
 /// (parameters, batch, generator state) → (loss, gradient): no optimiser, no
 /// hidden state, so data-parallel training can all-reduce its results.
 ///
-/// For each graph: t ~ U{0, …, T} (EDM trains with t = 0 included),
+/// For each graph: t ~ U{0, …, T} (EDM trains with t = 0 included; from t0
+/// with an early stop),
 /// ε ~ N(0, I) (zero-CoM positions), z_t = α_t x + σ_t ε (EDM Algorithm 1),
 /// then the weighted ε-loss of `EpsilonLoss` and its gradient through the
 /// denoiser.
@@ -30,31 +31,36 @@ public enum GradientStep {
     }
 
     /// As `accumulate(denoiser:process:parameters:batch:gradient:using:)`, with
-    /// the intermediate arrays in `buffers` (same draws, same result).
+    /// the intermediate arrays in `buffers` (same draws, same result); t from
+    /// `minimumTimestep` (the early stop t0 of `ConditionalTraining`) up.
     public static func accumulate<D: Denoiser, G: RandomNumberGenerator>(
-        denoiser: D, process: DiffusionProcess, parameters: [Float], batch: GraphBatch,
+        denoiser: D, process: DiffusionProcess, parameters: [Float], batch: GraphBatch, minimumTimestep: Int = 0,
         gradient: inout [Float], buffers: inout Buffers, using generator: inout G
     ) -> Double {
         var noConditionGradient: [Float] = []
-        return accumulate(denoiser: denoiser, process: process, parameters: parameters, batch: batch, gradient: &gradient,
-                          buffers: &buffers, conditionGradient: &noConditionGradient, using: &generator)
+        return accumulate(denoiser: denoiser, process: process, parameters: parameters, batch: batch,
+                          minimumTimestep: minimumTimestep, gradient: &gradient, buffers: &buffers,
+                          conditionGradient: &noConditionGradient, using: &generator)
     }
 
     /// As `accumulate(denoiser:process:parameters:batch:gradient:buffers:using:)`,
     /// and adding ∂L/∂c into `conditionGradient` (`[graphs, conditionWidth]`, or
-    /// empty to leave it out).
+    /// empty to leave it out); t ~ U{t0, …, T} with t0 = `minimumTimestep`.
     public static func accumulate<D: Denoiser, G: RandomNumberGenerator>(
-        denoiser: D, process: DiffusionProcess, parameters: [Float], batch: GraphBatch,
+        denoiser: D, process: DiffusionProcess, parameters: [Float], batch: GraphBatch, minimumTimestep: Int = 0,
         gradient: inout [Float], buffers: inout Buffers, conditionGradient: inout [Float],
         using generator: inout G
     ) -> Double {
         precondition(parameters.count == denoiser.parameterCount && gradient.count == denoiser.parameterCount,
                      "parameters \(parameters.count), gradient \(gradient.count), model \(denoiser.parameterCount)")
+        precondition((0 ... process.timesteps).contains(minimumTimestep),
+                     "minimum timestep \(minimumTimestep) outside 0 … \(process.timesteps)")
         let layout = batch.layout
         process.prepare(positions: batch.positions, features: batch.features, layout: layout, into: &buffers.x)
         buffers.timesteps.removeAll(keepingCapacity: true)
         for _ in 0 ..< layout.graphCount {
-            buffers.timesteps.append(Int(generator.next(upperBound: UInt64(process.timesteps + 1))))
+            buffers.timesteps.append(minimumTimestep
+                + Int(generator.next(upperBound: UInt64(process.timesteps + 1 - minimumTimestep))))
         }
         process.sampleNoise(layout: layout, into: &buffers.noise, using: &generator)
         process.diffuse(buffers.x, noise: buffers.noise, timesteps: buffers.timesteps, layout: layout, into: &buffers.z)

@@ -16,6 +16,7 @@ public struct RGDMCommand: ParsableCommand {
             TrainPropertyCommand.self,
             SampleCommand.self,
             EvaluateCommand.self,
+            SweepCommand.self,
             ScoreCommand.self,
             ConvertCommand.self,
             InfoCommand.self,

@@ -37,6 +37,7 @@ struct SampleCommand: ParsableCommand {
     var reconstruct: String?
     @Option(help: "The split --reconstruct reads.") var split = "test"
 
+    @OptionGroup(title: "Conditional sampling (models trained with --condition)") var condition: ConditionOptions
     @OptionGroup(title: "Reward-guided sampling (molecules, EGNN models)") var reward: RewardOptions
     @Option(help: ArgumentHelp("With --reward: proposals K per guided step, one kept by softmax(reward/τ) (RGDM's sampler).",
                                discussion: "Each guided step costs K + 1 network calls and K reward evaluations per molecule; the chain is EDM's full ancestral one."))
@@ -51,8 +52,13 @@ struct SampleCommand: ParsableCommand {
     func validate() throws {
         if count < 1 { throw ValidationError("--count must be at least 1") }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
-        if targeting.isGuided, reward.reward != nil || reconstruct != nil {
-            throw ValidationError("--target guides the model's own chain: leave out --reward and --reconstruct")
+        if targeting.isGuided {
+            if condition.target.count != 1 || condition.conditionFromData {
+                throw ValidationError("--property-model guides toward one --target value")
+            }
+            if reward.reward != nil || reconstruct != nil {
+                throw ValidationError("--property-model guides the model's own chain: leave out --reward and --reconstruct")
+            }
         }
         if reward.reward != nil {
             if explore < 1 { throw ValidationError("--explore must be at least 1") }
@@ -68,18 +74,30 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let model = try TrainedModel(path: self.model, threads: global.workerCount, useEMA: !noEMA)
         if model.card.domain == .shapes { _ = try ShapeDecoding.outputFormat(output) }
-        let settings = try sampling.settings(for: model.card.domain, architecture: model.card.architecture,
+        var settings = try sampling.settings(for: model.card.domain, architecture: model.card.architecture,
                                              timesteps: model.card.timesteps)
+        settings = settings.stopping(at: model.card.condition?.training.earlyStop ?? 0, timesteps: model.card.timesteps,
+                                     keepingSteps: sampling.steps != nil)
         let networkCalls = try reconstruct == nil ? model.model.networkCalls(sampling: settings)
             : (model.model as? any AutoEncodingModel)?.reconstructionCalls(sampling: settings) ?? 0
         var generator = Xoshiro256StarStar(seed: global.seed)
         var progress = ProgressLine(label: "sample", total: count)
         let start = Date()
         let results: [SampleResult]
-        let guided = try targeting.guidance(for: model, threads: global.workerCount)
+        let guided = try targeting.guidance(for: model, target: condition.target.first, weight: condition.guidance,
+                                            threads: global.workerCount)
+        let conditional = guided == nil ? try condition.sampling(for: model) : nil
+        var draw: ConditionalSampling.Draw?
         if let guided {
             results = try model.sample(count: count, batchSize: batch, sampling: settings, guidance: guided.guidance,
                                        using: &generator) { progress.advance(by: $0) }
+        } else if let conditional, reward.reward == nil {
+            draw = try conditional.sample(from: model, count: count, batchSize: batch, sampling: settings, using: &generator) {
+                progress.advance(by: $0)
+            }
+            results = draw?.results ?? []
+        } else if conditional != nil {
+            throw PipelineError.invalidModel(path: self.model, reason: "reward-guided sampling (--reward) steers unconditional models; this one is conditional")
         } else if let reconstruct {
             guard case let .shapes(data) = try TrainingData.open(reconstruct, split: split) else {
                 throw PipelineError.invalidDataset(path: reconstruct, reason: "--reconstruct needs a shape set")
@@ -109,22 +127,27 @@ struct SampleCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         switch model.card.domain {
         case .molecules:
-            let molecules = MoleculeCodec(card: model.card).molecules(from: results)
+            let decoded = MoleculeCodec(card: model.card).molecules(from: results)
+            let molecules = draw?.annotating(decoded) ?? decoded
             try MoleculeDecoding.write(molecules, to: output)
             var evaluator = EDMEvaluator(reference: try reference.map { try ReferenceSMILES.load($0) })
             for molecule in molecules { try evaluator.add(molecule) }
-            var runReport = RunReport.molecules(molecules, metrics: evaluator.metrics, model: model, sampling: settings,
-                                                networkCalls: networkCalls, output: output, seconds: seconds)
+            var sampleReport = RunReport.molecules(molecules, metrics: evaluator.metrics, model: model, sampling: settings,
+                                                   networkCalls: networkCalls * (draw.map { $0.guidance > 0 && $0.request != .unconditional ? 2 : 1 } ?? 1),
+                                                   output: output, seconds: seconds)
+            if let draw { sampleReport.addCondition(draw) }
             let predicted = try guided.map { try $0.property.predict(MoleculeCodec(card: model.card).batch(molecules)) }
-            if let guided, let predicted { runReport.add(guided, predictions: predicted) }
+            if let guided, let predicted { sampleReport.add(guided, predictions: predicted) }
             let oracle = try targeting.oracleModel(threads: global.workerCount)
             let scored = try oracle.map { try $0.predict(MoleculeCodec(card: model.card).batch(molecules)) }
-            if let oracle, let scored, let path = targeting.oracle { runReport.add(oracle: oracle, path: path, predictions: scored, target: targeting.target) }
-            try runReport.write(base: reportBase)
+            if let oracle, let scored, let path = targeting.oracle {
+                sampleReport.add(oracle: oracle, path: path, predictions: scored, target: guided?.target)
+            }
+            try sampleReport.write(base: reportBase)
             try report(evaluator.metrics, seconds: seconds)
             if let guided, let predicted { print(RunReport.guidanceSummary(guided, predictions: predicted)) }
             if let oracle, let scored, let path = targeting.oracle {
-                print(RunReport.oracleSummary(oracle, path: path, predictions: scored, target: targeting.target))
+                print(RunReport.oracleSummary(oracle, path: path, predictions: scored, target: guided?.target))
             }
         case .shapes:
             let files = try ShapeDecoding.write(results, to: output)

@@ -44,6 +44,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup(title: "Optimisation") var optimizer: OptimizerOptions
     @OptionGroup(title: "Diffusion process") var diffusion: DiffusionOptions
+    @OptionGroup(title: "Conditioning (molecules)") var conditioning: ConditionTrainingOptions
 
     @Option(help: "Save a checkpoint every N steps.") var checkpointEvery = 500
     @Option(help: "Write a log line every N steps.") var logEvery = 10
@@ -62,9 +63,12 @@ struct TrainCommand: ParsableCommand {
         let data = try TrainingData.open(dataset, split: split, limit: limit)
         let directory = RunDirectory(URL(fileURLWithPath: output ?? "runs/\(URL(fileURLWithPath: dataset).deletingPathExtension().lastPathComponent)"))
         let saved = try directory.savedCard()
-        let card = try ModelCard(for: data, network: network.configuration(for: data, dataset: dataset, saved: saved),
+        let conditioned = try conditioning.prepare(data, dataset: dataset, seed: global.seed)
+        var card = try ModelCard(for: data, network: conditioning.network(network.configuration(for: data, dataset: dataset, saved: saved),
+                                                                          condition: conditioned?.card),
                                  schedule: diffusion.schedule, timesteps: diffusion.timesteps,
                                  schedulePrecision: diffusion.precision, dataset: dataset, split: split)
+        card.condition = conditioned?.card
         let run = try TrainingRun(directory: directory, card: card, configuration: optimizer.configuration(seed: global.seed),
                                   changes: optimizer.changes, batchSizeGiven: optimizer.batch, datasetSize: data.source.count,
                                   threads: global.workerCount, initializeFrom: initializeFrom)
@@ -87,7 +91,7 @@ struct TrainCommand: ParsableCommand {
         let loop = TrainingLoop(checkpointEvery: checkpointEvery, logEvery: logEvery) { report, recentLoss in
             progress.advance(extra: String(format: "step %d loss %.4f", report.step, recentLoss))
         }
-        var source = DatasetSteps(data: data.source, batchSize: batchSize)
+        var source = DatasetSteps(data: conditioned?.data ?? data.source, batchSize: batchSize)
         let outcome = try loop.run(run, steps: &source, until: target)
         progress.finish(extra: String(format: "step %d loss %.4f", run.step, run.meanRecentLoss))
         try RunReport.training(run, outcome: outcome).write(base: directory.reportBase)

@@ -22,9 +22,9 @@ struct LabelledMolecules {
         guard MoleculeDataset.isMoleculeSet(file) else {
             throw PipelineError.invalidDataset(path: path, reason: "not an rgdm molecule set (rgdm preprocess molecules writes those)")
         }
-        let column = try MoleculeDataset.propertyColumn(file, name: property)
+        let column = try MoleculeDataset.propertyColumn(property, in: file)
         let graphs = try MoleculeDataset.read(file, split: split, limit: limit)
-        let labels = try MoleculeDataset.readProperty(file, column: column, molecules: graphs.members)
+        let labels = try MoleculeDataset.readLabels(file, column: column, molecules: graphs.members)
         return LabelledMolecules(graphs: graphs, labels: labels, property: column.name, split: split)
     }
 

@@ -1,10 +1,23 @@
 import Diffusion
 import Foundation
 
-/// Property model files (`rgdm train-property` writes them): a `Checkpoint` whose model
-/// configuration is a `PropertyModelCard`. An EGNN model's file is a full training checkpoint (the
-/// run resumes from it); a ridge model's holds its fit as weights only.
+/// Opens property-model files, the one place that knows their formats: `rgdm train-property`'s
+/// (a `Checkpoint` whose model configuration is a `PropertyModelCard`; an EGNN model's file is a
+/// full training checkpoint, so the run resumes from it, a ridge model's holds its fit as weights
+/// only) and an atom-count model's JSON (`AtomCountPredictor`).
 public enum PropertyModelFile {
+    /// The property model at `path`, whichever format it is in.
+    public static func load(_ path: String, threads: Int = 1) throws -> any PropertyPredictor {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PipelineError.invalidModel(path: path, reason: "no such file")
+        }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        if data.starts(with: Checkpoint.magic) { return try open(path, threads: threads) }
+        if let model = try? JSONDecoder().decode(AtomCountPredictor.self, from: data) { return model }
+        throw PipelineError.invalidModel(
+            path: path, reason: "not a property model this rgdm reads (rgdm train-property's file, or an atom-count model's JSON)")
+    }
+
     /// The property model at `path`: its EMA weights when it has them, else θ.
     public static func open(_ path: String, threads: Int = 1) throws -> any PropertyPredictor & PropertyModelCarrier {
         let checkpoint = try TrainedModel.checkpoint(at: path)

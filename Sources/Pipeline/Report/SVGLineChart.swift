@@ -1,18 +1,29 @@
 import Foundation
 
 /// A self-contained SVG line chart (for loss curves): one or more series on
-/// shared axes, optional log-scaled y, tick labels, no scripts.
+/// shared axes, optional log-scaled y, tick labels, vertical markers, no scripts.
 struct SVGLineChart {
     struct Series {
+        /// The legend's entry; none when empty.
         var name: String
         var points: [(x: Double, y: Double)]
         var colour: String
+        var dashed = false
+        /// A dot at each point.
+        var dots = false
+    }
+
+    /// A labelled vertical line at `x` (drawn when inside the x range).
+    struct Marker {
+        var x: Double
+        var label: String
     }
 
     var title: String
     var xLabel: String
     var yLabel: String
     var series: [Series]
+    var markers: [Marker] = []
     var logY = false
     var width = 640.0
     var height = 320.0
@@ -47,12 +58,23 @@ struct SVGLineChart {
         }
         svg += #"<text x="\#(margin.left + plotW / 2)" y="\#(height - 6)" text-anchor="middle">\#(HTML.escape(xLabel))</text>"#
         svg += #"<text x="14" y="\#(margin.top + plotH / 2)" text-anchor="middle" transform="rotate(-90 14 \#(margin.top + plotH / 2))">\#(HTML.escape(yLabel))</text>"#
-        for (index, s) in series.enumerated() {
+        for marker in markers where marker.x.isFinite && (minX ... maxX).contains(marker.x) {
+            let x = px(marker.x)
+            svg += #"<line x1="\#(x)" x2="\#(x)" y1="\#(margin.top)" y2="\#(margin.top + plotH)" stroke="rgb(120,120,120)" stroke-dasharray="2 3"/>"#
+            svg += #"<text x="\#(x + 3)" y="\#(margin.top + plotH - 4)" fill="rgb(120,120,120)">\#(HTML.escape(marker.label))</text>"#
+        }
+        var legendY = margin.top + 14
+        for s in series {
             let points = s.points.filter { $0.x.isFinite && $0.y.isFinite && (!logY || $0.y > 0) }
             let path = points.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }.joined(separator: " ")
-            svg += #"<polyline fill="none" stroke="\#(s.colour)" stroke-width="1.5" points="\#(path)"/>"#
-            let legendY = margin.top + 14 + Double(index) * 14
+            let dash = s.dashed ? #" stroke-dasharray="5 3""# : ""
+            svg += #"<polyline fill="none" stroke="\#(s.colour)" stroke-width="1.5"\#(dash) points="\#(path)"/>"#
+            if s.dots {
+                for p in points { svg += String(format: #"<circle cx="%.1f" cy="%.1f" r="2.5" fill="%@"/>"#, px(p.x), py(p.y), s.colour) }
+            }
+            guard !s.name.isEmpty else { continue }
             svg += #"<text x="\#(margin.left + plotW - 8)" y="\#(legendY)" text-anchor="end" fill="\#(s.colour)">\#(HTML.escape(s.name))</text>"#
+            legendY += 14
         }
         return svg + "</svg>"
     }

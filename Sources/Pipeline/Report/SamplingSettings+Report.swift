@@ -10,6 +10,6 @@ extension SamplingSettings {
         return ["sampler": kind.rawValue, "steps": optional(steps), "grid": optional(grid?.description),
                 "order": optional(order), "eta": optional(eta), "corrector": corrector,
                 "latent_steps": optional(latentSteps), "latent_sampler": optional(latentKind?.rawValue),
-                "network_calls_per_sample": networkCalls]
+                "stop": stop, "network_calls_per_sample": networkCalls]
     }
 }

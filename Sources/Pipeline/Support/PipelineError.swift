@@ -13,6 +13,10 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownReward(term: String, known: [String])
     /// A reward specification that does not parse or cannot be built (a missing program, a bad argument).
     case invalidReward(specification: String, reason: String)
+    /// A dataset has no property of this name; `available` lists those it has.
+    case unknownProperty(path: String, property: String, available: [String])
+    /// A conditioning request that cannot be met (a NaN target, a target for an unconditional model).
+    case invalidCondition(reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +28,10 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .workerFailed(reason): reason
         case let .unknownReward(term, known): "unknown reward '\(term)'; known rewards: \(known.joined(separator: ", "))"
         case let .invalidReward(specification, reason): "reward '\(specification)': \(reason)"
+        case let .unknownProperty(path, property, available):
+            "dataset \(path): no property '\(property)'; "
+                + (available.isEmpty ? "it stores no properties" : "it has \(available.joined(separator: ", "))")
+        case let .invalidCondition(reason): reason
         }
     }
 }

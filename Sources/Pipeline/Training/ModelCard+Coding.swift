@@ -7,7 +7,7 @@ import Foundation
 extension ModelCard: Codable {
     private enum CodingKeys: String, CodingKey {
         case version, domain, network, scaling, schedule, timesteps, schedulePrecision, nodeCounts, atomicNumbers,
-             includesAtomicNumber, dataset, split, codeVersion, initializedFrom
+             includesAtomicNumber, dataset, split, codeVersion, initializedFrom, condition
         /// Version 1's network keys.
         case egnn, latentPoints
     }
@@ -34,6 +34,7 @@ extension ModelCard: Codable {
         split = try c.decode(String.self, forKey: .split)
         codeVersion = try c.decode(String.self, forKey: .codeVersion)
         initializedFrom = try c.decodeIfPresent(String.self, forKey: .initializedFrom)
+        condition = try c.decodeIfPresent(ConditionCard.self, forKey: .condition)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -52,6 +53,7 @@ extension ModelCard: Codable {
         try c.encode(split, forKey: .split)
         try c.encode(codeVersion, forKey: .codeVersion)
         try c.encodeIfPresent(initializedFrom, forKey: .initializedFrom)
+        try c.encodeIfPresent(condition, forKey: .condition)
     }
 
     /// JSON text for `Checkpoint.modelConfiguration`.

@@ -33,6 +33,8 @@ public struct ModelCard: Sendable, Equatable {
     /// Where a run's starting weights came from, when not a fresh initialisation
     /// (`rgdm train --initialize-from`): "models/shapes-lp.rgdm (step 75000): encoder, decoder".
     public var initializedFrom: String?
+    /// A conditional model's condition (`rgdm train --condition`); nil when unconditional.
+    public var condition: ConditionCard?
 
     public init(domain: ModelDomain, network: some ModelConfiguration, scaling: FeatureScaling, schedule: ScheduleKind,
                 timesteps: Int, schedulePrecision: Double, nodeCounts: NodeCountDistribution,
@@ -65,9 +67,17 @@ public struct ModelCard: Sendable, Equatable {
         try schedule.makeSchedule(timesteps: timesteps, precision: schedulePrecision)
     }
 
-    /// The model this card describes, using `threads` workers.
+    /// The model this card describes, using `threads` workers; a conditional one trains with
+    /// its condition dropout and early stop.
     public func makeModel(threads: Int) throws -> any DiffusionModel {
-        try network.makeModel(schedule: makeSchedule(), scaling: scaling, threads: threads)
+        let model = try network.makeModel(schedule: makeSchedule(), scaling: scaling, threads: threads)
+        guard let condition else { return model }
+        guard let conditional = model as? any ConditionalDiffusionModel, model.conditionWidth == condition.width else {
+            throw PipelineError.invalidCondition(
+                reason: "a model conditioned on \(condition.properties.joined(separator: ", ")) needs an EGNN with condition width \(condition.width); this is \(modelDescription) of condition width \(model.conditionWidth)")
+        }
+        conditional.conditionalTraining = condition.training
+        return conditional
     }
 
     /// The model's hyper-parameters for `rgdm info`, reports and logs: (name, value) rows.

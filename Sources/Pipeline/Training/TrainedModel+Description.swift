@@ -25,6 +25,14 @@ extension TrainedModel {
             "code_version": card.codeVersion,
         ]
         if card.domain == .molecules { result["atomic_numbers"] = card.atomicNumbers }
+        if let c = card.condition {
+            result["condition"] = [
+                "properties": c.properties, "means": c.normalization.means, "mean_absolute_deviations": c.normalization.deviations,
+                "condition_dropout": c.training.dropout, "early_stop": c.training.earlyStop,
+                "labelled_fraction": c.labels.labelledFraction, "pseudo_label_noise": c.labels.noise,
+                "property_models": c.labels.propertyModels, "labelled_molecules": c.labels.labelledMolecules.count,
+            ] as [String: Any]
+        }
         result["node_counts"] = ["min": card.nodeCounts.counts.first ?? 0, "max": card.nodeCounts.counts.last ?? 0]
         // Metrics recorded beside the checkpoint by evaluations of its samples.
         let metricsURL = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metrics.json")

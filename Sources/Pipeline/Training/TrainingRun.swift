@@ -37,6 +37,12 @@ public final class TrainingRun {
                 throw PipelineError.invalidRun(
                     path: path, reason: "it holds a checkpoint of a different model (\(saved.domain), \(saved.modelDescription)); use another --output or the same model options")
             }
+            guard saved.condition == card.condition else {
+                throw PipelineError.invalidRun(
+                    path: path, reason: "its checkpoint was trained "
+                        + (saved.condition.map { "conditioned on \($0.properties.joined(separator: ", ")) with other labels or settings" } ?? "unconditionally")
+                        + "; resume with the same --condition options or use another --output")
+            }
             guard checkpoint.state.batches.datasetSize == datasetSize else {
                 throw PipelineError.invalidRun(
                     path: path, reason: "its checkpoint was trained on \(checkpoint.state.batches.datasetSize) graphs but the dataset has \(datasetSize)")
