@@ -10,6 +10,28 @@ extension Sampler {
         denoiser: D, parameters: [Float], nodeCounts: [Int], condition: [Float] = [],
         trajectoryStride: Int? = nil, using generator: inout G
     ) -> SampleResult {
+        chain(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts, condition: condition,
+              trajectoryStride: trajectoryStride, using: &generator) { _, _, _, _ in }
+    }
+
+    /// As `generate(denoiser:parameters:nodeCounts:condition:trajectoryStride:using:)`, with
+    /// `guidance` adding its term to ε̂ before every step (nil: none); throws what it throws.
+    public func generate<D: Denoiser, G: RandomNumberGenerator>(
+        denoiser: D, parameters: [Float], nodeCounts: [Int], condition: [Float] = [],
+        guidance: (any SamplingGuidance)?, trajectoryStride: Int? = nil, using generator: inout G
+    ) throws -> SampleResult {
+        try chain(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts, condition: condition,
+                  trajectoryStride: trajectoryStride, using: &generator) { prediction, z, t, layout in
+            try guidance?.guide(&prediction, at: z, timestep: t, layout: layout, process: process)
+        }
+    }
+
+    /// The chain, with `guide` adjusting ε̂ before each step.
+    private func chain<D: Denoiser, G: RandomNumberGenerator>(
+        denoiser: D, parameters: [Float], nodeCounts: [Int], condition: [Float], trajectoryStride: Int?,
+        using generator: inout G,
+        guide: (inout DenoiserOutput, GraphTensors, Int, GraphLayout) throws -> Void
+    ) rethrows -> SampleResult {
         precondition(denoiser.featureWidth == process.featureWidth,
                      "denoiser feature width \(denoiser.featureWidth) ≠ process feature width \(process.featureWidth)")
         precondition(condition.count == nodeCounts.count * denoiser.conditionWidth,
@@ -32,6 +54,7 @@ extension Sampler {
                                           time: time, condition: condition)
                 denoiser.predict(input, parameters: parameters, into: &prediction)
             }
+            try guide(&prediction, z, t, layout)
             step(&z, prediction: prediction, index: index, layout: layout, state: &state, using: &generator)
         }
         return SampleResult(layout: layout, positions: z.positions,

@@ -23,7 +23,8 @@ import Foundation
 public struct Checkpoint: Sendable, Equatable {
     /// The newest format version this build reads and writes (1: Float32 sections, 2: Float16).
     public static let formatVersion: UInt32 = 2
-    static let magic = Array("RGDMCKPT".utf8)
+    /// The first eight bytes of every checkpoint file.
+    public static let magic = Array("RGDMCKPT".utf8)
 
     /// How the numbers of a checkpoint file are stored.
     public enum Precision: String, Codable, Sendable, CaseIterable {

@@ -11,12 +11,14 @@ extension GlobalPooling: ExpressibleByArgument {}
 extension LatentTrainingPhase: ExpressibleByArgument {}
 extension LatentPriorTarget: ExpressibleByArgument {}
 extension Checkpoint.Precision: ExpressibleByArgument {}
+extension NodePooling: ExpressibleByArgument {}
 
 // Pipeline
 extension ModelArchitecture: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
 extension FineTuneMethod: ExpressibleByArgument {}
 extension DrawScoring: ExpressibleByArgument {}
+extension PropertyArchitecture: ExpressibleByArgument {}
 extension RewardFloor: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }

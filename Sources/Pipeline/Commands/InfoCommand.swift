@@ -31,6 +31,7 @@ struct InfoCommand: ParsableCommand {
             throw PipelineError.invalidDataset(path: path, reason: "no such file")
         }
         if HDF5File.isHDF5(path) { return try DatasetDescription.describe(path) }
+        if let property = try PropertyModelFile.describe(path) { return property }
         return try TrainedModel.describe(checkpointAt: path)
     }
 

@@ -13,6 +13,7 @@ public struct RGDMCommand: ParsableCommand {
             TrainCommand.self,
             FineTuneCommand.self,
             CompareCommand.self,
+            TrainPropertyCommand.self,
             SampleCommand.self,
             EvaluateCommand.self,
             SweepCommand.self,

@@ -45,11 +45,21 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "With --reward: the pay-off temperature τ of the guided steps.") var guidanceTemperature = 0.1
     @Option(help: "With --reward: guide the steps from the last N noise levels.") var guidedLevels = 100
 
+    @OptionGroup(title: "Property guidance (molecules, unconditional EGNN models)") var targeting: TargetOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if count < 1 { throw ValidationError("--count must be at least 1") }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
+        if targeting.isGuided {
+            if condition.target.count != 1 || condition.conditionFromData {
+                throw ValidationError("--property-model guides toward one --target value")
+            }
+            if reward.reward != nil || reconstruct != nil {
+                throw ValidationError("--property-model guides the model's own chain: leave out --reward and --reconstruct")
+            }
+        }
         if reward.reward != nil {
             if explore < 1 { throw ValidationError("--explore must be at least 1") }
             if !(guidanceTemperature.isFinite && guidanceTemperature > 0) { throw ValidationError("--guidance-temperature must be > 0") }
@@ -74,9 +84,14 @@ struct SampleCommand: ParsableCommand {
         var progress = ProgressLine(label: "sample", total: count)
         let start = Date()
         let results: [SampleResult]
-        let conditional = try condition.sampling(for: model)
+        let guided = try targeting.guidance(for: model, target: condition.target.first, weight: condition.guidance,
+                                            threads: global.workerCount)
+        let conditional = guided == nil ? try condition.sampling(for: model) : nil
         var draw: ConditionalSampling.Draw?
-        if let conditional, reward.reward == nil {
+        if let guided {
+            results = try model.sample(count: count, batchSize: batch, sampling: settings, guidance: guided.guidance,
+                                       using: &generator) { progress.advance(by: $0) }
+        } else if let conditional, reward.reward == nil {
             draw = try conditional.sample(from: model, count: count, batchSize: batch, sampling: settings, using: &generator) {
                 progress.advance(by: $0)
             }
@@ -121,8 +136,19 @@ struct SampleCommand: ParsableCommand {
                                                    networkCalls: networkCalls * (draw.map { $0.guidance > 0 && $0.request != .unconditional ? 2 : 1 } ?? 1),
                                                    output: output, seconds: seconds)
             if let draw { sampleReport.addCondition(draw) }
+            let predicted = try guided.map { try $0.property.predict(MoleculeCodec(card: model.card).batch(molecules)) }
+            if let guided, let predicted { sampleReport.add(guided, predictions: predicted) }
+            let oracle = try targeting.oracleModel(threads: global.workerCount)
+            let scored = try oracle.map { try $0.predict(MoleculeCodec(card: model.card).batch(molecules)) }
+            if let oracle, let scored, let path = targeting.oracle {
+                sampleReport.add(oracle: oracle, path: path, predictions: scored, target: guided?.target)
+            }
             try sampleReport.write(base: reportBase)
             try report(evaluator.metrics, seconds: seconds)
+            if let guided, let predicted { print(RunReport.guidanceSummary(guided, predictions: predicted)) }
+            if let oracle, let scored, let path = targeting.oracle {
+                print(RunReport.oracleSummary(oracle, path: path, predictions: scored, target: guided?.target))
+            }
         case .shapes:
             let files = try ShapeDecoding.write(results, to: output)
             try RunReport.shapes(results, model: model, sampling: settings, networkCalls: networkCalls, output: output,

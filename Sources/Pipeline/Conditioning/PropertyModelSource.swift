@@ -38,17 +38,3 @@ public enum PropertyModelSource: Sendable, Equatable {
         }
     }
 }
-
-/// Opens property-model files: the one place that knows their formats.
-public enum PropertyModelFile {
-    /// The property model at `path`. Reads the atom-count model's JSON; models of
-    /// `rgdm train-property` are read here too once that command writes them.
-    public static func load(_ path: String) throws -> any PropertyPredictor {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw PipelineError.invalidModel(path: path, reason: "no such file")
-        }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        if let model = try? JSONDecoder().decode(AtomCountPredictor.self, from: data) { return model }
-        throw PipelineError.invalidModel(path: path, reason: "not a property model this rgdm reads (an atom-count model's JSON)")
-    }
-}

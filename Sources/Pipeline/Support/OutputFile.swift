@@ -32,6 +32,7 @@ struct OutputFile: Sendable, Equatable {
         case .runRecord: stem + ".run.json"
         case .sampleRunRecord: path + ".run.json"
         case .parts: path + ".parts"
+        case .log: stem + ".log.jsonl"
         }
     }
 
@@ -55,4 +56,6 @@ enum Sidecar: CaseIterable {
     case sampleRunRecord
     /// The folder of an interrupted job's parts, for resuming: `set.h5` → `set.h5.parts`.
     case parts
+    /// A training log, one JSON line per logged step: `alpha.rgdm` → `alpha.log.jsonl`.
+    case log
 }

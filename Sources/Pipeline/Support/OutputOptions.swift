@@ -43,3 +43,9 @@ enum CheckpointOutput: OutputKind {
     static let help = ArgumentHelp("The file to write.")
     static let extensions: [String] = []
 }
+
+/// A property model (`rgdm train-property`).
+enum PropertyModelOutput: OutputKind {
+    static let help = ArgumentHelp("The property model file to write (.rgdm); an EGNN run found there resumes.")
+    static let extensions = ["rgdm"]
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Diffusion
+import Foundation
+
+/// `rgdm sample --target A --guidance W --property-model P.rgdm`: gradient guidance of an
+/// unconditional molecule model toward property value A by a noise-aware property model, as the
+/// released code of reward-directed conditional diffusion samples (`PropertyGuidance`). --target and
+/// --guidance are `ConditionOptions`' (shared with classifier-free guidance of conditional models).
+struct TargetOptions: ParsableArguments {
+    @Option(help: "A noise-aware property model (rgdm train-property --noise-aware) that guides this unconditional model toward --target (--guidance: its weight w, default 1).")
+    var propertyModel: String?
+    @Option(help: ArgumentHelp("With --property-model: a cap on each molecule's guidance term, root mean square per component (ε̂'s own scale is 1); 0 leaves it uncapped, as published.",
+                               discussion: "A learnt property model extrapolates (polarisability keeps rising as atoms move apart); uncapped, large weights pull some chains apart."))
+    var guidanceClip = 1.0
+    @Option(help: ArgumentHelp("Molecules: a property model (any, e.g. one trained on clean molecules) whose predictions for the samples the report gives, guided or not.",
+                               discussion: "An oracle apart from the guiding model, which the guided chain may exploit."))
+    var oracle: String?
+
+    func validate() throws {
+        if !(guidanceClip.isFinite && guidanceClip >= 0) { throw ValidationError("--guidance-clip must be a finite number ≥ 0") }
+    }
+
+    /// Whether the run is guided by a property model.
+    var isGuided: Bool { propertyModel != nil }
+
+    /// The --oracle model, nil without one.
+    func oracleModel(threads: Int) throws -> (any PropertyPredictor & PropertyModelCarrier)? {
+        try oracle.map { try PropertyModelFile.open($0, threads: threads) }
+    }
+
+    /// The guidance of this run for `model` toward `target` with weight `weight` (nil: 1), with
+    /// the property model it uses; nil without --property-model.
+    func guidance(for model: TrainedModel, target: Double?, weight: Double?, threads: Int) throws -> GuidedRun? {
+        guard let propertyModel else { return nil }
+        guard let target else { throw PipelineError.invalidCondition(reason: "--property-model guides toward a --target; give one") }
+        guard let property = try PropertyModelFile.open(propertyModel, threads: threads) as? EGNNPropertyModel else {
+            throw PipelineError.invalidModel(path: propertyModel, reason: "guidance needs a noise-aware EGNN property model, not ridge")
+        }
+        try property.checkGuides(model)
+        let weight = weight ?? 1, cap = guidanceClip > 0 ? guidanceClip : nil
+        return GuidedRun(property: property, path: propertyModel, target: target, weight: weight, maximumRMS: cap,
+                         guidance: try property.guidance(target: target, weight: weight, maximumRMS: cap))
+    }
+}
+
+/// A sampling run guided toward a property value, for its report.
+struct GuidedRun {
+    let property: EGNNPropertyModel
+    let path: String
+    let target: Double
+    let weight: Double
+    /// The cap on each molecule's term (nil: uncapped).
+    let maximumRMS: Double?
+    let guidance: PropertyGuidance<NoiseAwareRegressor>
+}

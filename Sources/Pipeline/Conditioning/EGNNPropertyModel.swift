@@ -1,0 +1,51 @@
+import Diffusion
+
+/// An E(3)-invariant EGNN regressor (`EGNNRegressor`) with its weights, as a property model:
+/// graphs in data units are centred and scaled as the diffusion model's are, predicted at t = 0
+/// and un-standardised. A noise-aware model (trained on z_t at random t) also guides sampling.
+public final class EGNNPropertyModel: PropertyPredictor {
+    public let card: PropertyModelCard
+    public let regressor: EGNNRegressor
+    public let parameters: [Float]
+    let scaling: FeatureScaling
+    let source: String
+
+    init(card: PropertyModelCard, parameters: [Float], threads: Int, source: String) throws {
+        guard case let .egnn(configuration, _) = card.model else {
+            throw PipelineError.invalidModel(path: source, reason: "its card describes a \(card.architecture.rawValue) model, not egnn")
+        }
+        guard configuration.featureWidth == card.featureWidth else {
+            throw PipelineError.invalidModel(path: source, reason: "its regressor reads \(configuration.featureWidth) features, its encoding has \(card.featureWidth)")
+        }
+        let regressor = EGNNRegressor(configuration, threads: threads)
+        guard parameters.count == regressor.parameterCount else {
+            throw PipelineError.invalidModel(path: source, reason: "\(parameters.count) weights for a regressor of \(regressor.parameterCount)")
+        }
+        self.card = card
+        self.regressor = regressor
+        self.parameters = parameters
+        self.scaling = try card.scaling
+        self.source = source
+    }
+
+    public var property: String { card.property }
+    public var vocabulary: [Int] { card.atomicNumbers }
+
+    public func predict(_ batch: GraphBatch) throws -> [Double] {
+        var encoded = batch
+        encoded.features = try PropertyModelInput.features(of: batch, card: card, path: source)
+        return regressor.predict(encoded, scaling: scaling, parameters: parameters).map { $0 * card.labelScale + card.labelMean }
+    }
+
+    /// Gradient guidance toward `target` (property units) with weight w on the standardised
+    /// scale: ε̂ ← ε̂ + σ_t w ∇ ½ (a′ − f(z_t, t))², a′ = (a − mean) / scale, each molecule's term
+    /// capped at root mean square `maximumRMS` when given. Needs a noise-aware model.
+    public func guidance(target: Double, weight: Double, maximumRMS: Double? = nil) throws -> PropertyGuidance<NoiseAwareRegressor> {
+        guard card.noise != nil else {
+            throw PipelineError.invalidModel(
+                path: source, reason: "it was trained on clean molecules; guidance needs a noise-aware model (rgdm train-property --noise-aware)")
+        }
+        return try PropertyGuidance(property: NoiseAwareRegressor(regressor: regressor, parameters: parameters),
+                                    target: (target - card.labelMean) / card.labelScale, weight: weight, maximumRMS: maximumRMS)
+    }
+}
