@@ -13,6 +13,12 @@ import Diffusion
 /// not a transition), and rgdm's optimiser step accumulates the gradient over all transitions
 /// of its `trainBatch` chains (DDPO's own choice), where the peer steps AdamW after each
 /// transition's minibatch; AdamW's update is a small part of either.
+///
+/// Fresh weights do not denoise: both frameworks' chains blow up (mean squared radius 10⁵–10⁷ Å²
+/// after 10–50 steps). There the roundoff between a round's batch and a training minibatch alone
+/// makes |log ρ| ≈ 10⁴ at θ = θ_old: the peer's loss overflows and its weights turn NaN unnoticed,
+/// while rgdm's trainer refuses a non-finite loss, so rgdm runs with `logRatioLimit` 20
+/// (`DDPO.Settings`): such transitions give no gradient. The network work timed is the same.
 struct DDPOBenchmark {
     struct Configuration: Codable {
         var layers: Int
@@ -47,6 +53,9 @@ struct DDPOBenchmark {
 
     let configuration: Configuration
 
+    /// The |log ρ| past which a transition gives no gradient (see above): e²⁰ keeps ρ finite.
+    static let logRatioLimit = 20.0
+
     /// −mean ‖x_i‖² over each graph's atoms (positions in Å, centred): the peer's reward.
     static func compactness(_ samples: SampleResult) -> [Double] {
         (0 ..< samples.layout.graphCount).map { g in
@@ -66,7 +75,8 @@ struct DDPOBenchmark {
             optimizer: AdamWConfiguration(learningRate: 1e-5, amsgrad: false), emaDecay: 0, clipsGradients: false,
             batchSize: c.trainBatch, seed: c.seed), datasetSize: 1)
         try trainer.initialize(with: fresh.parameters)
-        let settings = DDPO<EGNN>.Settings(chains: c.molecules, steps: c.steps, passes: c.ppoPasses, minibatch: c.trainBatch, clip: c.clip)
+        let settings = DDPO<EGNN>.Settings(chains: c.molecules, steps: c.steps, passes: c.ppoPasses, minibatch: c.trainBatch, clip: c.clip,
+                                           logRatioLimit: Self.logRatioLimit)
         let clock = RoundClock()
         var rewardMeans: [Double] = []
         var ddpo = try DDPO(model: model, settings: settings, nodeCounts: fresh.card.nodeCounts, seed: c.seed,
