@@ -65,6 +65,14 @@ import TestSupport
         #expect(report.lines.contains("sampling s           4.00      8.00     2.00×"))
     }
 
+    @Test func badOptionsAreRefusedWithTheirReason() {
+        expectParseError(BenchFineTuneCommand.self, ["--molecules", "1"], "--molecules must be at least 2: DDPO normalises rewards over a round")
+        expectParseError(BenchFineTuneCommand.self, ["--steps", "1001"], "--steps must be in 1 … 1000 (got 1001)")
+        expectParseError(BenchFineTuneCommand.self, ["--pool", "0"], "--pool must be at least 1 (got 0)")
+        expectParseError(BenchFineTuneCommand.self, ["--ppo-passes", "0"],
+                         "--layers, --hidden, --rounds, --ppo-passes and --train-batch must be at least 1")
+    }
+
     /// The peer's reward: −mean ‖x‖² over each molecule's atoms.
     @Test func compactnessIsTheNegativeMeanSquaredRadius() {
         let samples = SampleResult(layout: GraphLayout(nodeCounts: [2, 1]),

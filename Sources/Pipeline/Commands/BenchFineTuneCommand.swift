@@ -16,7 +16,7 @@ struct BenchFineTuneCommand: ParsableCommand {
         synthetic reward (compactness, −mean squared radius), then --ppo-passes passes of PPO, --train-batch chains an \
         optimiser step, AdamW at learning rate 1e-5; then the PyTorch peer (shared/bench's ddpo_torch.py) on the same \
         settings and threads, and rgdm's speed-up on each figure. The shipped QM9 model is --layers 8 --hidden 128. \
-        Then --molecules molecules drawn by the default chain (from --model, or the fresh EGNN) and scored by --reward \
+        Then --pool molecules drawn by the default chain (from --model, or the fresh EGNN) and scored by --reward \
         (default qed; mmff94, xtb-gap and the other terms work too, the xTB ones when xtb is installed) with --threads \
         worker processes: molecules per second, evaluations per second, and the CPU seconds of rgdm and its workers \
         over the wall seconds of the scoring ("cores busy": 2 when both cores worked throughout). Open Babel rewards \
@@ -25,13 +25,14 @@ struct BenchFineTuneCommand: ParsableCommand {
 
     @Option(help: "Equivariant blocks (the peer's default: 4; the shipped QM9 model: 8).") var layers = 4
     @Option(help: "Hidden width (the peer's default: 64; the shipped QM9 model: 128).") var hidden = 64
-    @Option(help: "Molecules (chains) a DDPO round, and molecules drawn and scored for the throughput.") var molecules = 64
+    @Option(help: "Molecules (chains) a DDPO round.") var molecules = 64
     @Option(help: "Strided ancestral steps of each DDPO chain (T = 1000).") var steps = 50
     @Option(help: "DDPO rounds.") var rounds = 2
     @Option(help: "Passes of PPO over each round's transitions.") var ppoPasses = 1
     @Option(help: "Chains per optimiser step.") var trainBatch = 32
     @Option(help: "PPO's clip range ε.") var ppoClip = 1e-4
     @Option(help: "A trained molecule model to draw the throughput's molecules from (default: the fresh EGNN).") var model: String?
+    @Option(help: "Molecules drawn and scored for the throughput (default: --molecules).") var pool: Int?
     @OptionGroup(title: "Reward (default qed)") var reward: RewardOptions
     @Option(help: "Python with PyTorch for the peer (default: $PEERS_HOME/venv-torch/bin/python, PEERS_HOME=/tmp/peers).")
     var peerPython: String?
@@ -47,6 +48,7 @@ struct BenchFineTuneCommand: ParsableCommand {
         guard molecules >= 2 else { throw ValidationError("--molecules must be at least 2: DDPO normalises rewards over a round") }
         guard (1 ... 1000).contains(steps) else { throw ValidationError("--steps must be in 1 … 1000 (got \(steps))") }
         guard ppoClip.isFinite && ppoClip > 0 else { throw ValidationError("--ppo-clip must be > 0 (got \(ppoClip))") }
+        if let pool, pool < 1 { throw ValidationError("--pool must be at least 1 (got \(pool))") }
     }
 
     func run() throws {
@@ -73,7 +75,8 @@ struct BenchFineTuneCommand: ParsableCommand {
             let script = PeerScript(python: peerPython, script: peerScript)
             if let reason = script.unavailable { skipped = reason } else { peer = try DDPOPeer(peer: script).run(configuration) }
         }
-        let throughput = try RewardThroughputBenchmark(model: sampled, molecules: molecules, batch: min(molecules, 100), seed: global.seed)
+        let count = pool ?? molecules
+        let throughput = try RewardThroughputBenchmark(model: sampled, molecules: count, batch: min(count, 100), seed: global.seed)
             .run(scorer: &scorer, workers: threads)
         let report = FineTuneBenchmark(ddpo: ddpo, peer: peer, peerSkipped: skipped, throughput: throughput)
         print(json ? try report.json() : report.lines.joined(separator: "\n"))
