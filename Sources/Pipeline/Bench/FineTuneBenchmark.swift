@@ -73,6 +73,10 @@ extension FineTuneBenchmark: BenchmarkReport {
             lines.append(String(format: "reward %@: %d evaluations (%d cache hits; failures: %@) in %.2f s, %.1f evaluations/s, %.2f cores busy with %d worker(s) (other load %.2f)",
                                 t.reward, t.evaluations, t.cacheHits, failures.isEmpty ? "none" : failures, t.scoringSeconds,
                                 t.evaluationsPerSecond, t.coresBusy, t.workers, t.otherLoad ?? .nan))
+            lines.append(String(format: "scoring CPU: %.2f s here, %@ in workers, %.2f s in programs that ended (xtb, commands)",
+                                t.scoringCpuSecondsHere,
+                                t.scoringCpuSecondsPerWorker.isEmpty ? "none" : t.scoringCpuSecondsPerWorker.map { String(format: "%.2f s", $0) }.joined(separator: " + "),
+                                t.scoringCpuSecondsEndedChildren))
         }
         return lines
     }

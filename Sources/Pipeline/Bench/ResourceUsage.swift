@@ -41,20 +41,23 @@ enum ResourceUsage {
     }
 
     /// CPU seconds (user + system, with their waited-for children's) of this process's live children.
-    static var liveChildrenCPUSeconds: Double {
+    static var liveChildrenCPUSeconds: Double { liveChildrenCPU.values.reduce(0, +) }
+
+    /// Each live child's CPU seconds (user + system, with its waited-for children's), by process id.
+    static var liveChildrenCPU: [Int32: Double] {
         let me = getpid()
         let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        var ticks = 0.0
+        var seconds: [Int32: Double] = [:]
         for entry in entries where entry.first?.isNumber == true {
             // The fields after the command's closing parenthesis: state ppid … utime stime cutime cstime (fields 3…17).
-            guard let text = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+            guard let pid = Int32(entry), let text = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
                   let close = text.lastIndex(of: ")") else { continue }
             let fields = text[text.index(after: close)...].split(separator: " ")
             guard fields.count > 14, Int32(fields[1]) == me else { continue }
-            ticks += fields[11 ... 14].compactMap { Double($0) }.reduce(0, +)
+            seconds[pid] = fields[11 ... 14].compactMap { Double($0) }.reduce(0, +) / hz
         }
-        return ticks / hz
+        return seconds
     }
 
     /// CPU seconds the whole machine spent busy (all processes), from /proc/stat; nil where unreadable.

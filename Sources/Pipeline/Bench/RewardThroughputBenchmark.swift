@@ -28,6 +28,12 @@ struct RewardThroughputBenchmark {
         var scoringSeconds: Double
         /// CPU seconds of this process and its children while scoring.
         var scoringCpuSeconds: Double
+        /// Of those, this process's own (its threads: decoding, cache keys, requests and answers)…
+        var scoringCpuSecondsHere: Double
+        /// …each persistent worker's (Open Babel rewards), largest first…
+        var scoringCpuSecondsPerWorker: [Double]
+        /// …and those of the children that ran and ended meanwhile (xtb runs, a reward command).
+        var scoringCpuSecondsEndedChildren: Double
         var evaluationsPerSecond: Double
         /// `scoringCpuSeconds / scoringSeconds`: 2 when two cores were busy throughout.
         var coresBusy: Double
@@ -51,9 +57,15 @@ struct RewardThroughputBenchmark {
         let decoded = MoleculeCodec(card: card).molecules(from: samples)
 
         let busy = ResourceUsage.machineBusySeconds
-        let treeCPU = ResourceUsage.cpuSecondsWithChildren, scoringStart = ResourceUsage.now
+        let own = ResourceUsage.cpuSeconds, ended = ResourceUsage.reapedChildrenCPUSeconds, live = ResourceUsage.liveChildrenCPU
+        let scoringStart = ResourceUsage.now
         let batch = scorer.score(decoded)
-        let scoringSeconds = ResourceUsage.now - scoringStart, scoringCPU = ResourceUsage.cpuSecondsWithChildren - treeCPU
+        let scoringSeconds = ResourceUsage.now - scoringStart
+        let ownCPU = ResourceUsage.cpuSeconds - own, endedCPU = ResourceUsage.reapedChildrenCPUSeconds - ended
+        // A worker started during the scoring counts from 0; one that ended is among the ended children.
+        let workerCPU = ResourceUsage.liveChildrenCPU.map { pid, seconds in seconds - (live[pid] ?? 0) }.filter { $0 > 0 }
+            .sorted(by: >)
+        let scoringCPU = ownCPU + endedCPU + workerCPU.reduce(0, +)
         let otherLoad = busy.flatMap { busy0 in
             ResourceUsage.machineBusySeconds.map { busy1 in
                 max(0, busy1 - busy0 - scoringCPU) / (scoringSeconds * Double(ProcessInfo.processInfo.activeProcessorCount))
@@ -63,7 +75,8 @@ struct RewardThroughputBenchmark {
                       samplingCpuSeconds: samplingCPU, samplesPerSecond: Double(molecules) / samplingSeconds,
                       samplingCoresBusy: samplingCPU / samplingSeconds, reward: scorer.reward.name, workers: workers,
                       evaluations: batch.outcomes.count, cacheHits: batch.cacheHits, failures: scorer.ledger.failures,
-                      scoringSeconds: scoringSeconds, scoringCpuSeconds: scoringCPU,
+                      scoringSeconds: scoringSeconds, scoringCpuSeconds: scoringCPU, scoringCpuSecondsHere: ownCPU,
+                      scoringCpuSecondsPerWorker: workerCPU, scoringCpuSecondsEndedChildren: endedCPU,
                       evaluationsPerSecond: Double(batch.outcomes.count) / scoringSeconds,
                       coresBusy: scoringCPU / scoringSeconds, otherLoad: otherLoad)
     }
