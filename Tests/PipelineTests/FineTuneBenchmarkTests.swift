@@ -63,6 +63,7 @@ import TestSupport
         #expect(abs((speedup?.moleculesPerSecond ?? 0) - 3) < 1e-12 && abs((speedup?.transitionsPerSecond ?? 0) - 3) < 1e-12)
         #expect(report.lines.contains("seconds             10.00     30.00     3.00×"))
         #expect(report.lines.contains("sampling s           4.00      8.00     2.00×"))
+        #expect(report.lines.contains("CPU s               19.00     70.00     3.68×"))
     }
 
     @Test func badOptionsAreRefusedWithTheirReason() {

@@ -20,6 +20,8 @@ struct FineTuneBenchmark: Codable {
         var trainingSeconds: Double
         var moleculesPerSecond: Double
         var transitionsPerSecond: Double
+        /// The peer process's CPU seconds (its start-up included) over rgdm's: the work, whatever else ran.
+        var cpuSeconds: Double
     }
 
     /// Nil when the peer did not run.
@@ -35,7 +37,8 @@ struct FineTuneBenchmark: Codable {
             Speedup(seconds: peer.seconds / ddpo.seconds, samplingSeconds: peer.samplingSeconds / ddpo.samplingSeconds,
                     trainingSeconds: peer.trainingSeconds / ddpo.trainingSeconds,
                     moleculesPerSecond: ddpo.moleculesPerSecond / peer.moleculesPerSecond,
-                    transitionsPerSecond: ddpo.transitionsPerSecond / peer.transitionsPerSecond)
+                    transitionsPerSecond: ddpo.transitionsPerSecond / peer.transitionsPerSecond,
+                    cpuSeconds: peer.processCpuSeconds / ddpo.cpuSeconds)
         }
     }
 }
@@ -59,9 +62,9 @@ extension FineTuneBenchmark: BenchmarkReport {
         lines.append(row("training s", ddpo.trainingSeconds, peer?.trainingSeconds, s?.trainingSeconds))
         lines.append(row("molecules/s", ddpo.moleculesPerSecond, peer?.moleculesPerSecond, s?.moleculesPerSecond))
         lines.append(row("transitions/s", ddpo.transitionsPerSecond, peer?.transitionsPerSecond, s?.transitionsPerSecond))
-        lines.append(row("CPU s", ddpo.cpuSeconds, nil, nil))
+        lines.append(row("CPU s", ddpo.cpuSeconds, peer?.processCpuSeconds, s?.cpuSeconds))
         if let peer {
-            lines.append(String(format: "PyTorch %@, peak RSS %.1f MB; other load: %.2f during rgdm, %.2f during the peer",
+            lines.append(String(format: "PyTorch %@ (its CPU s: the whole process, start-up ≈ 5 s included), peak RSS %.1f MB; other load: %.2f during rgdm, %.2f during the peer",
                                 peer.version, Double(peer.peakRssBytes) / 1e6, ddpo.otherLoad ?? .nan, peer.otherLoad ?? .nan))
         } else if let peerSkipped {
             lines.append("PyTorch: not run (\(peerSkipped))")
