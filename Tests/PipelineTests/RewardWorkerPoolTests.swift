@@ -66,6 +66,22 @@ import Testing
         }
     }
 
+    /// A molecule with NaN coordinates (a diverged chain) cannot be sent as JSON: it fails as an
+    /// invalid molecule, as in this process, and the workers score the rest without being replaced.
+    @Test func aMoleculeWithNaNCoordinatesIsInvalidAndStaysHere() throws {
+        let executable = try #require(Self.rgdmExecutable, "the rgdm executable is built with the tests")
+        var diverged = RewardTestSupport.methane
+        diverged.atoms[0].position.x = .nan
+        let molecules = try RewardTestSupport.qm9(Array(0..<8)) + [diverged]
+        let settings = RewardSettings(parallelism: 2, workerExecutable: executable, minimumWorkerBatch: 8)
+        let spec = try RewardSpecification(parsing: "qed")
+        let parallel = try spec.makeReward(settings).score(molecules), local = try spec.makeReward(.inProcess).score(molecules)
+        #expect(parallel.last == .failure(.invalidMolecule("a coordinate is not finite (the sampling chain diverged)")))
+        #expect(local.last == parallel.last)
+        #expect(parallel.dropLast().map { try? $0.get() } == local.dropLast().map { try? $0.get() })
+        #expect(parallel.dropLast().allSatisfy { (try? $0.get()) != nil })
+    }
+
     static var rgdmExecutable: String? {
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: me).deletingLastPathComponent()

@@ -66,6 +66,16 @@ import Testing
         #expect(outcomes[0].failureKind == .invalidMolecule && (try? outcomes[1].get()) != nil)
     }
 
+    /// A diverged chain's molecule (NaN coordinates) is invalid before xtb could run on it.
+    @Test func aMoleculeWithNaNCoordinatesIsInvalid() throws {
+        var diverged = RewardTestSupport.methane
+        diverged.atoms[1].position.y = .nan
+        let reward = try XTBReward(property: .gap)
+        #expect(reward.calculator.singlePoint(diverged, xyz: XTBCalculator.xyz(diverged)).failure
+                == .invalidMolecule("a coordinate is not finite (the sampling chain diverged)"))
+        #expect(reward.score([diverged]).first?.failureKind == .invalidMolecule)
+    }
+
     @Test func aHungXTBTimesOutAndItsScratchDirectoryIsRemoved() throws {
         try RewardTestSupport.withScratch { directory in
             let fake = try RewardTestSupport.script("xtb", in: directory, "#!/bin/sh\npwd > \(directory)/where\nexec sleep 30\n")

@@ -103,7 +103,12 @@ extension DDPO {
                 var value = 0.0
                 for (g, chain) in chains.enumerated() {
                     let advantage = round.advantages[chain]
-                    let ratio = exp(logDensity[g] - round.oldLogDensity[j][chain])
+                    let logRatio = logDensity[g] - round.oldLogDensity[j][chain]
+                    if let limit = settings.logRatioLimit, !(abs(logRatio) <= limit) {
+                        value += -advantage * (logRatio > 0 ? 1 + settings.clip : 1 - settings.clip) / count
+                        continue
+                    }
+                    let ratio = exp(logRatio)
                     let clipped = min(max(ratio, 1 - settings.clip), 1 + settings.clip)
                     let unclippedTerm = -advantage * ratio, clippedTerm = -advantage * clipped
                     value += max(unclippedTerm, clippedTerm) / count

@@ -25,13 +25,20 @@ public struct DDPO<Network: Denoiser>: TrainingSteps {
         public var minibatch: Int
         /// ε of PPO's clipping (DDPO: 1e-4).
         public var clip: Double
+        /// nil (the default): PPO as published. Otherwise a transition whose |log ρ| exceeds this
+        /// keeps its clipped term in the loss but gives no gradient: a guard for chains whose states
+        /// have blown up (an untrained network's: `rgdm bench finetune` times DDPO on fresh weights),
+        /// where the roundoff between a round's batch and a training minibatch alone makes
+        /// |log ρ| ≈ 10⁴ at θ = θ_old, so ρ, and the loss, overflow.
+        public var logRatioLimit: Double?
 
-        public init(chains: Int, steps: Int, passes: Int = 1, minibatch: Int, clip: Double = 1e-4) {
+        public init(chains: Int, steps: Int, passes: Int = 1, minibatch: Int, clip: Double = 1e-4, logRatioLimit: Double? = nil) {
             self.chains = chains
             self.steps = steps
             self.passes = passes
             self.minibatch = minibatch
             self.clip = clip
+            self.logRatioLimit = logRatioLimit
         }
 
         /// Optimiser steps each round.
@@ -42,6 +49,7 @@ public struct DDPO<Network: Denoiser>: TrainingSteps {
             try check(chains >= 2, "DDPO needs at least 2 chains a round to normalise rewards, got \(chains)")
             try check(steps >= 1 && passes >= 1 && minibatch >= 1, "steps, passes and minibatch must be at least 1")
             try check(clip.isFinite && clip > 0, "the PPO clip ε must be > 0, got \(clip)")
+            if let limit = logRatioLimit { try check(limit > 0, "the log-ratio limit must be > 0, got \(limit)") }
         }
     }
 

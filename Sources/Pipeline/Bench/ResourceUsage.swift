@@ -24,6 +24,42 @@ enum ResourceUsage {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
+    /// CPU seconds of this process and its children: its own, those of children it has waited
+    /// for (RUSAGE_CHILDREN, which holds what they waited for in turn: xtb runs, reward commands)
+    /// and those of live children (`/proc/PID/stat` of each process whose parent is this one,
+    /// with what they waited for: persistent reward workers). Grandchildren still running are not seen.
+    static var cpuSecondsWithChildren: Double {
+        cpuSeconds + reapedChildrenCPUSeconds + liveChildrenCPUSeconds
+    }
+
+    /// CPU seconds (user + system) of the children this process has waited for (RUSAGE_CHILDREN).
+    static var reapedChildrenCPUSeconds: Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_CHILDREN.rawValue, &usage) == 0 else { return 0 }
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
+    }
+
+    /// CPU seconds (user + system, with their waited-for children's) of this process's live children.
+    static var liveChildrenCPUSeconds: Double { liveChildrenCPU.values.reduce(0, +) }
+
+    /// Each live child's CPU seconds (user + system, with its waited-for children's), by process id.
+    static var liveChildrenCPU: [Int32: Double] {
+        let me = getpid()
+        let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        var seconds: [Int32: Double] = [:]
+        for entry in entries where entry.first?.isNumber == true {
+            // The fields after the command's closing parenthesis: state ppid … utime stime cutime cstime (fields 3…17).
+            guard let pid = Int32(entry), let text = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = text.lastIndex(of: ")") else { continue }
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            guard fields.count > 14, Int32(fields[1]) == me else { continue }
+            seconds[pid] = fields[11 ... 14].compactMap { Double($0) }.reduce(0, +) / hz
+        }
+        return seconds
+    }
+
     /// CPU seconds the whole machine spent busy (all processes), from /proc/stat; nil where unreadable.
     static var machineBusySeconds: Double? {
         guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),

@@ -22,40 +22,21 @@ struct SamplePeer {
         var otherLoad: Double?
     }
 
+    private var peer: PeerScript { PeerScript(python: python, script: script) }
+
     /// Why the peer cannot run here, or nil when it can.
-    var unavailable: String? {
-        let files = FileManager.default
-        if !files.isExecutableFile(atPath: python) { return "no Python at \(python); set up with shared/bench/peers/setup.sh" }
-        if !files.fileExists(atPath: script) { return "no peer script at \(script)" }
-        return nil
-    }
+    var unavailable: String? { peer.unavailable }
 
     func run(layers: Int, hidden: Int, molecules: Int, steps: Int, threads: Int, seed: UInt64) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.currentDirectoryURL = URL(fileURLWithPath: script).deletingLastPathComponent()
-        process.arguments = [URL(fileURLWithPath: script).lastPathComponent, "sample", "--threads", "\(threads)",
-                             "--layers", "\(layers)", "--hidden", "\(hidden)", "--n-mol", "\(molecules)",
-                             "--steps", "\(steps)", "--seed", "\(seed)"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw PipelineError.invalidRun(path: script, reason: "cannot run the PyTorch peer: \(error)")
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let peak = ResourceUsage.peakChildResidentBytes
-        guard process.terminationStatus == 0,
-              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-              let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let seconds = json["seconds"] as? Double, let cpu = json["cpu_seconds"] as? Double else {
-            throw PipelineError.invalidRun(path: script, reason: "the PyTorch peer exited with status \(process.terminationStatus) without its JSON line")
-        }
+        let output = try peer.run(["sample", "--threads", "\(threads)", "--layers", "\(layers)", "--hidden", "\(hidden)",
+                                   "--n-mol", "\(molecules)", "--steps", "\(steps)", "--seed", "\(seed)"],
+                                  required: ["seconds", "cpu_seconds"])
+        let json = output.json
+        let seconds = json["seconds"] as? Double ?? .nan, cpu = json["cpu_seconds"] as? Double ?? .nan
         let calls = steps + 1
         return Result(version: json["version"] as? String ?? "?", seconds: seconds, cpuSeconds: cpu, networkCalls: calls,
                       callsPerSecond: Double(calls) / seconds, moleculeCallsPerSecond: Double(molecules * calls) / seconds,
-                      moleculesPerSecond: Double(molecules) / seconds, peakRssBytes: peak,
+                      moleculesPerSecond: Double(molecules) / seconds, peakRssBytes: output.peakRssBytes,
                       otherLoad: json["other_procs_cpu_frac"] as? Double)
     }
 }

@@ -4,7 +4,8 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmark training, sampling, conformer generation and shape metrics.",
-        subcommands: [BenchTrainCommand.self, BenchSampleCommand.self, BenchConformersCommand.self, BenchShapesCommand.self]
+        abstract: "Benchmark training, sampling, fine-tuning, conformer generation and shape metrics.",
+        subcommands: [BenchTrainCommand.self, BenchSampleCommand.self, BenchFineTuneCommand.self, BenchConformersCommand.self,
+                      BenchShapesCommand.self]
     )
 }

@@ -20,7 +20,8 @@ struct FineTuneCommand: ParsableCommand {
         deviation, rewards on each draw's denoised estimate (--score-on). --method ddpo is the \
         policy-gradient baseline: --pool chains a round, EDM's ancestral chain on --steps strided steps (default 100), PPO over their \
         transitions (--ppo-passes, --ppo-clip). The run folder holds \
-        checkpoint.rgdm, log.jsonl (one line per step and per round), best.sdf (the best molecules \
+        checkpoint.rgdm, log.jsonl (one line per step and per round, each round with its seconds of sampling, scoring \
+        and training, and a closing line of the session's totals), best.sdf (the best molecules \
         with their rewards as SD fields) and report.html/.json. Run the same command to resume; \
         Ctrl-C saves and stops.
         """)

@@ -28,27 +28,31 @@ extension FineTuneJob {
         let pools = try command.sampling.settings(for: .molecules, architecture: base.card.architecture,
                                                   timesteps: base.card.timesteps)
         let log = try directory.openLog()
-        let start = Date()
+        let start = Date(), clock = RoundClock()
         var interrupted = false
         for round in stride(from: session.rounds.count + 1, through: command.rounds, by: 1) {
             if Interruption.requested { interrupted = true; break }
             var generator = Xoshiro256StarStar(seed: command.global.seed ^ UInt64(round) &* 0x9E37_79B9_7F4A_7C15)
-            let samples = try base.sample(count: command.pool, batchSize: command.poolBatch, sampling: pools, using: &generator)
-            _ = try session.scoreSamples(samples)
+            let samples = try clock.measure(.sampling) {
+                try base.sample(count: command.pool, batchSize: command.poolBatch, sampling: pools, using: &generator)
+            }
+            _ = try clock.measure(.scoring) { try session.scoreSamples(samples) }
             var line: [String: Any] = ["event": "round", "step": 0]
-            for (key, value) in session.finishRound(round, samples: samples, rewards: session.lastRewards, distance: 0) {
+            for (key, value) in session.finishRound(round, samples: samples, rewards: session.lastRewards, distance: 0,
+                                                    timing: clock.lap()) {
                 line[key] = value
             }
             try log.append(line)
             let encoded = try JSONEncoder().encode(BestOfNState(session: session.saved))
             try encoded.write(to: stateURL, options: .atomic)
         }
+        try log.append(RoundClock.line(clock.totals, step: 0, seconds: Date().timeIntervalSince(start)))
         try MoleculeDecoding.write(session.bestMolecules(), to: directory.url.appendingPathComponent("best.sdf").path)
         var card = base.card
         card.initializedFrom = command.model
         try RunReport.fineTuning(name: directory.name, method: .bestOfN, card: card, steps: 0, learningRate: nil,
                                  seconds: Date().timeIntervalSince(start), interrupted: interrupted,
-                                 reward: session.scorer.ledger, rounds: session.rounds, best: session.best)
+                                 reward: session.scorer.ledger, rounds: session.rounds, best: session.best, timing: clock.totals)
             .write(base: directory.reportBase)
         let last = session.rounds.last
         return String(format: "%@: round %d of %d, %d reward evaluations, best tenth found %.4f, last round's mean reward %.4f; %@",

@@ -62,7 +62,7 @@ struct FineTuneJob {
             zip(trainer.samplingParameters, base.parameters).reduce(0.0) { $0 + pow(Double($1.0) - Double($1.1), 2) }.squareRoot()
                 / max(baseNorm, 1e-12)
         }
-        let log = run.log
+        let log = run.log, clock = RoundClock()
         let onRound: ([String: Double]) throws -> Void = { summary in
             var line: [String: Any] = ["event": "round", "step": run.step]
             for (key, value) in summary { line[key] = value }
@@ -91,15 +91,19 @@ struct FineTuneJob {
             let rgdm = try SampleLevelRGDM(
                 settings: settings, seed: command.global.seed, nodeCounts: nodeCounts, data: data, runState: methodState,
                 draw: { parameters, nodeCounts, count, generator in
-                    try model.sample(count: count, batchSize: poolBatch, nodeCounts: nodeCounts, condition: [],
-                                     parameters: parameters, sampling: pools, using: &generator, progress: { _ in })
+                    try clock.measure(.sampling) {
+                        try model.sample(count: count, batchSize: poolBatch, nodeCounts: nodeCounts, condition: [],
+                                         parameters: parameters, sampling: pools, using: &generator, progress: { _ in })
+                    }
                 },
-                score: { samples in try session.scoreSamples(samples) },
+                score: { samples in try clock.measure(.scoring) { try session.scoreSamples(samples) } },
                 onRound: { round in
-                    do { try onRound(session.finishRound(round.index, samples: round.samples, rewards: session.lastRewards, distance: distance(run.trainer))) }
-                    catch { roundFailure = error }
+                    do {
+                        try onRound(session.finishRound(round.index, samples: round.samples, rewards: session.lastRewards,
+                                                        distance: distance(run.trainer), timing: clock.lap()))
+                    } catch { roundFailure = error }
                 })
-            var steps = FineTuneSteps(method: rgdm, session: session, evaluation: nil, distance: distance, onRound: onRound)
+            var steps = FineTuneSteps(method: rgdm, session: session, evaluation: nil, distance: distance, onRound: onRound, clock: clock)
             target = settings.totalSteps
             outcome = try loop.run(run, steps: &steps, until: target)
             if let roundFailure { throw roundFailure }
@@ -113,13 +117,19 @@ struct FineTuneJob {
             var roundFailure: Error?
             var index = session.rounds.count
             let ddpo = try DDPO(model: egnn, settings: settings, nodeCounts: nodeCounts, seed: command.global.seed,
-                                runState: methodState, score: { samples in session.scoreGraphs(samples) },
+                                runState: methodState,
+                                score: { samples in
+                                    clock.samplingEndsNow()   // DDPO draws its chains at the start of a round's first step
+                                    return clock.measure(.scoring) { session.scoreGraphs(samples) }
+                                },
                                 onRound: { samples, rewards in
                                     index += 1
-                                    do { try onRound(session.finishRound(index, samples: [samples], rewards: rewards, distance: distance(run.trainer))) }
-                                    catch { roundFailure = error }
+                                    do {
+                                        try onRound(session.finishRound(index, samples: [samples], rewards: rewards,
+                                                                        distance: distance(run.trainer), timing: clock.lap()))
+                                    } catch { roundFailure = error }
                                 })
-            var steps = FineTuneSteps(method: ddpo, session: session, evaluation: nil, distance: distance, onRound: onRound)
+            var steps = FineTuneSteps(method: ddpo, session: session, evaluation: nil, distance: distance, onRound: onRound, clock: clock)
             target = command.rounds * settings.stepsPerRound
             outcome = try loop.run(run, steps: &steps, until: target)
             if let roundFailure { throw roundFailure }
@@ -137,19 +147,20 @@ struct FineTuneJob {
             let methodState = try FineTuneSteps<StepLevelRGDM<EGNN>>.restore(saved, session: session, evaluation: evaluation,
                                                                           path: directory.url.path)
             let rgdm = try StepLevelRGDM(model: egnn, settings: settings, data: data, seed: command.global.seed,
-                                         runState: methodState) { graphs in session.scoreGraphs(graphs) }
+                                         runState: methodState) { graphs in clock.measure(.stepScoring) { session.scoreGraphs(graphs) } }
             var steps = FineTuneSteps(method: rgdm, session: session, evaluation: (command.evaluateEvery, evaluation, draw),
-                                      distance: distance, onRound: onRound)
+                                      distance: distance, onRound: onRound, clock: clock)
             target = command.trainingSteps
             outcome = try loop.run(run, steps: &steps, until: target)
             summaries = { evaluation.rounds }
         }
+        try log.append(RoundClock.line(clock.totals, step: run.step, seconds: outcome.seconds))
         let best = session.bestMolecules()
         try MoleculeDecoding.write(best, to: directory.url.appendingPathComponent("best.sdf").path)
         try RunReport.fineTuning(name: directory.name, method: command.method, card: run.card, steps: run.step,
                                  learningRate: Double(run.trainer.configuration.optimizer.learningRate), seconds: outcome.seconds,
                                  interrupted: outcome.interrupted, reward: session.scorer.ledger,
-                                 rounds: summaries(), best: session.best).write(base: directory.reportBase)
+                                 rounds: summaries(), best: session.best, timing: clock.totals).write(base: directory.reportBase)
         let status = outcome.interrupted ? "interrupted; run the same command to resume" : "done"
         let last = summaries().last
         return String(format: "%@: step %d of %d, %d reward evaluations, last round's mean reward %.4f (top 10%% %.4f), validity %.3f; %@",

@@ -6,6 +6,7 @@ import Foundation
 /// best candidates and the round summaries), so a resumed run continues exactly. Methods
 /// without rounds of their own (step-level RGDM) get an evaluation pool every
 /// `evaluateEvery` steps, scored by a separate session so it does not spend the budget.
+/// `clock` times the steps and the evaluation pools (`RoundClock`).
 struct FineTuneSteps<Method: TrainingSteps>: TrainingSteps {
     struct Saved: Codable {
         var method: String?
@@ -19,17 +20,19 @@ struct FineTuneSteps<Method: TrainingSteps>: TrainingSteps {
     let evaluation: (every: Int, session: MoleculeRewardSession, draw: (Trainer) throws -> [SampleResult])?
     let distance: (Trainer) -> Double
     let onRound: ([String: Double]) throws -> Void
+    let clock: RoundClock
 
     var graphsPerStep: Int { method.graphsPerStep }
     var nodeCounts: NodeCountDistribution? { method.nodeCounts }
 
     mutating func step(_ trainer: Trainer) throws -> TrainingStepReport {
-        let report = try method.step(trainer)
+        let report = try clock.step { try method.step(trainer) }
         if let evaluation, report.step % evaluation.every == 0 {
-            let samples = try evaluation.draw(trainer)
-            _ = try evaluation.session.scoreSamples(samples)
+            let samples = try clock.measure(.sampling) { try evaluation.draw(trainer) }
+            _ = try clock.measure(.scoring) { try evaluation.session.scoreSamples(samples) }
             try onRound(evaluation.session.finishRound(report.step / evaluation.every, samples: samples,
-                                                       rewards: evaluation.session.lastRewards, distance: distance(trainer)))
+                                                       rewards: evaluation.session.lastRewards, distance: distance(trainer),
+                                                       timing: clock.lap()))
         }
         return report
     }

@@ -75,9 +75,11 @@ final class MoleculeRewardSession {
     }
 
     /// Scores a round's pool again from the cache-free summary side: its reward statistics,
-    /// validity, uniqueness, novelty and diversity; records the round and its best molecules.
+    /// validity, uniqueness, novelty and diversity, with `timing` (`RoundClock.lap()`'s seconds)
+    /// beside them; records the round and its best molecules.
     @discardableResult
-    func finishRound(_ index: Int, samples: [SampleResult], rewards: [Double], distance: Double) -> [String: Double] {
+    func finishRound(_ index: Int, samples: [SampleResult], rewards: [Double], distance: Double,
+                     timing: [String: Double] = [:]) -> [String: Double] {
         let molecules = codec.molecules(from: samples)
         let smiles: [String?] = molecules.map { (try? EDMValidity.smiles(of: $0)) ?? nil }
         let valid = smiles.compactMap { $0 }
@@ -110,6 +112,7 @@ final class MoleculeRewardSession {
         if let reference {
             summary["novelty"] = unique.isEmpty ? 0 : Double(unique.subtracting(reference).count) / Double(unique.count)
         }
+        summary.merge(timing) { own, _ in own }
         summary = summary.filter { $0.value.isFinite }   // JSON has no NaN: an undefined figure is left out
         rounds.append(summary)
         for (k, molecule) in molecules.enumerated() {

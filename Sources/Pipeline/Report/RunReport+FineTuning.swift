@@ -6,9 +6,11 @@ extension RunReport {
     /// uniqueness and novelty, the reward budget spent, and the best molecules found.
     /// - Parameters:
     ///   - learningRate: nil for best-of-N, which never trains.
+    ///   - timing: this session's seconds by phase (`RoundClock.totals`).
     static func fineTuning(name: String, method: FineTuneMethod, card: ModelCard, steps: Int, learningRate: Double?,
                            seconds: Double, interrupted: Bool, reward ledger: RewardLedger,
-                           rounds: [[String: Double]], best: [MoleculeRewardSession.Candidate]) -> RunReport {
+                           rounds: [[String: Double]], best: [MoleculeRewardSession.Candidate],
+                           timing: [String: Double] = [:]) -> RunReport {
         var report = RunReport(
             title: "rgdm fine-tuning run: \(name)",
             summary: "\(method.rawValue) toward \(ledger.reward) from \(card.initializedFrom ?? "the base model"); \(steps) steps, \(ledger.evaluations) reward evaluations; \(interrupted ? "interrupted" : "finished") after \(Int(seconds)) s this session.")
@@ -22,7 +24,7 @@ extension RunReport {
                  String(format: "reward %.4f, top 10%% %.4f, validity %.3f, uniqueness %.3f, novelty %@, diversity %.3f, distance %.4f",
                         round["reward_mean"] ?? .nan, round["reward_top10_mean"] ?? .nan, round["validity"] ?? .nan,
                         round["uniqueness"] ?? .nan, round["novelty"].map { String(format: "%.3f", $0) } ?? "–",
-                        round["diversity"] ?? .nan, round["distance_to_base"] ?? .nan))
+                        round["diversity"] ?? .nan, round["distance_to_base"] ?? .nan) + Self.roundTiming(round))
             }),
             Table(title: "Best molecules (best.sdf)", rows: best.prefix(20).map { ($0.smiles ?? "invalid", String(format: "%.4f (round %d)", $0.reward, $0.round)) }),
         ]
@@ -41,9 +43,16 @@ extension RunReport {
         report.json = [
             "kind": "finetune", "method": method.rawValue, "reward": ledger.reward, "steps": steps,
             "reward_evaluations": ledger.evaluations, "cache_hits": ledger.cacheHits, "failures": ledger.failures,
-            "rounds": rounds, "seconds_this_session": seconds, "interrupted": interrupted,
+            "rounds": rounds, "seconds_this_session": seconds, "seconds_by_phase": timing, "interrupted": interrupted,
             "best": best.prefix(100).map { ["smiles": $0.smiles.map { $0 as Any } ?? NSNull(), "reward": $0.reward, "round": $0.round] as [String: Any] },
         ]
         return report
+    }
+
+    /// A round's seconds by phase, when the round has them (runs before timing was logged do not).
+    private static func roundTiming(_ round: [String: Double]) -> String {
+        guard let sampling = round["sampling_seconds"], let scoring = round["scoring_seconds"],
+              let training = round["training_seconds"] else { return "" }
+        return String(format: "; %.1f s sampling, %.1f s scoring, %.1f s training", sampling, scoring, training)
     }
 }

@@ -9,11 +9,20 @@ enum ValidMolecule {
     /// The sanitised largest fragment of `molecule`, or why there is none.
     static func fragment(of molecule: Molecule) -> Result<Molecule, RewardFailure> {
         guard !molecule.atoms.isEmpty else { return .failure(.invalidMolecule("no atoms")) }
+        guard hasFiniteCoordinates(molecule) else { return .failure(nonFinite) }
         guard let fragment = EDMValidity.sanitizedLargestFragment(of: molecule) else {
             return .failure(.invalidMolecule("an atom exceeds its allowed valence or has no valence table (EDM sanitisation)"))
         }
         return .success(fragment)
     }
+
+    /// Whether every coordinate is finite (a diverged sampling chain gives NaN).
+    static func hasFiniteCoordinates(_ molecule: Molecule) -> Bool {
+        molecule.atoms.allSatisfy { $0.position.x.isFinite && $0.position.y.isFinite && $0.position.z.isFinite }
+    }
+
+    /// The failure of a molecule with a non-finite coordinate.
+    static let nonFinite = RewardFailure.invalidMolecule("a coordinate is not finite (the sampling chain diverged)")
 
     /// The canonical SMILES (constitution only) of the sanitised largest fragment, as
     /// `EDMValidity.smiles(of:)` computes it for the EDM metrics.

@@ -20,8 +20,15 @@ struct WorkerReward: MoleculeReward {
     var name: String { local.name }
     var dependsOnGraphOnly: Bool { local.dependsOnGraphOnly }
 
+    /// A molecule with a non-finite coordinate (a chain that diverged) is invalid here, as in
+    /// this process (`ValidMolecule`): JSON has no NaN, so it could not reach a worker, which
+    /// would answer an unreadable request and be replaced.
     func score(_ molecules: [Molecule]) -> [RewardOutcome] {
         guard molecules.count >= minimumBatch else { return local.score(molecules) }
-        return pool.score(molecules, term: term.rawValue)
+        let finite = molecules.indices.filter { ValidMolecule.hasFiniteCoordinates(molecules[$0]) }
+        guard finite.count < molecules.count else { return pool.score(molecules, term: term.rawValue) }
+        var outcomes = [RewardOutcome](repeating: .failure(ValidMolecule.nonFinite), count: molecules.count)
+        for (i, outcome) in zip(finite, pool.score(finite.map { molecules[$0] }, term: term.rawValue)) { outcomes[i] = outcome }
+        return outcomes
     }
 }

@@ -43,8 +43,10 @@ final class XTBCalculator: @unchecked Sendable {
         return computed
     }
 
-    /// xtb's single point on `xyz`, whatever the geometry.
+    /// xtb's single point on `xyz`, whatever the geometry (one with a non-finite coordinate is
+    /// not run: it is an invalid molecule, as for every reward).
     func singlePoint(_ molecule: Molecule, xyz: String) -> Outcome {
+        guard ValidMolecule.hasFiniteCoordinates(molecule) else { return .failure(ValidMolecule.nonFinite) }
         do {
             return try ScratchDirectory.with(prefix: "rgdm-xtb") { directory in
                 try xyz.write(toFile: directory + "/molecule.xyz", atomically: false, encoding: .utf8)
