@@ -100,6 +100,10 @@ for harness in "${harnesses[@]}"; do
     break
   done
   seconds=$(( $(date +%s) - start ))
+  # Scratch folders of harness processes that ended without their exit handler (a crash, -runs).
+  for scratch in /dev/shm/rgdm-fuzz-* "${TMPDIR:-/tmp}"/rgdm-fuzz-*; do
+    if [[ -d $scratch ]] && ! kill -0 "${scratch##*-}" 2>/dev/null; then rm -rf "$scratch"; fi
+  done
   note=""
   (( library_crashes > 0 )) && note=", $library_crashes crashes inside libhdf5/Open Babel kept in $library/"
   if [[ $outcome == failed ]]; then
