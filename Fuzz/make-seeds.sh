@@ -60,6 +60,12 @@ data = open(sys.argv[1], "rb").read()
 length = struct.unpack_from("<I", data, 12)[0]
 open(sys.argv[2], "w").write(json.loads(data[16:16 + length])["modelConfiguration"])
 PY
+python3 - models/shapes-lp.rgdm "$corpus/model-card/shapes-lp.json" <<'PY'
+import json, struct, sys
+data = open(sys.argv[1], "rb").read(1 << 20)
+length = struct.unpack_from("<I", data, 12)[0]
+open(sys.argv[2], "w").write(json.loads(data[16:16 + length])["modelConfiguration"])
+PY
 
 # Config files, reward answers, xtb output.
 printf '{"dataset": "datasets/qm9.h5", "layers": 4, "ema": true, "lr": 1e-4, "property": ["mu", "alpha"], "lenient": false}\n' > "$corpus/config/train.json"
