@@ -36,8 +36,11 @@ import TestSupport
     @Test func preprocessKilledMidwayResumesWithoutLosingOrDuplicatingARecord() throws {
         let rgdm = try executable()
         let dir = try TemporaryDirectory.create("preprocess-kill").path
-        // 60 small molecules, each built in 3D (OBBuilder + MMFF94): long enough to be killed.
-        let smiles = (1 ... 30).flatMap { n in [String(repeating: "C", count: n) + "O", "N" + String(repeating: "C", count: n)] }
+        // 120 small molecules, each built in 3D (OBBuilder + MMFF94): long enough to be killed.
+        let smiles = (1 ... 30).flatMap { n in
+            let chain = String(repeating: "C", count: n)
+            return [chain + "O", "N" + chain, chain + "F", "O" + chain + "N"]
+        }
         try (smiles.joined(separator: "\n") + "\n").write(toFile: dir + "/in.smi", atomically: true, encoding: .utf8)
         let common = ["preprocess", "molecules", dir + "/in.smi", "--threads", "2", "--seed", "4"]
         let parts = dir + "/killed.h5.parts"
@@ -53,6 +56,9 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: dir + "/killed.h5"))
         let before = done()
         #expect(before < smiles.count, "killed before the end")
+        // Its workers stop too, after at most the record each was on.
+        Thread.sleep(forTimeInterval: 2)
+        #expect(done() <= before + 2, "workers went on after their supervisor was killed: \(before) → \(done()) records")
 
         let resumed = try RGDMExecutable.run(rgdm, common + ["-o", dir + "/killed.h5"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
