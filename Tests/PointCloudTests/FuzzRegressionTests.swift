@@ -22,4 +22,14 @@ import TestSupport
             #expect(reason.contains("but the file stores"), "\(reason)")
         }
     }
+
+    /// A PLY header declaring the vertex element twice, the second time without the properties
+    /// the first had: the reader looked properties up by element name and indexed the second
+    /// element's values with the first one's positions ("Index out of range").
+    @Test func aPLYElementDeclaredTwiceIsMalformed() throws {
+        let path = Fixture.path("fuzz/ply-vertex-element-twice.ply")
+        #expect(throws: PointCloudError.malformed(file: path, element: "header line 10", reason: "a second 'vertex' element")) {
+            try PLYFile.read(path)
+        }
+    }
 }
