@@ -3,6 +3,7 @@
 #ifndef RGDM_CHDF5_SHIM_H
 #define RGDM_CHDF5_SHIM_H
 #include <hdf5/serial/hdf5.h>
+#include <fcntl.h>
 
 static inline hid_t rgdm_H5T_NATIVE_FLOAT(void) { return H5T_NATIVE_FLOAT; }
 static inline hid_t rgdm_H5T_NATIVE_DOUBLE(void) { return H5T_NATIVE_DOUBLE; }
@@ -32,4 +33,20 @@ static inline unsigned rgdm_H5F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
 
 /// Silences HDF5's automatic error printing to stderr; errors are reported as thrown Swift errors.
 static inline void rgdm_H5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+
+/// Marks the descriptor under an open file close-on-exec, so child processes (rgdm's workers,
+/// external programs) do not inherit it, nor the `flock` HDF5 holds on it. Only the default sec2
+/// driver keeps a plain descriptor; for other drivers nothing is done. Returns 0, or -1 on failure.
+static inline int rgdm_H5F_close_on_exec(hid_t file) {
+    hid_t fapl = H5Fget_access_plist(file);
+    if (fapl < 0) return -1;
+    int sec2 = H5Pget_driver(fapl) == H5FD_SEC2;
+    H5Pclose(fapl);
+    if (!sec2) return 0;
+    void *handle = NULL;
+    if (H5Fget_vfd_handle(file, H5P_DEFAULT, &handle) < 0 || handle == NULL) return -1;
+    int fd = *(int *)handle;
+    int flags = fcntl(fd, F_GETFD);
+    return flags < 0 ? -1 : fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
 #endif

@@ -168,7 +168,16 @@ extern "C" int rgdm_ob_reader_next(rgdm_ob_reader *reader, rgdm_ob_mol *mol) {
     reader->offset = static_cast<long long>(start);
     if (reader->finished || in.peek() == EOF) return RGDM_OB_END;
     mol->mol.Clear();
-    bool ok = reader->conversion.Read(&mol->mol);
+    bool threw = false;
+    bool ok = false;
+    int status = rgdm_ob::guarded(RGDM_OB_ERR_PARSE, [&] {
+        ok = reader->conversion.Read(&mol->mol);
+        return RGDM_OB_OK;
+    });
+    if (status != RGDM_OB_OK) {
+        threw = true;
+        mol->mol.Clear();
+    }
     unsigned int flags = reader->conversion.GetInFormat()->Flags();
     if (ok) {
         // A multi-record file's trailer (PDB's END after the last ENDMDL)
@@ -177,7 +186,7 @@ extern "C" int rgdm_ob_reader_next(rgdm_ob_reader *reader, rgdm_ob_mol *mol) {
         if (mol->mol.NumAtoms() == 0 && !(flags & ZEROATOMSOK) && only_whitespace_left(in)) return RGDM_OB_END;
         return RGDM_OB_OK;
     }
-    std::string reason = rgdm_ob::last_logged_error();
+    std::string reason = threw ? rgdm_ob_last_error() : rgdm_ob::last_logged_error();
     // XML formats (CML) read ahead through libxml: after the last <molecule>
     // the stream is used up and the reader fails without an error.
     if ((flags & READXML) && reason.empty() && only_whitespace_left(in)) return RGDM_OB_END;
@@ -200,8 +209,10 @@ extern "C" void rgdm_ob_reader_close(rgdm_ob_reader *reader) { delete reader; }
 extern "C" char *rgdm_ob_write_string(rgdm_ob_mol *mol, const char *format, const char *options) {
     rgdm_ob::clear_log();
     bool ok;
-    std::string text = write(mol->mol, format, options, &ok);
-    return ok ? rgdm_ob::copy_string(text) : nullptr;
+    return rgdm_ob::guarded_string(RGDM_OB_ERR_CHEMISTRY, [&]() -> char * {
+        std::string text = write(mol->mol, format, options, &ok);
+        return ok ? rgdm_ob::copy_string(text) : nullptr;
+    });
 }
 
 struct rgdm_ob_writer {
@@ -246,7 +257,7 @@ extern "C" rgdm_ob_writer *rgdm_ob_writer_new(const char *format, const char *op
 
 extern "C" char *rgdm_ob_writer_add(rgdm_ob_writer *writer, rgdm_ob_mol *mol) {
     rgdm_ob::clear_log();
-    char *text = flush_pending(*writer, false);
+    char *text = rgdm_ob::guarded_string(RGDM_OB_ERR_CHEMISTRY, [&] { return flush_pending(*writer, false); });
     writer->pending = mol->mol;
     writer->has_pending = true;
     writer->records += 1;
@@ -255,18 +266,20 @@ extern "C" char *rgdm_ob_writer_add(rgdm_ob_writer *writer, rgdm_ob_mol *mol) {
 
 extern "C" char *rgdm_ob_writer_finish(rgdm_ob_writer *writer) {
     rgdm_ob::clear_log();
-    return flush_pending(*writer, true);
+    return rgdm_ob::guarded_string(RGDM_OB_ERR_CHEMISTRY, [&] { return flush_pending(*writer, true); });
 }
 
 extern "C" void rgdm_ob_writer_free(rgdm_ob_writer *writer) { delete writer; }
 
 extern "C" char *rgdm_ob_canonical_smiles(rgdm_ob_mol *mol, int stereo) {
     rgdm_ob::clear_log();
-    bool ok;
-    std::string text = write(mol->mol, "can", stereo ? "n" : "n i", &ok);
-    if (!ok) return nullptr;
-    size_t cut = text.find_first_of("\t\r\n");
-    return rgdm_ob::copy_string(cut == std::string::npos ? text : text.substr(0, cut));
+    return rgdm_ob::guarded_string(RGDM_OB_ERR_CHEMISTRY, [&]() -> char * {
+        bool ok;
+        std::string text = write(mol->mol, "can", stereo ? "n" : "n i", &ok);
+        if (!ok) return nullptr;
+        size_t cut = text.find_first_of("\t\r\n");
+        return rgdm_ob::copy_string(cut == std::string::npos ? text : text.substr(0, cut));
+    });
 }
 
 extern "C" char *rgdm_ob_inchi(rgdm_ob_mol *mol, int key) {
@@ -308,7 +321,16 @@ extern "C" int rgdm_ob_parser_parse(rgdm_ob_parser *parser, const char *text, si
     // Open Babel wraps the stream in a line-ending filter with its own state: set it up afresh.
     parser->conversion.SetInStream(&parser->stream, false);
     mol->mol.Clear();
-    if (parser->conversion.Read(&mol->mol)) return RGDM_OB_OK;
+    bool ok = false;
+    int status = rgdm_ob::guarded(RGDM_OB_ERR_PARSE, [&] {
+        ok = parser->conversion.Read(&mol->mol);
+        return RGDM_OB_OK;
+    });
+    if (status != RGDM_OB_OK) {
+        mol->mol.Clear();
+        return status;
+    }
+    if (ok) return RGDM_OB_OK;
     std::string reason = rgdm_ob::last_logged_error();
     return rgdm_ob::fail(RGDM_OB_ERR_PARSE, reason.empty() ? "Open Babel could not parse the record as " + parser->format : reason);
 }

@@ -4,6 +4,7 @@
 
 #include <openbabel/forcefield.h>
 #include <openbabel/mol.h>
+#include <exception>
 #include <string>
 
 struct rgdm_ob_mol {
@@ -18,6 +19,29 @@ void ensure_initialized();
 
 /// Records the reason for the current failure and returns `status`.
 int fail(int status, const std::string &reason);
+
+/// Runs `body` (returning a status), turning a C++ exception Open Babel throws (its PDB reader
+/// calls std::stoi on fields it does not check) into `fail(status, …)`: an exception must not
+/// cross the C API, where nothing catches it and the process ends in std::terminate.
+template <typename Body> int guarded(int status, Body body) {
+    try {
+        return body();
+    } catch (const std::exception &error) {
+        return fail(status, std::string("Open Babel threw an exception (") + error.what() + ")");
+    } catch (...) {
+        return fail(status, "Open Babel threw an exception");
+    }
+}
+
+/// `guarded` for calls that return a string (nullptr on failure).
+template <typename Body> char *guarded_string(int status, Body body) {
+    char *result = nullptr;
+    int code = guarded(status, [&] {
+        result = body();
+        return 0;
+    });
+    return code == 0 ? result : nullptr;
+}
 
 /// Clears Open Babel's message log before an operation.
 void clear_log();

@@ -58,7 +58,7 @@ public struct HDF5Dataset: HDF5Object {
                 layout = .chunked
                 var chunkDims = [hsize_t](repeating: 0, count: max(dims.count, 1))
                 let rank = H5Pget_chunk(plist.id, Int32(chunkDims.count), &chunkDims)
-                chunk = rank > 0 ? chunkDims.prefix(Int(rank)).map { Int($0) } : nil
+                chunk = rank > 0 ? chunkDims.prefix(Int(rank)).map { Int(clamping: $0) } : nil
             case H5D_COMPACT:
                 layout = .compact
             default:
@@ -120,7 +120,10 @@ public struct HDF5Dataset: HDF5Object {
             }
             let space = HDF5Handle.space(H5Dget_space(dataset))
             defer { space.close() }
-            let count = dims.reduce(1, *)
+            let count = try elementCount(dims)
+            try HDF5ReadLimit.check(count: count, total: count, storedSize: H5Tget_size(type.id),
+                                    memorySize: max(H5Tget_size(type.id), MemoryLayout<UnsafeRawPointer>.stride),
+                                    storageBytes: H5Dget_storage_size(dataset), file: file.path, object: path)
             guard let strings = HDF5Strings.read(fileType: type.id, count: count, space: space.id, read: { memType, buffer in
                 H5Dread(dataset, memType, rgdm_H5S_ALL(), rgdm_H5S_ALL(), rgdm_H5P_DEFAULT(), buffer)
             }) else {
@@ -260,6 +263,9 @@ public struct HDF5Dataset: HDF5Object {
                 outShape[0] = rows.count
             }
             let count = try elementCount(outShape)
+            try HDF5ReadLimit.check(count: count, total: try elementCount(dims), storedSize: H5Tget_size(type.id),
+                                    memorySize: MemoryLayout<T>.stride, storageBytes: H5Dget_storage_size(dataset),
+                                    file: file.path, object: path)
             var values = [T](repeating: T.hdf5Zero, count: count)
             if count > 0 {
                 let status = values.withUnsafeMutableBytes {

@@ -34,7 +34,9 @@ public final class HDF5File: @unchecked Sendable {
         }
         let id: hid_t = HDF5Library.locked {
             guard H5Fis_hdf5(path) > 0 else { return -2 }
-            return H5Fopen(path, rgdm_H5F_ACC_RDONLY(), rgdm_H5P_DEFAULT())
+            let id = H5Fopen(path, rgdm_H5F_ACC_RDONLY(), rgdm_H5P_DEFAULT())
+            if id >= 0 { _ = rgdm_H5F_close_on_exec(id) }
+            return id
         }
         if id == -2 { throw HDF5Error.cannotOpen(file: path, reason: "not an HDF5 file") }
         guard id >= 0 else { throw HDF5Error.cannotOpen(file: path, reason: "H5Fopen failed (truncated or unreadable file?)") }
@@ -52,7 +54,18 @@ public final class HDF5File: @unchecked Sendable {
         }
         let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
         self.temporaryPath = temporary
-        let id = HDF5Library.locked { H5Fcreate(temporary, rgdm_H5F_ACC_EXCL(), rgdm_H5P_DEFAULT(), rgdm_H5P_DEFAULT()) }
+        // No file lock on the temporary: its name is private to this writer, and HDF5's lock is a
+        // `flock` on a descriptor opened without O_CLOEXEC, which a child process forked before
+        // the descriptor is marked close-on-exec shares, and which then outlives `commit()`: the
+        // committed file would not open until that child closed it.
+        let id: hid_t = HDF5Library.locked {
+            let access = HDF5Handle.plist(H5Pcreate(rgdm_H5P_FILE_ACCESS()))
+            defer { access.close() }
+            guard access.id >= 0, H5Pset_file_locking(access.id, false, true) >= 0 else { return -1 }
+            let id = H5Fcreate(temporary, rgdm_H5F_ACC_EXCL(), rgdm_H5P_DEFAULT(), access.id)
+            if id >= 0 { _ = rgdm_H5F_close_on_exec(id) }
+            return id
+        }
         guard id >= 0 else { throw HDF5Error.cannotWrite(file: path, reason: "H5Fcreate failed for \(temporary)") }
         self.fileID = id
     }

@@ -16,6 +16,10 @@ enum HDF5Library {
         lock.lock()
         defer { lock.unlock() }
         if !initialised {
+            // No flush of files left open at process exit: rgdm commits or discards every file it
+            // creates, and after a write failed (a full disk) HDF5's exit-time cleanup of that
+            // file dereferences freed state and crashes the process after the error was reported.
+            H5dont_atexit()
             H5open()
             initialised = true
         }

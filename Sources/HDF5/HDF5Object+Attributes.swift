@@ -44,13 +44,19 @@ extension HDF5Object {
                 guard H5Aexists(object, name) > 0 else { throw HDF5Error.missing(file: file.path, object: where_, kind: "attribute") }
                 let attribute = HDF5Handle.attribute(H5Aopen(object, name, rgdm_H5P_DEFAULT()))
                 defer { attribute.close() }
+                guard attribute.id >= 0 else { throw HDF5Error.libraryFailure(file: file.path, object: where_, call: "H5Aopen") }
                 let type = HDF5Handle.type(H5Aget_type(attribute.id))
                 defer { type.close() }
                 let space = HDF5Handle.space(H5Aget_space(attribute.id))
                 defer { space.close() }
                 let scalar = H5Sget_simple_extent_type(space.id) == H5S_SCALAR
-                let count = Int(H5Sget_simple_extent_npoints(space.id))
+                let points = H5Sget_simple_extent_npoints(space.id)
+                guard points >= 0 else { throw HDF5Error.libraryFailure(file: file.path, object: where_, call: "H5Sget_simple_extent_npoints") }
+                let count = Int(points)
                 let element = HDF5ElementType(typeID: type.id)
+                try HDF5ReadLimit.check(count: count, total: count, storedSize: H5Tget_size(type.id),
+                                        memorySize: max(H5Tget_size(type.id), 8), storageBytes: H5Aget_storage_size(attribute.id),
+                                        file: file.path, object: where_)
                 switch element {
                 case .string:
                     guard let strings = HDF5Strings.read(fileType: type.id, count: count, space: space.id, read: { memType, buffer in

@@ -65,5 +65,30 @@ extension EGNNConfiguration {
         normalizationFactor = try container.decode(Float.self, forKey: .normalizationFactor)
         coordinatesRange = try container.decode(Float.self, forKey: .coordinatesRange)
         globalPooling = try container.decodeIfPresent(GlobalPooling.self, forKey: .globalPooling) ?? GlobalPooling.none
+        // What `init` requires, checked here with a thrown error: a card read from a file is
+        // user input (a damaged or hand-edited one once trapped in the parameter layout).
+        func refuse(_ key: CodingKeys, _ reason: String) -> DecodingError {
+            .dataCorruptedError(forKey: key, in: container, debugDescription: reason)
+        }
+        guard (0 ... Self.maximumWidth).contains(featureWidth) else { throw refuse(.featureWidth, "featureWidth \(featureWidth) is outside 0…\(Self.maximumWidth)") }
+        guard (0 ... Self.maximumWidth).contains(conditionWidth) else { throw refuse(.conditionWidth, "conditionWidth \(conditionWidth) is outside 0…\(Self.maximumWidth)") }
+        guard (1 ... Self.maximumLayers).contains(layers) else { throw refuse(.layers, "layers \(layers) is outside 1…\(Self.maximumLayers)") }
+        guard (1 ... Self.maximumWidth).contains(hidden) else { throw refuse(.hidden, "hidden \(hidden) is outside 1…\(Self.maximumWidth)") }
+        guard normalizationFactor.isFinite, normalizationFactor > 0 else {
+            throw refuse(.normalizationFactor, "normalizationFactor \(normalizationFactor) must be finite and positive")
+        }
+        guard coordinatesRange.isFinite, coordinatesRange > 0 else {
+            throw refuse(.coordinatesRange, "coordinatesRange \(coordinatesRange) must be finite and positive")
+        }
+        if case let .nearestNeighbours(k) = connectivity, k < 1 {
+            throw refuse(.connectivity, "nearest-neighbour connectivity needs k ≥ 1 (got \(k))")
+        }
     }
+
+    /// The widest layer a saved configuration may declare (featureWidth, conditionWidth,
+    /// hidden): far beyond any model rgdm trains, and small enough that no parameter count
+    /// overflows.
+    public static let maximumWidth = 1 << 16
+    /// The most layers a saved configuration may declare.
+    public static let maximumLayers = 1 << 12
 }

@@ -25,8 +25,17 @@ final class RecordWatchdog {
 
     deinit { leave() }
 
+    /// The environment variable in which `WorkerSupervisor` names itself (its process id).
+    static let supervisorVariable = "RGDM_SUPERVISOR_PID"
+    /// The supervisor that started this worker, if one did.
+    private let supervisor = ProcessInfo.processInfo.environment[supervisorVariable].flatMap { pid_t($0) }
+
     /// The worker starts on `position`; `skippable` if its format can be stepped over unparsed.
+    /// A worker whose supervisor is gone (killed with SIGKILL, with no chance to stop its
+    /// workers) stops here: else it would go on appending to its part file, which the rerun's
+    /// workers resume at the same time.
     func enter(_ position: RecordPosition, skippable: Bool) {
+        if let supervisor, getppid() != supervisor { exit(3) }
         heartbeat.enter(position, skippable: skippable)
         arm(timeout)
     }

@@ -95,6 +95,7 @@ struct WorkerSupervisor {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"  // a crash is expected and reported; skip the backtracer
+        environment[RecordWatchdog.supervisorVariable] = String(getpid())
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: slot.errors) ?? FileHandle.nullDevice

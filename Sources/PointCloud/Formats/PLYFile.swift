@@ -72,6 +72,9 @@ public enum PLYFile {
                 continue
             case "element":
                 guard tokens.count == 3, let count = Int(tokens[2]), count >= 0 else { throw malformed("expected 'element <name> <count>'") }
+                // Properties are looked up by element name: a second element of a name would be
+                // read with the first one's property positions.
+                guard !elements.contains(where: { $0.name == tokens[1] }) else { throw malformed("a second '\(tokens[1])' element") }
                 elements.append(Element(name: tokens[1], count: count))
             case "property":
                 guard !elements.isEmpty else { throw malformed("property before any element") }

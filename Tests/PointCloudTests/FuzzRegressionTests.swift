@@ -1,0 +1,35 @@
+import Foundation
+import HDF5
+import Testing
+import TestSupport
+@testable import PointCloud
+
+/// Inputs the fuzzers (scripts/fuzz.sh) found crashing a reader, kept in Fixtures/fuzz: each must
+/// now end in a typed error naming the file and the object.
+@Suite struct FuzzRegressionTests {
+    /// A header mutated to declare a dataset of 2,147,483,654 × 32 × 3 floats (`/normal`,
+    /// ModelNet40) or 4 × 17,179,869,192 × 3 (`/points`, rgdm layout) over a few hundred stored
+    /// bytes: the reader allocated the declared size and the process died ("failed to allocate
+    /// 824633723168 bytes").
+    @Test(arguments: [("modelnet40-huge-declared-shape.h5", "/normal"), ("rgdm-clouds-huge-declared-shape.h5", "/points")])
+    func aDatasetDeclaringMoreThanItsFileStoresIsRefused(name: String, dataset: String) throws {
+        let path = Fixture.path("fuzz/" + name)
+        do {
+            _ = try PointCloudHDF5.read(path)
+            Issue.record("\(name) read without an error")
+        } catch let PointCloudError.hdf5(.invalidRequest(file, object, reason)) {
+            #expect(file == path && object == dataset)
+            #expect(reason.contains("but the file stores"), "\(reason)")
+        }
+    }
+
+    /// A PLY header declaring the vertex element twice, the second time without the properties
+    /// the first had: the reader looked properties up by element name and indexed the second
+    /// element's values with the first one's positions ("Index out of range").
+    @Test func aPLYElementDeclaredTwiceIsMalformed() throws {
+        let path = Fixture.path("fuzz/ply-vertex-element-twice.ply")
+        #expect(throws: PointCloudError.malformed(file: path, element: "header line 10", reason: "a second 'vertex' element")) {
+            try PLYFile.read(path)
+        }
+    }
+}
