@@ -84,8 +84,8 @@ import TestSupport
         try #require(base.status == 0, "\(base.stderr)")
         let rounds = 200
         let common = ["finetune", "--model", dir + "/base/checkpoint.rgdm", "--method", "rgdm", "--reward", "atom-stability",
-                      "--rounds", "\(rounds)", "--pool", "6", "--steps-per-round", "2", "--batch", "3", "--pool-steps", "5",
-                      "--pool-corrector-steps", "0", "--threads", "1", "--seed", "2"]
+                      "--rounds", "\(rounds)", "--pool", "6", "--steps-per-round", "2", "--batch", "3", "--steps", "5",
+                      "--threads", "1", "--seed", "2"]
         let killed = dir + "/killed"
         let roundsLogged: () -> Int = {
             ((try? String(contentsOfFile: killed + "/log.jsonl", encoding: .utf8)) ?? "")

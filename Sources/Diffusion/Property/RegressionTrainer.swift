@@ -26,15 +26,8 @@ public final class RegressionTrainer {
         self.scaling = scaling
         self.process = noise.map { DiffusionProcess(schedule: $0, scaling: scaling) }
         self.configuration = configuration
-        self.state = TrainingState(
-            parameters: parameters,
-            optimizer: AdamWState(parameterCount: parameters.count, amsgrad: configuration.optimizer.amsgrad),
-            ema: configuration.emaDecay > 0
-                ? try ExponentialMovingAverage(decay: configuration.emaDecay, initialWeights: parameters) : nil,
-            clipper: try AdaptiveGradientClipper(),
-            generator: generator,
-            batches: try BatchSampler(datasetSize: datasetSize, batchSize: configuration.batchSize, seed: configuration.seed),
-            history: TrainingHistory())
+        self.state = try TrainingState.starting(at: parameters, configuration: configuration, datasetSize: datasetSize,
+                                                generator: generator)
     }
 
     /// Continues the run saved in `checkpoint` (read from `path`, which errors name).

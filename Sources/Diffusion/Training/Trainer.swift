@@ -38,16 +38,8 @@ public final class Trainer {
         }
         self.model = model
         self.configuration = configuration
-        self.state = TrainingState(
-            parameters: parameters,
-            optimizer: AdamWState(parameterCount: parameters.count, amsgrad: configuration.optimizer.amsgrad),
-            ema: configuration.emaDecay > 0
-                ? try ExponentialMovingAverage(decay: configuration.emaDecay, initialWeights: parameters) : nil,
-            clipper: try AdaptiveGradientClipper(),
-            generator: generator,
-            batches: try BatchSampler(datasetSize: datasetSize, batchSize: configuration.batchSize,
-                                      seed: configuration.seed),
-            history: TrainingHistory())
+        self.state = try TrainingState.starting(at: parameters, configuration: configuration, datasetSize: datasetSize,
+                                                generator: generator)
     }
 
     /// Continues a saved run, with `changes` to its optimisation settings

@@ -89,6 +89,22 @@ public struct TrainingState: Sendable, Equatable {
 
     /// Optimiser steps taken.
     public var step: Int { optimizer.step }
+
+    /// A run that starts at `parameters`: a fresh AdamW state, the EMA (when `configuration`
+    /// keeps one) starting at them, a fresh clipper, `generator` for t and ε, and the seeded
+    /// order of `datasetSize` examples.
+    public static func starting(at parameters: [Float], configuration: TrainerConfiguration, datasetSize: Int,
+                                generator: Xoshiro256StarStar) throws -> TrainingState {
+        TrainingState(
+            parameters: parameters,
+            optimizer: AdamWState(parameterCount: parameters.count, amsgrad: configuration.optimizer.amsgrad),
+            ema: configuration.emaDecay > 0
+                ? try ExponentialMovingAverage(decay: configuration.emaDecay, initialWeights: parameters) : nil,
+            clipper: try AdaptiveGradientClipper(),
+            generator: generator,
+            batches: try BatchSampler(datasetSize: datasetSize, batchSize: configuration.batchSize, seed: configuration.seed),
+            history: TrainingHistory())
+    }
 }
 
 /// What one training step saw.
