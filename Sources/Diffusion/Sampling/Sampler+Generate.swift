@@ -1,6 +1,8 @@
 extension Sampler {
     /// Draws graphs with the given node counts: z_T ~ N(0, I) (zero-CoM
-    /// positions), then one `step` per entry of `timesteps`.
+    /// positions), then one `step` per entry of `timesteps`. A graph whose chain diverged
+    /// (a non-finite value at the end) is drawn again, up to `maximumRedraws` times, with the
+    /// same node count and condition; one that still diverges is returned as it is.
     ///
     /// - Parameters:
     ///   - condition: `[graphs, conditionWidth]`, empty when unconditional.
@@ -10,8 +12,8 @@ extension Sampler {
         denoiser: D, parameters: [Float], nodeCounts: [Int], condition: [Float] = [],
         trajectoryStride: Int? = nil, using generator: inout G
     ) -> SampleResult {
-        chain(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts, condition: condition,
-              trajectoryStride: trajectoryStride, using: &generator) { _, _, _, _ in }
+        redrawingDiverged(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts, condition: condition,
+                          trajectoryStride: trajectoryStride, using: &generator) { _, _, _, _ in }
     }
 
     /// As `generate(denoiser:parameters:nodeCounts:condition:trajectoryStride:using:)`, with
@@ -20,10 +22,36 @@ extension Sampler {
         denoiser: D, parameters: [Float], nodeCounts: [Int], condition: [Float] = [],
         guidance: (any SamplingGuidance)?, trajectoryStride: Int? = nil, using generator: inout G
     ) throws -> SampleResult {
-        try chain(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts, condition: condition,
-                  trajectoryStride: trajectoryStride, using: &generator) { prediction, z, t, layout in
+        try redrawingDiverged(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts, condition: condition,
+                              trajectoryStride: trajectoryStride, using: &generator) { prediction, z, t, layout in
             try guidance?.guide(&prediction, at: z, timestep: t, layout: layout, process: process)
         }
+    }
+
+    /// How often `generate` draws a diverged graph again.
+    public static var maximumRedraws: Int { 3 }
+
+    /// `chain`, then fresh chains for the graphs whose chain diverged.
+    private func redrawingDiverged<D: Denoiser, G: RandomNumberGenerator>(
+        denoiser: D, parameters: [Float], nodeCounts: [Int], condition: [Float], trajectoryStride: Int?,
+        using generator: inout G,
+        guide: (inout DenoiserOutput, GraphTensors, Int, GraphLayout) throws -> Void
+    ) rethrows -> SampleResult {
+        var result = try chain(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts, condition: condition,
+                               trajectoryStride: trajectoryStride, using: &generator, guide: guide)
+        var diverged = result.divergedGraphs
+        var redraws = 0
+        while !diverged.isEmpty, redraws < Self.maximumRedraws {
+            let width = denoiser.conditionWidth
+            let counts = diverged.map { nodeCounts[$0] }
+            let conditions = diverged.flatMap { condition[width * $0 ..< width * ($0 + 1)] }
+            let redrawn = try chain(denoiser: denoiser, parameters: parameters, nodeCounts: counts, condition: conditions,
+                                    trajectoryStride: nil, using: &generator, guide: guide)
+            result.replace(graphs: diverged, with: redrawn)
+            diverged = redrawn.divergedGraphs.map { diverged[$0] }
+            redraws += 1
+        }
+        return result
     }
 
     /// The chain, with `guide` adjusting ε̂ before each step.
