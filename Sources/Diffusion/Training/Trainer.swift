@@ -8,8 +8,15 @@ public final class Trainer {
     public let model: any DiffusionModel
     public let configuration: TrainerConfiguration
     public private(set) var state: TrainingState
+    /// The ranks this trainer's steps are spread over (`SingleProcess`: one); see
+    /// `Trainer+DataParallel.swift`.
+    public var communicator: any Communicator = SingleProcess()
+    /// Values per all-reduce call when the gradient is summed over ranks (1 Mi floats = 4 MiB).
+    public var bucketSize = 1 << 20
+    /// Time and volume of the gradient all-reduces so far.
+    public internal(set) var communication = CommunicationTotals()
     /// ∂L/∂θ `[P]`, reused by every step.
-    private var gradient: [Float] = []
+    var gradient: [Float] = []
 
     /// A fresh run of EDM's model of `denoiser` on `process`.
     public convenience init<Network: Denoiser>(denoiser: Network, process: DiffusionProcess,
@@ -127,7 +134,9 @@ public final class Trainer {
         let epoch = state.batches.epoch
         var generator = state.generator
         gradient.resizeKeepingCapacity(to: model.parameterCount)
-        let loss = model.accumulate(parameters: state.parameters, batch: batch, gradient: &gradient, using: &generator)
+        let loss = communicator.size == 1
+            ? model.accumulate(parameters: state.parameters, batch: batch, gradient: &gradient, using: &generator)
+            : try accumulateOverRanks(batch, using: &generator)
         guard loss.isFinite else { throw DiffusionError.nonFiniteLoss(step: state.step + 1, loss: loss) }
 
         state.batches = batches
