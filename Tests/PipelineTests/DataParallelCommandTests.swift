@@ -1,0 +1,110 @@
+import Diffusion
+import Foundation
+import Testing
+import TestSupport
+@testable import Pipeline
+
+/// `mpirun -np 2 rgdm train` on loopback: the losses of one process at the same seed and
+/// global batch, resumes across rank counts, and a killed rank ends the job cleanly.
+@Suite(.serialized, .temporaryDirectories,
+       .enabled(if: MPIRun.isAvailable, "mpirun or the rgdm executable is missing: install Open MPI (bash scripts/setup.sh) to run the data-parallel tests"))
+struct DataParallelCommandTests {
+    /// A tiny molecule set and the options of a tiny, fast run.
+    private func setUp(_ name: String) throws -> (directory: URL, common: [String]) {
+        let directory = try TemporaryDirectory.create(name)
+        let dataset = directory.appendingPathComponent("tiny.h5").path
+        try TrainingFixtures.writeMoleculeSet(to: dataset, copies: 3)
+        return (directory, [
+            "train", dataset, "--layers", "1", "--hidden", "8", "--batch", "5", "--timesteps", "20",
+            "--threads", "1", "--seed", "7", "--log-every", "1", "--checkpoint-every", "5",
+        ])
+    }
+
+    /// The loss of every logged step, in order.
+    private func losses(in run: URL) throws -> [Double] {
+        let text = try String(contentsOf: run.appendingPathComponent("log.jsonl"), encoding: .utf8)
+        return try text.split(separator: "\n").compactMap { line in
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return record["event"] == nil ? record["loss"] as? Double : nil
+        }
+    }
+
+    private func trainAlone(_ arguments: [String]) throws {
+        let output = try RGDMExecutable.run(RGDMExecutable.path!, arguments)
+        #expect(output.status == 0, "\(output.stderr)")
+    }
+
+    @Test func twoRanksGiveTheLossesOfOneProcess() throws {
+        let (directory, common) = try setUp("mpi-losses")
+        let alone = directory.appendingPathComponent("alone"), spread = directory.appendingPathComponent("spread")
+        try trainAlone(common + ["--steps", "20", "--output", alone.path])
+        let job = try MPIRun.run(ranks: 2, common + ["--steps", "20", "--output", spread.path],
+                                 output: directory.appendingPathComponent("job").path)
+        #expect(job.status == 0, "\(job.stderr)")
+        #expect(job.stderr.contains("2 ranks × 1 thread(s)"))
+
+        let reference = try losses(in: alone), distributed = try losses(in: spread)
+        #expect(reference.count == 20 && distributed.count == 20, "rank 0 alone writes the log")
+        expectClose(distributed, reference, tolerance: 0, relative: 1e-5)
+        let a = try RunDirectory(spread).loadCheckpoint(), b = try RunDirectory(alone).loadCheckpoint()
+        #expect(a.state.step == 20 && a.state.generator == b.state.generator && a.state.batches == b.state.batches)
+        expectClose(a.state.parameters, b.state.parameters, tolerance: 1e-6, relative: 1e-4)
+        let files = try FileManager.default.contentsOfDirectory(atPath: spread.path).sorted()
+        #expect(files.filter { $0.hasPrefix("run-") } == ["run-0.json"], "one invocation record: \(files)")
+    }
+
+    /// Started on 2 ranks and resumed on 1, or the other way round: the losses of a run on
+    /// one process that was never stopped (the checkpoint holds nothing rank-specific).
+    @Test func aRunResumesOnAnotherNumberOfRanks() throws {
+        let (directory, common) = try setUp("mpi-resume")
+        let straight = directory.appendingPathComponent("straight")
+        try trainAlone(common + ["--steps", "20", "--output", straight.path])
+        let reference = try losses(in: straight)
+
+        let twoThenOne = directory.appendingPathComponent("two-then-one")
+        let first = try MPIRun.run(ranks: 2, common + ["--steps", "10", "--output", twoThenOne.path],
+                                   output: directory.appendingPathComponent("first").path)
+        #expect(first.status == 0, "\(first.stderr)")
+        try trainAlone(common + ["--steps", "20", "--output", twoThenOne.path])
+        expectClose(try losses(in: twoThenOne), reference, tolerance: 0, relative: 1e-5)
+
+        let oneThenTwo = directory.appendingPathComponent("one-then-two")
+        try trainAlone(common + ["--steps", "10", "--output", oneThenTwo.path])
+        let second = try MPIRun.run(ranks: 2, common + ["--steps", "20", "--output", oneThenTwo.path],
+                                    output: directory.appendingPathComponent("second").path)
+        #expect(second.status == 0, "\(second.stderr)")
+        expectClose(try losses(in: oneThenTwo), reference, tolerance: 0, relative: 1e-5)
+    }
+
+    /// kill -9 of rank 1 mid-run: mpirun ends the whole job with a message naming the rank,
+    /// and the checkpoint rank 0 last wrote reads back whole and resumes.
+    @Test func killingOneRankEndsTheJobAndLeavesAWholeCheckpoint() throws {
+        let (directory, common) = try setUp("mpi-kill")
+        let run = directory.appendingPathComponent("run")
+        let job = try MPIRun.launch(ranks: 2, common + ["--steps", "1000000", "--output", run.path],
+                                    output: directory.appendingPathComponent("job").path)
+        defer { if job.isRunning { kill(job.processIdentifier, SIGKILL); job.waitUntilExit() } }
+        let deadline = Date().addingTimeInterval(120)
+        var victim: Int32?
+        while Date() < deadline, job.isRunning, victim == nil {
+            let logged = (try? losses(in: run).count) ?? 0
+            if logged >= 12, (try? RunDirectory(run).loadCheckpoint()) != nil {
+                victim = MPIRun.ranks(of: job.processIdentifier).first { $0.rank == 1 }?.pid
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let pid = try #require(victim, "the job logged no 12 steps with a checkpoint within 120 s, or rank 1 was not found")
+        kill(pid, SIGKILL)
+        let ended = Date().addingTimeInterval(60)
+        while job.isRunning && Date() < ended { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!job.isRunning, "the job must end when a rank dies")
+        #expect(job.isRunning || job.terminationStatus != 0)
+        let stderr = try String(contentsOfFile: directory.appendingPathComponent("job").path + ".err", encoding: .utf8)
+        #expect(stderr.contains("rank 1") && stderr.contains("signal 9"), "mpirun names the rank that died: \(stderr)")
+
+        let saved = try RunDirectory(run).loadCheckpoint()
+        #expect(saved.state.step >= 5 && saved.state.step % 5 == 0)
+        try trainAlone(common + ["--steps", "\(saved.state.step + 3)", "--output", run.path])
+        #expect(try RunDirectory(run).loadCheckpoint().state.step == saved.state.step + 3)
+    }
+}
