@@ -32,13 +32,24 @@ done
 python3 - "$OUT" <<'PY'
 import json, sys
 runs = [json.loads(line) for line in open(sys.argv[1])]
-base = {r["label"].split()[0]: r["step_seconds_median"] for r in runs if r["label"].endswith("1x1")}
-print(f"{'config':8} {'ranks×threads':>13} {'params':>9} {'s/step':>8} {'speed-up':>9} {'efficiency':>10} {'all-reduce s/step':>18} {'MB sent/step':>13}")
+base = {r["label"].split()[0]: r for r in runs if r["label"].endswith("1x1")}
+print("measured wall time per step (shared machine: other load slows every row):")
+print(f"{'config':6} {'ranks×threads':>13} {'params':>9} {'s/step':>8} {'speed-up':>9} {'efficiency':>10} {'all-reduce s/step':>18} {'MB sent/step':>13}")
 for r in runs:
     config, layout = r["label"].split()
     ranks, threads = map(int, layout.split("x"))
-    speedup = base[config] / r["step_seconds_median"]
-    print(f"{config:8} {layout:>13} {r['parameters']:>9} {r['step_seconds_median']:8.4f} {speedup:9.2f} "
+    speedup = base[config]["step_seconds_median"] / r["step_seconds_median"]
+    print(f"{config:6} {layout:>13} {r['parameters']:>9} {r['step_seconds_median']:8.4f} {speedup:9.2f} "
           f"{speedup / (ranks * threads):10.2f} {r['all_reduce_seconds_per_step']:18.5f} {r['all_reduce_bytes_per_step'] / 1e6:13.3f}")
+print("profiled phases (CPU time of each rank's part, transfer between barriers), ranks × 1 thread:")
+print(f"{'config':6} {'ranks':>5} {'part CPU s by rank':>22} {'transfer s':>11} {'projected s/step':>17} {'speed-up':>9} {'efficiency':>10}")
+for r in runs:
+    config, layout = r["label"].split()
+    ranks, threads = map(int, layout.split("x"))
+    if threads != 1: continue
+    one = base[config]["projected_step_seconds"]
+    speedup = one / r["projected_step_seconds"]
+    parts = ", ".join(f"{p:.4f}" for p in r["part_cpu_seconds_by_rank"])
+    print(f"{config:6} {ranks:>5} {parts:>22} {r['transfer_seconds']:11.5f} {r['projected_step_seconds']:17.4f} {speedup:9.2f} {speedup / ranks:10.2f}")
 PY
 echo "runs: $OUT" >&2

@@ -33,6 +33,13 @@ struct DataParallelBenchmark {
         var allReduceBytesPerStep: Double
         var firstLoss: Double
         var lastLoss: Double
+        /// Profiled steps, each phase between barriers (so no rank waits for another inside it):
+        /// CPU seconds of each rank's forward and backward on its part, median over the steps…
+        var partCpuSecondsByRank: [Double]
+        /// …and the all-reduce of the gradient alone (the transfer, no waiting), median.
+        var transferSeconds: Double
+        /// The step on dedicated cores: the slowest rank's part + the transfer (AdamW excluded).
+        var projectedStepSeconds: Double
     }
 
     let configuration: Configuration
@@ -57,12 +64,41 @@ struct DataParallelBenchmark {
             if step >= c.warmup { times.append(ResourceUsage.now - start) }
             progress(step + 1, c.warmup + c.steps)
         }
+        let profile = try profile(trainer, data: data, communicator: communicator)
         let timed = Double(max(c.steps, 1))
         return Result(configuration: c, parameters: network.parameterCount, stepSecondsMedian: times.median,
                       stepSecondsMin: times.min() ?? 0, moleculesPerSecond: Double(c.batch) / times.median,
                       allReduceSecondsPerStep: (trainer.communication.seconds - communication.seconds) / timed,
                       allReduceBytesPerStep: (trainer.communication.bytesSent - communication.bytesSent) / timed,
-                      firstLoss: losses.first ?? 0, lastLoss: losses.last ?? 0)
+                      firstLoss: losses.first ?? 0, lastLoss: losses.last ?? 0,
+                      partCpuSecondsByRank: profile.parts, transferSeconds: profile.transfer,
+                      projectedStepSeconds: (profile.parts.max() ?? 0) + profile.transfer)
+    }
+
+    /// `configuration.steps` steps' phases timed apart between barriers: robust to a machine
+    /// whose other load slows one rank (CPU time, not wall time, for the compute).
+    private func profile(_ trainer: Trainer, data: Pool,
+                         communicator: any Communicator) throws -> (parts: [Double], transfer: Double) {
+        let batch = try data.batch(at: Array(0 ..< configuration.batch))
+        let part = communicator.part(of: batch.layout.graphCount)
+        var generator = Xoshiro256StarStar(seed: configuration.seed &+ 1)
+        var gradient = [Float](repeating: 0, count: trainer.model.parameterCount)
+        var parts: [Double] = [], transfers: [Double] = []
+        for _ in 0 ..< configuration.steps {
+            try communicator.barrier()
+            let cpu = ResourceUsage.cpuSeconds
+            _ = trainer.model.accumulate(parameters: trainer.state.parameters, batch: batch, part: part,
+                                         gradient: &gradient, using: &generator)
+            parts.append(ResourceUsage.cpuSeconds - cpu)
+            try communicator.barrier()
+            let start = ResourceUsage.now
+            try communicator.allReduceSum(&gradient, bucketSize: configuration.bucketFloats)
+            transfers.append(ResourceUsage.now - start)
+        }
+        var byRank = [Double](repeating: 0, count: communicator.size)
+        byRank[communicator.rank] = parts.median
+        try communicator.allReduceSum(&byRank)
+        return (byRank, communicator.size > 1 ? transfers.median : 0)
     }
 
     /// The synthetic molecules, served by index.
@@ -82,6 +118,8 @@ extension DataParallelBenchmark.Result: BenchmarkReport {
                    moleculesPerSecond, firstLoss, lastLoss),
             String(format: "all-reduce: %.5f s/step (%.1f%% of the step, waiting for the slowest rank included), %.0f bytes sent per rank per step, buckets of %d floats",
                    allReduceSecondsPerStep, 100 * allReduceSecondsPerStep / max(stepSecondsMedian, 1e-12), allReduceBytesPerStep, c.bucketFloats),
+            "profiled: part CPU s by rank " + partCpuSecondsByRank.map { String(format: "%.4f", $0) }.joined(separator: ", ")
+                + String(format: "; transfer %.5f s; projected step on dedicated cores %.4f s", transferSeconds, projectedStepSeconds),
         ]
     }
 

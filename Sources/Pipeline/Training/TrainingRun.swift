@@ -96,9 +96,11 @@ public final class TrainingRun {
     /// Saves the current state atomically, with the state of the loop that feeds the trainer.
     /// Saves the trainer with the card; `nodeCounts`, when given, replaces the card's (reward
     /// fine-tuning's tilted sizes).
-    /// Only rank 0 of a data-parallel run writes.
+    /// Every rank of a data-parallel run calls it at the same steps: the ranks first check that
+    /// they still hold the same weights (`Trainer.checkRanksAgree`), then rank 0 alone writes.
     public func saveCheckpoint(runState: String? = nil, nodeCounts: NodeCountDistribution? = nil) throws {
         if let nodeCounts { card.nodeCounts = nodeCounts }
+        try trainer.checkRanksAgree()
         guard trainer.communicator.isPrimary else { return }
         try directory.save(trainer, card: card, runState: runState)
     }
