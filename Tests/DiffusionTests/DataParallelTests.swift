@@ -24,6 +24,30 @@ import TestSupport
         }
     }
 
+    /// Parts cut by cost (n² per graph): contiguous, covering, each within one graph's cost of
+    /// the mean, and equal graphs split into sizes that differ by at most one.
+    @Test(arguments: [1, 2, 3, 4, 7])
+    func partsByCostAreBalanced(ranks: Int) {
+        var generator = Xoshiro256StarStar(seed: UInt64(ranks))
+        for trial in 0 ..< 20 {
+            let counts = trial == 0 ? [Int](repeating: 5, count: 10)
+                : (0 ..< Int(generator.next(upperBound: UInt64(12)))).map { _ in 1 + Int(generator.next(upperBound: UInt64(29))) }
+            let layout = GraphLayout(nodeCounts: counts)
+            let parts = (0 ..< ranks).map { LocalRanks(size: ranks).rankView($0).part(of: layout) }
+            #expect(parts.first?.lowerBound == 0 && parts.last?.upperBound == counts.count, "\(counts): \(parts)")
+            for k in 1 ..< ranks { #expect(parts[k].lowerBound == parts[k - 1].upperBound, "\(counts): \(parts)") }
+            let costs = counts.map { $0 * $0 }, mean = Double(costs.reduce(0, +)) / Double(ranks)
+            for part in parts {
+                let cost = Double(costs[part].reduce(0, +))
+                #expect((cost - mean).magnitude <= Double(costs.max() ?? 0), "\(counts) on \(ranks) ranks: \(parts)")
+            }
+            if trial == 0 {
+                let sizes = parts.map(\.count)
+                #expect(sizes.max()! - sizes.min()! <= 1, "\(sizes)")
+            }
+        }
+    }
+
     /// Σ_r (|part_r| / B) (L_r, ∂L_r/∂θ) = (L, ∂L/∂θ) of the whole batch, and every part moves
     /// the generator as the whole batch does (so the next step draws the same on every rank).
     @Test(arguments: [2, 3, 7])
@@ -40,7 +64,7 @@ import TestSupport
         var summedLoss = 0.0
         var summed = [Double](repeating: 0, count: model.parameterCount)
         for rank in 0 ..< ranks {
-            let part = LocalRanks(size: ranks).rankView(rank).part(of: 5)
+            let part = LocalRanks(size: ranks).rankView(rank).part(of: batch.layout)
             var partGenerator = Xoshiro256StarStar(seed: 99)
             var gradient = [Float](repeating: 0, count: model.parameterCount)
             let partLoss = model.accumulate(parameters: parameters, batch: batch, part: part, gradient: &gradient,

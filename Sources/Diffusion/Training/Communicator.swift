@@ -58,4 +58,25 @@ extension Communicator {
     public func part(of graphs: Int) -> Range<Int> {
         (rank * graphs / size) ..< ((rank + 1) * graphs / size)
     }
+
+    /// The graphs of the batch `layout` that this rank computes, balanced by cost: contiguous
+    /// parts in rank order, cut where the running sum of n_g² (a fully connected graph's edges,
+    /// the bulk of an EGNN step) crosses r/N of the batch's, so each part's cost is within one
+    /// graph's of the mean. A batch of equal graphs splits into parts whose sizes differ by at most one.
+    public func part(of layout: GraphLayout) -> Range<Int> {
+        let costs = layout.nodeCounts.map { $0 * $0 }
+        let total = costs.reduce(0, +)
+        // The first graph g whose preceding cost reaches r/N of the total (integer arithmetic: the same cut on every rank).
+        func cut(_ r: Int) -> Int {
+            guard r > 0 else { return 0 }
+            guard r < size else { return costs.count }
+            var running = 0
+            for (g, cost) in costs.enumerated() {
+                if running * size >= r * total { return g }
+                running += cost
+            }
+            return costs.count
+        }
+        return cut(rank) ..< cut(rank + 1)
+    }
 }

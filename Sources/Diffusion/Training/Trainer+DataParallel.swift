@@ -1,6 +1,6 @@
 /// Data-parallel steps: every rank holds the same θ, optimiser state and generator, draws the
 /// same global batch and the same t and ε for all its graphs, and computes the loss and
-/// gradient of its own part (`Communicator.part(of:)`). Each part's gradient is weighted by
+/// gradient of its own part (`Communicator.part(of:)`, balanced by cost). Each part's gradient is weighted by
 /// its share of the batch and the weighted gradients are summed over the ranks, so every
 /// rank holds the whole batch's gradient (up to the order of the float sums) and applies
 /// the same clipping, AdamW and EMA update. The state after a step is the one-process state:
@@ -9,7 +9,7 @@ extension Trainer {
     /// The loss of `batch` with its gradient in `gradient`, over all ranks.
     func accumulateOverRanks(_ batch: GraphBatch, using generator: inout Xoshiro256StarStar) throws -> Double {
         let graphs = batch.layout.graphCount
-        let part = communicator.part(of: graphs)
+        let part = communicator.part(of: batch.layout)
         let local = model.accumulate(parameters: state.parameters, batch: batch, part: part, gradient: &gradient,
                                      using: &generator)
         // ∂L/∂θ = Σ_r (|part_r| / B) ∂L_r/∂θ, L_r the mean loss of part r: `[P]`.

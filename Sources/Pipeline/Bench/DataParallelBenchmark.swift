@@ -80,7 +80,7 @@ struct DataParallelBenchmark {
     private func profile(_ trainer: Trainer, data: Pool,
                          communicator: any Communicator) throws -> (parts: [Double], transfer: Double) {
         let batch = try data.batch(at: Array(0 ..< configuration.batch))
-        let part = communicator.part(of: batch.layout.graphCount)
+        let part = communicator.part(of: batch.layout)
         var generator = Xoshiro256StarStar(seed: configuration.seed &+ 1)
         var gradient = [Float](repeating: 0, count: trainer.model.parameterCount)
         var parts: [Double] = [], transfers: [Double] = []
