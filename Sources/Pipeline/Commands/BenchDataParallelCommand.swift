@@ -15,7 +15,7 @@ struct BenchDataParallelCommand: ParsableCommand {
     @Option(help: "Molecules per global batch (split over the ranks).") var batch = 64
     @Option(help: "Timed steps.") var steps = 10
     @Option(help: "Untimed warm-up steps.") var warmup = 2
-    @Option(help: "Floats per all-reduce call.") var bucketFloats = 1 << 20
+    @Option(help: "Floats per all-reduce call.") var bucketFloats = 1 << 23
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @OptionGroup var global: GlobalOptions
 
