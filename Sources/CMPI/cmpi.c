@@ -24,7 +24,7 @@ static struct {
 
 #define MPI_IN_PLACE_OMPI ((void *)1)
 
-static int bind(void *library, const char *name, void **slot, char *error, size_t size) {
+static int bind_symbol(void *library, const char *name, void **slot, char *error, size_t size) {
     *slot = dlsym(library, name);
     if (*slot == NULL) {
         snprintf(error, size, "%s is not in the MPI library (rgdm needs Open MPI's ABI, libmpi.so.40)", name);
@@ -59,7 +59,7 @@ int cmpi_load(const char *library, char *error, size_t size) {
         {"ompi_mpi_op_sum", &mpi.op_sum}, {"ompi_mpi_errors_return", &mpi.errors_return},
     };
     for (size_t k = 0; k < sizeof symbols / sizeof symbols[0]; k++) {
-        if (bind(handle, symbols[k].name, symbols[k].slot, error, size) != 0) return -1;
+        if (bind_symbol(handle, symbols[k].name, symbols[k].slot, error, size) != 0) return -1;
     }
     mpi.loaded = 1;
     return 0;

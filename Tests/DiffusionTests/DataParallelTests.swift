@@ -48,8 +48,10 @@ import TestSupport
         }
     }
 
-    /// Σ_r (|part_r| / B) (L_r, ∂L_r/∂θ) = (L, ∂L/∂θ) of the whole batch, and every part moves
-    /// the generator as the whole batch does (so the next step draws the same on every rank).
+    /// Each part computes its own graphs with the whole batch's draws (the whole batch with
+    /// weight 0 elsewhere), Σ_r (|part_r| / B) (L_r, ∂L_r/∂θ) = (L, ∂L/∂θ) of the whole batch,
+    /// and every part moves the generator as the whole batch does (so the next step draws the
+    /// same on every rank).
     @Test(arguments: [2, 3, 7])
     func partsWeightedByShareMakeTheWholeBatch(ranks: Int) throws {
         let model = try Self.model()
@@ -71,6 +73,15 @@ import TestSupport
                                             using: &partGenerator)
             #expect(partGenerator == generator, "rank \(rank) of \(ranks) left the generator elsewhere")
             let share = Double(part.count) / 5
+            // The part alone: the whole batch with weight 0 on the other graphs (same draws) gives share × (L_r, ∂L_r/∂θ).
+            var masked = batch
+            masked.weights = (0 ..< 5).map { part.contains($0) ? 1 : 0 }
+            var maskedGenerator = Xoshiro256StarStar(seed: 99)
+            var maskedGradient = [Float](repeating: 0, count: model.parameterCount)
+            let maskedLoss = model.accumulate(parameters: parameters, batch: masked, gradient: &maskedGradient,
+                                              using: &maskedGenerator)
+            expectClose(part.isEmpty ? 0 : share * partLoss, maskedLoss, tolerance: 1e-12, relative: 1e-6, "rank \(rank)")
+            expectClose(gradient.map { share * Double($0) }, maskedGradient, tolerance: 1e-7, relative: 1e-5, "rank \(rank)")
             summedLoss += part.isEmpty ? 0 : share * partLoss
             for k in summed.indices { summed[k] += share * Double(gradient[k]) }
         }
