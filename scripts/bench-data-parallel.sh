@@ -42,7 +42,7 @@ for r in runs:
     print(f"{config:6} {layout:>13} {r['parameters']:>9} {r['step_seconds_median']:8.4f} {speedup:9.2f} "
           f"{speedup / (ranks * threads):10.2f} {r['all_reduce_seconds_per_step']:18.5f} {r['all_reduce_bytes_per_step'] / 1e6:13.3f}")
 print("profiled phases (CPU time of each rank's part, transfer between barriers), ranks × 1 thread:")
-print(f"{'config':6} {'ranks':>5} {'part CPU s by rank':>22} {'transfer s':>11} {'projected s/step':>17} {'speed-up':>9} {'efficiency':>10}")
+print(f"{'config':6} {'ranks':>5} {'part CPU s by rank':>22} {'transfer s':>11} {'(min)':>8} {'projected s/step':>17} {'speed-up':>9} {'efficiency':>10}")
 for r in runs:
     config, layout = r["label"].split()
     ranks, threads = map(int, layout.split("x"))
@@ -50,6 +50,6 @@ for r in runs:
     one = base[config]["projected_step_seconds"]
     speedup = one / r["projected_step_seconds"]
     parts = ", ".join(f"{p:.4f}" for p in r["part_cpu_seconds_by_rank"])
-    print(f"{config:6} {ranks:>5} {parts:>22} {r['transfer_seconds']:11.5f} {r['projected_step_seconds']:17.4f} {speedup:9.2f} {speedup / ranks:10.2f}")
+    print(f"{config:6} {ranks:>5} {parts:>22} {r['transfer_seconds']:11.5f} {r['transfer_seconds_min']:8.5f} {r['projected_step_seconds']:17.4f} {speedup:9.2f} {speedup / ranks:10.2f}")
 PY
 echo "runs: $OUT" >&2

@@ -36,8 +36,10 @@ struct DataParallelBenchmark {
         /// Profiled steps, each phase between barriers (so no rank waits for another inside it):
         /// CPU seconds of each rank's forward and backward on its part, median over the steps…
         var partCpuSecondsByRank: [Double]
-        /// …and the all-reduce of the gradient alone (the transfer, no waiting), median.
+        /// …and the all-reduce of the gradient alone (the transfer, no waiting), median and
+        /// minimum (the least disturbed by other load on the machine).
         var transferSeconds: Double
+        var transferSecondsMin: Double
         /// The step on dedicated cores: the slowest rank's part + the transfer (AdamW excluded).
         var projectedStepSeconds: Double
     }
@@ -72,13 +74,14 @@ struct DataParallelBenchmark {
                       allReduceBytesPerStep: (trainer.communication.bytesSent - communication.bytesSent) / timed,
                       firstLoss: losses.first ?? 0, lastLoss: losses.last ?? 0,
                       partCpuSecondsByRank: profile.parts, transferSeconds: profile.transfer,
+                      transferSecondsMin: profile.transferMin,
                       projectedStepSeconds: (profile.parts.max() ?? 0) + profile.transfer)
     }
 
     /// `configuration.steps` steps' phases timed apart between barriers: robust to a machine
     /// whose other load slows one rank (CPU time, not wall time, for the compute).
     private func profile(_ trainer: Trainer, data: Pool,
-                         communicator: any Communicator) throws -> (parts: [Double], transfer: Double) {
+                         communicator: any Communicator) throws -> (parts: [Double], transfer: Double, transferMin: Double) {
         let batch = try data.batch(at: Array(0 ..< configuration.batch))
         let part = communicator.part(of: batch.layout)
         var generator = Xoshiro256StarStar(seed: configuration.seed &+ 1)
@@ -98,7 +101,7 @@ struct DataParallelBenchmark {
         var byRank = [Double](repeating: 0, count: communicator.size)
         byRank[communicator.rank] = parts.median
         try communicator.allReduceSum(&byRank)
-        return (byRank, communicator.size > 1 ? transfers.median : 0)
+        return (byRank, communicator.size > 1 ? transfers.median : 0, communicator.size > 1 ? transfers.min() ?? 0 : 0)
     }
 
     /// The synthetic molecules, served by index.
@@ -119,7 +122,8 @@ extension DataParallelBenchmark.Result: BenchmarkReport {
             String(format: "all-reduce: %.5f s/step (%.1f%% of the step, waiting for the slowest rank included), %.0f bytes sent per rank per step, buckets of %d floats",
                    allReduceSecondsPerStep, 100 * allReduceSecondsPerStep / max(stepSecondsMedian, 1e-12), allReduceBytesPerStep, c.bucketFloats),
             "profiled: part CPU s by rank " + partCpuSecondsByRank.map { String(format: "%.4f", $0) }.joined(separator: ", ")
-                + String(format: "; transfer %.5f s; projected step on dedicated cores %.4f s", transferSeconds, projectedStepSeconds),
+                + String(format: "; transfer %.5f s (min %.5f); projected step on dedicated cores %.4f s", transferSeconds,
+                         transferSecondsMin, projectedStepSeconds),
         ]
     }
 
