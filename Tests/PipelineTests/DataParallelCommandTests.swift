@@ -107,4 +107,20 @@ struct DataParallelCommandTests {
         try trainAlone(common + ["--steps", "\(saved.state.step + 3)", "--output", run.path])
         #expect(try RunDirectory(run).loadCheckpoint().state.step == saved.state.step + 3)
     }
+
+    /// `rgdm bench data-parallel` on 2 ranks: rank 0 alone prints, the volume is the ring's
+    /// 2(N − 1)/N × 4P bytes, and both ranks' parts are timed.
+    @Test func theBenchmarkRunsOnTwoRanks() throws {
+        let directory = try TemporaryDirectory.create("mpi-bench")
+        let output = directory.appendingPathComponent("bench").path
+        let job = try MPIRun.run(ranks: 2, ["bench", "data-parallel", "--layers", "1", "--hidden", "8", "--batch", "6",
+                                            "--steps", "2", "--warmup", "1", "--threads", "1", "--json"], output: output)
+        #expect(job.status == 0, "\(job.stderr)")
+        let lines = try String(contentsOfFile: output + ".out", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1, "rank 0 alone prints: \(lines)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any])
+        let parameters = try #require(result["parameters"] as? Int)
+        #expect(result["all_reduce_bytes_per_step"] as? Double == Double(4 * parameters))
+        #expect((result["part_cpu_seconds_by_rank"] as? [Double])?.count == 2)
+    }
 }
