@@ -123,4 +123,30 @@ struct DataParallelCommandTests {
         #expect(result["all_reduce_bytes_per_step"] as? Double == Double(4 * parameters))
         #expect((result["part_cpu_seconds_by_rank"] as? [Double])?.count == 2)
     }
+
+    /// Ranks that see different run folders (rank 0 a checkpoint at step 5, rank 1 none, as
+    /// without a shared file system): every rank stops with the reason, the job ends (MPI_Abort)
+    /// instead of waiting, and rank 0's checkpoint is untouched.
+    @Test func ranksSeeingDifferentRunsEndTheJobWithTheReason() throws {
+        let (directory, common) = try setUp("mpi-disagree")
+        let shared = directory.appendingPathComponent("shared"), other = directory.appendingPathComponent("other")
+        try trainAlone(common + ["--steps", "5", "--output", shared.path])
+        let before = try Data(contentsOf: RunDirectory(shared).checkpointURL)
+        // MPMD: one rank per command line, each with its own --output.
+        let rgdm = RGDMExecutable.path!
+        let output = directory.appendingPathComponent("job").path
+        let job = try MPIRun.launch(ranks: 1, common + ["--steps", "10", "--output", shared.path, ":", "-np", "1", rgdm]
+                                        + common + ["--steps", "10", "--output", other.path], output: output)
+        let deadline = Date().addingTimeInterval(60)
+        while job.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if job.isRunning { kill(job.processIdentifier, SIGKILL); job.waitUntilExit() }
+        #expect(job.terminationStatus != 0 && job.terminationReason == .exit, "the job must end by itself, in error")
+        let stderr = try String(contentsOfFile: output + ".err", encoding: .utf8)
+        // Whichever rank aborts first kills the other, which may not have printed yet.
+        #expect(stderr.contains("rgdm train: rank 1 of 2: rank 1 of the data-parallel job: this rank holds step 0 but rank 0 step 5")
+                    || stderr.contains("rgdm train: rank 0 of 2: rank 0 of the data-parallel job: another rank does not hold the run rank 0 holds (step 5)"),
+                "\(stderr)")
+        #expect(stderr.contains("MPI_ABORT was invoked"))
+        #expect(try Data(contentsOf: RunDirectory(shared).checkpointURL) == before)
+    }
 }
