@@ -7,6 +7,8 @@
 //   PointCloud → HDF5 → CHDF5 (system library: HDF5 serial)
 //   Diffusion → CBLAS (system library: OpenBLAS), CKernels (C: element-wise and per-edge passes,
 //               compiled for AVX-512, AVX2 + FMA and SSE2 and dispatched per CPU at load time)
+//   Pipeline → Cluster → {Diffusion, CMPI (C: Open MPI's libmpi bound with dlopen at run time, so
+//               the binary neither links nor needs MPI unless a launcher starts it)}
 import PackageDescription
 
 let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
@@ -20,6 +22,7 @@ let package = Package(
         .library(name: "HDF5", targets: ["HDF5"]),
         .library(name: "PointCloud", targets: ["PointCloud"]),
         .library(name: "Diffusion", targets: ["Diffusion"]),
+        .library(name: "Cluster", targets: ["Cluster"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
@@ -40,6 +43,7 @@ let package = Package(
         // -O3 in every configuration: tests run the same vectorised code as release builds.
         // No -ffast-math (the exp range reduction relies on IEEE rounding) and no FMA
         // contraction: every CPU gets the same bits (see Sources/CKernels/dispatch.h).
+        .target(name: "CMPI", path: "Sources/CMPI", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O3", "-std=gnu11", "-ffp-contract=off", "-fno-math-errno"])]),
 
         // MARK: Swift modules
@@ -47,10 +51,11 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5"], exclude: ["README.md"], swiftSettings: release),
         .target(name: "PointCloud", dependencies: ["HDF5"], exclude: ["README.md"], swiftSettings: release),
         .target(name: "Diffusion", dependencies: ["CBLAS", "CKernels"], exclude: ["README.md"], swiftSettings: release),
+        .target(name: "Cluster", dependencies: ["Diffusion", "CMPI"], exclude: ["README.md"], swiftSettings: release),
         .target(
             name: "Pipeline",
             dependencies: [
-                "Chem", "PointCloud", "Diffusion", "HDF5",
+                "Chem", "PointCloud", "Diffusion", "HDF5", "Cluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md", "Molecules/README.md", "Rewards/README.md"],
@@ -64,6 +69,7 @@ let package = Package(
         .testTarget(name: "ChemTests", dependencies: ["Chem", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PointCloudTests", dependencies: ["PointCloud", "HDF5", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Diffusion", "TestSupport"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PipelineTests",

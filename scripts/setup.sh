@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 
 # python3-h5py: the tests check that h5py reads the HDF5 files rgdm writes (not used at run time).
 # xtb: GFN2-xTB 6.5 for the xtb-* rewards (rgdm runs the xtb program per molecule).
-APT_PACKAGES=(libopenbabel-dev openbabel libhdf5-dev hdf5-tools libopenblas-dev pkg-config python3-h5py xtb)
+# libopenmpi-dev, openmpi-bin: data-parallel training under mpirun/srun (libmpi is loaded at run time only
+# when a launcher started rgdm; the build does not link it).
+APT_PACKAGES=(libopenbabel-dev openbabel libhdf5-dev hdf5-tools libopenblas-dev pkg-config python3-h5py xtb libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -25,6 +25,8 @@ public enum DiffusionError: Error, Equatable, Sendable, CustomStringConvertible 
     case checkpointCorrupt(path: String, reason: String)
     /// A checkpoint does not fit the model or trainer it is loaded into.
     case checkpointMismatch(path: String, reason: String)
+    /// The ranks of a data-parallel job do not hold the same run (seen on rank `rank`).
+    case ranksDisagree(rank: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -42,6 +44,7 @@ public enum DiffusionError: Error, Equatable, Sendable, CustomStringConvertible 
             "\(path): checkpoint truncated: expected \(expected) bytes, found \(actual)"
         case .checkpointCorrupt(let path, let reason): "\(path): corrupt checkpoint: \(reason)"
         case .checkpointMismatch(let path, let reason): "\(path): checkpoint does not fit: \(reason)"
+        case .ranksDisagree(let rank, let reason): "rank \(rank) of the data-parallel job: \(reason)"
         }
     }
 }

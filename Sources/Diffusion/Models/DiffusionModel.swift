@@ -31,6 +31,13 @@ public protocol DiffusionModel: AnyObject {
     func accumulate<G: RandomNumberGenerator>(
         parameters: [Float], batch: GraphBatch, gradient: inout [Float], using generator: inout G) -> Double
 
+    /// A data-parallel rank's share of `accumulate`: the generator moves as for the whole of
+    /// `batch`, and the result is the loss and gradient of the graphs in `part` (their mean),
+    /// such that the ranks' results weighted by their share of the batch (`part.count` / graphs)
+    /// sum to the whole batch's.
+    func accumulate<G: RandomNumberGenerator>(
+        parameters: [Float], batch: GraphBatch, part: Range<Int>, gradient: inout [Float], using generator: inout G) -> Double
+
     /// The named parts of the last `accumulate`'s loss, for logs (empty when L has one part).
     var lastLossTerms: [(name: String, value: Double)] { get }
 
@@ -56,6 +63,14 @@ public protocol DiffusionModel: AnyObject {
 
 extension DiffusionModel {
     public var lastLossTerms: [(name: String, value: Double)] { [] }
+
+    /// The whole batch's loss and gradient, whatever `part`: correct for any model (the shares
+    /// sum to one) but no faster on more ranks. Models whose draws can be split override it.
+    public func accumulate<G: RandomNumberGenerator>(
+        parameters: [Float], batch: GraphBatch, part: Range<Int>, gradient: inout [Float], using generator: inout G
+    ) -> Double {
+        accumulate(parameters: parameters, batch: batch, gradient: &gradient, using: &generator)
+    }
 
     /// The training loss and its gradient on `batch` at `parameters`: one
     /// gradient step's computation, with no optimiser and no state of its own,

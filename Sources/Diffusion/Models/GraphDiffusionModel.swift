@@ -44,6 +44,17 @@ public final class GraphDiffusionModel<Network: Denoiser>: DiffusionModel {
                                        buffers: &buffers, using: &generator)
     }
 
+    /// Conditions dropped, t and ε drawn for the whole batch; the network runs on `part` alone.
+    public func accumulate<G: RandomNumberGenerator>(
+        parameters: [Float], batch: GraphBatch, part: Range<Int>, gradient: inout [Float], using generator: inout G
+    ) -> Double {
+        var batch = batch, noConditionGradient: [Float] = []
+        conditionalTraining.dropConditions(&batch.condition, graphs: batch.layout.graphCount, using: &generator)
+        return GradientStep.accumulate(denoiser: network, process: process, parameters: parameters, batch: batch,
+                                       part: part, minimumTimestep: conditionalTraining.earlyStop, gradient: &gradient,
+                                       buffers: &buffers, conditionGradient: &noConditionGradient, using: &generator)
+    }
+
     /// Batch by batch: node counts drawn from `nodeCounts`, then the chain.
     public func sample<G: RandomNumberGenerator>(
         count: Int, batchSize: Int, nodeCounts: NodeCountDistribution, condition: [Float], parameters: [Float],

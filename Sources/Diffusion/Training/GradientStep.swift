@@ -46,23 +46,34 @@ public enum GradientStep {
     /// As `accumulate(denoiser:process:parameters:batch:gradient:buffers:using:)`,
     /// and adding ∂L/∂c into `conditionGradient` (`[graphs, conditionWidth]`, or
     /// empty to leave it out); t ~ U{t0, …, T} with t0 = `minimumTimestep`.
+    ///
+    /// With `part` (a data-parallel rank's share of a global batch), t and ε are drawn for
+    /// every graph of `batch`, so the generator moves as for the whole batch, and the loss and
+    /// gradient are those of the graphs in `part` alone (their mean; `conditionGradient` then
+    /// `[part.count, conditionWidth]`): the parts' results weighted by their share of the
+    /// batch sum to the whole batch's.
     public static func accumulate<D: Denoiser, G: RandomNumberGenerator>(
-        denoiser: D, process: DiffusionProcess, parameters: [Float], batch: GraphBatch, minimumTimestep: Int = 0,
-        gradient: inout [Float], buffers: inout Buffers, conditionGradient: inout [Float],
+        denoiser: D, process: DiffusionProcess, parameters: [Float], batch: GraphBatch, part: Range<Int>? = nil,
+        minimumTimestep: Int = 0, gradient: inout [Float], buffers: inout Buffers, conditionGradient: inout [Float],
         using generator: inout G
     ) -> Double {
         precondition(parameters.count == denoiser.parameterCount && gradient.count == denoiser.parameterCount,
                      "parameters \(parameters.count), gradient \(gradient.count), model \(denoiser.parameterCount)")
         precondition((0 ... process.timesteps).contains(minimumTimestep),
                      "minimum timestep \(minimumTimestep) outside 0 … \(process.timesteps)")
+        let whole = 0 ..< batch.layout.graphCount, wholeLayout = batch.layout
+        let part = part ?? whole
+        precondition(part.clamped(to: whole) == part, "part \(part) outside the \(whole.count) graphs of the batch")
+        let batch = part == whole ? batch : batch.slice(graphs: part)
         let layout = batch.layout
         process.prepare(positions: batch.positions, features: batch.features, layout: layout, into: &buffers.x)
         buffers.timesteps.removeAll(keepingCapacity: true)
-        for _ in 0 ..< layout.graphCount {
+        for _ in whole {
             buffers.timesteps.append(minimumTimestep
                 + Int(generator.next(upperBound: UInt64(process.timesteps + 1 - minimumTimestep))))
         }
-        process.sampleNoise(layout: layout, into: &buffers.noise, using: &generator)
+        process.sampleNoise(layout: wholeLayout, into: &buffers.noise, using: &generator)
+        if part != whole { keep(part, of: wholeLayout, in: &buffers) }
         process.diffuse(buffers.x, noise: buffers.noise, timesteps: buffers.timesteps, layout: layout, into: &buffers.z)
         process.normalizedTime(buffers.timesteps, into: &buffers.time)
         // The input shares the buffers' storage (no copy); it dies before they are written again.
@@ -74,6 +85,18 @@ public enum GradientStep {
             EpsilonLoss.evaluate(prediction: prediction, target: noise, layout: layout, weights: weights,
                                  gradient: &dPrediction)
         }
+    }
+
+    /// Drops t and ε of the graphs outside `part` (ε: `[nodes of part, 3]`, `[nodes of part, F]`).
+    private static func keep(_ part: Range<Int>, of layout: GraphLayout, in buffers: inout Buffers) {
+        buffers.timesteps.removeSubrange(part.upperBound...)
+        buffers.timesteps.removeSubrange(..<part.lowerBound)
+        let nodes = layout.nodeOffsets[part.lowerBound] ..< layout.nodeOffsets[part.upperBound]
+        let width = layout.nodeCount == 0 ? 0 : buffers.noise.features.count / layout.nodeCount
+        buffers.noise.positions.removeSubrange((3 * nodes.upperBound)...)
+        buffers.noise.positions.removeSubrange(..<(3 * nodes.lowerBound))
+        buffers.noise.features.removeSubrange((width * nodes.upperBound)...)
+        buffers.noise.features.removeSubrange(..<(width * nodes.lowerBound))
     }
 
     /// (L, ∂L/∂θ) with a fresh zero gradient.

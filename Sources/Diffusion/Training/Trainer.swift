@@ -8,8 +8,17 @@ public final class Trainer {
     public let model: any DiffusionModel
     public let configuration: TrainerConfiguration
     public private(set) var state: TrainingState
+    /// The ranks this trainer's steps are spread over (`SingleProcess`: one); see
+    /// `Trainer+DataParallel.swift`.
+    public var communicator: any Communicator = SingleProcess()
+    /// Values per all-reduce call when the gradient is summed over ranks (8 Mi floats = 32 MiB:
+    /// EDM's 5.3 M-parameter model in one call; each call costs the ring's latency once, and
+    /// with no overlap of computation, more calls only add latency; Sources/Cluster/README.md).
+    public var bucketSize = 1 << 23
+    /// Time and volume of the gradient all-reduces so far.
+    public internal(set) var communication = CommunicationTotals()
     /// ∂L/∂θ `[P]`, reused by every step.
-    private var gradient: [Float] = []
+    var gradient: [Float] = []
 
     /// A fresh run of EDM's model of `denoiser` on `process`.
     public convenience init<Network: Denoiser>(denoiser: Network, process: DiffusionProcess,
@@ -127,7 +136,9 @@ public final class Trainer {
         let epoch = state.batches.epoch
         var generator = state.generator
         gradient.resizeKeepingCapacity(to: model.parameterCount)
-        let loss = model.accumulate(parameters: state.parameters, batch: batch, gradient: &gradient, using: &generator)
+        let loss = communicator.size == 1
+            ? model.accumulate(parameters: state.parameters, batch: batch, gradient: &gradient, using: &generator)
+            : try accumulateOverRanks(batch, using: &generator)
         guard loss.isFinite else { throw DiffusionError.nonFiniteLoss(step: state.step + 1, loss: loss) }
 
         state.batches = batches

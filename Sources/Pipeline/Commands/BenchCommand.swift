@@ -6,6 +6,6 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmark training, sampling, fine-tuning, conformer generation and shape metrics.",
         subcommands: [BenchTrainCommand.self, BenchSampleCommand.self, BenchFineTuneCommand.self, BenchConformersCommand.self,
-                      BenchShapesCommand.self]
+                      BenchShapesCommand.self, BenchDataParallelCommand.self]
     )
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Diffusion
 import Foundation
 
@@ -19,6 +20,12 @@ struct TrainCommand: ParsableCommand {
         on shapes works on k-nearest-neighbour graphs; with --pooling mean (the default for shapes) each layer's \
         node update also sees its graph's mean feature, a global context that k-nearest-\
         neighbour graphs of point clouds otherwise lack; molecules default to none (EDM's model).
+
+        Started by mpirun or srun (mpirun -np N rgdm train …), each of the N ranks computes the \
+        gradient of its part of every batch (--batch stays the global batch), the gradients are \
+        summed over the ranks and every rank takes the same step: the losses are those of one \
+        process. Rank 0 alone writes the run folder, which every rank must see; a run resumes \
+        on any number of ranks. See Sources/Cluster/README.md.
         """)
 
     @Argument(help: "HDF5 training set from 'rgdm preprocess'.")
@@ -60,6 +67,18 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         Interruption.install()
+        let job = try ClusterJob.join()
+        do {
+            try train(in: job)
+            try job.finish()
+        } catch where job.size > 1 {
+            // Alone, this rank would leave the others waiting in the next all-reduce.
+            FileHandle.standardError.write(Data("rgdm train: rank \(job.rank) of \(job.size): \(error)\n".utf8))
+            job.abort(code: 1)
+        }
+    }
+
+    private func train(in job: ClusterJob) throws {
         let data = try TrainingData.open(dataset, split: split, limit: limit)
         let directory = RunDirectory(URL(fileURLWithPath: output ?? "runs/\(URL(fileURLWithPath: dataset).deletingPathExtension().lastPathComponent)"))
         let saved = try directory.savedCard()
@@ -71,15 +90,35 @@ struct TrainCommand: ParsableCommand {
         card.condition = conditioned?.card
         let run = try TrainingRun(directory: directory, card: card, configuration: optimizer.configuration(seed: global.seed),
                                   changes: optimizer.changes, batchSizeGiven: optimizer.batch, datasetSize: data.source.count,
-                                  threads: global.workerCount, initializeFrom: initializeFrom)
-        try directory.recordInvocation(command: "train", step: run.step)
+                                  threads: global.workerCount, initializeFrom: initializeFrom, communicator: job.communicator)
+        if job.isPrimary { try directory.recordInvocation(command: "train", step: run.step) }
 
         let batchSize = run.trainer.configuration.batchSize
         let stepsPerEpoch = (data.source.count + batchSize - 1) / batchSize
         let target = steps ?? Int(((epochs ?? 1) * Double(stepsPerEpoch)).rounded(.up))
+        if job.isPrimary { announce(run, data: data, target: target, ranks: job.size) }
+        var progress = ProgressLine(label: "train", total: target - run.step)
+        let loop = TrainingLoop(checkpointEvery: checkpointEvery, logEvery: logEvery,
+                                shouldStop: { job.stopRequested(Interruption.requested) }) { report, recentLoss in
+            if job.isPrimary { progress.advance(extra: String(format: "step %d loss %.4f", report.step, recentLoss)) }
+        }
+        var source = DatasetSteps(data: conditioned?.data ?? data.source, batchSize: batchSize)
+        let outcome = try loop.run(run, steps: &source, until: target)
+        guard job.isPrimary else { return }
+        progress.finish(extra: String(format: "step %d loss %.4f", run.step, run.meanRecentLoss))
+        try RunReport.training(run, outcome: outcome).write(base: directory.reportBase)
+        let rate = Double(outcome.stepsTaken * batchSize) / max(outcome.seconds, 1e-9)
+        let status = outcome.interrupted ? "interrupted; run the same command to resume" : "done"
+        print(String(format: "%@: step %d, recent loss %.5f, %.1f graphs/s over %.0f s, checkpoint %@",
+                     status, run.step, outcome.meanRecentLoss, rate, outcome.seconds, directory.checkpointURL.path))
+    }
+
+    /// The run's first lines on stderr (rank 0 only).
+    private func announce(_ run: TrainingRun, data: TrainingData, target: Int, ranks: Int) {
         FileHandle.standardError.write(Data("""
-            rgdm train: \(data.source.count) \(card.domain.rawValue) (\(split)), \(run.card.modelDescription), \
-            \(run.trainer.model.parameterCount) parameters, step \(run.step) → \(target), \(global.workerCount) thread(s), run \(directory.url.path)\n
+            rgdm train: \(data.source.count) \(run.card.domain.rawValue) (\(split)), \(run.card.modelDescription), \
+            \(run.trainer.model.parameterCount) parameters, step \(run.step) → \(target), \
+            \(ranks > 1 ? "\(ranks) ranks × " : "")\(global.workerCount) thread(s), run \(run.directory.url.path)\n
             """.utf8))
         if let from = run.card.initializedFrom, run.step == 0 {
             FileHandle.standardError.write(Data("rgdm train: initialised from \(from)\n".utf8))
@@ -87,17 +126,5 @@ struct TrainCommand: ParsableCommand {
         if !run.resumeChanges.isEmpty {
             FileHandle.standardError.write(Data("rgdm train: resumed with \(run.resumeChanges.joined(separator: ", "))\n".utf8))
         }
-        var progress = ProgressLine(label: "train", total: target - run.step)
-        let loop = TrainingLoop(checkpointEvery: checkpointEvery, logEvery: logEvery) { report, recentLoss in
-            progress.advance(extra: String(format: "step %d loss %.4f", report.step, recentLoss))
-        }
-        var source = DatasetSteps(data: conditioned?.data ?? data.source, batchSize: batchSize)
-        let outcome = try loop.run(run, steps: &source, until: target)
-        progress.finish(extra: String(format: "step %d loss %.4f", run.step, run.meanRecentLoss))
-        try RunReport.training(run, outcome: outcome).write(base: directory.reportBase)
-        let rate = Double(outcome.stepsTaken * batchSize) / max(outcome.seconds, 1e-9)
-        let status = outcome.interrupted ? "interrupted; run the same command to resume" : "done"
-        print(String(format: "%@: step %d, recent loss %.5f, %.1f graphs/s over %.0f s, checkpoint %@",
-                     status, run.step, outcome.meanRecentLoss, rate, outcome.seconds, directory.checkpointURL.path))
     }
 }

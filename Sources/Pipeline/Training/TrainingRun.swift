@@ -19,9 +19,11 @@ public final class TrainingRun {
     /// - Parameters:
     ///   - datasetSize: graphs in the data order (a resumed run must see as many).
     ///   - batchSizeGiven: the batch size asked for; a resumed run refuses any other than its own, which fixes its data order.
+    ///   - communicator: the ranks of a data-parallel run; every rank opens the run, rank 0 alone writes to its folder.
     public init(directory: RunDirectory, card: ModelCard, configuration: TrainerConfiguration,
                 changes: TrainerConfiguration.Changes = .init(), batchSizeGiven: Int? = nil,
-                datasetSize: Int, threads: Int, initializeFrom: String? = nil) throws {
+                datasetSize: Int, threads: Int, initializeFrom: String? = nil,
+                communicator: any Communicator = SingleProcess()) throws {
         try directory.create()
         let path = directory.url.path
         var event: [String: Any]?
@@ -79,7 +81,9 @@ public final class TrainingRun {
             self.resumeChanges = []
         }
         self.directory = directory
-        self.log = try directory.openLog()
+        self.log = communicator.isPrimary ? try directory.openLog() : JSONLinesLog(discardingAs: directory.logURL)
+        trainer.communicator = communicator
+        try trainer.checkRanksAgree()
         if let event { try log.append(event) }
         if !resumeChanges.isEmpty {
             try log.append(["step": trainer.state.step, "event": "settings changed on resume", "changes": resumeChanges])
@@ -92,8 +96,12 @@ public final class TrainingRun {
     /// Saves the current state atomically, with the state of the loop that feeds the trainer.
     /// Saves the trainer with the card; `nodeCounts`, when given, replaces the card's (reward
     /// fine-tuning's tilted sizes).
+    /// Every rank of a data-parallel run calls it at the same steps: the ranks first check that
+    /// they still hold the same weights (`Trainer.checkRanksAgree`), then rank 0 alone writes.
     public func saveCheckpoint(runState: String? = nil, nodeCounts: NodeCountDistribution? = nil) throws {
         if let nodeCounts { card.nodeCounts = nodeCounts }
+        try trainer.checkRanksAgree()
+        guard trainer.communicator.isPrimary else { return }
         try directory.save(trainer, card: card, runState: runState)
     }
 
