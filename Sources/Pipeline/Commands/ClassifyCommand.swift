@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import PointCloud
+
+/// `rgdm classify --model CLS FILE…`: a shape classifier's class probabilities (or a shape
+/// regressor's value) for point clouds and meshes.
+struct ClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Classify point clouds and meshes with a shape model from rgdm train-property.",
+        discussion: """
+        FILE is a point-cloud or mesh file (ply, xyz, pts, off, obj, stl; meshes are sampled on their \
+        surface with --mesh-points points), a folder of them, or an HDF5 shape set (every cloud, or \
+        those of --split). Each cloud is normalised as the model's training set was and thinned to the \
+        model's point count. Prints one tab-separated line per cloud: its name, the most probable class \
+        and the probability of every class (a regressor: the predicted value); with a set's categories \
+        it ends with the accuracy against them.
+        """)
+
+    @Option(help: "The shape model (rgdm train-property on a shape set).") var model: String
+    @Argument(help: "Shape files, folders or HDF5 shape sets.") var files: [String]
+    @Option(help: "The split of HDF5 shape sets to read (default: all).") var split: String?
+    @Option(help: "Points sampled on a mesh's surface.") var meshPoints = 2048
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one FILE") }
+        if meshPoints < 1 { throw ValidationError("--mesh-points must be at least 1") }
+    }
+
+    func run() throws {
+        let model = try ShapeModel.open(self.model)
+        let clouds = try ShapeModel.readClouds(files, split: split, meshPoints: meshPoints, seed: global.seed,
+                                               reject: { FileHandle.standardError.write(Data("classify: skipped \($0)\n".utf8)) })
+        guard !clouds.isEmpty else { throw ValidationError("no clouds read from \(files.joined(separator: ", "))") }
+        guard let categories = model.card.categories else {
+            print("name\t\(model.card.task.propertyName)")
+            for (named, value) in zip(clouds, try model.values(clouds.map(\.cloud))) { print("\(named.name)\t\(String(format: "%.6g", value))") }
+            return
+        }
+        print((["name", "class"] + categories.map { "p(\($0))" }).joined(separator: "\t"))
+        var right = 0, labelled = 0
+        for (named, logP) in zip(clouds, try model.logProbabilities(clouds.map(\.cloud))) {
+            let best = logP.indices.max { logP[$0] < logP[$1] } ?? 0
+            print(([named.name, categories[best]] + logP.map { String(format: "%.4f", Foundation.exp($0)) }).joined(separator: "\t"))
+            if let category = named.category, categories.contains(category) {
+                labelled += 1
+                if category == categories[best] { right += 1 }
+            }
+        }
+        if labelled > 0 {
+            FileHandle.standardError.write(Data(String(format: "classify: accuracy %.1f %% (%d of %d clouds of known categories)\n",
+                                                       100 * Double(right) / Double(labelled), right, labelled).utf8))
+        }
+    }
+}
