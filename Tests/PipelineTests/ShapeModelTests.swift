@@ -46,6 +46,8 @@ import TestSupport
         #expect(html.contains("Confusion matrix") && html.contains("<svg"))
         let model = try ShapeModel.open(output)
         #expect(model.card.categories?.count == 5 && model.card.points == 128 && model.card.augmentation.rotatesAboutUpAxis)
+        let info = try InfoCommand.describe(output)
+        #expect(info["kind"] as? String == "shape model" && (info["scores"] as? [String: Any])?.keys.sorted() == ["test"])
         // Another task at the same path is refused.
         #expect(throws: PipelineError.self) {
             try rgdm(["train-property", Self.sample, "--property", "height", "-o", output, "--steps", "31"] + Self.tiny)
@@ -114,7 +116,11 @@ import TestSupport
         let model = try ShapeModel.open(path)
         let logP = try model.logProbabilities([read[0].cloud])[0]
         expectClose([logP.map { Foundation.exp($0) }.reduce(0, +)], [1], tolerance: 1e-9, "probabilities sum to 1")
-        try rgdm(["classify", "--model", path, file, off])
+        try rgdm(["classify", "--model", path, file, off, "--azimuth", "90"])
+        expectParseError(RGDMCommand.self, ["classify", "--model", path], "Missing expected argument")
+        expectParseError(RGDMCommand.self, ["classify", "--model", path, file, "--mesh-points", "0"], "--mesh-points must be at least 1")
+        expectParseError(RGDMCommand.self, ["train-property", Self.sample, "--property", "class", "-o", "x.rgdm", "--points", "0"],
+                         "--points must be at least 1")
     }
 
     // MARK: Rewards

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diffusion
 import Foundation
 import PointCloud
 
@@ -21,18 +22,26 @@ struct ClassifyCommand: ParsableCommand {
     @Argument(help: "Shape files, folders or HDF5 shape sets.") var files: [String]
     @Option(help: "The split of HDF5 shape sets to read (default: all).") var split: String?
     @Option(help: "Points sampled on a mesh's surface.") var meshPoints = 2048
+    @Option(help: ArgumentHelp("Rotate every cloud by this many degrees about the up axis y first.",
+                               discussion: "To check how the model's answers hold at other azimuths."))
+    var azimuth: Double?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one FILE") }
         if meshPoints < 1 { throw ValidationError("--mesh-points must be at least 1") }
     }
 
     func run() throws {
         let model = try ShapeModel.open(self.model)
-        let clouds = try ShapeModel.readClouds(files, split: split, meshPoints: meshPoints, seed: global.seed,
+        var clouds = try ShapeModel.readClouds(files, split: split, meshPoints: meshPoints, seed: global.seed,
                                                reject: { FileHandle.standardError.write(Data("classify: skipped \($0)\n".utf8)) })
         guard !clouds.isEmpty else { throw ValidationError("no clouds read from \(files.joined(separator: ", "))") }
+        if let azimuth {
+            for i in clouds.indices {
+                clouds[i].cloud = PointCloud(flatPositions: CloudAugmentation.rotatedAboutUpAxis(clouds[i].cloud.flatPositions,
+                                                                                                angle: azimuth * .pi / 180))
+            }
+        }
         guard let categories = model.card.categories else {
             print("name\t\(model.card.task.propertyName)")
             for (named, value) in zip(clouds, try model.values(clouds.map(\.cloud))) { print("\(named.name)\t\(String(format: "%.6g", value))") }
