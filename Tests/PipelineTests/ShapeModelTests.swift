@@ -116,7 +116,8 @@ import TestSupport
         let model = try ShapeModel.open(path)
         let logP = try model.logProbabilities([read[0].cloud])[0]
         expectClose([logP.map { Foundation.exp($0) }.reduce(0, +)], [1], tolerance: 1e-9, "probabilities sum to 1")
-        try rgdm(["classify", "--model", path, file, off, "--azimuth", "90"])
+        try rgdm(["classify", "--model", path, file, off, "--azimuth", "90", "--reward", "class(mug) + symmetry(x)"])
+        expectParseError(RGDMCommand.self, ["classify", "--model", path, file, "--reward", "symmetry(w)"], "symmetry(…)")
         expectParseError(RGDMCommand.self, ["classify", "--model", path], "Missing expected argument")
         expectParseError(RGDMCommand.self, ["classify", "--model", path, file, "--mesh-points", "0"], "--mesh-points must be at least 1")
         expectParseError(RGDMCommand.self, ["train-property", Self.sample, "--property", "class", "-o", "x.rgdm", "--points", "0"],
