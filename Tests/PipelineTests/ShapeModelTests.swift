@@ -54,6 +54,15 @@ import TestSupport
         }
     }
 
+    /// A molecule set's `splits/train` group must not pass for a shape category.
+    @Test func moleculeSetsAreNotShapeSets() throws {
+        let dir = try TemporaryDirectory.create("shape-or-molecule")
+        let molecules = dir.appendingPathComponent("molecules.h5").path
+        try PropertyFixtures.write(to: molecules)
+        #expect(!LabelledShapes.isShapeSet(molecules) && LabelledShapes.isShapeSet(Self.sample))
+        #expect(throws: PipelineError.self) { try LabelledShapes.open(molecules, split: "train", normalization: .shapeUnit) }
+    }
+
     @Test func aResumedRunEndsWhereAStraightRunEnds() throws {
         let dir = try TemporaryDirectory.create("shape-resume")
         let straight = dir.appendingPathComponent("straight.rgdm").path, resumed = dir.appendingPathComponent("resumed.rgdm").path

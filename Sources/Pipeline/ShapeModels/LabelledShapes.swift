@@ -49,16 +49,17 @@ public struct LabelledShapes: GraphDataSource {
         return false
     }
 
-    /// Whether `path` is a shape set in the ShapeNet layout (rather than a molecule set).
+    /// Whether `path` is a shape set in the ShapeNet layout, not a molecule set (whose
+    /// `splits/train` group would pass for a category).
     public static func isShapeSet(_ path: String) -> Bool {
-        guard let file = try? HDF5File(readingFrom: path) else { return false }
+        guard let file = try? HDF5File(readingFrom: path), !MoleculeDataset.isMoleculeSet(file) else { return false }
         return (try? ShapeNetLayout.matches(file)) ?? false
     }
 
     private static func file(_ path: String) throws -> HDF5File {
         guard FileManager.default.fileExists(atPath: path) else { throw PipelineError.invalidDataset(path: path, reason: "no such file") }
         let file = try HDF5File(readingFrom: path)
-        guard try ShapeNetLayout.matches(file) else {
+        guard !MoleculeDataset.isMoleculeSet(file), try ShapeNetLayout.matches(file) else {
             throw PipelineError.invalidDataset(path: path, reason: "not a shape set in the ShapeNet layout (/<category>/{train,val,test} [B, N, 3])")
         }
         return file
