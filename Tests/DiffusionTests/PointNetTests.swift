@@ -46,6 +46,20 @@ import TestSupport
                                         at: logits, support: 0 ..< 12, "∂L/∂logits")
     }
 
+    @Test func regressionLossMatchesItsDefinitionAndFiniteDifferences() {
+        let targets = PointNetTargets.values([0.5, -1, 2, 0.25]), indices = [2, 0, 3]
+        let y: [Float] = [1.5, 0.25, -0.75]
+        let (loss, gradient) = targets.lossAndGradient(outputs: y, indices: indices, width: 1)
+        // ((1.5 − 2)² + (0.25 − 0.5)² + (−0.75 − 0.25)²) / 3
+        #expect(abs(loss - (0.25 + 0.0625 + 1) / 3) < 1e-12)
+        LatentPointTests.expectGradient(gradient, of: { targets.lossAndGradient(outputs: $0, indices: indices, width: 1).loss },
+                                        at: y, support: 0 ..< 3, "∂L/∂y of the squared error")
+        // Classes pick their labels by index too.
+        let classes = PointNetTargets.classes([0, 2, 1])
+        let picked = classes.lossAndGradient(outputs: [0, 0, 5, 0, 5, 0], indices: [1, 2], width: 3)
+        #expect(picked.loss < 0.02, "labels 2 and 1 of clouds 1 and 2 agree with the logits: \(picked.loss)")
+    }
+
     @Test(arguments: PointPooling.allCases)
     func outputIgnoresPointOrderButNotThePoints(pooling: PointPooling) {
         let net = PointNet(PointNetConfiguration(pointWidths: [16, 32], headWidths: [16], outputs: 4, pooling: pooling))
