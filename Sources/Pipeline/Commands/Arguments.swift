@@ -12,6 +12,7 @@ extension LatentTrainingPhase: ExpressibleByArgument {}
 extension LatentPriorTarget: ExpressibleByArgument {}
 extension Checkpoint.Precision: ExpressibleByArgument {}
 extension NodePooling: ExpressibleByArgument {}
+extension PointPooling: ExpressibleByArgument {}
 
 // Pipeline
 extension ModelArchitecture: ExpressibleByArgument {}

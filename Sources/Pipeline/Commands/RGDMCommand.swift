@@ -14,6 +14,7 @@ public struct RGDMCommand: ParsableCommand {
             FineTuneCommand.self,
             CompareCommand.self,
             TrainPropertyCommand.self,
+            ClassifyCommand.self,
             SampleCommand.self,
             EvaluateCommand.self,
             SweepCommand.self,

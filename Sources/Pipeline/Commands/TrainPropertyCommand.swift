@@ -3,11 +3,12 @@ import Diffusion
 import Foundation
 
 /// `rgdm train-property SET.h5 --property NAME -o P.rgdm`: trains a property (reward) model on the
-/// training split of a molecule set and reports its MAE and R² on the held-out splits.
+/// training split of a molecule set and reports its MAE and R² on the held-out splits; on a shape
+/// set, a PointNet classifier of its categories (`--property class`) or regressor of a shape property.
 struct TrainPropertyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-property",
-        abstract: "Train a model of one molecular property (an EGNN regressor or a ridge baseline).",
+        abstract: "Train a model of one molecular property (an EGNN regressor or a ridge baseline), or a shape classifier.",
         discussion: """
         Trains on the 'train' split of an rgdm molecule set and reports MAE and R² on 'valid' and \
         'test'. --architecture egnn (default) trains an E(3)-invariant EGNN regressor with a pooled \
@@ -18,34 +19,45 @@ struct TrainPropertyCommand: ParsableCommand {
         --architecture ridge fits ridge regression on invariant descriptors (element counts, smeared \
         distance histograms and 1/d sums per element pair), λ chosen on 'valid'. The file records the \
         property, its standardisation, the vocabulary, the model and its scores (rgdm info shows them). \
+        On a shape set in the ShapeNet layout (/<category>/{train,val,test}) it trains a PointNet \
+        (--architecture pointnet, the default there): --property class classifies the category groups \
+        (held-out accuracy and confusion matrices in the report), --property height or radius regresses \
+        that property of the normalised cloud. Clouds are trained on --points random points, rotated \
+        about the up axis y unless --no-rotate; the run resumes like an EGNN run. rgdm classify scores \
+        clouds and meshes with it. \
         Beside it: OUTPUT.log.jsonl, OUTPUT.report.json/.html, OUTPUT.run.json.
         """)
 
-    @Argument(help: "Molecule set from 'rgdm preprocess molecules' (HDF5).") var dataset: String
-    @Option(help: ArgumentHelp("The property to model: a column of the set's properties (rgdm info lists them).",
+    @Argument(help: "Molecule set from 'rgdm preprocess molecules', or a shape set (HDF5).") var dataset: String
+    @Option(help: ArgumentHelp("The property to model: a column of the set's properties (rgdm info lists them); on a shape set class, height or radius.",
                                discussion: "EDM's QM9 names work too: alpha, mu, homo, lumo, gap, Cv (values stay in the set's units)."))
     var property: String
     @OptionGroup var destination: OutputOptions<PropertyModelOutput>
-    @Option(help: "egnn (an EGNN regressor) or ridge (descriptor ridge regression).") var architecture = PropertyArchitecture.egnn
+    @Option(help: "egnn (an EGNN regressor; molecules' default), ridge (descriptor ridge regression) or pointnet (shapes).")
+    var architecture: PropertyArchitecture?
     @Flag(help: "egnn: train on noised molecules z_t at random t, for gradient guidance.") var noiseAware = false
     @Option(help: "Use only the first N molecules of each split.") var limit: Int?
     @OptionGroup(title: "EGNN regressor") var network: PropertyModelOptions
+    @OptionGroup(title: "PointNet (shape sets)") var pointNet: PointNetOptions
     @OptionGroup(title: "Forward process of a noise-aware model") var diffusion: DiffusionOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if noiseAware && architecture != .egnn { throw ValidationError("--noise-aware needs --architecture egnn") }
+        if noiseAware && (architecture ?? .egnn) != .egnn { throw ValidationError("--noise-aware needs --architecture egnn") }
         if let limit, limit < 2 { throw ValidationError("--limit must be at least 2") }
     }
 
     func run() throws {
         Interruption.install()
+        if LabelledShapes.isShapeSet(dataset) || architecture == .pointnet { return try trainShapeModel() }
         var job = PropertyTraining(dataset: dataset, property: property, output: destination.output)
         job.limit = limit
         job.threads = global.workerCount
         let start = Date()
         let outcome: PropertyTraining.Outcome
-        switch architecture {
+        switch architecture ?? .egnn {
+        case .pointnet:
+            preconditionFailure("shape sets train above")
         case .ridge:
             outcome = try job.fitRidge()
         case .egnn:

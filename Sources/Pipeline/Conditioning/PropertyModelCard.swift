@@ -7,6 +7,8 @@ public enum PropertyArchitecture: String, Sendable, Codable, CaseIterable {
     case egnn
     /// `RidgePropertyModel`: ridge regression on invariant descriptors, fitted in closed form.
     case ridge
+    /// `ShapeModel`: a PointNet classifier or regressor of point clouds (shape sets only).
+    case pointnet
 }
 
 /// How well a property model predicts a held-out split, in the property's units.

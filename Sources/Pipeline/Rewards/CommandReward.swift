@@ -31,33 +31,44 @@ public struct CommandReward: MoleculeReward {
     public var dependsOnGraphOnly: Bool { false }
 
     public func score(_ molecules: [Molecule]) -> [RewardOutcome] {
-        guard !molecules.isEmpty else { return [] }
+        Self.run(program, arguments: arguments, timeout: timeout, count: molecules.count,
+                 lines: { molecules.enumerated().map { MoleculeLine(index: $0, molecule: $1).text() } },
+                 files: { directory, arguments in
+                     guard arguments.contains(where: { $0.contains("{sdf}") }) else { return arguments }
+                     let sdf = directory + "/molecules.sdf"
+                     try Molecule.write(molecules, to: sdf, format: .sdf)
+                     return arguments.map { $0.replacingOccurrences(of: "{sdf}", with: sdf) }
+                 })
+    }
+
+    /// Runs `program` on a batch of `count` samples of any kind: `lines` are the batch's JSON
+    /// lines for standard input, `files` writes what the arguments' placeholders name into the
+    /// scratch directory and returns the arguments with them replaced. One outcome per sample;
+    /// what fails the batch (the program, a file) fails every sample with its reason.
+    static func run(_ program: ExternalProgram, arguments: [String], timeout: Double, count: Int, lines: () -> [String],
+                    files: (String, [String]) throws -> [String]) -> [RewardOutcome] {
+        guard count > 0 else { return [] }
         do {
             return try ScratchDirectory.with(prefix: "rgdm-reward-command") { directory in
-                let input = directory + "/molecules.jsonl"
-                let lines = molecules.enumerated().map { MoleculeLine(index: $0, molecule: $1).text() }
-                try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: input))
-                var arguments = self.arguments
-                if arguments.contains(where: { $0.contains("{sdf}") }) {
-                    let sdf = directory + "/molecules.sdf"
-                    try Molecule.write(molecules, to: sdf, format: .sdf)
-                    arguments = arguments.map { $0.replacingOccurrences(of: "{sdf}", with: sdf) }
-                }
+                let input = directory + "/samples.jsonl"
+                try Data((lines().joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: input))
+                let arguments = try files(directory, arguments)
                 let output = directory + "/answers.txt", error = directory + "/stderr.txt"
                 let ending = try program.run(arguments, input: input, output: output, error: error, timeout: timeout)
                 let answers = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-                return outcomes(ending, answers: answers, error: ExternalProgram.lastLine(of: error), count: molecules.count)
+                return outcomes(ending, answers: answers, error: ExternalProgram.lastLine(of: error), count: count,
+                                program: program.name, timeout: timeout)
             }
         } catch let failure as RewardFailure {
-            return Array(repeating: .failure(failure), count: molecules.count)
+            return Array(repeating: .failure(failure), count: count)
         } catch {
-            return Array(repeating: .failure(.failed("\(program.name): \(error)")), count: molecules.count)
+            return Array(repeating: .failure(.failed("\(program.name): \(error)")), count: count)
         }
     }
 
-    /// Per sample, what a run that ended with `ending` and printed `answers` gives.
-    func outcomes(_ ending: ExternalProgram.Ending, answers: String, error: String?, count: Int) -> [RewardOutcome] {
-        let name = program.name
+    /// Per sample, what a run of `program` (limited to `timeout` s) that ended with `ending` and printed `answers` gives.
+    static func outcomes(_ ending: ExternalProgram.Ending, answers: String, error: String?, count: Int, program name: String,
+                         timeout: Double) -> [RewardOutcome] {
         let failure: RewardFailure? = switch ending {
         case .timedOut: .timedOut(program: name, seconds: timeout)
         case let .signalled(signal): .crashed(program: name, reason: "killed by signal \(signal)" + (error.map { ": \($0)" } ?? ""))

@@ -18,6 +18,8 @@ public struct RewardSettings: Sendable {
     public var minimumWorkerBatch: Int
     /// Seconds a worker has for one molecule before it counts as hung and is replaced.
     public var workerTimeout: Double
+    /// The shape classifier of `class(CATEGORY)` terms that name no model (`--reward-classifier`).
+    public var classifier: String?
 
     public init(command: String? = nil, commandArguments: [String] = [], commandTimeout: Double = 600,
                 xtbExecutable: String = "xtb", xtbTimeout: Double = 60, parallelism: Int = 2,

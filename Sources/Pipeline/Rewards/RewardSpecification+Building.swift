@@ -20,6 +20,8 @@ extension RewardSpecification {
     /// The reward, its Open Babel terms on `pool` when there is one, its xTB terms sharing `xtb`'s runs.
     private func build(_ settings: RewardSettings, pool: RewardWorkerPool?, xtb: XTBCalculator?) throws -> any MoleculeReward {
         switch self {
+        case let .shape(term):
+            throw PipelineError.invalidReward(specification: description, reason: "\(term) scores shapes, not molecules")
         case let .term(term):
             let reward = try term.makeReward(settings, xtb: xtb)
             guard term.usesOpenBabel, let pool else { return reward }

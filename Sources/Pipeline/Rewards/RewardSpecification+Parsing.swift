@@ -2,6 +2,7 @@ extension RewardSpecification {
     /// The names `--reward` knows: every term, then the functions.
     public static var knownNames: [String] {
         RewardTerm.allCases.map(\.rawValue) + ["target(REWARD, VALUE)", "window(REWARD, LOWER, UPPER)", "mw-window(LOWER, UPPER)"]
+            + ShapeRewardTerm.knownNames
     }
 
     /// Parses a specification such as "0.5*qed + 0.5*validity" or "target(logp, 2)".
@@ -102,6 +103,8 @@ struct RewardParser {
             return try window(property, at: start)
         case "mw-window":
             return try window(.term(.mw), at: start)
+        case "class", "chamfer", "aspect", "symmetry":
+            return .shape(try shapeTerm(name.lowercased(), at: start))
         default:
             throw PipelineError.unknownReward(term: name + "(…)", known: RewardSpecification.knownNames)
         }
@@ -116,6 +119,45 @@ struct RewardParser {
             throw failure("the window at character \(start + 1) needs lower < upper (got \(RewardNumber.text(lower)), \(RewardNumber.text(upper)))")
         }
         return .window(property, lower: lower, upper: upper)
+    }
+
+    /// The arguments of a shape term after its '(' up to its ')'.
+    private mutating func shapeTerm(_ name: String, at start: Int) throws -> ShapeRewardTerm {
+        var arguments = [try rawArgument()]
+        while take(",") { arguments.append(try rawArgument()) }
+        try expect(")")
+        func fail(_ reason: String) -> PipelineError { failure("\(name)(…) at character \(start + 1): \(reason)") }
+        switch name {
+        case "class":
+            guard arguments.count <= 2 else { throw fail("takes a category and optionally a model file") }
+            return .classLogProbability(category: arguments[0], model: arguments.count == 2 ? arguments[1] : nil)
+        case "chamfer":
+            guard arguments.count == 1 else { throw fail("takes one file (a shape or a shape set)") }
+            return .chamfer(target: arguments[0])
+        case "aspect":
+            let parts = arguments.count == 1 ? arguments[0].split(separator: ":").map(String.init) : arguments
+            let values = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard values.count == 3, values.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw fail("takes three positive extents X:Y:Z, e.g. aspect(2:1:1); got '\(arguments.joined(separator: ","))'")
+            }
+            return .aspect(x: values[0], y: values[1], z: values[2])
+        default:
+            guard arguments.count == 1, let axis = ShapeRewardTerm.Axis(rawValue: arguments[0].lowercased()) else {
+                throw fail("takes the axis the mirror plane is normal to: x, y or z; got '\(arguments.joined(separator: ","))'")
+            }
+            return .symmetry(axis)
+        }
+    }
+
+    /// Text up to the next ',' or ')' (a name, a path, "2:1:1"), trimmed; not empty.
+    private mutating func rawArgument() throws -> String {
+        skipSpaces()
+        var end = position
+        while end < characters.count, characters[end] != ",", characters[end] != ")" { end += 1 }
+        let text = String(characters[position ..< end]).trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { throw failure("expected an argument at character \(position + 1)") }
+        position = end
+        return text
     }
 
     // MARK: Tokens

@@ -8,8 +8,11 @@
 ///     mw-window(150, 350)                   window(mw, 150, 350)
 ///     window(xtb-gap, 0.2, 0.4)             1 inside, 1 − d/(upper − lower) outside
 ///     command                               --reward-command PROG --reward-arg …
+///     class(airplane), chamfer(FILE), …     shape rewards (`ShapeRewardTerm`)
 public indirect enum RewardSpecification: Hashable, Sendable, Codable, CustomStringConvertible {
     case term(RewardTerm)
+    /// A reward on point clouds (`makeShapeReward`).
+    case shape(ShapeRewardTerm)
     case target(RewardSpecification, value: Double)
     case window(RewardSpecification, lower: Double, upper: Double)
     case sum([WeightedTerm])
@@ -29,6 +32,7 @@ public indirect enum RewardSpecification: Hashable, Sendable, Codable, CustomStr
     public var description: String {
         switch self {
         case let .term(term): return term.rawValue
+        case let .shape(term): return term.description
         case let .target(property, value): return "target(\(property), \(RewardNumber.text(value)))"
         case let .window(property, lower, upper):
             return "window(\(property), \(RewardNumber.text(lower)), \(RewardNumber.text(upper)))"
@@ -50,12 +54,23 @@ public indirect enum RewardSpecification: Hashable, Sendable, Codable, CustomStr
         func visit(_ specification: RewardSpecification) {
             switch specification {
             case let .term(term): if !seen.contains(term) { seen.append(term) }
+            case .shape: break
             case let .target(inner, _), let .window(inner, _, _): visit(inner)
             case let .sum(terms): terms.forEach { visit($0.reward) }
             }
         }
         visit(self)
         return seen
+    }
+
+    /// Every shape term the specification uses, in order.
+    public var shapeTerms: [ShapeRewardTerm] {
+        switch self {
+        case .term: []
+        case let .shape(term): [term]
+        case let .target(inner, _), let .window(inner, _, _): inner.shapeTerms
+        case let .sum(terms): terms.flatMap(\.reward.shapeTerms)
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 /// How a cloud is centred and scaled before training or evaluation.
-public enum PointCloudNormalization: String, CaseIterable, Sendable {
+public enum PointCloudNormalization: String, CaseIterable, Sendable, Codable {
     /// Left as it is.
     case none
     /// Subtract the mean point; divide by the standard deviation of all 3N coordinates

@@ -21,6 +21,9 @@ struct RewardOptions: ParsableArguments {
     @Option(help: "Seconds the reward command has for one batch.")
     var rewardTimeout: Double = 600
 
+    @Option(help: ArgumentHelp("The shape classifier of class(CATEGORY) rewards (rgdm train-property on a shape set).", valueName: "model"))
+    var rewardClassifier: String?
+
     @Option(help: "Seconds xtb has for one molecule.")
     var xtbTimeout: Double = 60
 
@@ -33,6 +36,7 @@ struct RewardOptions: ParsableArguments {
     var noRewardCache = false
 
     static let termHelp = "Terms: " + RewardTerm.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")
+        + "; " + ShapeRewardTerm.summary
         + ". target(R, a) is −|R − a|; window(R, lo, hi) is 1 inside [lo, hi], 1 − d/(hi − lo) at distance d outside;"
         + " mw-window(lo, hi) is window(mw, lo, hi). Weights multiply terms: \"0.5*qed + 0.5*validity\"; put spaces around '-'."
 
@@ -55,9 +59,11 @@ struct RewardOptions: ParsableArguments {
     /// The settings the rewards are built with; `workers` processes at a time, Open Babel
     /// rewards in worker processes of this executable when `workers` > 1.
     func settings(workers: Int) -> RewardSettings {
-        RewardSettings(command: rewardCommand, commandArguments: rewardArg, commandTimeout: rewardTimeout,
-                       xtbTimeout: xtbTimeout, parallelism: workers,
-                       workerExecutable: workers > 1 ? ShardWorkers.executable : nil)
+        var settings = RewardSettings(command: rewardCommand, commandArguments: rewardArg, commandTimeout: rewardTimeout,
+                                      xtbTimeout: xtbTimeout, parallelism: workers,
+                                      workerExecutable: workers > 1 ? ShardWorkers.executable : nil)
+        settings.classifier = rewardClassifier
+        return settings
     }
 
     /// The scoring session for `--reward` (nil without one). Throws `PipelineError.invalidReward`

@@ -1,0 +1,26 @@
+/// What a shape model predicts: one closed choice, one head each.
+public enum ShapeTask: Sendable, Codable, Equatable {
+    /// The category of a cloud among `categories` (the set's groups, in name order): K logits.
+    case classification(categories: [String])
+    /// A `ShapeProperty`, standardised as (y − mean) / scale by the training split's moments: one output.
+    case regression(ShapeProperty, mean: Double, scale: Double)
+
+    /// The network's outputs K.
+    public var outputs: Int {
+        switch self {
+        case let .classification(categories): categories.count
+        case .regression: 1
+        }
+    }
+
+    /// "class" or the property's name (what `--property` takes).
+    public var propertyName: String {
+        switch self {
+        case .classification: ShapeTask.classProperty
+        case let .regression(property, _, _): property.rawValue
+        }
+    }
+
+    /// The `--property` that asks for a classifier.
+    public static let classProperty = "class"
+}
