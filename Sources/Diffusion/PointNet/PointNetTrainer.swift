@@ -53,17 +53,10 @@ public final class PointNetTrainer {
 
     /// Continues the run saved in `checkpoint` (read from `path`, which errors name).
     public init(network: PointNet, augmentation: CloudAugmentation, resumingFrom checkpoint: Checkpoint, path: String) throws {
-        guard !checkpoint.isWeightsOnly else {
-            throw DiffusionError.checkpointMismatch(path: path, reason: "it holds weights only (no optimiser state), so training cannot resume from it")
-        }
-        guard checkpoint.state.parameters.count == network.parameterCount else {
-            throw DiffusionError.checkpointMismatch(
-                path: path, reason: "\(checkpoint.state.parameters.count) parameters saved, the network has \(network.parameterCount)")
-        }
         self.network = network
         self.augmentation = augmentation
         self.configuration = checkpoint.trainer
-        self.state = checkpoint.state
+        self.state = try TrainingState.resuming(checkpoint, parameterCount: network.parameterCount, network: "the network", path: path)
     }
 
     /// The weights to predict with: the EMA when on, else θ.
@@ -87,11 +80,8 @@ public final class PointNetTrainer {
         guard loss.isFinite else { throw DiffusionError.nonFiniteLoss(step: state.step + 1, loss: loss) }
         var gradient = [Float](repeating: 0, count: network.parameterCount)
         network.backward(outputGradient: dy, parameters: state.parameters, gradient: &gradient, workspace: workspace)
-        state.batches = batches
-        state.generator = generator
-        let report = state.apply(&gradient, configuration: configuration)
-        state.history.record(loss: loss, clipped: report.clipped, finishedEpoch: batches.epoch != epoch)
-        return TrainingStepReport(step: state.step, epoch: epoch, loss: loss, gradientNorm: report.norm, clipped: report.clipped)
+        return state.finishStep(loss: loss, gradient: &gradient, batches: batches, generator: generator, epoch: epoch,
+                                configuration: configuration)
     }
 
     /// A checkpoint of the run; `modelConfiguration` is the caller's JSON describing the model.

@@ -34,18 +34,11 @@ public final class RegressionTrainer {
     public init(regressor: EGNNRegressor, scaling: FeatureScaling, noise: (any NoiseSchedule)?,
                 resumingFrom checkpoint: Checkpoint, path: String) throws {
         try Self.check(regressor, scaling)
-        guard !checkpoint.isWeightsOnly else {
-            throw DiffusionError.checkpointMismatch(path: path, reason: "it holds weights only (no optimiser state), so training cannot resume from it")
-        }
-        guard checkpoint.state.parameters.count == regressor.parameterCount else {
-            throw DiffusionError.checkpointMismatch(
-                path: path, reason: "\(checkpoint.state.parameters.count) parameters saved, the regressor has \(regressor.parameterCount)")
-        }
         self.regressor = regressor
         self.scaling = scaling
         self.process = noise.map { DiffusionProcess(schedule: $0, scaling: scaling) }
         self.configuration = checkpoint.trainer
-        self.state = checkpoint.state
+        self.state = try TrainingState.resuming(checkpoint, parameterCount: regressor.parameterCount, network: "the regressor", path: path)
     }
 
     private static func check(_ regressor: EGNNRegressor, _ scaling: FeatureScaling) throws {
@@ -79,11 +72,8 @@ public final class RegressionTrainer {
              zip(prediction, y).map { 2 * ($0 - $1) / count })
         }
         guard loss.isFinite else { throw DiffusionError.nonFiniteLoss(step: state.step + 1, loss: loss) }
-        state.batches = batches
-        state.generator = generator
-        let report = state.apply(&gradient, configuration: configuration)
-        state.history.record(loss: loss, clipped: report.clipped, finishedEpoch: batches.epoch != epoch)
-        return TrainingStepReport(step: state.step, epoch: epoch, loss: loss, gradientNorm: report.norm, clipped: report.clipped)
+        return state.finishStep(loss: loss, gradient: &gradient, batches: batches, generator: generator, epoch: epoch,
+                                configuration: configuration)
     }
 
     /// The regressor's input for `batch`: x in diffusion space at t = 0, or z_t at random t when noise-aware.

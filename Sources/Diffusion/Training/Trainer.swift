@@ -140,13 +140,8 @@ public final class Trainer {
             ? model.accumulate(parameters: state.parameters, batch: batch, gradient: &gradient, using: &generator)
             : try accumulateOverRanks(batch, using: &generator)
         guard loss.isFinite else { throw DiffusionError.nonFiniteLoss(step: state.step + 1, loss: loss) }
-
-        state.batches = batches
-        state.generator = generator
-        let report = state.apply(&gradient, configuration: configuration)
-        state.history.record(loss: loss, clipped: report.clipped, finishedEpoch: batches.epoch != epoch)
-        return TrainingStepReport(step: state.step, epoch: epoch, loss: loss,
-                                  gradientNorm: report.norm, clipped: report.clipped)
+        return state.finishStep(loss: loss, gradient: &gradient, batches: batches, generator: generator, epoch: epoch,
+                                configuration: configuration)
     }
 
     /// A checkpoint of the run; `modelConfiguration` is the caller's JSON
@@ -166,5 +161,30 @@ extension TrainingState {
         AdamW.update(&parameters, gradient: gradient, state: &optimizer, configuration: configuration.optimizer)
         ema?.update(with: parameters)
         return report
+    }
+
+    /// Ends a step whose loss and gradient are computed: the update (`apply`), then the data
+    /// order and generator as they stand after the step's draws, and the loss in the history.
+    /// `epoch` is the epoch the batch was drawn in.
+    mutating func finishStep(loss: Double, gradient: inout [Float], batches: BatchSampler, generator: Xoshiro256StarStar,
+                             epoch: Int, configuration: TrainerConfiguration) -> TrainingStepReport {
+        self.batches = batches
+        self.generator = generator
+        let report = apply(&gradient, configuration: configuration)
+        history.record(loss: loss, clipped: report.clipped, finishedEpoch: batches.epoch != epoch)
+        return TrainingStepReport(step: step, epoch: epoch, loss: loss, gradientNorm: report.norm, clipped: report.clipped)
+    }
+
+    /// The state of the run saved in `checkpoint` (read from `path`, which errors name) for a
+    /// network of `parameterCount` parameters, called `network` in the error.
+    static func resuming(_ checkpoint: Checkpoint, parameterCount: Int, network: String, path: String) throws -> TrainingState {
+        guard !checkpoint.isWeightsOnly else {
+            throw DiffusionError.checkpointMismatch(path: path, reason: "it holds weights only (no optimiser state), so training cannot resume from it")
+        }
+        guard checkpoint.state.parameters.count == parameterCount else {
+            throw DiffusionError.checkpointMismatch(
+                path: path, reason: "\(checkpoint.state.parameters.count) parameters saved, \(network) has \(parameterCount)")
+        }
+        return checkpoint.state
     }
 }

@@ -25,9 +25,10 @@ public struct RegressionScore: Sendable, Codable, Equatable {
 /// standardised, the encoding of the graphs it reads, its network and, for a noise-aware model,
 /// the forward process it was trained on. Stored as the model configuration of the `Checkpoint`
 /// that holds the weights (so training resumes as `rgdm train` does).
-public struct PropertyModelCard: Sendable, Codable, Equatable {
+public struct PropertyModelCard: Sendable, Codable, Equatable, FormattedCheckpointCard {
     /// Marks a checkpoint as a property model's.
     public static let format = "rgdm-property-model"
+    static let kind = "property model", writer = "rgdm train-property"
 
     public var format = PropertyModelCard.format
     /// The `properties` column predicted (e.g. "Polarizability_bohr3").
@@ -100,26 +101,6 @@ public struct PropertyModelCard: Sendable, Codable, Equatable {
             configuration.summary + (noise.map { ", noise-aware (\($0.schedule.rawValue), T = \($0.timesteps))" } ?? "")
         case let .ridge(descriptors, lambda):
             "ridge regression on \(descriptors.count) descriptors (\(descriptors.summary)), λ = \(lambda)"
-        }
-    }
-
-    func encodedJSON() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-
-    /// The card of `checkpoint` (read from `path`), or an error naming it when it holds something else.
-    init(checkpoint: Checkpoint, path: String) throws {
-        let data = Data(checkpoint.modelConfiguration.utf8)
-        struct Probe: Decodable { var format: String? }
-        guard (try? JSONDecoder().decode(Probe.self, from: data))?.format == Self.format else {
-            throw PipelineError.invalidModel(path: path, reason: "not a property model (rgdm train-property writes those)")
-        }
-        do {
-            self = try JSONDecoder().decode(Self.self, from: data)
-        } catch {
-            throw PipelineError.invalidModel(path: path, reason: "unreadable property model card: \(error)")
         }
     }
 

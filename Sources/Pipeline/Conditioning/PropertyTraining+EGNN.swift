@@ -55,23 +55,11 @@ extension PropertyTraining {
         let log = try JSONLinesLog(url: URL(fileURLWithPath: OutputFile(path: output).sidecar(.log)))
         let standardised = train.labels.map { ($0 - card.labelMean) / card.labelScale }
         let first = trainer.state.step
-        var lossSinceLog = 0.0, stepsSinceLog = 0, interrupted = false
         func save() throws { try trainer.checkpoint(modelConfiguration: card.encodedJSON()).write(to: URL(fileURLWithPath: output)) }
-        while trainer.state.step < target {
-            if shouldStop() { interrupted = true; break }
-            let report = try trainer.step(on: train.graphs, targets: standardised)
-            lossSinceLog += report.loss
-            stepsSinceLog += 1
-            if report.step % settings.logEvery == 0 || report.step == target {
-                try log.append(["step": report.step, "epoch": report.epoch, "loss": lossSinceLog / Double(stepsSinceLog),
-                                "gradient_norm": report.gradientNorm, "clipped": report.clipped])
-                lossSinceLog = 0
-                stepsSinceLog = 0
-            }
-            let recent = trainer.state.history.recentLosses
-            progress(report, target, recent.reduce(0, +) / Double(max(recent.count, 1)))
-            if report.step % settings.checkpointEvery == 0 { try save() }
-        }
+        let loop = SupervisedTrainingLoop(target: target, logEvery: settings.logEvery, checkpointEvery: settings.checkpointEvery, log: log)
+        let interrupted = try loop.run(currentStep: { trainer.state.step }, step: { try trainer.step(on: train.graphs, targets: standardised) },
+                                       recentLosses: { trainer.state.history.recentLosses }, save: save,
+                                       shouldStop: shouldStop, progress: progress)
         if !interrupted {
             let model = try EGNNPropertyModel(card: card, parameters: trainer.predictionParameters, threads: threads, source: output)
             card.scores = try scores(of: model)

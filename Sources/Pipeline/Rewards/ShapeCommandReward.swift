@@ -6,22 +6,15 @@ import PointCloud
 /// on standard input; an argument `{h5}` becomes an HDF5 file of the batch in the rgdm layout
 /// (`points` [B, N, 3], when every cloud has the same size).
 public struct ShapeCommandReward: Reward {
-    let program: ExternalProgram
-    public let arguments: [String]
-    public let timeout: Double
+    /// The program, its arguments and time limit, as for molecules.
+    public let command: CommandReward
 
     /// Throws `PipelineError.invalidReward` when `program` cannot be found.
     public init(program: String, arguments: [String] = [], timeout: Double = 600) throws {
-        do {
-            self.program = try ExternalProgram(program)
-        } catch {
-            throw PipelineError.invalidReward(specification: "command", reason: "--reward-command: \(error)")
-        }
-        self.arguments = arguments
-        self.timeout = timeout
+        command = try CommandReward(program: program, arguments: arguments, timeout: timeout)
     }
 
-    public var name: String { "command(\(program.name))" }
+    public var name: String { command.name }
     public var dependsOnGraphOnly: Bool { false }
 
     /// The JSON line of cloud `index`.
@@ -31,7 +24,7 @@ public struct ShapeCommandReward: Reward {
     }
 
     public func score(_ clouds: [PointCloud]) -> [RewardOutcome] {
-        CommandReward.run(program, arguments: arguments, timeout: timeout, count: clouds.count,
+        CommandReward.run(command.program, arguments: command.arguments, timeout: command.timeout, count: clouds.count,
                           lines: { clouds.enumerated().map { Self.line(index: $0, cloud: $1) } },
                           files: { directory, arguments in
                               guard arguments.contains(where: { $0.contains("{h5}") }) else { return arguments }

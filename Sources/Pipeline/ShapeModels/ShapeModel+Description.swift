@@ -6,7 +6,7 @@ extension ShapeModel {
     /// checkpoint there is not a shape model's.
     static func describe(_ path: String) throws -> [String: Any]? {
         let checkpoint = try TrainedModel.checkpoint(at: path)
-        guard ShapeModelCard.isShapeModel(checkpoint) else { return nil }
+        guard ShapeModelCard.isStored(in: checkpoint) else { return nil }
         let card = try ShapeModelCard(checkpoint: checkpoint, path: path)
         var result: [String: Any] = [
             "kind": "shape model", "path": path, "property": card.task.propertyName, "architecture": "pointnet",

@@ -7,9 +7,10 @@ import PointCloud
 /// trained on, the network, how clouds are prepared for it and how training augmented them,
 /// and its held-out scores. Stored as the model configuration of the `Checkpoint` that holds the
 /// weights, so a run resumes as `rgdm train` does.
-public struct ShapeModelCard: Sendable, Codable, Equatable {
+public struct ShapeModelCard: Sendable, Codable, Equatable, FormattedCheckpointCard {
     /// Marks a checkpoint as a shape model's.
     public static let format = "rgdm-shape-model"
+    static let kind = "shape model", writer = "rgdm train-property on a shape set"
 
     public var format = ShapeModelCard.format
     public var task: ShapeTask
@@ -55,31 +56,5 @@ public struct ShapeModelCard: Sendable, Codable, Equatable {
     func continues(_ saved: ShapeModelCard) -> Bool {
         saved.task == task && saved.network == network && saved.augmentation == augmentation && saved.points == points
             && saved.normalization == normalization
-    }
-
-    func encodedJSON() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-
-    /// The card of `checkpoint` (read from `path`), or an error naming it when it holds something else.
-    init(checkpoint: Checkpoint, path: String) throws {
-        let data = Data(checkpoint.modelConfiguration.utf8)
-        struct Probe: Decodable { var format: String? }
-        guard (try? JSONDecoder().decode(Probe.self, from: data))?.format == Self.format else {
-            throw PipelineError.invalidModel(path: path, reason: "not a shape model (rgdm train-property on a shape set writes those)")
-        }
-        do {
-            self = try JSONDecoder().decode(Self.self, from: data)
-        } catch {
-            throw PipelineError.invalidModel(path: path, reason: "unreadable shape model card: \(error)")
-        }
-    }
-
-    /// Whether `checkpoint` holds a shape model (its card's format).
-    static func isShapeModel(_ checkpoint: Checkpoint) -> Bool {
-        struct Probe: Decodable { var format: String? }
-        return (try? JSONDecoder().decode(Probe.self, from: Data(checkpoint.modelConfiguration.utf8)))?.format == Self.format
     }
 }

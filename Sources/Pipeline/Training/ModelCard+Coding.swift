@@ -4,7 +4,7 @@ import Foundation
 /// The card as JSON text in a checkpoint. Version 2 stores the network as
 /// `"network": {"architecture": …, "configuration": …}`; version 1 cards (an
 /// `egnn` configuration, and `latentPoints` for a latent point model) still read.
-extension ModelCard: Codable {
+extension ModelCard: Codable, CheckpointCard {
     private enum CodingKeys: String, CodingKey {
         case version, domain, network, scaling, schedule, timesteps, schedulePrecision, nodeCounts, atomicNumbers,
              includesAtomicNumber, dataset, split, codeVersion, initializedFrom, condition
@@ -54,13 +54,6 @@ extension ModelCard: Codable {
         try c.encode(codeVersion, forKey: .codeVersion)
         try c.encodeIfPresent(initializedFrom, forKey: .initializedFrom)
         try c.encodeIfPresent(condition, forKey: .condition)
-    }
-
-    /// JSON text for `Checkpoint.modelConfiguration`.
-    public func encodedJSON() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
     /// Reads the card stored in a checkpoint (`path` names it in errors).
