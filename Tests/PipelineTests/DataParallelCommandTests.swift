@@ -140,13 +140,14 @@ struct DataParallelCommandTests {
         let deadline = Date().addingTimeInterval(60)
         while job.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         if job.isRunning { kill(job.processIdentifier, SIGKILL); job.waitUntilExit() }
+        // Ending by itself, in error, is MPI_Abort's doing; Open MPI's own "MPI_ABORT was invoked"
+        // notice is not asserted: when both ranks abort at once its help relay can garble it.
         #expect(job.terminationStatus != 0 && job.terminationReason == .exit, "the job must end by itself, in error")
         let stderr = try String(contentsOfFile: output + ".err", encoding: .utf8)
         // Whichever rank aborts first kills the other, which may not have printed yet.
         #expect(stderr.contains("rgdm train: rank 1 of 2: rank 1 of the data-parallel job: this rank holds step 0 but rank 0 step 5")
                     || stderr.contains("rgdm train: rank 0 of 2: rank 0 of the data-parallel job: another rank does not hold the run rank 0 holds (step 5)"),
                 "\(stderr)")
-        #expect(stderr.contains("MPI_ABORT was invoked"))
         #expect(try Data(contentsOf: RunDirectory(shared).checkpointURL) == before)
     }
 }
