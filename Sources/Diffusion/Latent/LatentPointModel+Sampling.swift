@@ -78,6 +78,22 @@ extension LatentPointModel: AutoEncodingModel {
         return slots.map { $0.result! }
     }
 
+    /// The clouds of several batches of latents (`[shapes, Z]` each) at once, batch k decoded
+    /// with its own generator `Xoshiro256StarStar(seed: seeds[k])` on one of `threads` workers,
+    /// `pointCount` points per shape by `pointSampler`: the result does not depend on the
+    /// thread count. Returns one result per batch.
+    public func decode(batches: [[Float]], seeds: [UInt64], pointCount: Int, parameters: [Float],
+                       pointSampler: any Sampler) -> [SampleResult] {
+        precondition(batches.count == seeds.count, "\(batches.count) batches, \(seeds.count) seeds")
+        let slots = batches.map { _ in SampleSlot() }
+        onReplicas(jobs: batches.count) { replica, k in
+            var generator = Xoshiro256StarStar(seed: seeds[k])
+            slots[k].result = replica.decode(batches[k], pointCount: pointCount, parameters: parameters,
+                                             pointSampler: pointSampler, using: &generator)
+        }
+        return slots.map { $0.result! }
+    }
+
     private final class SampleSlot { var result: SampleResult? }
 
     /// `pointCount` points for each latent of `latents` (`[shapes, Z]`) from the decoder

@@ -18,7 +18,9 @@ public struct ExponentialMovingAverage: Sendable, Equatable {
 
     public mutating func update(with parameters: [Float]) {
         precondition(parameters.count == weights.count, "EMA of \(weights.count) values updated with \(parameters.count)")
-        let b = decay, a = 1 - decay
-        for i in weights.indices { weights[i] = b * weights[i] + a * parameters[i] }
+        // θ_ema + (1 − β)(θ − θ_ema), the same average: a weight that does not move (a frozen
+        // part of a model) keeps its average exactly.
+        let a = 1 - decay
+        for i in weights.indices { weights[i] += a * (parameters[i] - weights[i]) }
     }
 }
