@@ -9,7 +9,7 @@ import Foundation
 struct FineTuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "finetune",
-        abstract: "Fine-tune a trained molecule model toward a reward (RGDM, or the RAFT baseline).",
+        abstract: "Fine-tune a trained molecule or shape model toward a reward (RGDM, or the RAFT baseline).",
         discussion: """
         --method rgdm (the default) runs rounds: a pool of --pool molecules drawn from the model, \
         scored, weighted by the pay-off distribution softmax(r / (rounds · τ)), then \
@@ -23,7 +23,10 @@ struct FineTuneCommand: ParsableCommand {
         checkpoint.rgdm, log.jsonl (one line per step and per round, each round with its seconds of sampling, scoring \
         and training, and a closing line of the session's totals), best.sdf (the best molecules \
         with their rewards as SD fields) and report.html/.json. Run the same command to resume; \
-        Ctrl-C saves and stops.
+        Ctrl-C saves and stops. A latent point model of shapes (rgdm, raft, best-of-n; shape rewards such \
+        as class(airplane)) is fine-tuned in its latent prior alone, the encoder and decoder frozen: the \
+        pools are latents from the prior, decoded into clouds for the reward; best.h5 and best.tsv hold \
+        the best shapes and their rewards.
         """)
 
     @Option(name: .shortAndLong, help: "The trained model to start from.") var model: String
@@ -90,8 +93,10 @@ struct FineTuneCommand: ParsableCommand {
     func run() throws {
         Interruption.install()
         let base = try TrainedModel(path: model, threads: global.workerCount)
-        guard base.card.domain == .molecules else {
-            throw PipelineError.invalidModel(path: model, reason: "rgdm finetune steers molecule models; this one generates \(base.card.domain.rawValue)")
+        if base.card.domain == .shapes {
+            if data != nil { throw ValidationError("--data is for molecule models: a shape model's prior is fine-tuned on its own pools") }
+            print(try ShapeFineTuneJob(command: self, base: base).run())
+            return
         }
         guard let spec = reward.reward else { throw ValidationError("give the reward to steer toward: --reward SPEC") }
         try spec.check(atomicNumbers: base.card.atomicNumbers)

@@ -86,7 +86,7 @@ struct FineTuneJob {
                 stepsPerRound: command.stepsPerRound, batchSize: command.batch, dataWeight: lambda,
                 dataBatchSize: data == nil ? 0 : command.dataBatch, replaySize: command.replay,
                 nodeCountPseudocount: command.fixedSizes ? nil : command.sizePseudocount)
-            let methodState = try FineTuneSteps<SampleLevelRGDM>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
+            let methodState = try FineTuneSteps<SampleLevelRGDM, MoleculeRewardSession>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
             var roundFailure: Error?
             let rgdm = try SampleLevelRGDM(
                 settings: settings, seed: command.global.seed, nodeCounts: nodeCounts, data: data, runState: methodState,
@@ -113,7 +113,7 @@ struct FineTuneJob {
             }
             let settings = DDPO<EGNN>.Settings(chains: command.pool, steps: command.sampling.steps ?? 100,
                                                passes: command.ppoPasses, minibatch: command.batch, clip: command.ppoClip)
-            let methodState = try FineTuneSteps<DDPO<EGNN>>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
+            let methodState = try FineTuneSteps<DDPO<EGNN>, MoleculeRewardSession>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
             var roundFailure: Error?
             var index = session.rounds.count
             let ddpo = try DDPO(model: egnn, settings: settings, nodeCounts: nodeCounts, seed: command.global.seed,
@@ -144,7 +144,7 @@ struct FineTuneJob {
                 dataWeight: lambda, batchSize: command.batch, scoredState: command.scoreOn, maximumTimestep: command.maximumLevel)
             let evaluation = MoleculeRewardSession(codec: codec, scorer: try command.reward.makeScorer(workers: threads)!,
                                                    reference: reference)
-            let methodState = try FineTuneSteps<StepLevelRGDM<EGNN>>.restore(saved, session: session, evaluation: evaluation,
+            let methodState = try FineTuneSteps<StepLevelRGDM<EGNN>, MoleculeRewardSession>.restore(saved, session: session, evaluation: evaluation,
                                                                           path: directory.url.path)
             let rgdm = try StepLevelRGDM(model: egnn, settings: settings, data: data, seed: command.global.seed,
                                          runState: methodState) { graphs in clock.measure(.stepScoring) { session.scoreGraphs(graphs) } }

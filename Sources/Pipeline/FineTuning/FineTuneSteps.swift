@@ -1,23 +1,23 @@
 import Diffusion
 import Foundation
 
-/// A fine-tuning method's steps with the molecule session beside them: the checkpoint's
+/// A fine-tuning method's steps with the reward session beside them: the checkpoint's
 /// `runState` holds both (the method's rounds or generator, the reward ledger and cache, the
 /// best candidates and the round summaries), so a resumed run continues exactly. Methods
 /// without rounds of their own (step-level RGDM) get an evaluation pool every
 /// `evaluateEvery` steps, scored by a separate session so it does not spend the budget.
 /// `clock` times the steps and the evaluation pools (`RoundClock`).
-struct FineTuneSteps<Method: TrainingSteps>: TrainingSteps {
+struct FineTuneSteps<Method: TrainingSteps, Session: FineTuneSession>: TrainingSteps {
     struct Saved: Codable {
         var method: String?
-        var session: MoleculeRewardSession.Saved
-        var evaluation: MoleculeRewardSession.Saved?
+        var session: Session.Saved
+        var evaluation: Session.Saved?
     }
 
     var method: Method
-    let session: MoleculeRewardSession
+    let session: Session
     /// Step-level methods: how often, and with what, to draw and score an evaluation pool.
-    let evaluation: (every: Int, session: MoleculeRewardSession, draw: (Trainer) throws -> [SampleResult])?
+    let evaluation: (every: Int, session: Session, draw: (Trainer) throws -> [SampleResult])?
     let distance: (Trainer) -> Double
     let onRound: ([String: Double]) throws -> Void
     let clock: RoundClock
@@ -43,7 +43,7 @@ struct FineTuneSteps<Method: TrainingSteps>: TrainingSteps {
     }
 
     /// The saved state of a checkpoint's `runState`, restored into the sessions; returns the method's own.
-    static func restore(_ runState: String?, session: MoleculeRewardSession, evaluation: MoleculeRewardSession?,
+    static func restore(_ runState: String?, session: Session, evaluation: Session?,
                         path: String) throws -> String? {
         guard let runState else { return nil }
         let saved: Saved

@@ -20,10 +20,13 @@ public final class TrainingRun {
     ///   - datasetSize: graphs in the data order (a resumed run must see as many).
     ///   - batchSizeGiven: the batch size asked for; a resumed run refuses any other than its own, which fixes its data order.
     ///   - communicator: the ranks of a data-parallel run; every rank opens the run, rank 0 alone writes to its folder.
+    ///   - view: what the trainer trains of the card's model: the model itself, or a view of it
+    ///     with the same parameter vector and another objective (`LatentPriorModel`).
     public init(directory: RunDirectory, card: ModelCard, configuration: TrainerConfiguration,
                 changes: TrainerConfiguration.Changes = .init(), batchSizeGiven: Int? = nil,
                 datasetSize: Int, threads: Int, initializeFrom: String? = nil,
-                communicator: any Communicator = SingleProcess()) throws {
+                communicator: any Communicator = SingleProcess(),
+                view: (any DiffusionModel) throws -> any DiffusionModel = { $0 }) throws {
         try directory.create()
         let path = directory.url.path
         var event: [String: Any]?
@@ -57,12 +60,12 @@ public final class TrainingRun {
             var resumed = saved
             resumed.network = card.network
             self.card = resumed
-            self.trainer = try Trainer(model: resumed.makeModel(threads: threads), resumingFrom: checkpoint,
+            self.trainer = try Trainer(model: view(resumed.makeModel(threads: threads)), resumingFrom: checkpoint,
                                        changes: changes, path: directory.checkpointURL.path)
             self.resumeChanges = checkpoint.trainer.applying(changes).descriptions + card.network.settingChanges(from: saved.network)
         } else {
             var card = card
-            let trainer = try Trainer(model: card.makeModel(threads: threads), configuration: configuration, datasetSize: datasetSize)
+            let trainer = try Trainer(model: view(card.makeModel(threads: threads)), configuration: configuration, datasetSize: datasetSize)
             if let initializeFrom {
                 let source = try TrainedModel(path: initializeFrom, threads: 1)
                 var parameters = trainer.state.parameters

@@ -1,0 +1,114 @@
+import Diffusion
+import Foundation
+import PointCloud
+import Testing
+import TestSupport
+@testable import Pipeline
+
+/// `rgdm finetune` on a latent point model of shapes: the prior fine-tuned on its own pools,
+/// the decoder frozen, best shapes and report written, resumed exactly.
+@Suite(.serialized, .temporaryDirectories) struct ShapeFineTuneCommandTests {
+    private func rgdm(_ arguments: [String]) throws {
+        var command = try RGDMCommand.parseAsRoot(arguments)
+        try command.run()
+    }
+
+    /// A tiny latent point model of circles (16 points) and a folder beside it.
+    private func tinyModel() throws -> (directory: URL, checkpoint: String) {
+        let dir = try TemporaryDirectory.create("shape-finetune")
+        let dataset = dir.appendingPathComponent("circles.h5").path
+        try TrainingFixtures.writeShapeSet(to: dataset, points: 16)
+        try rgdm(["train", dataset, "--steps", "2", "--output", dir.path + "/base", "--architecture", "latent-points",
+                  "--latent-width", "4", "--encoder-widths", "8,8", "--decoder-widths", "8,8", "--prior-widths", "8",
+                  "--decoder-points", "6", "--batch", "2", "--timesteps", "10", "--seed", "3", "--threads", "1"])
+        return (dir, dir.path + "/base/checkpoint.rgdm")
+    }
+
+    private static func arguments(_ checkpoint: String, _ out: String, method: String = "rgdm") -> [String] {
+        ["finetune", "--model", checkpoint, "--output", out, "--method", method, "--reward", "symmetry(x)",
+         "--rounds", "2", "--pool", "5", "--steps-per-round", "2", "--batch", "3", "--pool-batch", "2",
+         "--steps", "4", "--threads", "1", "--seed", "2", "--learning-rate", "0.01"]
+    }
+
+    private func report(_ out: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any])
+    }
+
+    @Test(arguments: ["rgdm", "raft"])
+    func sampleLevelRunsTrainThePriorAloneAndWriteTheBestShapes(_ method: String) throws {
+        let (dir, checkpoint) = try tinyModel()
+        let out = dir.path + "/\(method)"
+        try rgdm(Self.arguments(checkpoint, out, method: method))
+        let base = try TrainedModel(path: checkpoint, threads: 1)
+        let saved = try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm"))
+        #expect(saved.state.step == 4 && saved.runState != nil)
+        let model = try #require(base.model as? LatentPointModel)
+        for weights in [saved.state.parameters, saved.state.ema?.weights ?? []] {
+            #expect(Array(weights[model.encoderRange]) == Array(base.parameters[model.encoderRange]), "the encoder is frozen")
+            #expect(Array(weights[model.decoderRange]) == Array(base.parameters[model.decoderRange]), "the decoder is frozen")
+            #expect(Array(weights[model.priorRange]) != Array(base.parameters[model.priorRange]), "the prior is trained")
+        }
+        let card = try ModelCard(checkpoint: saved, path: out)
+        #expect(card.domain == .shapes && card.nodeCounts == base.card.nodeCounts, "still a model of 16-point shapes")
+        let report = try report(out)
+        #expect(report["kind"] as? String == "finetune" && report["reward_evaluations"] as? Int == 10)
+        let rounds = try #require(report["rounds"] as? [[String: Any]])
+        #expect(rounds.count == 2 && rounds.allSatisfy { $0["reward_mean"] != nil && $0["distance_to_base"] != nil })
+        var generator = Xoshiro256StarStar(seed: 0)
+        let clouds = try ShapeFile.readClouds(out + "/best.h5", using: &generator).clouds
+        #expect(clouds.count == 10 && clouds.allSatisfy { $0.count == 16 })
+        let rows = try String(contentsOfFile: out + "/best.tsv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let rewards = rows.compactMap { Double($0.split(separator: "\t")[1]) }
+        #expect(rewards.count == 10 && rewards == rewards.sorted(by: >) && rewards.allSatisfy { $0 <= 0 })
+        // The first cloud's reward is the one its file holds: −CD to its mirror image.
+        let again = SymmetryReward(axis: .x).score([clouds[0]])
+        #expect(abs(((try? again[0].get()) ?? .nan) - rewards[0]) < 1e-4 * max(1, abs(rewards[0])))
+    }
+
+    /// Stopped after three steps (inside the second round) and run again, the run ends where a
+    /// straight one does: the same weights, the same rounds.
+    @Test func anInterruptedRunResumesExactly() throws {
+        let (dir, checkpoint) = try tinyModel()
+        try rgdm(Self.arguments(checkpoint, dir.path + "/straight"))
+        let stopped = dir.path + "/stopped"
+        guard let command = try RGDMCommand.parseAsRoot(Self.arguments(checkpoint, stopped)) as? FineTuneCommand else {
+            Issue.record("finetune parses to FineTuneCommand")
+            return
+        }
+        var job = try ShapeFineTuneJob(command: command, base: TrainedModel(path: checkpoint, threads: 1))
+        var asked = 0
+        job.shouldStop = { asked += 1; return asked > 3 }
+        _ = try job.run()
+        #expect(try Checkpoint(contentsOf: URL(fileURLWithPath: stopped + "/checkpoint.rgdm")).state.step == 3)
+        try rgdm(Self.arguments(checkpoint, stopped))
+        let a = try Checkpoint(contentsOf: URL(fileURLWithPath: dir.path + "/straight/checkpoint.rgdm"))
+        let b = try Checkpoint(contentsOf: URL(fileURLWithPath: stopped + "/checkpoint.rgdm"))
+        #expect(a.state.step == 4 && b.state.step == 4)
+        #expect(a.state.parameters == b.state.parameters)
+        func rewards(_ out: String) throws -> [Double] {
+            try (report(out)["rounds"] as? [[String: Any]] ?? []).compactMap { $0["reward_mean"] as? Double }
+        }
+        #expect(try rewards(dir.path + "/straight") == rewards(stopped) && rewards(stopped).count == 2)
+    }
+
+    /// Best-of-N draws from the base model, and `rgdm compare` reads shape runs as molecule ones.
+    @Test func bestOfNComparesWithAFineTuningRun() throws {
+        let (dir, checkpoint) = try tinyModel()
+        try rgdm(Self.arguments(checkpoint, dir.path + "/bon", method: "best-of-n"))
+        try rgdm(Self.arguments(checkpoint, dir.path + "/rgdm"))
+        #expect(try report(dir.path + "/bon")["reward_evaluations"] as? Int == 10)
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/bon/checkpoint.rgdm"), "best-of-N never trains")
+        try rgdm(["compare", dir.path + "/bon", dir.path + "/rgdm", "--output", dir.path + "/compare"])
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/compare.json"))
+    }
+
+    @Test func stepLevelMethodsAndDataAreRefusedForShapes() throws {
+        let (dir, checkpoint) = try tinyModel()
+        #expect(throws: PipelineError.invalidModel(path: checkpoint, reason: "--method ddpo needs an EGNN molecule model; shape models take rgdm, raft or best-of-n")) {
+            try rgdm(Self.arguments(checkpoint, dir.path + "/ddpo", method: "ddpo"))
+        }
+        #expect(throws: PipelineError.invalidReward(specification: "qed", reason: "qed scores molecules, not shapes")) {
+            try rgdm(Self.arguments(checkpoint, dir.path + "/qed").map { $0 == "symmetry(x)" ? "qed" : $0 })
+        }
+    }
+}
