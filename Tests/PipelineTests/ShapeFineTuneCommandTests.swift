@@ -112,3 +112,17 @@ import TestSupport
         }
     }
 }
+
+extension ShapeFineTuneCommandTests {
+    /// `rgdm sample --reward … --explore K` on a latent point model: the prior's chain guided,
+    /// candidates decoded for the reward, the kept latents decoded into the samples.
+    @Test func rewardGuidedSamplingOfAShapeModelWritesTheShapes() throws {
+        let (dir, checkpoint) = try tinyModel()
+        let out = dir.path + "/guided.h5"
+        try rgdm(["sample", "--model", checkpoint, "--count", "3", "--batch", "2", "--reward", "symmetry(x)", "--explore", "3",
+                  "--guided-levels", "3", "--seed", "4", "--threads", "1", "--output", out])
+        var generator = Xoshiro256StarStar(seed: 0)
+        let clouds = try ShapeFile.readClouds(out, using: &generator).clouds
+        #expect(clouds.count == 3 && clouds.allSatisfy { $0.count == 16 && $0.firstNonFiniteIndex == nil })
+    }
+}

@@ -76,6 +76,25 @@ public final class LatentPriorModel: DiffusionModel {
         }
     }
 
+    /// `count` latents by RGDM's sampler on the prior's full ancestral chain (`guidance`), in
+    /// batches of at most `batchSize`; `score` gets each guided step's candidates as denoised
+    /// latents x̂_0 (one-node graphs) and returns one reward per candidate — decoding them into
+    /// clouds is the caller's.
+    public func sampleGuided<G: RandomNumberGenerator>(
+        count: Int, batchSize: Int, guidance: RewardGuidedSampling, parameters: [Float],
+        score: RewardGuidedSampling.Score, using generator: inout G, progress: (Int) -> Void
+    ) throws -> [SampleResult] {
+        precondition(count >= 0 && batchSize >= 1, "count \(count), batch size \(batchSize)")
+        let prior = Array(parameters[trainedRange])
+        return try stride(from: 0, to: count, by: batchSize).map { start in
+            let size = min(batchSize, count - start)
+            let result = try guidance.generate(network: base.prior, process: base.latentProcess, parameters: prior,
+                                               nodeCounts: [Int](repeating: 1, count: size), score: score, using: &generator)
+            progress(size)
+            return result
+        }
+    }
+
     /// The latent chain's calls of the prior.
     public func networkCalls(sampling: SamplingSettings) throws -> Int {
         try sampling.latentChain.makeSampler(process: base.latentProcess).timesteps.count

@@ -37,7 +37,17 @@ public struct RewardGuidedSampling: Sendable, Equatable {
         score: Score, using generator: inout G
     ) throws -> SampleResult {
         try model.checkCondition(condition)
-        let process = model.process, schedule = process.schedule, network = model.network
+        return try generate(network: model.network, process: model.process, parameters: parameters, nodeCounts: nodeCounts,
+                            condition: condition, score: score, using: &generator)
+    }
+
+    /// The same chain on any denoiser `network` of `process` (a latent point model's prior, whose
+    /// graphs are one-node latents): the caller checks the condition's width.
+    public func generate<Network: Denoiser, G: RandomNumberGenerator>(
+        network: Network, process: DiffusionProcess, parameters: [Float], nodeCounts: [Int], condition: [Float] = [],
+        score: Score, using generator: inout G
+    ) throws -> SampleResult {
+        let schedule = process.schedule
         let layout = GraphLayout(nodeCounts: nodeCounts), graphs = layout.graphCount, k = explorations
         let graphCondition = condition.isEmpty ? [] : Array([[Float]](repeating: condition, count: graphs).joined())
         let plain = AncestralSampler(process: process)

@@ -38,9 +38,9 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "The split --reconstruct reads.") var split = "test"
 
     @OptionGroup(title: "Conditional sampling (models trained with --condition)") var condition: ConditionOptions
-    @OptionGroup(title: "Reward-guided sampling (molecules, EGNN models)") var reward: RewardOptions
+    @OptionGroup(title: "Reward-guided sampling (molecules: EGNN models; shapes: latent point models)") var reward: RewardOptions
     @Option(help: ArgumentHelp("With --reward: proposals K per guided step, one kept by softmax(reward/τ) (RGDM's sampler).",
-                               discussion: "Each guided step costs K + 1 network calls and K reward evaluations per molecule; the chain is EDM's full ancestral one."))
+                               discussion: "Each guided step costs K + 1 network calls and K reward evaluations per molecule; the chain is EDM's full ancestral one. Shapes: the latent prior's chain is guided, each candidate latent decoded by the point chain for the reward (K decodings per shape and step: use few --guided-levels)."))
     var explore = 4
     @Option(help: "With --reward: the pay-off temperature τ of the guided steps.") var guidanceTemperature = 0.1
     @Option(help: "With --reward: guide the steps from the last N noise levels.") var guidedLevels = 100
@@ -105,6 +105,8 @@ struct SampleCommand: ParsableCommand {
             let indices = ShapeSetLoader.evenlySpaced(Array(0 ..< data.count), limit: count)
             results = try model.reconstruct(data, indices: indices, batchSize: batch, sampling: settings,
                                             using: &generator) { progress.advance(by: $0) }
+        } else if reward.reward != nil, model.card.domain == .shapes {
+            results = try sampleShapesGuided(model, settings: settings, using: &generator) { progress.advance(by: $0) }
         } else if var scorer = try reward.makeScorer(workers: global.workerCount) {
             guard model.card.domain == .molecules else {
                 throw PipelineError.invalidModel(path: self.model, reason: "reward-guided sampling steers molecule models")
