@@ -126,3 +126,26 @@ extension ShapeFineTuneCommandTests {
         #expect(clouds.count == 3 && clouds.allSatisfy { $0.count == 16 && $0.firstNonFiniteIndex == nil })
     }
 }
+
+extension ShapeFineTuneCommandTests {
+    /// With a class reward each round's summary holds the share of the pool the reward's
+    /// classifier assigns to the class: the share its argmax gives on the pool's clouds.
+    @Test func aClassRewardsRoundsReportTheClassShare() throws {
+        let (dir, checkpoint) = try tinyModel()
+        let classifierPath = dir.path + "/cls.rgdm"
+        _ = try ShapeModelTests.classifier(at: classifierPath, steps: 3)
+        let out = dir.path + "/class"
+        try rgdm(Self.arguments(checkpoint, out, method: "best-of-n").map { $0 == "symmetry(x)" ? "class(mug, \(classifierPath))" : $0 })
+        let rounds = try #require(try report(out)["rounds"] as? [[String: Any]])
+        let shares = rounds.compactMap { $0["class_share"] as? Double }
+        #expect(shares.count == 2)
+        // best.h5 holds every shape of both pools (10 ≤ the 32 kept); their mean share is the rounds' mean.
+        var generator = Xoshiro256StarStar(seed: 0)
+        let clouds = try ShapeFile.readClouds(out + "/best.h5", using: &generator).clouds
+        let classifier = try ShapeModel.open(classifierPath)
+        let mug = try #require(classifier.card.categories?.firstIndex(of: "mug"))
+        let rows = try classifier.logProbabilities(clouds)
+        let hits = rows.filter { row in row.indices.max { row[$0] < row[$1] } == mug }.count
+        #expect(clouds.count == 10 && abs(Double(hits) / 10 - (shares[0] + shares[1]) / 2) < 1e-9)
+    }
+}
