@@ -139,6 +139,7 @@ extension ShapeFineTuneCommandTests {
         let rounds = try #require(try report(out)["rounds"] as? [[String: Any]])
         let shares = rounds.compactMap { $0["class_share"] as? Double }
         #expect(shares.count == 2)
+        #expect(try FineTuneComparison(runs: [out]).markdown().contains("| class share |"), "rgdm compare shows the class share")
         // best.h5 holds every shape of both pools (10 ≤ the 32 kept); their mean share is the rounds' mean.
         var generator = Xoshiro256StarStar(seed: 0)
         let clouds = try ShapeFile.readClouds(out + "/best.h5", using: &generator).clouds

@@ -71,13 +71,22 @@ struct FineTuneComparison {
         ("novelty", "novelty", 3), ("atoms_mean", "atoms", 2),
     ]
 
+    /// The share of the pool in a class reward's class (shape runs), a column when some run has it.
+    static let classShare = (key: "class_share", heading: "class share", digits: 3)
+
+    /// The columns of this comparison: `columns`, and the class share when a run has it.
+    var columns: [(key: String, heading: String, digits: Int)] {
+        Self.columns + (entries.contains { $0.rounds.contains { $0[Self.classShare.key] != nil } } ? [Self.classShare] : [])
+    }
+
     /// A Markdown table of each run's last round, then each run's settings.
     func markdown() -> String {
-        var lines = ["| run | method | " + Self.columns.map(\.heading).joined(separator: " | ") + " |",
-                     "|---|---|" + String(repeating: "---|", count: Self.columns.count)]
+        let columns = self.columns
+        var lines = ["| run | method | " + columns.map(\.heading).joined(separator: " | ") + " |",
+                     "|---|---|" + String(repeating: "---|", count: columns.count)]
         for entry in entries {
             let last = entry.rounds.last ?? [:]
-            let cells = Self.columns.map { column in last[column.key].map { String(format: "%.\(column.digits)f", $0) } ?? "–" }
+            let cells = columns.map { column in last[column.key].map { String(format: "%.\(column.digits)f", $0) } ?? "–" }
             lines.append("| \(entry.name) | \(entry.method) | " + cells.joined(separator: " | ") + " |")
         }
         lines.append("")
@@ -91,7 +100,7 @@ struct FineTuneComparison {
                                summary: "\(entries.count) runs toward \(reward), each round's figures against the reward evaluations spent.")
         report.tables = [Table(title: "Last round", rows: entries.map { entry in
             let last = entry.rounds.last ?? [:]
-            return ("\(entry.name) (\(entry.method))", Self.columns.map { column in
+            return ("\(entry.name) (\(entry.method))", columns.map { column in
                 "\(column.heading) " + (last[column.key].map { String(format: "%.\(column.digits)f", $0) } ?? "–")
             }.joined(separator: ", "))
         }), Table(title: "Settings", rows: entries.map { ($0.name, $0.settings.joined(separator: " ")) })]
@@ -109,6 +118,7 @@ struct FineTuneComparison {
         report.figures = [chart("reward_top10_mean", "top 10 % of each round's pool"), chart("found_top10_mean", "best tenth found so far"),
                           chart("reward_valid_mean", "mean reward of valid molecules"), chart("reward_mean", "mean reward"),
                           chart("validity", "validity"), chart("uniqueness", "uniqueness"), chart("novelty", "novelty")]
+        if columns.count > Self.columns.count { report.figures.append(chart(Self.classShare.key, "share of each pool in the class")) }
         report.json = ["kind": "finetune-comparison", "reward": reward,
                        "runs": entries.map { ["name": $0.name, "method": $0.method, "rounds": $0.rounds, "settings": $0.settings] as [String: Any] }]
         return report
