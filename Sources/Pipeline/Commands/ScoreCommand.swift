@@ -11,7 +11,11 @@ struct ScoreCommand: ParsableCommand {
         FILE is any format Open Babel reads (by extension or --format) or a qm9pack CSV file. \
         Bonds come from the 3D coordinates (EDM's distance table), as for generated molecules. \
         With -o, every molecule is written to an SDF file with its reward in the SD field \
-        '\(MoleculeScoring.rewardField)' (or why it has none in '\(MoleculeScoring.failureField)').
+        '\(MoleculeScoring.rewardField)' (or why it has none in '\(MoleculeScoring.failureField)'), \
+        and in '\(MoleculeScoring.flooredField)' the reward a fine-tuning run would use: the reward, \
+        or --reward-floor for a failure (a finite label for every molecule, as a surrogate reward \
+        model trained with rgdm preprocess --property \(MoleculeScoring.flooredField) and rgdm \
+        train-property needs).
         """
     )
 
