@@ -103,4 +103,21 @@ struct DataParallelFineTuneTests {
             try expectSameRun(resumed, as: straight)
         }
     }
+
+    /// A rank that fails (here rank 1, whose model file is missing) ends the whole job through
+    /// MPI_Abort with its reason, rather than leaving rank 0 waiting in the next collective.
+    @Test func anErrorOnOneRankEndsTheJobWithTheReason() throws {
+        let (directory, common) = try setUp("mpi-finetune-error")
+        let run = directory.appendingPathComponent("run").path
+        let broken = common.map { $0.hasSuffix("checkpoint.rgdm") ? directory.path + "/missing.rgdm" : $0 }
+        let output = directory.appendingPathComponent("job").path
+        let job = try MPIRun.launch(ranks: 1, common + ["--output", run, ":", "-np", "1", RGDMExecutable.path!]
+                                        + broken + ["--output", run], output: output)
+        let deadline = Date().addingTimeInterval(60)
+        while job.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if job.isRunning { kill(job.processIdentifier, SIGKILL); job.waitUntilExit() }
+        #expect(job.terminationStatus != 0 && job.terminationReason == .exit, "the job must end by itself, in error")
+        let stderr = try String(contentsOfFile: output + ".err", encoding: .utf8)
+        #expect(stderr.contains("rgdm finetune: rank 1 of 2:") && stderr.contains("missing.rgdm"), "\(stderr)")
+    }
 }
