@@ -2,7 +2,8 @@
 # Runs the job scripts of this folder under a real, throwaway single-node Slurm on this machine:
 # starts munged, slurmctld and slurmd (Debian: munge, slurmctld, slurmd, slurm-client) with a
 # configuration in a scratch folder, submits the preprocess job array with its merge and the
-# MPI training job (2 tasks, mpirun and srun --mpi=pmix), checks their outputs, and stops the
+# MPI training job (2 tasks, mpirun and srun --mpi=pmix) and the MPI fine-tuning job (2 tasks,
+# mpirun), checks their outputs against one process, and stops the
 # daemons it started. Needs root (the daemons) and the rgdm binary (RGDM, default: release build).
 #   bash examples/cluster/slurm-single-node.sh
 set -euo pipefail
