@@ -1,5 +1,6 @@
 import ArgumentParser
 import Chem
+import Cluster
 import Diffusion
 import Foundation
 
@@ -89,14 +90,30 @@ struct FineTuneCommand: ParsableCommand {
 
     func run() throws {
         Interruption.install()
+        let cluster = try ClusterJob.join()
+        do {
+            try fineTune(in: cluster)
+            try cluster.finish()
+        } catch where cluster.size > 1 {
+            // Alone, this rank would leave the others waiting in the next collective.
+            FileHandle.standardError.write(Data("rgdm finetune: rank \(cluster.rank) of \(cluster.size): \(error)\n".utf8))
+            cluster.abort(code: 1)
+        }
+    }
+
+    /// The run on this rank of `cluster` (every rank draws and scores its share; rank 0 writes and prints).
+    private func fineTune(in cluster: ClusterJob) throws {
         let base = try TrainedModel(path: model, threads: global.workerCount)
         guard base.card.domain == .molecules else {
             throw PipelineError.invalidModel(path: model, reason: "rgdm finetune steers molecule models; this one generates \(base.card.domain.rawValue)")
         }
         guard let spec = reward.reward else { throw ValidationError("give the reward to steer toward: --reward SPEC") }
         try spec.check(atomicNumbers: base.card.atomicNumbers)
-        let job = try FineTuneJob(command: self, base: base)
+        if cluster.size > 1 && cluster.isPrimary {
+            FileHandle.standardError.write(Data("rgdm finetune: \(cluster.size) ranks × \(global.workerCount) thread(s), each drawing and scoring its share of every pool\n".utf8))
+        }
+        let job = try FineTuneJob(command: self, base: base, cluster: cluster)
         let outcome = try job.run()
-        print(outcome)
+        if cluster.isPrimary { print(outcome) }
     }
 }
