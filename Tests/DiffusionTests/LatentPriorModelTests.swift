@@ -117,7 +117,7 @@ import Testing
                 return SampleLevelRGDM.Scored(rewards: rewards, batch: GraphBatch(layout: latents.layout, positions: latents.positions,
                                                                                    features: latents.features))
             })
-        for _ in 0 ..< settings.totalSteps { try rgdm.step(trainer) }
+        for _ in 0 ..< settings.totalSteps { _ = try rgdm.step(trainer) }
         let after = try sampleMeans()
         for j in 0 ..< width {
             let shift = after[j] - before[j], target = a[j] / tau

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Diffusion
 
 @Suite struct StepLevelRGDMTests {
@@ -23,7 +24,14 @@ import Testing
         let parameters = model.initialParameters(using: &generator)
         let targets = try rgdm.targets(parameters: parameters, batch: data.batch(at: [0, 3, 5]), using: &generator)
         #expect(targets.weights.count == 4 && targets.rewards.allSatisfy { $0.count == 3 })
-        let (_, gradient) = rgdm.lossAndGradient(parameters: parameters, targets: targets)
+        let (loss, gradient) = rgdm.lossAndGradient(parameters: parameters, targets: targets)
+        // Parts of the batch (the ranks' of a job), each weighted by its share, add up to the whole.
+        for cut in [1, 2] {
+            let first = rgdm.lossAndGradient(parameters: parameters, targets: targets, part: 0 ..< cut)
+            let second = rgdm.lossAndGradient(parameters: parameters, targets: targets, part: cut ..< 3)
+            #expect(abs(first.loss + second.loss - loss) <= 1e-6 * abs(loss), "cut at \(cut)")
+            expectClose(zip(first.gradient, second.gradient).map { $0 + $1 }, gradient, tolerance: 1e-6, relative: 1e-5)
+        }
         let h: Float = 1e-2
         for k in parameters.indices {
             var plus = parameters, minus = parameters

@@ -90,4 +90,32 @@ import TestSupport
             try rgdm(["sample"] + sampling + ["-o", samples, "--target", "80", "--property-model", other])
         }
     }
+
+    /// A labelled set without fluorine trains a model over H C N O, which cannot read what the
+    /// shipped model draws; `--guides` takes that model's vocabulary and forward process instead.
+    @Test func aSmallSetGuidesAModelWithElementsItLacks() throws {
+        let dir = try TemporaryDirectory.create("property-guides")
+        let lines = try String(contentsOfFile: Self.subset, encoding: .utf8).split(separator: "\n").map(String.init)
+        let csv = dir.appendingPathComponent("no-fluorine.csv").path
+        try ((lines.prefix(1) + lines.dropFirst().filter { !$0.contains("'F'") }.prefix(60)).joined(separator: "\n") + "\n")
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let set = dir.appendingPathComponent("no-fluorine.h5").path
+        _ = try #require(try RGDMCommand.parseAsRoot(["preprocess", "molecules", csv, "-o", set]) as? PreprocessMoleculesCommand).job.run(workers: 1)
+        let small = ["--property", "alpha", "--noise-aware", "--steps", "1", "--layers", "1", "--hidden", "8", "--readout", "4",
+                     "--head-hidden", "8", "--batch", "16", "--threads", "1"]
+        let shipped = try TrainedModel(path: Self.shipped, threads: 1, useEMA: true)
+
+        let own = dir.appendingPathComponent("own.rgdm").path
+        try rgdm(["train-property", set, "-o", own] + small)
+        let ownModel = try #require(try PropertyModelFile.load(own) as? EGNNPropertyModel)
+        #expect(ownModel.card.atomicNumbers == [1, 6, 7, 8])
+        #expect(throws: PipelineError.self) { try ownModel.checkGuides(shipped) }
+
+        let guiding = dir.appendingPathComponent("guiding.rgdm").path
+        try rgdm(["train-property", set, "-o", guiding, "--guides", Self.shipped, "--timesteps", "500"] + small)
+        let model = try #require(try PropertyModelFile.load(guiding) as? EGNNPropertyModel)
+        #expect(model.card.atomicNumbers == [1, 6, 7, 8, 9])
+        #expect(model.card.noise?.timesteps == 1000, "the guided model's T, not --timesteps")
+        try model.checkGuides(shipped)
+    }
 }

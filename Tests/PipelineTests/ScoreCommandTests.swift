@@ -25,6 +25,10 @@ import Testing
             #expect(written.count == 5)
             #expect(written.compactMap { $0.property(MoleculeScoring.rewardField).flatMap(Double.init) } == summary.rewards)
             #expect(written[3].property(MoleculeScoring.failureField)?.contains("invalid molecule") == true)
+            let floored = written.compactMap { $0.property(MoleculeScoring.flooredField).flatMap(Double.init) }
+            #expect(floored.count == 5, "every molecule has a finite label")
+            #expect(floored[3] == summary.rewards.min(), "the failure gets the floor, the batch's lowest reward by default")
+            #expect(Array(floored[0 ..< 3]) + [floored[4]] == summary.rewards)
             #expect(abs(summary.rewards[0] - 0.4284) < 2e-3, "isopropanol's QED (RDKit 0.4284)")
         }
     }

@@ -2,7 +2,8 @@
 # Runs the job scripts of this folder under a real, throwaway single-node Slurm on this machine:
 # starts munged, slurmctld and slurmd (Debian: munge, slurmctld, slurmd, slurm-client) with a
 # configuration in a scratch folder, submits the preprocess job array with its merge and the
-# MPI training job (2 tasks, mpirun and srun --mpi=pmix), checks their outputs, and stops the
+# MPI training job (2 tasks, mpirun and srun --mpi=pmix) and the MPI fine-tuning job (2 tasks,
+# mpirun), checks their outputs against one process, and stops the
 # daemons it started. Needs root (the daemons) and the rgdm binary (RGDM, default: release build).
 #   bash examples/cluster/slurm-single-node.sh
 set -euo pipefail
@@ -93,4 +94,27 @@ assert len(a) == len(b) > 0 and worst < 1e-5, (len(a), len(b), worst)
 print(f"slurm-single-node: {sys.argv[1]}: {len(a)} losses equal one process's (largest relative difference {worst:.1e})")
 PY
 done
+
+# The fine-tuning job on 2 tasks from the model just trained: one process's rounds and losses.
+finetune=(--reward atom-stability --pool 8 --pool-batch 2 --rounds 2 --seed 0)
+LAUNCHER=mpirun MODEL=run-alone/checkpoint.rgdm REWARD=atom-stability RUN=finetune-mpirun POOL=8 POOL_BATCH=2 ROUNDS=2 \
+    MPIRUN_OPTIONS=--oversubscribe FINETUNE_OPTIONS="--batch 4 --steps-per-round 2 --log-every 1" \
+    sbatch --nodes=1 --ntasks=2 --ntasks-per-node=2 --cpus-per-task=1 --export=ALL --output=finetune-mpirun.log \
+    "$here/finetune-mpi.sbatch"
+drain
+"$RGDM" finetune --model run-alone/checkpoint.rgdm --output finetune-alone "${finetune[@]}" --threads 1 --batch 4 \
+    --steps-per-round 2 --log-every 1 2>/dev/null
+grep -q "2 ranks × 1 thread" finetune-mpirun.log || { echo "slurm-single-node: the fine-tuning job did not run 2 ranks:" >&2; cat finetune-mpirun.log >&2; exit 1; }
+python3 - finetune-mpirun/log.jsonl finetune-alone/log.jsonl <<'PY'
+import json, sys
+def read(path):
+    lines = [json.loads(l) for l in open(path)]
+    return ([l["loss"] for l in lines if "event" not in l],
+            [(l["reward_mean"], l["reward_evaluations"]) for l in lines if l.get("event") == "round"])
+(a, ra), (b, rb) = read(sys.argv[1]), read(sys.argv[2])
+worst = max(abs(x - y) / abs(y) for x, y in zip(a, b))
+assert len(a) == len(b) > 0 and worst < 1e-5, (len(a), len(b), worst)
+assert len(ra) == len(rb) == 2 and all(abs(x[0] - y[0]) <= 1e-5 * abs(y[0]) and x[1] == y[1] for x, y in zip(ra, rb)), (ra, rb)
+print(f"slurm-single-node: the fine-tuning job's {len(a)} losses and {len(ra)} rounds equal one process's (largest relative difference {worst:.1e})")
+PY
 echo "slurm-single-node: all checks passed (scratch $work)"

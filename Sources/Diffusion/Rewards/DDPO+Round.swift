@@ -8,51 +8,6 @@ extension DDPO {
         return (1 / alphaTS, sigma2TS / alphaTS / sigmaT, sigma2TS.squareRoot() * schedule.sigma(at: s) / sigmaT)
     }
 
-    /// Draws the round's chains with `parameters`, keeping every Gaussian transition, and scores them.
-    func drawRound(parameters: [Float], using generator: inout Xoshiro256StarStar) throws -> Round {
-        let process = model.process, network = model.network
-        let grid = try AncestralSampler(process: process, steps: settings.steps)
-        let layout = GraphLayout(nodeCounts: nodeCounts.sample(settings.chains, using: &generator))
-        var z = process.sampleNoise(layout: layout, using: &generator)
-        var round = Round(layout: layout, levels: [], before: [], after: [], oldLogDensity: [], advantages: [],
-                          order: Array(0 ..< settings.chains))
-        for (index, t) in grid.timesteps.enumerated() {
-            let time = [Float](repeating: Float(t) / Float(process.timesteps), count: layout.graphCount)
-            let prediction = network.predict(DenoiserInput(layout: layout, positions: z.positions, features: z.features, time: time),
-                                             parameters: parameters)
-            guard index + 1 < grid.timesteps.count else {
-                grid.step(&z, prediction: prediction, index: index, layout: layout, using: &generator)   // p(x | z_0)
-                break
-            }
-            let s = grid.timesteps[index + 1]
-            let k = Self.stepCoefficients(process.schedule, from: t, to: s)
-            let noise = process.sampleNoise(layout: layout, using: &generator)
-            var next = z
-            for i in next.positions.indices {
-                next.positions[i] = Float(Double(z.positions[i]) * k.inverseAlpha - k.c * Double(prediction.positions[i]) + k.q * Double(noise.positions[i]))
-            }
-            for i in next.features.indices {
-                next.features[i] = Float(Double(z.features[i]) * k.inverseAlpha - k.c * Double(prediction.features[i]) + k.q * Double(noise.features[i]))
-            }
-            round.levels.append(Level(t: t, s: s))
-            round.before.append(z)
-            round.after.append(next)
-            round.oldLogDensity.append(Self.logDensities(after: next, before: z, prediction: prediction, layout: layout, k))
-            z = next
-        }
-        let samples = SampleResult(layout: layout, positions: z.positions, features: process.scaling.unscaled(z.features))
-        let rewards = try score(samples)
-        guard rewards.count == settings.chains else {
-            throw DiffusionError.invalidConfiguration("the reward gave \(rewards.count) scores for \(settings.chains) chains")
-        }
-        let mean = rewards.reduce(0, +) / Double(rewards.count)
-        let deviation = (rewards.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(rewards.count)).squareRoot()
-        round.advantages = rewards.map { ($0 - mean) / max(deviation, 1e-8) }
-        round.order.shuffle(using: &generator)
-        onRound(samples, rewards)
-        return round
-    }
-
     /// log p(z_s | z_t) per graph up to its constant: −‖z_s − μ‖² / 2q².
     static func logDensities(after: GraphTensors, before: GraphTensors, prediction: DenoiserOutput, layout: GraphLayout,
                              _ k: (inverseAlpha: Double, c: Double, q: Double)) -> [Double] {
@@ -73,12 +28,15 @@ extension DDPO {
         }
     }
 
-    /// PPO's clipped surrogate loss over every transition of `chains` and its gradient.
-    func lossAndGradient(parameters: [Float], round: Round, chains: [Int]) -> (loss: Double, gradient: [Float]) {
+    /// PPO's clipped surrogate loss over every transition of `chains` and its gradient; with
+    /// `minibatch`, the terms of `chains` only, of the mean over a minibatch of that many chains
+    /// (a rank's part, so that the parts' sums are the minibatch's loss and gradient).
+    func lossAndGradient(parameters: [Float], round: Round, chains: [Int], minibatch: Int? = nil) -> (loss: Double, gradient: [Float]) {
         let process = model.process
         var gradient = [Float](repeating: 0, count: model.parameterCount)
         var loss = 0.0
-        let count = Double(chains.count * round.levels.count)
+        guard !chains.isEmpty else { return (loss, gradient) }
+        let count = Double((minibatch ?? chains.count) * round.levels.count)
         let full = round.layout
         let layout = GraphLayout(nodeCounts: chains.map { full.nodes(ofGraph: $0).count })
         let f = process.featureWidth

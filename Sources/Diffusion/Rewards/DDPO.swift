@@ -31,14 +31,19 @@ public struct DDPO<Network: Denoiser>: TrainingSteps {
         /// where the roundoff between a round's batch and a training minibatch alone makes
         /// |log ρ| ≈ 10⁴ at θ = θ_old, so ρ, and the loss, overflow.
         public var logRatioLimit: Double?
+        /// Chains drawn together as one batch, each chunk with its own generator (nil: all in one):
+        /// the unit a round's drawing is split into over the ranks of a job.
+        public var chunk: Int?
 
-        public init(chains: Int, steps: Int, passes: Int = 1, minibatch: Int, clip: Double = 1e-4, logRatioLimit: Double? = nil) {
+        public init(chains: Int, steps: Int, passes: Int = 1, minibatch: Int, clip: Double = 1e-4, logRatioLimit: Double? = nil,
+                    chunk: Int? = nil) {
             self.chains = chains
             self.steps = steps
             self.passes = passes
             self.minibatch = minibatch
             self.clip = clip
             self.logRatioLimit = logRatioLimit
+            self.chunk = chunk
         }
 
         /// Optimiser steps each round.
@@ -50,6 +55,7 @@ public struct DDPO<Network: Denoiser>: TrainingSteps {
             try check(steps >= 1 && passes >= 1 && minibatch >= 1, "steps, passes and minibatch must be at least 1")
             try check(clip.isFinite && clip > 0, "the PPO clip ε must be > 0, got \(clip)")
             if let limit = logRatioLimit { try check(limit > 0, "the log-ratio limit must be > 0, got \(limit)") }
+            if let chunk { try check(chunk >= 1, "the chains drawn together must be at least 1, got \(chunk)") }
         }
     }
 
@@ -115,14 +121,18 @@ public struct DDPO<Network: Denoiser>: TrainingSteps {
     public mutating func step(_ trainer: Trainer) throws -> TrainingStepReport {
         var generator = try self.generator.restored()
         if round == nil || stepInRound >= settings.stepsPerRound {
-            round = try drawRound(parameters: trainer.state.parameters, using: &generator)
+            round = try drawRound(parameters: trainer.state.parameters, using: &generator, over: trainer.communicator)
             stepInRound = 0
         }
         guard let round else { preconditionFailure("a round always exists here") }
         let batches = (settings.chains + settings.minibatch - 1) / settings.minibatch
         let b = stepInRound % batches
         let chains = Array(round.order[(b * settings.minibatch) ..< min((b + 1) * settings.minibatch, settings.chains)])
-        var (loss, gradient) = lossAndGradient(parameters: trainer.state.parameters, round: round, chains: chains)
+        // Over the ranks: each takes its part of the minibatch (balanced by cost) and the parts are summed.
+        let part = trainer.communicator.part(of: GraphLayout(nodeCounts: chains.map { round.layout.nodes(ofGraph: $0).count }))
+        var (loss, gradient) = lossAndGradient(parameters: trainer.state.parameters, round: round,
+                                               chains: Array(chains[part]), minibatch: chains.count)
+        try trainer.sumOverRanks(loss: &loss, gradient: &gradient)
         let report = try trainer.step(loss: loss, gradient: &gradient)
         stepInRound += 1
         if stepInRound % batches == 0 {   // a new pass visits the chains in a new order

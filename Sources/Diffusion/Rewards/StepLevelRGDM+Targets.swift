@@ -113,19 +113,34 @@ extension StepLevelRGDM {
     }
 
     /// L(θ) = ‖ε_θ(z_t) − ε̄*‖² (EDM's per-graph mean, averaged over graphs) + λ·L_ε(θ; data),
-    /// and ∂L/∂θ, with every draw fixed by `targets`.
-    public func lossAndGradient(parameters: [Float], targets: Targets) -> (loss: Double, gradient: [Float]) {
+    /// and ∂L/∂θ, with every draw fixed by `targets`. With `part` (a rank's graphs of the batch),
+    /// both terms over those graphs alone, weighted by their share |part|/B, so that the parts'
+    /// sums over the ranks are the whole batch's loss and gradient.
+    public func lossAndGradient(parameters: [Float], targets: Targets, part: Range<Int>? = nil) -> (loss: Double, gradient: [Float]) {
         var gradient = [Float](repeating: 0, count: model.parameterCount)
-        let input = DenoiserInput(layout: targets.layout, positions: targets.state.positions, features: targets.state.features,
-                                  time: targets.time, condition: targets.dataBatch.condition)
-        let target = targets.target, layout = targets.layout
+        let whole = 0 ..< targets.layout.graphCount, part = part ?? whole
+        guard !part.isEmpty else { return (0, gradient) }
+        // z_t and ε̄* of the part's graphs, as batches so that one slice cuts nodes, times and conditions alike.
+        let state = GraphBatch(layout: targets.layout, positions: targets.state.positions, features: targets.state.features,
+                               condition: targets.dataBatch.condition).slice(graphs: part)
+        let target = GraphBatch(layout: targets.layout, positions: targets.target.positions,
+                                features: targets.target.features).slice(graphs: part)
+        let layout = state.layout
+        let input = DenoiserInput(layout: layout, positions: state.positions, features: state.features,
+                                  time: Array(targets.time[part]), condition: state.condition)
+        let goal = GraphTensors(positions: target.positions, features: target.features)
         var loss = model.network.lossAndGradient(input, parameters: parameters, gradient: &gradient) { prediction, dPrediction in
-            EpsilonLoss.evaluate(prediction: prediction, target: target, layout: layout, weights: nil, gradient: &dPrediction)
+            EpsilonLoss.evaluate(prediction: prediction, target: goal, layout: layout, weights: nil, gradient: &dPrediction)
         }
         if settings.dataWeight > 0 {
             var generator = targets.dataGenerator
-            loss += model.accumulate(parameters: parameters, batch: targets.dataBatch, gradient: &gradient, using: &generator)
+            loss += model.accumulate(parameters: parameters, batch: targets.dataBatch, part: part, gradient: &gradient,
+                                     using: &generator)
         }
-        return (loss, gradient)
+        guard part != whole else { return (loss, gradient) }
+        let share = Double(part.count) / Double(whole.count)
+        let weight = Float(share)
+        for k in gradient.indices { gradient[k] *= weight }
+        return (loss * share, gradient)
     }
 }

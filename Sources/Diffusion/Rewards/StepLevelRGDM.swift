@@ -112,7 +112,11 @@ public struct StepLevelRGDM<Network: Denoiser>: TrainingSteps {
         let batch = try data.batch(at: indices)
         try model.validate(batch)
         let targets = try self.targets(parameters: trainer.state.parameters, batch: batch, using: &generator)
-        var (loss, gradient) = lossAndGradient(parameters: trainer.state.parameters, targets: targets)
+        // Over the ranks: each takes its part of the batch (balanced by cost) and the parts are summed.
+        let communicator = trainer.communicator
+        var (loss, gradient) = lossAndGradient(parameters: trainer.state.parameters, targets: targets,
+                                               part: communicator.size > 1 ? communicator.part(of: targets.layout) : nil)
+        try trainer.sumOverRanks(loss: &loss, gradient: &gradient)
         let report = try trainer.step(loss: loss, gradient: &gradient)
         self.generator = StoredGenerator(generator)
         return report

@@ -28,6 +28,20 @@ extension Trainer {
         return loss[0]
     }
 
+    /// Sums over the ranks, in place, a loss and gradient each rank computed on its part of a
+    /// step's work, scaled so that the parts add up to the whole (a mean's terms divided by the
+    /// whole count): the data-parallel form of `step(loss:gradient:)` for objectives other than
+    /// the model's own (DDPO's PPO loss). One rank: nothing to do.
+    public func sumOverRanks(loss: inout Double, gradient: inout [Float]) throws {
+        guard communicator.size > 1 else { return }
+        var sum = [loss]
+        let clock = ContinuousClock(), start = clock.now
+        try communicator.allReduceSum(&gradient, bucketSize: bucketSize)
+        try communicator.allReduceSum(&sum)
+        communication.record(seconds: (clock.now - start).seconds, floats: gradient.count, ranks: communicator.size)
+        loss = sum[0]
+    }
+
     /// Throws `DiffusionError.ranksDisagree` on every rank unless all ranks hold rank 0's run:
     /// the same step and the same parameters (a run folder that is not on a file system all
     /// nodes share makes one rank start afresh where another resumes).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Chem
+import Cluster
 import Diffusion
 import Foundation
 
@@ -92,16 +93,33 @@ struct FineTuneCommand: ParsableCommand {
 
     func run() throws {
         Interruption.install()
+        let cluster = try ClusterJob.join()
+        do {
+            try fineTune(in: cluster)
+            try cluster.finish()
+        } catch where cluster.size > 1 {
+            // Alone, this rank would leave the others waiting in the next collective.
+            FileHandle.standardError.write(Data("rgdm finetune: rank \(cluster.rank) of \(cluster.size): \(error)\n".utf8))
+            cluster.abort(code: 1)
+        }
+    }
+
+    /// The run on this rank of `cluster` (every rank draws and scores its share; rank 0 writes and prints).
+    private func fineTune(in cluster: ClusterJob) throws {
         let base = try TrainedModel(path: model, threads: global.workerCount)
         if base.card.domain == .shapes {
             if data != nil { throw ValidationError("--data is for molecule models: a shape model's prior is fine-tuned on its own pools") }
+            if cluster.size > 1 { throw ValidationError("a shape model's fine-tuning runs in one process, not over MPI ranks") }
             print(try ShapeFineTuneJob(command: self, base: base).run())
             return
         }
         guard let spec = reward.reward else { throw ValidationError("give the reward to steer toward: --reward SPEC") }
         try spec.check(atomicNumbers: base.card.atomicNumbers)
-        let job = try FineTuneJob(command: self, base: base)
+        if cluster.size > 1 && cluster.isPrimary {
+            FileHandle.standardError.write(Data("rgdm finetune: \(cluster.size) ranks × \(global.workerCount) thread(s), each drawing and scoring its share of every pool\n".utf8))
+        }
+        let job = try FineTuneJob(command: self, base: base, cluster: cluster)
         let outcome = try job.run()
-        print(outcome)
+        if cluster.isPrimary { print(outcome) }
     }
 }

@@ -11,10 +11,13 @@ struct ScoreCommand: ParsableCommand {
         FILE is any format Open Babel reads (by extension or --format) or a qm9pack CSV file. \
         Bonds come from the 3D coordinates (EDM's distance table), as for generated molecules. \
         With -o, every molecule is written to an SDF file with its reward in the SD field \
-        '\(MoleculeScoring.rewardField)' (or why it has none in '\(MoleculeScoring.failureField)'). \
-        A shape reward (class, chamfer, aspect, symmetry) scores point-cloud and mesh files instead \
-        (.h5 sets, .ply, .xyz, .pts, .obj, .off, .stl; a command reward too when every file is .h5, .ply, .pts, \
-        .off or .stl); -o then writes a TSV of each shape's reward.
+        '\(MoleculeScoring.rewardField)' (or why it has none in '\(MoleculeScoring.failureField)'), \
+        and in '\(MoleculeScoring.flooredField)' the reward a fine-tuning run would use: the reward, \
+        or --reward-floor for a failure (a finite label for every molecule, as a surrogate reward \
+        model trained with rgdm preprocess --property \(MoleculeScoring.flooredField) and rgdm \
+        train-property needs). A shape reward (class, chamfer, aspect, symmetry) scores point-cloud \
+        and mesh files instead (.h5 sets, .ply, .xyz, .pts, .obj, .off, .stl; a command reward too when \
+        every file is .h5, .ply, .pts, .off or .stl); -o then writes a TSV of each shape's reward.
         """
     )
 

@@ -36,6 +36,10 @@ struct TrainPropertyCommand: ParsableCommand {
     @Option(help: "egnn (an EGNN regressor; molecules' default), ridge (descriptor ridge regression) or pointnet (shapes).")
     var architecture: PropertyArchitecture?
     @Flag(help: "egnn: train on noised molecules z_t at random t, for gradient guidance.") var noiseAware = false
+    @Option(help: ArgumentHelp("The diffusion model the property model will guide (rgdm sample --property-model): its atom vocabulary, and its forward process for --noise-aware, are used.",
+                               discussion: "A small labelled set may lack elements the diffusion model generates (a few thousand QM9 molecules with no fluorine); the model then still reads every molecule that model draws.",
+                               valueName: "model"))
+    var guides: String?
     @Option(help: "Use only the first N molecules of each split.") var limit: Int?
     @OptionGroup(title: "EGNN regressor") var network: PropertyModelOptions
     @OptionGroup(title: "PointNet (shape sets)") var pointNet: PointNetOptions
@@ -45,6 +49,7 @@ struct TrainPropertyCommand: ParsableCommand {
     func validate() throws {
         if noiseAware && (architecture ?? .egnn) != .egnn { throw ValidationError("--noise-aware needs --architecture egnn") }
         if let limit, limit < 2 { throw ValidationError("--limit must be at least 2") }
+        if guides != nil && (architecture ?? .egnn) == .pointnet { throw ValidationError("--guides is for molecule property models") }
     }
 
     func run() throws {
@@ -53,6 +58,15 @@ struct TrainPropertyCommand: ParsableCommand {
         var job = PropertyTraining(dataset: dataset, property: property, output: destination.output)
         job.limit = limit
         job.threads = global.workerCount
+        var process = PropertyModelCard.NoiseProcess(schedule: diffusion.schedule, timesteps: diffusion.timesteps, precision: diffusion.precision)
+        if let guides {
+            let card = try TrainedModel(path: guides, threads: 1, useEMA: true).card
+            guard card.domain == .molecules else {
+                throw PipelineError.invalidModel(path: guides, reason: "property models guide molecule models; this one generates \(card.domain.rawValue)")
+            }
+            job.vocabulary = card.atomicNumbers
+            process = PropertyModelCard.NoiseProcess(schedule: card.schedule, timesteps: card.timesteps, precision: card.schedulePrecision)
+        }
         let start = Date()
         let outcome: PropertyTraining.Outcome
         switch architecture ?? .egnn {
@@ -61,8 +75,7 @@ struct TrainPropertyCommand: ParsableCommand {
         case .ridge:
             outcome = try job.fitRidge()
         case .egnn:
-            let noise = noiseAware ? PropertyModelCard.NoiseProcess(schedule: diffusion.schedule, timesteps: diffusion.timesteps,
-                                                                      precision: diffusion.precision) : nil
+            let noise = noiseAware ? process : nil
             var progress: ProgressLine?
             outcome = try job.trainEGNN(network.settings(seed: global.seed, noise: noise), progress: { report, target, loss in
                 if progress == nil { progress = ProgressLine(label: "train-property", total: target - report.step + 1) }

@@ -12,9 +12,11 @@ struct LabelledMolecules {
     let split: String
 
     /// Split `split` of the molecule set at `path` (the first `limit` molecules) and its `property`
-    /// labels. Throws `PipelineError.invalidDataset` naming the file: not a molecule set, a missing
-    /// or empty split, a property it does not store, a label that is NaN (naming the molecule).
-    static func open(_ path: String, split: String, property: String, limit: Int? = nil) throws -> LabelledMolecules {
+    /// labels, over `vocabulary` (default: the set's elements). Throws `PipelineError.invalidDataset`
+    /// naming the file: not a molecule set, a missing or empty split, a property it does not store,
+    /// a label that is NaN (naming the molecule), an element outside `vocabulary`.
+    static func open(_ path: String, split: String, property: String, limit: Int? = nil,
+                     vocabulary: [Int]? = nil) throws -> LabelledMolecules {
         guard FileManager.default.fileExists(atPath: path) else {
             throw PipelineError.invalidDataset(path: path, reason: "no such file")
         }
@@ -23,7 +25,7 @@ struct LabelledMolecules {
             throw PipelineError.invalidDataset(path: path, reason: "not an rgdm molecule set (rgdm preprocess molecules writes those)")
         }
         let column = try MoleculeDataset.propertyColumn(property, in: file)
-        let graphs = try MoleculeDataset.read(file, split: split, limit: limit)
+        let graphs = try MoleculeDataset.read(file, split: split, limit: limit, vocabulary: vocabulary)
         let labels = try MoleculeDataset.readLabels(file, column: column, molecules: graphs.members)
         return LabelledMolecules(graphs: graphs, labels: labels, property: column.name, split: split)
     }

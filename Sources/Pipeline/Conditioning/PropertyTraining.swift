@@ -11,6 +11,9 @@ public struct PropertyTraining {
     public var output: String
     /// Use only the first N molecules of each split.
     public var limit: Int?
+    /// The atomic numbers the model reads, in one-hot order (default: the set's elements); a
+    /// model that guides a diffusion model takes that model's, which may hold elements the set lacks.
+    public var vocabulary: [Int]?
     /// Held-out splits scored when training ends.
     public var heldOut = ["valid", "test"]
     public var threads = 1
@@ -31,7 +34,7 @@ public struct PropertyTraining {
 
     /// The training split, checked: at least two molecules and labels that vary.
     func trainingSet() throws -> LabelledMolecules {
-        let train = try LabelledMolecules.open(dataset, split: "train", property: property, limit: limit)
+        let train = try LabelledMolecules.open(dataset, split: "train", property: property, limit: limit, vocabulary: vocabulary)
         let (_, scale) = train.labelMoments
         guard train.graphs.count >= 2, scale > 0, scale.isFinite else {
             throw PipelineError.invalidDataset(
@@ -51,7 +54,7 @@ public struct PropertyTraining {
     /// Scores of `model` on the held-out splits the set has.
     func scores(of model: some PropertyPredictor) throws -> [RegressionScore] {
         try heldOut.filter { LabelledMolecules.hasSplit(dataset, split: $0) }.map { split in
-            let set = try LabelledMolecules.open(dataset, split: split, property: property, limit: limit)
+            let set = try LabelledMolecules.open(dataset, split: split, property: property, limit: limit, vocabulary: vocabulary)
             return RegressionScore(split: split, predictions: try set.predictions(of: model), labels: set.labels)
         }
     }
@@ -62,7 +65,7 @@ public struct PropertyTraining {
         guard LabelledMolecules.hasSplit(dataset, split: "valid") else {
             throw PipelineError.invalidDataset(path: dataset, reason: "ridge regression chooses λ on the 'valid' split, which the set lacks or has empty")
         }
-        let valid = try LabelledMolecules.open(dataset, split: "valid", property: property, limit: limit)
+        let valid = try LabelledMolecules.open(dataset, split: "valid", property: property, limit: limit, vocabulary: vocabulary)
         let descriptors = MoleculeDescriptors(elements: train.graphs.atomicNumbers.count, width: descriptorWidth)
         func rows(_ set: LabelledMolecules) throws -> [[Double]] {
             try descriptors.describe(set.graphs.batch(at: Array(0 ..< set.graphs.count)), featureWidth: set.graphs.featureWidth)

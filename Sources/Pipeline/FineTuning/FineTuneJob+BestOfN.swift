@@ -10,7 +10,8 @@ extension FineTuneJob {
     /// Best-of-N, the budget's yardstick: `--rounds` pools of `--pool` molecules from the base
     /// model, scored and summarised as the fine-tuning methods' rounds are, never trained. Round k
     /// draws with its own seed, and the session is saved after each round (`best-of-n.json`,
-    /// atomically), so a rerun continues exactly where Ctrl-C stopped it.
+    /// atomically), so a rerun continues exactly where Ctrl-C stopped it. Over the ranks of a job
+    /// each draws and scores its share of every pool; rank 0 alone writes.
     func bestOfN(directory: RunDirectory, threads: Int) throws -> String {
         try directory.create()
         let stateURL = directory.url.appendingPathComponent("best-of-n.json")
@@ -24,17 +25,20 @@ extension FineTuneJob {
                 throw PipelineError.invalidRun(path: stateURL.path, reason: "its best-of-N state is unreadable: \(error)")
             }
         }
-        try directory.recordInvocation(command: "finetune", step: session.rounds.count)
+        let primary = cluster.isPrimary
+        if primary { try directory.recordInvocation(command: "finetune", step: session.rounds.count) }
         let pools = try command.sampling.settings(for: .molecules, architecture: base.card.architecture,
                                                   timesteps: base.card.timesteps)
-        let log = try directory.openLog()
+        let log = primary ? try directory.openLog() : JSONLinesLog(discardingAs: directory.logURL)
         let start = Date(), clock = RoundClock()
         var interrupted = false
         for round in stride(from: session.rounds.count + 1, through: command.rounds, by: 1) {
-            if Interruption.requested { interrupted = true; break }
-            var generator = Xoshiro256StarStar(seed: command.global.seed ^ UInt64(round) &* 0x9E37_79B9_7F4A_7C15)
+            if cluster.stopRequested(Interruption.requested) { interrupted = true; break }
+            let seed = command.global.seed ^ UInt64(round) &* 0x9E37_79B9_7F4A_7C15
             let samples = try clock.measure(.sampling) {
-                try base.sample(count: command.pool, batchSize: command.poolBatch, sampling: pools, using: &generator)
+                try poolDraw.draw(count: command.pool, seed: seed) { count, generator in
+                    try base.sample(count: count, batchSize: count, sampling: pools, using: &generator)
+                }
             }
             _ = try clock.measure(.scoring) { try session.scoreSamples(samples) }
             var line: [String: Any] = ["event": "round", "step": 0]
@@ -43,10 +47,12 @@ extension FineTuneJob {
                 line[key] = value
             }
             try log.append(line)
+            guard primary else { continue }
             let encoded = try JSONEncoder().encode(BestOfNState(session: session.saved))
             try encoded.write(to: stateURL, options: .atomic)
         }
         try log.append(RoundClock.line(clock.totals, step: 0, seconds: Date().timeIntervalSince(start)))
+        guard primary else { return "" }
         try MoleculeDecoding.write(session.bestMolecules(), to: directory.url.appendingPathComponent("best.sdf").path)
         var card = base.card
         card.initializedFrom = command.model

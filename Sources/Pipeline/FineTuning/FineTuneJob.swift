@@ -1,18 +1,31 @@
 import Chem
+import Cluster
 import Diffusion
 import Foundation
 
 /// One `rgdm finetune` run: opens (or resumes) the run folder from the base model, builds the
 /// reward session and the method's steps, runs the training loop, then writes the best
 /// molecules and the report. Progress goes to the command through `progress`.
+///
+/// Over the ranks of an MPI job (`cluster`) every rank runs the same job: each draws its share
+/// of every pool (`PoolDraw`) and scores its share (`MoleculeRewardSession`), all ranks then hold
+/// the whole pool and its rewards, and the optimiser steps are data-parallel as in `rgdm train`.
+/// Rank 0 alone writes the run folder.
 struct FineTuneJob {
     let command: FineTuneCommand
     let base: TrainedModel
+    let cluster: ClusterJob
 
-    init(command: FineTuneCommand, base: TrainedModel) throws {
+    init(command: FineTuneCommand, base: TrainedModel, cluster: ClusterJob) throws {
         self.command = command
         self.base = base
+        self.cluster = cluster
     }
+
+    var communicator: any Communicator { cluster.communicator }
+
+    /// Pools drawn over the ranks in chunks of `--pool-batch`.
+    var poolDraw: PoolDraw { PoolDraw(communicator: communicator, chunkSize: command.poolBatch) }
 
     /// The run's reward session: the scorer (with its own worker processes), the reference set
     /// for novelty and the codec of the base model's atoms.
@@ -21,7 +34,8 @@ struct FineTuneJob {
             throw PipelineError.invalidReward(specification: "", reason: "give the reward to steer toward: --reward SPEC")
         }
         let reference = try command.reference.map { try ReferenceSMILES.load($0) }
-        return MoleculeRewardSession(codec: MoleculeCodec(card: base.card), scorer: scorer, reference: reference)
+        return MoleculeRewardSession(codec: MoleculeCodec(card: base.card), scorer: scorer, reference: reference,
+                                     communicator: communicator)
     }
 
     /// The base model's weights as the fine-tuned run's start, with fine-tuning's defaults: a
@@ -41,8 +55,8 @@ struct FineTuneJob {
         if command.method == .bestOfN { return try bestOfN(directory: directory, threads: threads) }
         let run = try TrainingRun(directory: directory, card: base.card, configuration: trainerConfiguration(),
                                   changes: command.optimizer.changes, datasetSize: 1, threads: threads,
-                                  initializeFrom: directory.hasCheckpoint ? nil : command.model)
-        try directory.recordInvocation(command: "finetune", step: run.step)
+                                  initializeFrom: directory.hasCheckpoint ? nil : command.model, communicator: communicator)
+        if cluster.isPrimary { try directory.recordInvocation(command: "finetune", step: run.step) }
         let saved = directory.hasCheckpoint ? try directory.loadCheckpoint().runState : nil
         let session = try makeSession(threads: threads)
         let codec = session.codec, reference = session.reference
@@ -56,7 +70,7 @@ struct FineTuneJob {
             return source
         }
         let pools = try command.sampling.settings(for: .molecules, architecture: base.card.architecture, timesteps: base.card.timesteps)
-        let model = run.trainer.model, nodeCounts = base.card.nodeCounts, poolBatch = command.poolBatch
+        let model = run.trainer.model, nodeCounts = base.card.nodeCounts, poolDraw = poolDraw
         let baseNorm = base.parameters.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
         let distance: (Trainer) -> Double = { trainer in
             zip(trainer.samplingParameters, base.parameters).reduce(0.0) { $0 + pow(Double($1.0) - Double($1.1), 2) }.squareRoot()
@@ -69,11 +83,15 @@ struct FineTuneJob {
             try log.append(line)
         }
         let draw: (Trainer) throws -> [SampleResult] = { trainer in
-            var generator = Xoshiro256StarStar(seed: command.global.seed ^ UInt64(trainer.state.step &+ 1) &* 0x9E37_79B9_7F4A_7C15)
-            return try model.sample(count: command.pool, batchSize: poolBatch, nodeCounts: nodeCounts, condition: [],
-                                    parameters: trainer.samplingParameters, sampling: pools, using: &generator, progress: { _ in })
+            let seed = command.global.seed ^ UInt64(trainer.state.step &+ 1) &* 0x9E37_79B9_7F4A_7C15
+            return try poolDraw.draw(count: command.pool, seed: seed) { count, generator in
+                try model.sample(count: count, batchSize: count, nodeCounts: nodeCounts, condition: [],
+                                 parameters: trainer.samplingParameters, sampling: pools, using: &generator, progress: { _ in })
+            }
         }
-        let loop = TrainingLoop(checkpointEvery: command.checkpointEvery, logEvery: command.logEvery)
+        let cluster = cluster
+        let loop = TrainingLoop(checkpointEvery: command.checkpointEvery, logEvery: command.logEvery,
+                                shouldStop: { cluster.stopRequested(Interruption.requested) })
         let lambda = command.dataWeight ?? (data == nil ? 0 : 1)
         let target: Int
         let outcome: TrainingLoop.Outcome
@@ -91,9 +109,12 @@ struct FineTuneJob {
             let rgdm = try SampleLevelRGDM(
                 settings: settings, seed: command.global.seed, nodeCounts: nodeCounts, data: data, runState: methodState,
                 draw: { parameters, nodeCounts, count, generator in
-                    try clock.measure(.sampling) {
-                        try model.sample(count: count, batchSize: poolBatch, nodeCounts: nodeCounts, condition: [],
-                                         parameters: parameters, sampling: pools, using: &generator, progress: { _ in })
+                    let seed = generator.next()   // the round's pool seed; each chunk draws with its own (PoolDraw)
+                    return try clock.measure(.sampling) {
+                        try poolDraw.draw(count: count, seed: seed) { count, generator in
+                            try model.sample(count: count, batchSize: count, nodeCounts: nodeCounts, condition: [],
+                                             parameters: parameters, sampling: pools, using: &generator, progress: { _ in })
+                        }
                     }
                 },
                 score: { samples in try clock.measure(.scoring) { try session.scoreSamples(samples) } },
@@ -112,7 +133,8 @@ struct FineTuneJob {
                 throw PipelineError.invalidModel(path: command.model, reason: "DDPO needs an EGNN model")
             }
             let settings = DDPO<EGNN>.Settings(chains: command.pool, steps: command.sampling.steps ?? 100,
-                                               passes: command.ppoPasses, minibatch: command.batch, clip: command.ppoClip)
+                                               passes: command.ppoPasses, minibatch: command.batch, clip: command.ppoClip,
+                                               chunk: command.poolBatch)
             let methodState = try FineTuneSteps<DDPO<EGNN>, MoleculeRewardSession>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
             var roundFailure: Error?
             var index = session.rounds.count
@@ -120,7 +142,7 @@ struct FineTuneJob {
                                 runState: methodState,
                                 score: { samples in
                                     clock.samplingEndsNow()   // DDPO draws its chains at the start of a round's first step
-                                    return clock.measure(.scoring) { session.scoreGraphs(samples) }
+                                    return try clock.measure(.scoring) { try session.scoreGraphs(samples) }
                                 },
                                 onRound: { samples, rewards in
                                     index += 1
@@ -143,11 +165,11 @@ struct FineTuneJob {
                 temperature: command.temperature, explorations: command.explorations, radius: command.radius,
                 dataWeight: lambda, batchSize: command.batch, scoredState: command.scoreOn, maximumTimestep: command.maximumLevel)
             let evaluation = MoleculeRewardSession(codec: codec, scorer: try command.reward.makeScorer(workers: threads)!,
-                                                   reference: reference)
+                                                   reference: reference, communicator: communicator)
             let methodState = try FineTuneSteps<StepLevelRGDM<EGNN>, MoleculeRewardSession>.restore(saved, session: session, evaluation: evaluation,
                                                                           path: directory.url.path)
             let rgdm = try StepLevelRGDM(model: egnn, settings: settings, data: data, seed: command.global.seed,
-                                         runState: methodState) { graphs in clock.measure(.stepScoring) { session.scoreGraphs(graphs) } }
+                                         runState: methodState) { graphs in try clock.measure(.stepScoring) { try session.scoreGraphs(graphs) } }
             var steps = FineTuneSteps(method: rgdm, session: session, evaluation: (command.evaluateEvery, evaluation, draw),
                                       distance: distance, onRound: onRound, clock: clock)
             target = command.trainingSteps
@@ -155,6 +177,7 @@ struct FineTuneJob {
             summaries = { evaluation.rounds }
         }
         try log.append(RoundClock.line(clock.totals, step: run.step, seconds: outcome.seconds))
+        guard cluster.isPrimary else { return "" }
         let best = session.bestMolecules()
         try MoleculeDecoding.write(best, to: directory.url.appendingPathComponent("best.sdf").path)
         try RunReport.fineTuning(name: directory.name, method: command.method, card: run.card, steps: run.step,

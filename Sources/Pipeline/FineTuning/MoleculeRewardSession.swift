@@ -27,6 +27,10 @@ final class MoleculeRewardSession {
 
     let codec: MoleculeCodec
     var scorer: RewardScorer<Molecule>
+    /// The ranks of the job: each computes the reward of its share of what a pool leaves to
+    /// compute, and every rank gets every outcome, so all ranks hold the same cache, counts and
+    /// best candidates (and the budget counts as one process's).
+    let communicator: any Communicator
     let reference: Set<String>?
     let keepBest: Int
     private(set) var best: [Candidate] = []
@@ -35,9 +39,11 @@ final class MoleculeRewardSession {
     /// Every distinct valid molecule scored so far, by SMILES, with its best reward.
     private(set) var found: [String: Double] = [:]
 
-    init(codec: MoleculeCodec, scorer: RewardScorer<Molecule>, reference: Set<String>?, keepBest: Int = 100) {
+    init(codec: MoleculeCodec, scorer: RewardScorer<Molecule>, reference: Set<String>?, keepBest: Int = 100,
+         communicator: any Communicator = SingleProcess()) {
         self.codec = codec
         self.scorer = scorer
+        self.communicator = communicator
         self.reference = reference
         self.keepBest = keepBest
     }
@@ -59,7 +65,7 @@ final class MoleculeRewardSession {
     /// pool never trains on them; their floored rewards stay in `lastRewards`.
     func scoreSamples(_ results: [SampleResult]) throws -> SampleLevelRGDM.Scored {
         let molecules = codec.molecules(from: results)
-        let scored = scorer.score(molecules)
+        let scored = try scorer.score(molecules, evaluatingWith: evaluator)
         lastRewards = scored.rewards
         let kept = scored.outcomes.indices.filter { !scored.outcomes[$0].isFailure }
         guard !kept.isEmpty else {
@@ -70,8 +76,46 @@ final class MoleculeRewardSession {
     }
 
     /// Rewards of graphs given in data units (the denoised estimates of step-level draws).
-    func scoreGraphs(_ graphs: SampleResult) -> [Double] {
-        scorer.score(codec.molecules(from: [graphs])).rewards
+    func scoreGraphs(_ graphs: SampleResult) throws -> [Double] {
+        try scorer.score(codec.molecules(from: [graphs]), evaluatingWith: evaluator).rewards
+    }
+
+    /// The scorer's evaluation of what a batch leaves to compute, over the ranks (a closure that
+    /// holds the reward, not the session, which is being mutated while it runs).
+    private var evaluator: ([Molecule]) throws -> [RewardOutcome] {
+        let reward = scorer.reward, communicator = communicator
+        return { try Self.evaluate($0, reward: reward, over: communicator) }
+    }
+
+    /// The reward of `molecules`, over the ranks: each rank computes a contiguous share and the
+    /// outcomes are gathered in rank order (values as their bits), so every rank gets all of them.
+    private static func evaluate(_ molecules: [Molecule], reward: any MoleculeReward,
+                                 over communicator: any Communicator) throws -> [RewardOutcome] {
+        guard communicator.size > 1 else { return reward.score(molecules) }
+        let part = communicator.part(of: molecules.count)
+        let mine = part.isEmpty ? [] : reward.score(Array(molecules[part]))
+        let encoder = JSONEncoder(), decoder = JSONDecoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let gathered = try communicator.allGather(Array(try encoder.encode(mine.map(SharedOutcome.init))))
+        return try gathered.flatMap { try decoder.decode([SharedOutcome].self, from: Data($0)).map(\.outcome) }
+    }
+
+    /// A reward outcome as ranks exchange it: a value's bits, or the failure.
+    private struct SharedOutcome: Codable {
+        var bits: UInt64?
+        var failure: RewardFailure?
+
+        init(_ outcome: RewardOutcome) {
+            switch outcome {
+            case let .success(value): bits = value.bitPattern
+            case let .failure(reason): failure = reason
+            }
+        }
+
+        var outcome: RewardOutcome {
+            bits.map { .success(Double(bitPattern: $0)) } ?? .failure(failure ?? .failed("no outcome from another rank"))
+        }
     }
 
     /// Scores a round's pool again from the cache-free summary side: its reward statistics,

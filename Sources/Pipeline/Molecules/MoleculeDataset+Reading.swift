@@ -2,9 +2,10 @@ import HDF5
 
 extension MoleculeDataset {
     /// The molecules of `split` as diffusion graphs (`limit` keeps the first ones only), over
-    /// the vocabulary of every atomic number in the set. Errors name `file`'s path: a missing
-    /// or empty split, a non-finite coordinate, offsets that disagree with the atoms.
-    static func read(_ file: HDF5File, split: String, limit: Int? = nil) throws -> MoleculeGraphSource {
+    /// `vocabulary` (default: every atomic number in the set). Errors name `file`'s path: a
+    /// missing or empty split, a non-finite coordinate, offsets that disagree with the atoms, an
+    /// element outside the given vocabulary.
+    static func read(_ file: HDF5File, split: String, limit: Int? = nil, vocabulary: [Int]? = nil) throws -> MoleculeGraphSource {
         let path = file.path
         let positions = try file.dataset(Dataset.positions).read(Float.self, rank: 2)
         let numbers = try file.dataset(Dataset.atomicNumbers).read(Int.self, rank: 1).values
@@ -19,7 +20,7 @@ extension MoleculeDataset {
         if let bad = positions.values.firstIndex(where: { !$0.isFinite }) {
             throw PipelineError.invalidDataset(path: path, reason: "atom \(bad / 3) has a non-finite coordinate")
         }
-        let vocabulary = Array(Set(numbers)).sorted()
+        let vocabulary = vocabulary ?? Array(Set(numbers)).sorted()
         return try MoleculeGraphSource(positions: positions.values, atomicNumbers: numbers, atomOffsets: offsets,
                                        members: members, vocabulary: vocabulary, source: path)
     }

@@ -27,6 +27,9 @@ struct MoleculeScoring {
     /// The SD fields written for each molecule.
     static let rewardField = "reward"
     static let failureField = "reward_failure"
+    /// The reward a fine-tuning run would use: the reward, or the floor for a failure (so every
+    /// molecule has a finite label, e.g. for a surrogate reward model).
+    static let flooredField = "reward_floored"
 
     var files: [String]
     var format: MoleculeFormat?
@@ -41,7 +44,7 @@ struct MoleculeScoring {
         func flush() throws {
             guard !batch.isEmpty else { return }
             let scored = scorer.score(batch)
-            for (molecule, outcome) in zip(batch, scored.outcomes) {
+            for ((molecule, outcome), used) in zip(zip(batch, scored.outcomes), scored.rewards) {
                 var annotated = molecule
                 switch outcome {
                 case let .success(value):
@@ -51,6 +54,7 @@ struct MoleculeScoring {
                 case let .failure(failure):
                     annotated.properties.append(Molecule.Property(name: Self.failureField, value: failure.description))
                 }
+                annotated.properties.append(Molecule.Property(name: Self.flooredField, value: String(used)))
                 try writer?.write(annotated)
             }
             progress(scorer.ledger.evaluations)

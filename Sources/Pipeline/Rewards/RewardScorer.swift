@@ -40,6 +40,16 @@ public struct RewardScorer<Sample>: Sendable {
 
     /// Scores `samples`, counting them; failures get the floor.
     public mutating func score(_ samples: [Sample]) -> RewardBatch {
+        let reward = reward
+        return score(samples) { reward.score($0) }
+    }
+
+    /// Scores `samples` as `score(_:)` does, with `evaluate` computing the reward of the samples
+    /// neither cached nor repeated (one outcome each, in order): the hook through which the ranks
+    /// of a job each score a share (`MoleculeRewardSession`). Which samples are evaluated, the
+    /// cache and the counts do not depend on how `evaluate` splits the work.
+    public mutating func score(_ samples: [Sample],
+                               evaluatingWith evaluate: ([Sample]) throws -> [RewardOutcome]) rethrows -> RewardBatch {
         var outcomes = [RewardOutcome?](repeating: nil, count: samples.count)
         var hits = 0
         var keys = [String?](repeating: nil, count: samples.count)
@@ -62,7 +72,7 @@ public struct RewardScorer<Sample>: Sendable {
             }
             toScore.append(i)
         }
-        let scored = reward.score(toScore.map { samples[$0] })
+        let scored = try evaluate(toScore.map { samples[$0] })
         precondition(scored.count == toScore.count, "\(reward.name) gave \(scored.count) outcomes for \(toScore.count) samples")
         for (i, outcome) in zip(toScore, scored) {
             let checked = outcome.flatMap { $0.isFinite ? .success($0) : .failure(.notFinite($0)) }
