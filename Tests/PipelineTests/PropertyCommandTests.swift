@@ -1,3 +1,4 @@
+import Chem
 import Foundation
 import Testing
 import TestSupport
@@ -67,6 +68,12 @@ import TestSupport
         let oracle = try #require(try report(dir.appendingPathComponent("guided.report.json").path)["oracle"] as? [String: Any])
         #expect(oracle["property_model"] as? String == ridge
                 && ((oracle["predictions"] as? [String: Any])?["mae_to_target"] as? Double)?.isFinite == true)
+        // Guidance far too strong: chains that diverge even when drawn again are counted, not written.
+        let wild = dir.appendingPathComponent("wild.sdf").path
+        try rgdm(["sample"] + sampling + ["-o", wild, "--target", "80", "--guidance", "1e9", "--guidance-clip", "0", "--property-model", guide])
+        let diverged = try #require(try report(dir.appendingPathComponent("wild.report.json").path)["diverged"] as? Int)
+        #expect(diverged == 3)
+        #expect(!(try String(contentsOfFile: wild, encoding: .utf8)).contains("nan"), "no record with NaN coordinates is written")
         // An oracle scores unguided samples too (no target: no distance to one).
         try rgdm(["sample"] + sampling + ["-o", dir.appendingPathComponent("plain.sdf").path, "--oracle", ridge])
         let plain = try report(dir.appendingPathComponent("plain.report.json").path)

@@ -131,13 +131,22 @@ struct SampleCommand: ParsableCommand {
         case .molecules:
             let decoded = MoleculeCodec(card: model.card).molecules(from: results)
             let molecules = draw?.annotating(decoded) ?? decoded
-            try MoleculeDecoding.write(molecules, to: output)
+            // A chain still diverged after `Sampler.maximumRedraws` redraws has no coordinates to
+            // write; the metrics keep it (unstable and invalid), so they are not flattered.
+            let written = molecules.filter(ValidMolecule.hasFiniteCoordinates)
+            try MoleculeDecoding.write(written, to: output)
+            let diverged = molecules.count - written.count
+            if diverged > 0 {
+                FileHandle.standardError.write(Data(("sample: \(diverged) of \(molecules.count) chains diverged (non-finite coordinates, "
+                    + "redraws included) and are not written to \(output); the metrics count them as unstable and invalid\n").utf8))
+            }
             var evaluator = EDMEvaluator(reference: try reference.map { try ReferenceSMILES.load($0) })
             for molecule in molecules { try evaluator.add(molecule) }
             var sampleReport = RunReport.molecules(molecules, metrics: evaluator.metrics, model: model, sampling: settings,
                                                    networkCalls: networkCalls * (draw.map { $0.guidance > 0 && $0.request != .unconditional ? 2 : 1 } ?? 1),
                                                    output: output, seconds: seconds)
             if let draw { sampleReport.addCondition(draw) }
+            sampleReport.json["diverged"] = diverged
             let predicted = try guided.map { try $0.property.predict(MoleculeCodec(card: model.card).batch(molecules)) }
             if let guided, let predicted { sampleReport.add(guided, predictions: predicted) }
             let oracle = try targeting.oracleModel(threads: global.workerCount)
