@@ -74,6 +74,8 @@ import TestSupport
         #expect(a.map { $0["reward_mean"] as? Double } == b.map { $0["reward_mean"] as? Double })
         #expect(b.map { $0["reward_evaluations"] as? Double } == [6, 12, 18])
         #expect(b.allSatisfy { $0["found_distinct"] != nil }, "each round counts the distinct molecules found")
+        #expect(b.allSatisfy { round in ["atom_stability", "molecule_stability"].allSatisfy { ((round[$0] as? Double) ?? -1) >= 0 && ((round[$0] as? Double) ?? 2) <= 1 } },
+                "each round has EDM's stability of its pool")
         #expect(!FileManager.default.fileExists(atPath: resumed + "/checkpoint.rgdm"), "best-of-N trains nothing")
 
         let tuned = dir.path + "/rgdm"

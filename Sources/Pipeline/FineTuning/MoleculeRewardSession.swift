@@ -119,7 +119,7 @@ final class MoleculeRewardSession {
     }
 
     /// Scores a round's pool again from the cache-free summary side: its reward statistics,
-    /// validity, uniqueness, novelty and diversity, with `timing` (`RoundClock.lap()`'s seconds)
+    /// EDM's atom and molecule stability, validity, uniqueness, novelty and diversity, with `timing` (`RoundClock.lap()`'s seconds)
     /// beside them; records the round and its best molecules.
     @discardableResult
     func finishRound(_ index: Int, samples: [SampleResult], rewards: [Double], distance: Double,
@@ -131,6 +131,7 @@ final class MoleculeRewardSession {
         let validRewards = rewards.indices.filter { smiles[$0] != nil }.map { rewards[$0] }
         let sorted = rewards.sorted(by: >)
         let top = sorted.prefix(max(1, sorted.count / 10))
+        let stability = molecules.map(EDMStability.init(of:))
         var summary: [String: Double] = [
             "round": Double(index), "samples": Double(rewards.count),
             "reward_mean": rewards.reduce(0, +) / Double(max(rewards.count, 1)),
@@ -139,6 +140,8 @@ final class MoleculeRewardSession {
             "reward_valid_mean": validRewards.isEmpty ? .nan : validRewards.reduce(0, +) / Double(validRewards.count),
             "validity": Double(valid.count) / Double(max(molecules.count, 1)),
             "uniqueness": valid.isEmpty ? 0 : Double(unique.count) / Double(valid.count),
+            "atom_stability": Double(stability.reduce(0) { $0 + $1.stableAtoms }) / Double(max(stability.reduce(0) { $0 + $1.atoms }, 1)),
+            "molecule_stability": Double(stability.filter(\.isStable).count) / Double(max(molecules.count, 1)),
             "diversity": Self.diversity(molecules),
             "atoms_mean": Double(molecules.reduce(0) { $0 + $1.atoms.count }) / Double(max(molecules.count, 1)),
             "distance_to_base": distance,
