@@ -40,6 +40,12 @@ import TestSupport
         // Without --class: the unconditional part.
         try rgdm(["sample", "--model", dir + "/cond/checkpoint.rgdm", "--count", "2", "-o", dir + "/any.h5"])
 
+        // The two sets side by side: a row of pictures each.
+        try rgdm(["gallery", "any=" + dir + "/any.h5", dir + "/mugs.h5", "--per-set", "2", "-o", dir + "/page"])
+        let page = try String(contentsOfFile: dir + "/page.html", encoding: .utf8)
+        #expect(page.contains("any (") && page.contains("mugs (") && page.components(separatedBy: "<svg").count - 1 == 4)
+        #expect(GalleryCommand.named("a=b.h5") == ("a", "b.h5") && GalleryCommand.named("x/b.h5") == ("b", "x/b.h5"))
+
         #expect(throws: PipelineError.self) {
             try rgdm(["sample", "--model", dir + "/cond/checkpoint.rgdm", "--class", "sofa", "--count", "1", "-o", dir + "/x.h5"])
         }
