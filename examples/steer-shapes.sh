@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Class steering of shapes from the command line: fine-tune the shipped shapes model's latent prior
-# (models/shapes-lp.rgdm; the decoder stays frozen) toward one class by RGDM, with the shipped
-# classifier's log-probability of the class as the reward (models/shapes-classifier.rgdm); then
-# sample the base and the steered model alike and report, for each, the share of samples that an
+# Class steering of shapes from the command line, every method in one command. From the shipped
+# shapes model (models/shapes-lp.rgdm; only its latent prior is trained, the decoder stays frozen):
+#   rgdm  — RGDM fine-tuning toward the class, the shipped classifier's log-probability of the
+#           class as the reward (models/shapes-classifier.rgdm);
+#   raft  — RAFT (the best fifth of each pool) at the same budget and reward;
+#   cond  — the class-conditional baseline: the prior widened with class channels and trained on the
+#           procedural train split with condition dropout (COND_STEPS steps), sampled with
+#           classifier-free guidance w = GUIDANCE.
+# Then samples from the base model and each method alike, and for each the share of samples that an
 # independently trained classifier (models/shapes-classifier-b.rgdm, never a reward) assigns to the
-# class, and 1-NNA / COV / MMD (Chamfer) against that class's held-out test shapes.
+# class, and 1-NNA / COV / MMD (Chamfer) against that class's held-out test shapes: a table
+# (table.md), `rgdm compare` of the fine-tuning runs, and a page of pictures side by side (gallery.html).
 #   bash examples/steer-shapes.sh [CLASS] [OUTPUT_DIR]
 # CLASS: airplane (default), chair, lamp, mug or table. The default budget is small so it runs in
-# minutes (2 rounds of 64 shapes, 100 samples); ROUNDS, POOL, STEPS_PER_ROUND and COUNT raise it
-# (models/README.md's shapes-rgdm-airplane.rgdm: 5 rounds of 192, 60 steps a round, 500 samples).
+# minutes (2 rounds of 64 shapes, 200 conditional steps, 100 samples); ROUNDS, POOL,
+# STEPS_PER_ROUND, COND_STEPS and COUNT raise it (models/README.md: 5 rounds of 192, 60 steps a
+# round, 1,600 conditional steps, 500 samples). METHODS="rgdm" runs RGDM alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -20,6 +27,9 @@ pool=${POOL:-64}
 steps=${STEPS_PER_ROUND:-20}
 count=${COUNT:-100}
 threads=${THREADS:-2}
+cond_steps=${COND_STEPS:-200}
+guidance=${GUIDANCE:-1}
+methods=${METHODS:-rgdm raft cond}
 mkdir -p "$out"
 
 # The procedural set the shipped model was trained on (seeded, ~30 s); its test split is the reference.
@@ -27,14 +37,26 @@ mkdir -p "$out"
   "$rgdm" preprocess shapes --procedural --points 512 --seed 0 --output "$out/procedural.h5"
 
 # RGDM with τ = 1: the target p_base(X)·p(class | X) is the base model's own shapes of the class.
-rm -rf "$out/rgdm"
-"$rgdm" finetune --model models/shapes-lp.rgdm --reward "class($class, models/shapes-classifier.rgdm)" \
-  --method rgdm --temperature 1 --rounds "$rounds" --pool "$pool" --steps-per-round "$steps" \
-  --batch 64 --pool-batch 32 --learning-rate 2e-4 --seed 1 --threads "$threads" --output "$out/rgdm"
+finetune() { # method, extra options
+  local method=$1; shift
+  rm -rf "$out/$method"
+  "$rgdm" finetune --model models/shapes-lp.rgdm --reward "class($class, models/shapes-classifier.rgdm)" \
+    --method "$method" "$@" --rounds "$rounds" --pool "$pool" --steps-per-round "$steps" \
+    --batch 64 --pool-batch 32 --learning-rate 2e-4 --seed 1 --threads "$threads" --output "$out/$method"
+}
+case " $methods " in *" rgdm "*) finetune rgdm --temperature 1 ;; esac
+case " $methods " in *" raft "*) finetune raft --keep-fraction 0.2 ;; esac
+# The class-conditional prior starts as the base prior (its class channels at zero) on the same data.
+case " $methods " in *" cond "*)
+  rm -rf "$out/cond"
+  "$rgdm" train "$out/procedural.h5" --output "$out/cond" --initialize-from models/shapes-lp.rgdm --class-condition \
+    --condition-dropout 0.1 --phase prior --prior-target mean --prior-widths 1024,1024,1024,1024 --prior-draws 8 \
+    --batch 64 --learning-rate 5e-4 --ema-decay 0.995 --steps "$cond_steps" --threads "$threads" --seed 1 ;;
+esac
 
-report() { # name model
-  local name=$1 model=$2
-  "$rgdm" sample --model "$model" --count "$count" --seed 11 --threads "$threads" --output "$out/$name.h5" >&2
+report() { # name model [sample options]
+  local name=$1 model=$2; shift 2
+  "$rgdm" sample --model "$model" "$@" --count "$count" --seed 11 --threads "$threads" --output "$out/$name.h5" >&2
   "$rgdm" classify --model models/shapes-classifier-b.rgdm "$out/$name.h5" > "$out/$name.classes.tsv" 2>/dev/null
   "$rgdm" evaluate shapes "$out/$name.h5" --reference "$out/procedural.h5" --category "$class" \
     --generated-split test --limit "$count" --no-emd --json > "$out/$name.$class-test.json" 2>/dev/null
@@ -49,6 +71,15 @@ report() { # name model
   echo "| model | $class share (independent classifier) | 1-NNA-CD ↓ | COV-CD ↑ | MMD-CD ↓ |"
   echo "|---|---|---|---|---|"
   report base models/shapes-lp.rgdm
-  report rgdm "$out/rgdm/checkpoint.rgdm"
+  for method in $methods; do
+    case $method in
+      cond) report "cond-w$guidance" "$out/cond/checkpoint.rgdm" --class "$class" --guidance "$guidance" ;;
+      *) report "$method" "$out/$method/checkpoint.rgdm" ;;
+    esac
+  done
 } | tee "$out/table.md"
-echo "table: $out/table.md; samples: $out/base.h5, $out/rgdm.h5; the run's report: $out/rgdm/report.html"
+runs=$(for m in $methods; do [ "$m" = cond ] || echo "$out/$m"; done)
+[ -z "$runs" ] || "$rgdm" compare $runs --output "$out/compare" > "$out/compare.md"
+sets=$(for m in base $methods; do [ "$m" = cond ] && m="cond-w$guidance"; echo "$m=$out/$m.h5"; done)
+"$rgdm" gallery $sets --per-set 8 --title "steering toward $class" --output "$out/gallery" >&2
+echo "table: $out/table.md; fine-tuning runs: $out/compare.md, $out/compare.html; pictures: $out/gallery.html"
