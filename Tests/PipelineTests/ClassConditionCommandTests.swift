@@ -49,6 +49,12 @@ import TestSupport
         #expect(throws: PipelineError.self) {
             try rgdm(["sample", "--model", dir + "/cond/checkpoint.rgdm", "--class", "sofa", "--count", "1", "-o", dir + "/x.h5"])
         }
+        // Reward fine-tuning steers an unconditional prior.
+        #expect(throws: PipelineError.self) {
+            try rgdm(["finetune", "--model", dir + "/cond/checkpoint.rgdm", "--output", dir + "/ft", "--method", "rgdm",
+                      "--reward", "symmetry(x)", "--rounds", "1", "--pool", "2", "--steps-per-round", "1", "--batch", "2",
+                      "--pool-batch", "2", "--steps", "4", "--threads", "1"])
+        }
         #expect(throws: PipelineError.self) {
             try rgdm(["sample", "--model", dir + "/plain/checkpoint.rgdm", "--class", "mug", "--count", "1", "-o", dir + "/y.h5"])
         }
