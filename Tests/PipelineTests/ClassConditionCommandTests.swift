@@ -32,6 +32,7 @@ import TestSupport
         // The model it makes trains with the card's dropout.
         #expect((model.model as? LatentPointModel)?.conditionalTraining.dropout == 0.2)
         #expect(model.model.conditionWidth == 3)
+        #expect(try TrainedModel.describe(checkpointAt: dir + "/cond/checkpoint.rgdm")["class_condition"] != nil, "rgdm info shows the classes")
 
         try rgdm(["sample", "--model", dir + "/cond/checkpoint.rgdm", "--class", "mug", "--guidance", "1.5", "--count", "3",
                   "--seed", "2", "-o", dir + "/mugs.h5"])
