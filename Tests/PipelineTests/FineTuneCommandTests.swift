@@ -92,6 +92,8 @@ import TestSupport
         #expect(comparison.entries.map(\.method) == ["best-of-n", "rgdm"])
         #expect(comparison.entries[1].settings == ["--method", "rgdm", "--temperature", "0.1"])
         #expect(comparison.markdown().split(separator: "\n").count == 2 + 2 + 2, "heading, rule, two runs, two settings")
+        #expect(comparison.markdown().contains("| validity |") && !comparison.markdown().contains("distance to base"),
+                "molecule runs: the molecule columns, not the shape ones")
 
         // Runs of different rewards, or a folder that is no run, are refused by name.
         let other = dir.path + "/validity"

@@ -139,7 +139,10 @@ extension ShapeFineTuneCommandTests {
         let rounds = try #require(try report(out)["rounds"] as? [[String: Any]])
         let shares = rounds.compactMap { $0["class_share"] as? Double }
         #expect(shares.count == 2)
-        #expect(try FineTuneComparison(runs: [out]).markdown().contains("| class share |"), "rgdm compare shows the class share")
+        let table = try FineTuneComparison(runs: [out]).markdown()
+        #expect(table.contains("| class share |"), "rgdm compare shows the class share")
+        // A shape run's table has the shape columns, not the molecule ones.
+        #expect(table.contains("| distance to base |") && !table.contains("validity") && !table.contains("novelty"))
         // best.h5 holds every shape of both pools (10 ≤ the 32 kept); their mean share is the rounds' mean.
         var generator = Xoshiro256StarStar(seed: 0)
         let clouds = try ShapeFile.readClouds(out + "/best.h5", using: &generator).clouds

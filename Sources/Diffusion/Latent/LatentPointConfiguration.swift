@@ -51,6 +51,11 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
     /// What the prior learns (nil: posterior samples).
     public var priorTarget: LatentPriorTarget?
     public var target: LatentPriorTarget { priorTarget ?? .sample }
+    /// Width of the prior's condition c in ε_ψ(z_t, t, c) (nil: 0, an unconditional prior). A
+    /// class-conditional prior takes a one-hot of the class and a presence channel, so that the
+    /// zero row stays the null condition ∅ of classifier-free guidance (`ConditionalTraining`).
+    public var priorConditionWidth: Int?
+    public var priorConditions: Int { priorConditionWidth ?? 0 }
     /// β of the KL term β·KL(q(z | X) ‖ N(0, I)), per cloud, summed over the Z dimensions.
     public var klWeight: Double
 
@@ -61,7 +66,7 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
     public init(latentWidth: Int = 128, encoderPointWidths: [Int] = [64, 128, 256], encoderHeadWidths: [Int] = [256],
                 decoderWidths: [Int] = [128, 256, 512, 256, 128], priorWidths: [Int] = [512, 512, 512], decoderPointsPerStep: Int? = 128,
                 priorDrawsPerStep: Int? = nil, trainingPhase: LatentTrainingPhase? = nil, priorTarget: LatentPriorTarget? = nil,
-                klWeight: Double = 1e-5) {
+                klWeight: Double = 1e-5, priorConditionWidth: Int? = nil) {
         self.latentWidth = latentWidth
         self.encoderPointWidths = encoderPointWidths
         self.encoderHeadWidths = encoderHeadWidths
@@ -72,6 +77,7 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
         self.trainingPhase = trainingPhase
         self.priorTarget = priorTarget
         self.klWeight = klWeight
+        self.priorConditionWidth = priorConditionWidth
     }
 
     /// Throws `DiffusionError.invalidConfiguration` for empty or non-positive widths or a bad β.
@@ -87,6 +93,9 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
         }
         if let points = decoderPointsPerStep, points < 1 {
             throw DiffusionError.invalidConfiguration("decoder points per step \(points) must be ≥ 1")
+        }
+        guard priorConditions >= 0 else {
+            throw DiffusionError.invalidConfiguration("prior condition width \(priorConditions) must be ≥ 0")
         }
         guard priorDraws >= 1 else { throw DiffusionError.invalidConfiguration("prior draws per step \(priorDraws) must be ≥ 1") }
         guard klWeight.isFinite, klWeight >= 0 else {
@@ -106,7 +115,7 @@ public struct LatentPointConfiguration: Codable, Sendable, Equatable {
         switch part {
         case .encoder: return encoderPointWidths == other.encoderPointWidths && encoderHeadWidths == other.encoderHeadWidths
         case .decoder: return decoderWidths == other.decoderWidths
-        case .prior: return priorWidths == other.priorWidths
+        case .prior: return priorWidths == other.priorWidths && priorConditions == other.priorConditions
         }
     }
 }

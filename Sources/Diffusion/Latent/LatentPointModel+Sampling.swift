@@ -1,27 +1,19 @@
 extension LatentPointModel: AutoEncodingModel {
     /// New shapes in batches of at most `batchSize`, each batch with its own seed drawn
     /// here and run `threads` at a time (`sample(batchSizes:seeds:…)`), so the shapes do
-    /// not depend on the thread count: latents from the prior by `sampling.latentChain`,
-    /// then `nodeCounts`' largest count of points per shape by `sampling` on the decoder.
+    /// not depend on the thread count: latents from the prior by `sampling.latentChain`
+    /// (a conditional prior's under `condition` for every shape), then `nodeCounts`' largest
+    /// count of points per shape by `sampling` on the decoder.
     public func sample<G: RandomNumberGenerator>(
         count: Int, batchSize: Int, nodeCounts: NodeCountDistribution, condition: [Float], parameters: [Float],
         sampling: SamplingSettings, using generator: inout G, progress: (Int) -> Void
     ) throws -> [SampleResult] {
         precondition(count >= 0 && batchSize >= 1, "count \(count), batch size \(batchSize)")
         try checkCondition(condition)
-        let pointSampler = try sampling.makeSampler(process: pointProcess)
-        let latentSampler = try sampling.latentChain.makeSampler(process: latentProcess)
-        let sizes = stride(from: 0, to: count, by: batchSize).map { min(batchSize, count - $0) }
-        let seeds = sizes.map { _ in generator.next() }
-        var results: [SampleResult] = []
-        for round in stride(from: 0, to: sizes.count, by: threads) {
-            let batches = round ..< min(round + threads, sizes.count)
-            results += sample(batchSizes: Array(sizes[batches]), seeds: Array(seeds[batches]),
-                              pointCount: nodeCounts.counts.last ?? 0, parameters: parameters,
-                              latentSampler: latentSampler, pointSampler: pointSampler)
-            progress(sizes[batches].reduce(0, +))
-        }
-        return results
+        return try sample(pointCounts: [Int](repeating: nodeCounts.counts.last ?? 0, count: count),
+                          conditions: Array([[Float]](repeating: condition, count: count).joined()), guidance: 0,
+                          batchSize: batchSize, parameters: parameters, sampling: sampling, using: &generator,
+                          progress: progress)
     }
 
     /// The latent chain's calls of the prior plus the point chain's of the decoder.
@@ -52,13 +44,22 @@ extension LatentPointModel: AutoEncodingModel {
     /// New shapes: latents from the prior (`latentSampler`, built on
     /// `latentProcess`), then `pointCount` points per shape from the decoder
     /// (`pointSampler`, on `pointProcess`). Returns clouds `[count · pointCount, 3]`.
+    /// A conditional prior draws shape g under row g of `condition` (`[count, C]`), through
+    /// `guided` (this model's prior under classifier-free guidance) when given.
     public func sample<G: RandomNumberGenerator>(
         count: Int, pointCount: Int, parameters: [Float], latentSampler: any Sampler, pointSampler: any Sampler,
-        using generator: inout G
+        condition: [Float] = [], guided: ClassifierFreeGuidance<PointwiseDenoiser>? = nil, using generator: inout G
     ) -> SampleResult {
         precondition(parameters.count == parameterCount, "parameters \(parameters.count), model \(parameterCount)")
-        let latents = latentSampler.generate(denoiser: prior, parameters: Array(parameters[priorRange]),
-                                             nodeCounts: [Int](repeating: 1, count: count), using: &generator)
+        precondition(condition.count == count * conditionWidth, "condition: \(condition.count) values for \(count) shapes")
+        let counts = [Int](repeating: 1, count: count), priorParameters = Array(parameters[priorRange])
+        let latents = if let guided {
+            latentSampler.generate(denoiser: guided, parameters: priorParameters, nodeCounts: counts, condition: condition,
+                                   using: &generator)
+        } else {
+            latentSampler.generate(denoiser: prior, parameters: priorParameters, nodeCounts: counts, condition: condition,
+                                   using: &generator)
+        }
         return decode(latents.features, pointCount: pointCount, parameters: parameters, pointSampler: pointSampler,
                       using: &generator)
     }
@@ -66,14 +67,25 @@ extension LatentPointModel: AutoEncodingModel {
     /// Several independent batches of new shapes at once, batch k drawn with its own
     /// generator `Xoshiro256StarStar(seed: seeds[k])` on one of `threads` workers: the
     /// result does not depend on the thread count. Returns one result per batch.
+    /// A conditional prior's batch k draws under `conditions[k]` (`[batchSizes[k], C]`; empty
+    /// for an unconditional model), by classifier-free guidance when `guidance` w > 0.
     public func sample(batchSizes: [Int], seeds: [UInt64], pointCount: Int, parameters: [Float],
-                       latentSampler: any Sampler, pointSampler: any Sampler) -> [SampleResult] {
+                       latentSampler: any Sampler, pointSampler: any Sampler, conditions: [[Float]] = [],
+                       guidance: Double = 0) throws -> [SampleResult] {
         precondition(batchSizes.count == seeds.count, "\(batchSizes.count) batches, \(seeds.count) seeds")
+        precondition(conditions.isEmpty || conditions.count == batchSizes.count, "\(conditions.count) condition batches")
+        // One guided denoiser per batch (it keeps scratch of its own), only where a condition is present.
+        let guided = try batchSizes.indices.map { k -> ClassifierFreeGuidance<PointwiseDenoiser>? in
+            guard guidance > 0, !conditions.isEmpty, conditions[k].contains(where: { $0 != 0 }) else { return nil }
+            return try ClassifierFreeGuidance(base: prior, scale: guidance)
+        }
         let slots = batchSizes.map { _ in SampleSlot() }
         onReplicas(jobs: batchSizes.count) { replica, k in
             var generator = Xoshiro256StarStar(seed: seeds[k])
             slots[k].result = replica.sample(count: batchSizes[k], pointCount: pointCount, parameters: parameters,
-                                             latentSampler: latentSampler, pointSampler: pointSampler, using: &generator)
+                                             latentSampler: latentSampler, pointSampler: pointSampler,
+                                             condition: conditions.isEmpty ? [] : conditions[k], guided: guided[k],
+                                             using: &generator)
         }
         return slots.map { $0.result! }
     }

@@ -102,13 +102,16 @@ extension LatentPointModel {
                                     gradient: &g, buffers: &pointBuffers, conditionGradient: &latentGradient, using: &generator)
         }
         // Prior: the same objective on sg(z) (or sg(μ)), as one-node graphs, each latent
-        // `priorDraws` times (its own t and ε each time; the loss is their mean).
+        // `priorDraws` times (its own t and ε each time; the loss is their mean). A conditional
+        // prior sees each cloud's condition, dropped to ∅ per draw with the dropout probability.
         let draws = configuration.priorDraws
         let target = configuration.target == .sample ? latent : means(of: stats, clouds: clouds)
         let latentLayout = GraphLayout(nodeCounts: [Int](repeating: 1, count: clouds * draws))
-        let latentBatch = GraphBatch(layout: latentLayout, positions: [Float](repeating: 0, count: 3 * clouds * draws),
+        var latentBatch = GraphBatch(layout: latentLayout, positions: [Float](repeating: 0, count: 3 * clouds * draws),
                                      features: draws == 1 ? target : Array([[Float]](repeating: target, count: draws).joined()),
+                                     condition: Array([[Float]](repeating: batch.condition, count: draws).joined()),
                                      weights: batch.weights.map { Array([[Float]](repeating: $0, count: draws).joined()) })
+        conditionalTraining.dropConditions(&latentBatch.condition, graphs: clouds * draws, using: &generator)
         let priorLoss = withPart(priorRange, parameters: parameters, gradient: &gradient) { p, g in
             GradientStep.accumulate(denoiser: prior, process: latentProcess, parameters: p, batch: latentBatch,
                                     gradient: &g, buffers: &latentBuffers, using: &generator)

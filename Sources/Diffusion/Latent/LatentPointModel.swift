@@ -33,6 +33,8 @@ public final class LatentPointModel: DiffusionModel {
     var centred: [Float] = [], latentNoise: [Float] = [], latent: [Float] = []
     var latentGradient: [Float] = [], encoderOutputGradient: [Float] = []
     var partGradient: [Float] = [], subset: [Float] = [], order: [Int] = []
+    /// Condition dropout of a conditional prior (its early stop is not used).
+    public var conditionalTraining = ConditionalTraining.none
     /// Worker threads, and the models (scratch only) that run the shards of a batch.
     public let threads: Int
     private var replicas: [LatentPointModel] = []
@@ -60,7 +62,8 @@ public final class LatentPointModel: DiffusionModel {
                                   headWidths: configuration.encoderHeadWidths, latentWidth: z)
         decoder = PointwiseDenoiser(rows: .positions, hidden: configuration.decoderWidths, conditionWidth: z,
                                     centresPrediction: false)
-        prior = PointwiseDenoiser(rows: .features, featureWidth: z, hidden: configuration.priorWidths, conditionWidth: 0)
+        prior = PointwiseDenoiser(rows: .features, featureWidth: z, hidden: configuration.priorWidths,
+                                  conditionWidth: configuration.priorConditions)
         pointProcess = DiffusionProcess(schedule: schedule, scaling: .identity(width: 0), symmetry: .translation,
                                         positionSubspace: .full)
         latentProcess = DiffusionProcess(schedule: schedule, scaling: .identity(width: z), symmetry: .translation)
@@ -81,8 +84,9 @@ public final class LatentPointModel: DiffusionModel {
     public var latentWidth: Int { configuration.latentWidth }
     /// Clouds carry positions only.
     public var featureWidth: Int { 0 }
-    /// Unconditional: the shape latent is internal, drawn from the prior.
-    public var conditionWidth: Int { 0 }
+    /// The prior's condition width: 0 for an unconditional model; a conditional prior draws the
+    /// shape latent under a condition per shape (e.g. its class), the decoder stays unconditional.
+    public var conditionWidth: Int { configuration.priorConditions }
     public var parameterCount: Int { priorRange.upperBound }
 
     public func initialParameters<G: RandomNumberGenerator>(using generator: inout G) -> [Float] {
@@ -94,7 +98,7 @@ public final class LatentPointModel: DiffusionModel {
     }
 
     public func validate(_ batch: GraphBatch) throws {
-        try batch.validate(featureWidth: 0, conditionWidth: 0)
+        try batch.validate(featureWidth: 0, conditionWidth: conditionWidth)
     }
 
     /// Runs `body(replica, job)` for every job on `threads` workers (`Workers.run`), each
@@ -108,6 +112,7 @@ public final class LatentPointModel: DiffusionModel {
         // One BLAS thread whatever the worker count: the same sums, so the same results, for any --threads.
         BLAS.useSingleThread()
         let replicas = self.replicas
+        for replica in replicas { replica.conditionalTraining = conditionalTraining }
         Workers.run(jobs: jobs, threads: threads) { worker, job in body(replicas[worker], job) }
     }
 

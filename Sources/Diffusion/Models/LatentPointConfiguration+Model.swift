@@ -13,7 +13,8 @@ extension LatentPointConfiguration: ModelConfiguration {
         return [("architecture", "latent point diffusion (Luo & Hu)"), ("latent width", "\(latentWidth)"),
                 ("encoder (PointNet)", "3–\(widths(encoderPointWidths)), max, \(widths(encoderHeadWidths + [2 * latentWidth]))"),
                 ("decoder (pointwise)", "3–\(widths(decoderWidths))–3"),
-                ("prior (latent diffusion)", "\(latentWidth)–\(widths(priorWidths))–\(latentWidth)"),
+                ("prior (latent diffusion)", "\(latentWidth)–\(widths(priorWidths))–\(latentWidth)"
+                    + (priorConditions > 0 ? ", condition width \(priorConditions)" : "")),
                 ("decoder points per step", decoderPointsPerStep.map(String.init) ?? "all"),
                 ("prior draws per step", "\(priorDraws)"), ("training phase", phase.rawValue),
                 ("prior target", target == .mean ? "posterior means" : "posterior samples"),
@@ -21,11 +22,12 @@ extension LatentPointConfiguration: ModelConfiguration {
     }
 
     public var summary: [String: Any] {
-        ["architecture": Self.architecture.rawValue, "symmetry": Symmetry.translation.rawValue,
+        let base: [String: Any] = ["architecture": Self.architecture.rawValue, "symmetry": Symmetry.translation.rawValue,
          "latent_width": latentWidth, "encoder_point_widths": encoderPointWidths, "encoder_head_widths": encoderHeadWidths,
          "decoder_widths": decoderWidths, "prior_widths": priorWidths, "kl_weight": klWeight,
          "decoder_points_per_step": decoderPointsPerStep.map { $0 as Any } ?? NSNull(),
          "prior_draws_per_step": priorDraws, "training_phase": phase.rawValue, "prior_target": target.rawValue]
+        return priorConditions > 0 ? base.merging(["prior_condition_width": priorConditions]) { _, new in new } : base
     }
 
     /// The same three networks; points and draws per step, phase, prior target and β may change.
@@ -42,7 +44,10 @@ extension LatentPointConfiguration: ModelConfiguration {
         return result
     }
 
-    /// Each of encoder, decoder and prior whose network is the same in `source`.
+    /// Each of encoder, decoder and prior whose network is the same in `source`; and a prior of
+    /// the same widths with fewer condition channels (an unconditional one) widened into this
+    /// conditional prior, the added channels' weights zero (`ContextMLP.widen`), so that it
+    /// starts out as the source's prior under any condition.
     public func transfer(from source: LatentPointConfiguration, parameters sourceParameters: [Float],
                          into parameters: inout [Float]) throws -> [String] {
         let schedule = try PolynomialSchedule(timesteps: 2)
@@ -52,6 +57,10 @@ extension LatentPointConfiguration: ModelConfiguration {
         for part in parts {
             parameters.replaceSubrange(mine.range(of: part), with: sourceParameters[theirs.range(of: part)])
         }
-        return parts.map(\.rawValue)
+        guard !parts.contains(.prior), latentWidth == source.latentWidth, priorWidths == source.priorWidths,
+              source.priorConditions < priorConditions else { return parts.map(\.rawValue) }
+        mine.prior.network.widen(from: theirs.prior.network, parameters: sourceParameters, at: theirs.priorRange.lowerBound,
+                                 into: &parameters, at: mine.priorRange.lowerBound)
+        return parts.map(\.rawValue) + ["prior (condition channels added)"]
     }
 }

@@ -13,6 +13,7 @@ public struct RGDMCommand: ParsableCommand {
             TrainCommand.self,
             FineTuneCommand.self,
             CompareCommand.self,
+            GalleryCommand.self,
             TrainPropertyCommand.self,
             ClassifyCommand.self,
             SampleCommand.self,

@@ -38,6 +38,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "The split --reconstruct reads.") var split = "test"
 
     @OptionGroup(title: "Conditional sampling (models trained with --condition)") var condition: ConditionOptions
+    @Option(name: .customLong("class"), help: "A class-conditional shape model (--class-condition): the class to sample (default: none, its unconditional part); --guidance sets w.")
+    var sampleClass: String?
     @OptionGroup(title: "Reward-guided sampling (molecules: EGNN models; shapes: latent point models)") var reward: RewardOptions
     @Option(help: ArgumentHelp("With --reward: proposals K per guided step, one kept by softmax(reward/τ) (RGDM's sampler).",
                                discussion: "Each guided step costs K + 1 network calls and K reward evaluations per molecule; the chain is EDM's full ancestral one. Shapes: the latent prior's chain is guided, each candidate latent decoded by the point chain for the reward (K decodings per shape and step: use few --guided-levels)."))
@@ -84,11 +86,19 @@ struct SampleCommand: ParsableCommand {
         var progress = ProgressLine(label: "sample", total: count)
         let start = Date()
         let results: [SampleResult]
-        let guided = try targeting.guidance(for: model, target: condition.target.first, weight: condition.guidance,
-                                            threads: global.workerCount)
-        let conditional = guided == nil ? try condition.sampling(for: model) : nil
+        let classes = model.card.classCondition
+        if sampleClass != nil && classes == nil {
+            throw PipelineError.invalidCondition(reason: "\(self.model) is not class-conditional; --class needs a model trained with --class-condition")
+        }
+        let guided = classes != nil ? nil : try targeting.guidance(for: model, target: condition.target.first, weight: condition.guidance,
+                                                                     threads: global.workerCount)
+        let conditional = guided == nil && classes == nil ? try condition.sampling(for: model) : nil
         var draw: ConditionalSampling.Draw?
-        if let guided {
+        if let classes {
+            results = try sampleClassConditioned(model, classes: classes, settings: settings, using: &generator) {
+                progress.advance(by: $0)
+            }
+        } else if let guided {
             results = try model.sample(count: count, batchSize: batch, sampling: settings, guidance: guided.guidance,
                                        using: &generator) { progress.advance(by: $0) }
         } else if let conditional, reward.reward == nil {

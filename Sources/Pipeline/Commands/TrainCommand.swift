@@ -52,6 +52,9 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Optimisation") var optimizer: OptimizerOptions
     @OptionGroup(title: "Diffusion process") var diffusion: DiffusionOptions
     @OptionGroup(title: "Conditioning (molecules)") var conditioning: ConditionTrainingOptions
+    @Flag(help: ArgumentHelp("Shapes: condition the latent prior on each shape's class (its category group), with --condition-dropout.",
+                             discussion: "With --initialize-from an unconditional model of the same widths, its prior is widened: the class channels start at zero, so training starts from its prior."))
+    var classCondition = false
 
     @Option(help: "Save a checkpoint every N steps.") var checkpointEvery = 500
     @Option(help: "Write a log line every N steps.") var logEvery = 10
@@ -88,6 +91,7 @@ struct TrainCommand: ParsableCommand {
                                  schedule: diffusion.schedule, timesteps: diffusion.timesteps,
                                  schedulePrecision: diffusion.precision, dataset: dataset, split: split)
         card.condition = conditioned?.card
+        let classed = try classConditioning(data, card: &card)
         let run = try TrainingRun(directory: directory, card: card, configuration: optimizer.configuration(seed: global.seed),
                                   changes: optimizer.changes, batchSizeGiven: optimizer.batch, datasetSize: data.source.count,
                                   threads: global.workerCount, initializeFrom: initializeFrom, communicator: job.communicator)
@@ -102,7 +106,7 @@ struct TrainCommand: ParsableCommand {
                                 shouldStop: { job.stopRequested(Interruption.requested) }) { report, recentLoss in
             if job.isPrimary { progress.advance(extra: String(format: "step %d loss %.4f", report.step, recentLoss)) }
         }
-        var source = DatasetSteps(data: conditioned?.data ?? data.source, batchSize: batchSize)
+        var source = DatasetSteps(data: classed ?? conditioned?.data ?? data.source, batchSize: batchSize)
         let outcome = try loop.run(run, steps: &source, until: target)
         guard job.isPrimary else { return }
         progress.finish(extra: String(format: "step %d loss %.4f", run.step, run.meanRecentLoss))

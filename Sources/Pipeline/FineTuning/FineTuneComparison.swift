@@ -63,20 +63,33 @@ struct FineTuneComparison {
         return kept
     }
 
-    /// The columns of the last-round table: key, heading, decimals.
+    /// The columns of the last-round table: key, heading, decimals. Every run's, then a molecule
+    /// run's (its pool's chemistry), then a shape run's.
     static let columns: [(key: String, heading: String, digits: Int)] = [
         ("reward_evaluations", "reward evaluations", 0), ("reward_mean", "mean reward", 4),
-        ("reward_valid_mean", "mean reward, valid", 4), ("reward_top10_mean", "top 10 % of the round", 4),
-        ("found_top10_mean", "best tenth found", 4), ("validity", "validity", 3), ("uniqueness", "uniqueness", 3),
+        ("reward_top10_mean", "top 10 % of the round", 4), ("found_top10_mean", "best tenth found", 4),
+    ]
+    static let moleculeColumns: [(key: String, heading: String, digits: Int)] = [
+        ("reward_valid_mean", "mean reward, valid", 4), ("validity", "validity", 3), ("uniqueness", "uniqueness", 3),
         ("novelty", "novelty", 3), ("atoms_mean", "atoms", 2),
+    ]
+    static let shapeColumns: [(key: String, heading: String, digits: Int)] = [
+        ("distance_to_base", "distance to base", 4),
     ]
 
     /// The share of the pool in a class reward's class (shape runs), a column when some run has it.
     static let classShare = (key: "class_share", heading: "class share", digits: 3)
 
-    /// The columns of this comparison: `columns`, and the class share when a run has it.
+    /// Whether a run's rounds are a molecule run's (they carry the pool's validity).
+    static func isMolecular(_ entry: Entry) -> Bool { entry.rounds.contains { $0["validity"] != nil } }
+
+    /// The columns of this comparison: every run's; the molecule columns when a molecule run is
+    /// among them; the shape columns when a shape run is; and the class share when a run has it.
     var columns: [(key: String, heading: String, digits: Int)] {
-        Self.columns + (entries.contains { $0.rounds.contains { $0[Self.classShare.key] != nil } } ? [Self.classShare] : [])
+        Self.columns
+            + (entries.contains(where: Self.isMolecular) ? Self.moleculeColumns : [])
+            + (entries.contains { !Self.isMolecular($0) } ? Self.shapeColumns : [])
+            + (entries.contains { $0.rounds.contains { $0[Self.classShare.key] != nil } } ? [Self.classShare] : [])
     }
 
     /// A Markdown table of each run's last round, then each run's settings.
@@ -116,9 +129,14 @@ struct FineTuneComparison {
                                                             series: series).render())
         }
         report.figures = [chart("reward_top10_mean", "top 10 % of each round's pool"), chart("found_top10_mean", "best tenth found so far"),
-                          chart("reward_valid_mean", "mean reward of valid molecules"), chart("reward_mean", "mean reward"),
-                          chart("validity", "validity"), chart("uniqueness", "uniqueness"), chart("novelty", "novelty")]
-        if columns.count > Self.columns.count { report.figures.append(chart(Self.classShare.key, "share of each pool in the class")) }
+                          chart("reward_mean", "mean reward")]
+        if entries.contains(where: Self.isMolecular) {
+            report.figures += [chart("reward_valid_mean", "mean reward of valid molecules"), chart("validity", "validity"),
+                               chart("uniqueness", "uniqueness"), chart("novelty", "novelty")]
+        }
+        if columns.contains(where: { $0.key == Self.classShare.key }) {
+            report.figures.append(chart(Self.classShare.key, "share of each pool in the class"))
+        }
         report.json = ["kind": "finetune-comparison", "reward": reward,
                        "runs": entries.map { ["name": $0.name, "method": $0.method, "rounds": $0.rounds, "settings": $0.settings] as [String: Any] }]
         return report

@@ -64,6 +64,9 @@ struct ShapeFineTuneJob {
             guard let latent = model as? LatentPointModel else {
                 throw PipelineError.invalidModel(path: command.model, reason: "the run's model has no latent prior")
             }
+            guard latent.conditionWidth == 0 else {
+                throw PipelineError.invalidModel(path: command.model, reason: "its prior is class-conditional; fine-tuning steers an unconditional prior")
+            }
             return LatentPriorModel(latent)
         }
         try directory.recordInvocation(command: "finetune", step: run.step)

@@ -21,6 +21,8 @@ public struct RunReport {
     public var figures: [Figure] = []
     /// Figures shown in a grid of small tiles (molecule depictions, clouds).
     public var gallery: [Figure] = []
+    /// Rows of tiles, each under its title (sets side by side: `rgdm gallery`).
+    public var rows: [(title: String, tiles: [Figure])] = []
     /// Machine-readable content of the report.
     public var json: [String: Any] = [:]
 
@@ -69,6 +71,11 @@ public struct RunReport {
             for tile in gallery {
                 page += "<div class=\"tile\">\(tile.svg)<br>\(HTML.escape(tile.caption))</div>"
             }
+            page += "</div>"
+        }
+        for row in rows {
+            page += "<h2>\(HTML.escape(row.title))</h2><div class=\"gallery\">"
+            for tile in row.tiles { page += "<div class=\"tile\">\(tile.svg)<br>\(HTML.escape(tile.caption))</div>" }
             page += "</div>"
         }
         page += "<p style=\"color:#888;font-size:0.8em\">rgdm \(RGDMVersion.string)</p></body></html>\n"

@@ -7,7 +7,7 @@ import Foundation
 extension ModelCard: Codable, CheckpointCard {
     private enum CodingKeys: String, CodingKey {
         case version, domain, network, scaling, schedule, timesteps, schedulePrecision, nodeCounts, atomicNumbers,
-             includesAtomicNumber, dataset, split, codeVersion, initializedFrom, condition
+             includesAtomicNumber, dataset, split, codeVersion, initializedFrom, condition, classCondition
         /// Version 1's network keys.
         case egnn, latentPoints
     }
@@ -35,6 +35,7 @@ extension ModelCard: Codable, CheckpointCard {
         codeVersion = try c.decode(String.self, forKey: .codeVersion)
         initializedFrom = try c.decodeIfPresent(String.self, forKey: .initializedFrom)
         condition = try c.decodeIfPresent(ConditionCard.self, forKey: .condition)
+        classCondition = try c.decodeIfPresent(ClassConditionCard.self, forKey: .classCondition)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -54,6 +55,7 @@ extension ModelCard: Codable, CheckpointCard {
         try c.encode(codeVersion, forKey: .codeVersion)
         try c.encodeIfPresent(initializedFrom, forKey: .initializedFrom)
         try c.encodeIfPresent(condition, forKey: .condition)
+        try c.encodeIfPresent(classCondition, forKey: .classCondition)
     }
 
     /// Reads the card stored in a checkpoint (`path` names it in errors).

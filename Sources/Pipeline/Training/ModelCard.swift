@@ -35,6 +35,8 @@ public struct ModelCard: Sendable, Equatable {
     public var initializedFrom: String?
     /// A conditional model's condition (`rgdm train --condition`); nil when unconditional.
     public var condition: ConditionCard?
+    /// A class-conditional shape model's classes (`rgdm train --class-condition`); nil otherwise.
+    public var classCondition: ClassConditionCard?
 
     public init(domain: ModelDomain, network: some ModelConfiguration, scaling: FeatureScaling, schedule: ScheduleKind,
                 timesteps: Int, schedulePrecision: Double, nodeCounts: NodeCountDistribution,
@@ -71,6 +73,14 @@ public struct ModelCard: Sendable, Equatable {
     /// its condition dropout and early stop.
     public func makeModel(threads: Int) throws -> any DiffusionModel {
         let model = try network.makeModel(schedule: makeSchedule(), scaling: scaling, threads: threads)
+        if let classCondition {
+            guard let conditional = model as? any ConditionalDiffusionModel, model.conditionWidth == classCondition.width else {
+                throw PipelineError.invalidCondition(
+                    reason: "a model conditioned on \(classCondition.categories.count) classes needs a prior of condition width \(classCondition.width); this is \(modelDescription) of condition width \(model.conditionWidth)")
+            }
+            conditional.conditionalTraining = classCondition.training
+            return conditional
+        }
         guard let condition else { return model }
         guard let conditional = model as? any ConditionalDiffusionModel, model.conditionWidth == condition.width else {
             throw PipelineError.invalidCondition(

@@ -33,6 +33,9 @@ extension TrainedModel {
                 "property_models": c.labels.propertyModels, "labelled_molecules": c.labels.labelledMolecules.count,
             ] as [String: Any]
         }
+        if let c = card.classCondition {
+            result["class_condition"] = ["classes": c.categories, "condition_dropout": c.training.dropout] as [String: Any]
+        }
         result["node_counts"] = ["min": card.nodeCounts.counts.first ?? 0, "max": card.nodeCounts.counts.last ?? 0]
         // Metrics recorded beside the checkpoint by evaluations of its samples.
         let metricsURL = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metrics.json")
