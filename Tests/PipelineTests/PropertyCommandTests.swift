@@ -1,4 +1,5 @@
 import Chem
+import Diffusion
 import Foundation
 import Testing
 import TestSupport
@@ -63,6 +64,13 @@ import TestSupport
         #expect(guided["target"] as? Double == 80 && guided["guidance"] as? Double == 2 && guided["property_model"] as? String == guide)
         #expect(guided["property"] as? String == "Polarizability_bohr3" && guided["guidance_clip"] as? Double == 1)
         #expect(((guided["predictions"] as? [String: Any])?["median"] as? Double)?.isFinite == true)
+        // Sizes come from the property model's training molecules labelled nearest the target.
+        #expect(guided["sizes"] as? String == "the 50 of 160 training molecules of the property model labelled nearest the target")
+        let guideCard = try #require(try PropertyModelFile.load(guide) as? EGNNPropertyModel).card
+        let reference = try #require(guideCard.sizes)
+        let near = reference.nearest([80], normalization: try ConditionNormalization(means: [guideCard.labelMean], deviations: [guideCard.labelScale]))
+        let drawnSizes = try Molecule.readAll(contentsOf: samples).map(\.atoms.count)
+        #expect(!drawnSizes.isEmpty && drawnSizes.allSatisfy(Set(near.map { reference.sizes[$0] }).contains), "\(drawnSizes)")
         let html = try String(contentsOfFile: dir.appendingPathComponent("guided.report.html").path, encoding: .utf8)
         #expect(html.contains("Property guidance") && html.contains("guidance w") && html.contains("MAE to the target"))
         let oracle = try #require(try report(dir.appendingPathComponent("guided.report.json").path)["oracle"] as? [String: Any])

@@ -100,7 +100,7 @@ struct SampleCommand: ParsableCommand {
             }
         } else if let guided {
             results = try model.sample(count: count, batchSize: batch, sampling: settings, guidance: guided.guidance,
-                                       using: &generator) { progress.advance(by: $0) }
+                                       sizes: guided.sizes, using: &generator) { progress.advance(by: $0) }
         } else if let conditional, reward.reward == nil {
             draw = try conditional.sample(from: model, count: count, batchSize: batch, sampling: settings, using: &generator) {
                 progress.advance(by: $0)

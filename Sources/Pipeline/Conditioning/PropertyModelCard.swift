@@ -45,6 +45,10 @@ public struct PropertyModelCard: Sendable, Codable, Equatable, FormattedCheckpoi
     public var model: Model
     /// Scores on held-out splits, filled when training ends.
     public var scores: [RegressionScore] = []
+    /// The training molecules' (atom count, label) pairs: gradient guidance toward a target a
+    /// draws each molecule's size from the molecules labelled nearest a, as conditional sampling
+    /// does (nil in files written before it was kept: sizes then come from the diffusion model).
+    public var sizes: ConditionReference?
 
     /// The model and its settings: one case per architecture.
     public enum Model: Sendable, Codable, Equatable {

@@ -46,9 +46,11 @@ public struct PropertyTraining {
     /// The card of a model trained on `train`.
     func card(for train: LabelledMolecules, model: PropertyModelCard.Model) -> PropertyModelCard {
         let (mean, scale) = train.labelMoments
-        return PropertyModelCard(property: train.property, dataset: dataset, split: train.split, labelMean: mean, labelScale: scale,
-                                 atomicNumbers: train.graphs.atomicNumbers, includesAtomicNumber: train.graphs.includesAtomicNumber,
-                                 model: model)
+        var card = PropertyModelCard(property: train.property, dataset: dataset, split: train.split, labelMean: mean, labelScale: scale,
+                                     atomicNumbers: train.graphs.atomicNumbers, includesAtomicNumber: train.graphs.includesAtomicNumber,
+                                     model: model)
+        card.sizes = ConditionReference(allSizes: train.graphs.nodeCounts, allValues: train.labels, seed: 0)
+        return card
     }
 
     /// Scores of `model` on the held-out splits the set has.

@@ -46,6 +46,7 @@ extension RunReport {
             ("guidance w", String(format: "%.6g", run.weight)),
             ("cap on a molecule's term (RMS)", run.maximumRMS.map { String(format: "%.6g", $0) } ?? "none"),
             ("property model", "\(run.path): \(run.property.card.modelDescription)"),
+            ("molecule sizes from", run.sizeSource),
             ("its predictions for the samples", summary.text),
         ]))
         self.summary += String(format: " Guided toward %@ = %.6g with w = %.6g by %@.", run.property.property, run.target, run.weight, run.path)
@@ -53,6 +54,7 @@ extension RunReport {
             "property": run.property.property, "target": run.target, "guidance": run.weight, "property_model": run.path,
             "guidance_clip": run.maximumRMS.map { $0 as Any } ?? NSNull(),
             "property_model_description": run.property.card.modelDescription, "predictions": summary.json,
+            "sizes": run.sizeSource,
         ] as [String: Any]
     }
 

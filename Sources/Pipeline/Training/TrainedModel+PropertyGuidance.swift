@@ -4,9 +4,12 @@ import Foundation
 extension TrainedModel {
     /// Draws `count` graphs in batches of at most `batchSize` by the reverse process `sampling`
     /// with `guidance` adding its term to ε̂ at every network call (gradient guidance by a
-    /// property model), node counts from the training histogram. Needs an unconditional EGNN model.
+    /// property model). Node counts: with `sizes`, each from the `reference` molecules labelled
+    /// nearest `target` (as conditional sampling at a fixed target draws them); else from the
+    /// diffusion model's training histogram. Needs an unconditional EGNN model.
     public func sample<G: RandomNumberGenerator>(
         count: Int, batchSize: Int, sampling: SamplingSettings, guidance: some SamplingGuidance,
+        sizes: (reference: ConditionReference, target: Double, normalization: ConditionNormalization)? = nil,
         using generator: inout G, progress: (Int) -> Void = { _ in }
     ) throws -> [SampleResult] {
         guard let model = model as? EGNNModel else {
@@ -28,7 +31,8 @@ extension TrainedModel {
         var done = 0
         while done < count {
             let n = min(batchSize, count - done)
-            let nodeCounts = card.nodeCounts.sample(n, using: &generator)
+            let nodeCounts = sizes.map { $0.reference.drawSizes(n, near: [$0.target], normalization: $0.normalization, using: &generator) }
+                ?? card.nodeCounts.sample(n, using: &generator)
             results.append(try sampler.generate(denoiser: model.network, parameters: parameters, nodeCounts: nodeCounts,
                                                 guidance: guidance, using: &generator))
             done += n

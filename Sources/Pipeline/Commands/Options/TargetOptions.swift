@@ -52,4 +52,20 @@ struct GuidedRun {
     /// The cap on each molecule's term (nil: uncapped).
     let maximumRMS: Double?
     let guidance: PropertyGuidance<NoiseAwareRegressor>
+
+    /// Where the molecules' sizes come from: the property model's training molecules labelled
+    /// nearest the target, when its file keeps them (nil: the diffusion model's histogram).
+    var sizes: (reference: ConditionReference, target: Double, normalization: ConditionNormalization)? {
+        guard let reference = property.card.sizes,
+              let normalization = try? ConditionNormalization(means: [property.card.labelMean], deviations: [property.card.labelScale])
+        else { return nil }
+        return (reference, target, normalization)
+    }
+
+    /// "the 50 of 2510 training molecules of the property model labelled nearest the target" or
+    /// "the diffusion model's training histogram".
+    var sizeSource: String {
+        guard let reference = property.card.sizes else { return "the diffusion model's training histogram" }
+        return "the \(reference.neighbours) of \(reference.count) training molecules of the property model labelled nearest the target"
+    }
 }
