@@ -34,7 +34,7 @@ import TestSupport
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any])
     }
 
-    @Test(arguments: ["rgdm", "raft"])
+    @Test(arguments: ["rgdm", "raft", "ddpo"])
     func sampleLevelRunsTrainThePriorAloneAndWriteTheBestShapes(_ method: String) throws {
         let (dir, checkpoint) = try tinyModel()
         let out = dir.path + "/\(method)"
@@ -66,12 +66,14 @@ import TestSupport
     }
 
     /// Stopped after three steps (inside the second round) and run again, the run ends where a
-    /// straight one does: the same weights, the same rounds.
-    @Test func anInterruptedRunResumesExactly() throws {
+    /// straight one does: the same weights, the same rounds (DDPO: 5 chains in minibatches of 3,
+    /// two steps a round, as RGDM's --steps-per-round 2).
+    @Test(arguments: ["rgdm", "ddpo"])
+    func anInterruptedRunResumesExactly(_ method: String) throws {
         let (dir, checkpoint) = try tinyModel()
-        try rgdm(Self.arguments(checkpoint, dir.path + "/straight"))
+        try rgdm(Self.arguments(checkpoint, dir.path + "/straight", method: method))
         let stopped = dir.path + "/stopped"
-        guard let command = try RGDMCommand.parseAsRoot(Self.arguments(checkpoint, stopped)) as? FineTuneCommand else {
+        guard let command = try RGDMCommand.parseAsRoot(Self.arguments(checkpoint, stopped, method: method)) as? FineTuneCommand else {
             Issue.record("finetune parses to FineTuneCommand")
             return
         }
@@ -80,7 +82,7 @@ import TestSupport
         job.shouldStop = { asked += 1; return asked > 3 }
         _ = try job.run()
         #expect(try Checkpoint(contentsOf: URL(fileURLWithPath: stopped + "/checkpoint.rgdm")).state.step == 3)
-        try rgdm(Self.arguments(checkpoint, stopped))
+        try rgdm(Self.arguments(checkpoint, stopped, method: method))
         let a = try Checkpoint(contentsOf: URL(fileURLWithPath: dir.path + "/straight/checkpoint.rgdm"))
         let b = try Checkpoint(contentsOf: URL(fileURLWithPath: stopped + "/checkpoint.rgdm"))
         #expect(a.state.step == 4 && b.state.step == 4)
@@ -104,8 +106,11 @@ import TestSupport
 
     @Test func stepLevelMethodsAndDataAreRefusedForShapes() throws {
         let (dir, checkpoint) = try tinyModel()
-        #expect(throws: PipelineError.invalidModel(path: checkpoint, reason: "--method ddpo needs an EGNN molecule model; shape models take rgdm, raft or best-of-n")) {
-            try rgdm(Self.arguments(checkpoint, dir.path + "/ddpo", method: "ddpo"))
+        // The command refuses --data for shapes, and rgdm-step without it; the job refuses the method itself.
+        var command = try #require(try RGDMCommand.parseAsRoot(Self.arguments(checkpoint, dir.path + "/step")) as? FineTuneCommand)
+        command.method = .rgdmStep
+        #expect(throws: PipelineError.invalidModel(path: checkpoint, reason: "--method rgdm-step needs an EGNN molecule model; shape models take rgdm, raft, ddpo or best-of-n")) {
+            try ShapeFineTuneJob(command: command, base: TrainedModel(path: checkpoint, threads: 1))
         }
         #expect(throws: PipelineError.invalidReward(specification: "qed", reason: "qed scores molecules, not shapes")) {
             try rgdm(Self.arguments(checkpoint, dir.path + "/qed").map { $0 == "symmetry(x)" ? "qed" : $0 })

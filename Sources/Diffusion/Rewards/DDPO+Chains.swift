@@ -18,7 +18,6 @@ extension DDPO {
     /// with `generator` itself, whole on every rank.
     func drawRound(parameters: [Float], using generator: inout Xoshiro256StarStar,
                    over communicator: any Communicator = SingleProcess()) throws -> Round {
-        let process = model.process
         let grid = try AncestralSampler(process: process, steps: settings.steps)
         let layout = GraphLayout(nodeCounts: nodeCounts.sample(settings.chains, using: &generator))
         var chunks: [ChainChunk] = []
@@ -59,7 +58,7 @@ extension DDPO {
     /// The chains of `layout`'s graphs from z_T, as one batch.
     private func drawChains(_ layout: GraphLayout, grid: AncestralSampler, parameters: [Float],
                             using generator: inout Xoshiro256StarStar) -> ChainChunk {
-        let process = model.process, network = model.network
+        let parameters = Array(parameters[trainedRange])   // the network's part of θ
         var z = process.sampleNoise(layout: layout, using: &generator)
         var chunk = ChainChunk()
         for (index, t) in grid.timesteps.enumerated() {

@@ -32,10 +32,12 @@ extension DDPO {
     /// `minibatch`, the terms of `chains` only, of the mean over a minibatch of that many chains
     /// (a rank's part, so that the parts' sums are the minibatch's loss and gradient).
     func lossAndGradient(parameters: [Float], round: Round, chains: [Int], minibatch: Int? = nil) -> (loss: Double, gradient: [Float]) {
-        let process = model.process
-        var gradient = [Float](repeating: 0, count: model.parameterCount)
+        var gradient = [Float](repeating: 0, count: parameterCount)
         var loss = 0.0
         guard !chains.isEmpty else { return (loss, gradient) }
+        // The network sees θ[trainedRange]; its gradient goes back there, zero elsewhere (frozen parts).
+        let parameters = Array(parameters[trainedRange])
+        var part = [Float](repeating: 0, count: trainedRange.count)
         let count = Double((minibatch ?? chains.count) * round.levels.count)
         let full = round.layout
         let layout = GraphLayout(nodeCounts: chains.map { full.nodes(ofGraph: $0).count })
@@ -54,7 +56,7 @@ extension DDPO {
             let before = gather(round.before[j]), after = gather(round.after[j])
             let time = [Float](repeating: Float(level.t) / Float(process.timesteps), count: chains.count)
             let input = DenoiserInput(layout: layout, positions: before.positions, features: before.features, time: time)
-            loss += model.network.lossAndGradient(input, parameters: parameters, gradient: &gradient) { prediction, dPrediction in
+            loss += network.lossAndGradient(input, parameters: parameters, gradient: &part) { prediction, dPrediction in
                 let logDensity = Self.logDensities(after: after, before: before, prediction: prediction, layout: layout, k)
                 dPrediction.positions = [Float](repeating: 0, count: prediction.positions.count)
                 dPrediction.features = [Float](repeating: 0, count: prediction.features.count)
@@ -88,6 +90,7 @@ extension DDPO {
                 return value
             }
         }
+        for k in part.indices { gradient[trainedRange.lowerBound + k] = part[k] }
         return (loss, gradient)
     }
 }

@@ -87,7 +87,11 @@ public struct DDPO<Network: Denoiser>: TrainingSteps {
         String(decoding: try JSONEncoder().encode(State(generator: generator, round: round, stepInRound: stepInRound)), as: UTF8.self)
     }
 
-    public let model: GraphDiffusionModel<Network>
+    /// The policy's denoiser and process, and where its parameters sit in θ (`AncestralPolicy`).
+    public let network: Network
+    public let process: DiffusionProcess
+    public let parameterCount: Int
+    public let trainedRange: Range<Int>
     public let settings: Settings
     let nodeCounts: NodeCountDistribution
     let score: Score
@@ -97,10 +101,14 @@ public struct DDPO<Network: Denoiser>: TrainingSteps {
     var stepInRound = 0
 
     /// A run from its first round, or from `runState` (a checkpoint's) when resuming.
-    public init(model: GraphDiffusionModel<Network>, settings: Settings, nodeCounts: NodeCountDistribution, seed: UInt64,
-                runState: String? = nil, score: @escaping Score, onRound: @escaping (SampleResult, [Double]) -> Void = { _, _ in }) throws {
+    public init<Model: AncestralPolicy>(model: Model, settings: Settings, nodeCounts: NodeCountDistribution, seed: UInt64,
+                runState: String? = nil, score: @escaping Score,
+                onRound: @escaping (SampleResult, [Double]) -> Void = { _, _ in }) throws where Model.Network == Network {
         try settings.validate()
-        self.model = model
+        network = model.network
+        process = model.process
+        parameterCount = model.parameterCount
+        trainedRange = model.trainedRange
         self.settings = settings
         self.nodeCounts = nodeCounts
         self.score = score

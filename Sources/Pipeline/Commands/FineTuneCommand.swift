@@ -24,7 +24,7 @@ struct FineTuneCommand: ParsableCommand {
         checkpoint.rgdm, log.jsonl (one line per step and per round, each round with its seconds of sampling, scoring \
         and training, and a closing line of the session's totals), best.sdf (the best molecules \
         with their rewards as SD fields) and report.html/.json. Run the same command to resume; \
-        Ctrl-C saves and stops. A latent point model of shapes (rgdm, raft, best-of-n; shape rewards such \
+        Ctrl-C saves and stops. A latent point model of shapes (rgdm, raft, ddpo, best-of-n; shape rewards such \
         as class(airplane)) is fine-tuned in its latent prior alone, the encoder and decoder frozen: the \
         pools are latents from the prior, decoded into clouds for the reward; best.h5 and best.tsv hold \
         the best shapes and their rewards.

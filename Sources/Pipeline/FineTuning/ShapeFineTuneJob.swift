@@ -14,13 +14,13 @@ struct ShapeFineTuneJob {
     var shouldStop: () -> Bool = { Interruption.requested }
 
     /// Throws `PipelineError.invalidModel` unless `base` is a latent point model, and for the
-    /// methods that do not apply to its prior (rgdm-step and ddpo need an EGNN).
+    /// step-level RGDM (it needs an EGNN).
     init(command: FineTuneCommand, base: TrainedModel) throws {
         guard let model = base.model as? LatentPointModel else {
             throw PipelineError.invalidModel(path: command.model, reason: "rgdm finetune steers shape models through their latent prior; this \(base.card.architecture.rawValue) model has none")
         }
-        guard [.rgdm, .raft, .bestOfN].contains(command.method) else {
-            throw PipelineError.invalidModel(path: command.model, reason: "--method \(command.method.rawValue) needs an EGNN molecule model; shape models take rgdm, raft or best-of-n")
+        guard [.rgdm, .raft, .ddpo, .bestOfN].contains(command.method) else {
+            throw PipelineError.invalidModel(path: command.model, reason: "--method \(command.method.rawValue) needs an EGNN molecule model; shape models take rgdm, raft, ddpo or best-of-n")
         }
         self.command = command
         self.base = base
@@ -86,36 +86,45 @@ struct ShapeFineTuneJob {
             for (key, value) in summary { line[key] = value }
             try log.append(line)
         }
-        let settings = SampleLevelRGDM.Settings(
-            selection: command.method == .raft ? .top(fraction: command.keepFraction) : .payoff,
-            temperature: command.temperature, rounds: command.rounds, poolSize: command.pool,
-            stepsPerRound: command.stepsPerRound, batchSize: command.batch, replaySize: command.replay)
-        let methodState = try FineTuneSteps<SampleLevelRGDM, ShapeRewardSession>.restore(saved, session: session, evaluation: nil,
-                                                                                         path: directory.url.path)
-        var roundFailure: Error?
-        let rgdm = try SampleLevelRGDM(
-            settings: settings, seed: command.global.seed, nodeCounts: try NodeCountDistribution(observedCounts: [1]),
-            data: nil, runState: methodState,
-            draw: { parameters, nodeCounts, count, generator in
-                try clock.measure(.sampling) {
-                    try model.sample(count: count, batchSize: poolBatch, nodeCounts: nodeCounts, condition: [],
-                                     parameters: parameters, sampling: latentSampling, using: &generator, progress: { _ in })
-                }
-            },
-            // Decoding the pool is part of its scoring: the reward sees clouds.
-            score: { samples in try clock.measure(.scoring) { try session.scoreSamples(samples) } },
-            onRound: { round in
-                do {
-                    try onRound(session.finishRound(round.index, samples: round.samples, rewards: session.lastRewards,
-                                                    distance: distance(run.trainer), timing: clock.lap()))
-                } catch { roundFailure = error }
-            })
-        var steps = FineTuneSteps(method: rgdm, session: session, evaluation: nil, distance: distance, onRound: onRound, clock: clock)
         // A checkpoint at least once a round, after its steps: a resume draws the next pool.
-        let loop = TrainingLoop(checkpointEvery: min(command.checkpointEvery, command.stepsPerRound), logEvery: command.logEvery,
+        let stepsPerRound = command.method == .ddpo
+            ? command.ppoPasses * ((command.pool + command.batch - 1) / command.batch) : command.stepsPerRound
+        let loop = TrainingLoop(checkpointEvery: min(command.checkpointEvery, stepsPerRound), logEvery: command.logEvery,
                                 shouldStop: shouldStop)
-        let outcome = try loop.run(run, steps: &steps, until: settings.totalSteps)
-        if let roundFailure { throw roundFailure }
+        let outcome: TrainingLoop.Outcome, totalSteps: Int
+        if command.method == .ddpo {
+            let ddpo = try runDDPO(run, session: session, saved: saved, distance: distance, onRound: onRound, clock: clock, loop: loop)
+            (outcome, totalSteps) = (ddpo.outcome, ddpo.target)
+        } else {
+            let settings = SampleLevelRGDM.Settings(
+                selection: command.method == .raft ? .top(fraction: command.keepFraction) : .payoff,
+                temperature: command.temperature, rounds: command.rounds, poolSize: command.pool,
+                stepsPerRound: command.stepsPerRound, batchSize: command.batch, replaySize: command.replay)
+            let methodState = try FineTuneSteps<SampleLevelRGDM, ShapeRewardSession>.restore(saved, session: session, evaluation: nil,
+                                                                                             path: directory.url.path)
+            var roundFailure: Error?
+            let rgdm = try SampleLevelRGDM(
+                settings: settings, seed: command.global.seed, nodeCounts: try NodeCountDistribution(observedCounts: [1]),
+                data: nil, runState: methodState,
+                draw: { parameters, nodeCounts, count, generator in
+                    try clock.measure(.sampling) {
+                        try model.sample(count: count, batchSize: poolBatch, nodeCounts: nodeCounts, condition: [],
+                                         parameters: parameters, sampling: latentSampling, using: &generator, progress: { _ in })
+                    }
+                },
+                // Decoding the pool is part of its scoring: the reward sees clouds.
+                score: { samples in try clock.measure(.scoring) { try session.scoreSamples(samples) } },
+                onRound: { round in
+                    do {
+                        try onRound(session.finishRound(round.index, samples: round.samples, rewards: session.lastRewards,
+                                                        distance: distance(run.trainer), timing: clock.lap()))
+                    } catch { roundFailure = error }
+                })
+            var steps = FineTuneSteps(method: rgdm, session: session, evaluation: nil, distance: distance, onRound: onRound, clock: clock)
+            outcome = try loop.run(run, steps: &steps, until: settings.totalSteps)
+            if let roundFailure { throw roundFailure }
+            totalSteps = settings.totalSteps
+        }
         try log.append(RoundClock.line(clock.totals, step: run.step, seconds: outcome.seconds))
         try writeBest(session, to: directory)
         try RunReport.shapeFineTuning(name: directory.name, method: command.method, card: run.card, steps: run.step,
@@ -124,7 +133,7 @@ struct ShapeFineTuneJob {
                                       rounds: session.rounds, best: session.best, timing: clock.totals).write(base: directory.reportBase)
         let last = session.rounds.last
         return String(format: "%@: step %d of %d, %d reward evaluations, last round's mean reward %.4f (top 10%% %.4f)%@; %@",
-                      outcome.interrupted ? "interrupted; run the same command to resume" : "done", run.step, settings.totalSteps,
+                      outcome.interrupted ? "interrupted; run the same command to resume" : "done", run.step, totalSteps,
                       session.scorer.ledger.evaluations, last?["reward_mean"] ?? .nan, last?["reward_top10_mean"] ?? .nan,
                       last?["class_share"].map { String(format: ", class share %.3f", $0) } ?? "", directory.url.path)
     }
