@@ -74,17 +74,19 @@ extension LatentPointModel: AutoEncodingModel {
                        guidance: Double = 0) throws -> [SampleResult] {
         precondition(batchSizes.count == seeds.count, "\(batchSizes.count) batches, \(seeds.count) seeds")
         precondition(conditions.isEmpty || conditions.count == batchSizes.count, "\(conditions.count) condition batches")
-        // One guided denoiser per batch (it keeps scratch of its own), only where a condition is present.
-        let guided = try batchSizes.indices.map { k -> ClassifierFreeGuidance<PointwiseDenoiser>? in
-            guard guidance > 0, !conditions.isEmpty, conditions[k].contains(where: { $0 != 0 }) else { return nil }
-            return try ClassifierFreeGuidance(base: prior, scale: guidance)
-        }
+        // Guidance is checked once here; each batch then wraps its worker's own replica of the
+        // prior (a denoiser keeps scratch, which two threads must not share), only where a
+        // condition is present.
+        let guides = guidance > 0 && !conditions.isEmpty
+        if guides { _ = try ClassifierFreeGuidance(base: prior, scale: guidance) }
         let slots = batchSizes.map { _ in SampleSlot() }
         onReplicas(jobs: batchSizes.count) { replica, k in
             var generator = Xoshiro256StarStar(seed: seeds[k])
+            let guided = guides && conditions[k].contains(where: { $0 != 0 })
+                ? try? ClassifierFreeGuidance(base: replica.prior, scale: guidance) : nil
             slots[k].result = replica.sample(count: batchSizes[k], pointCount: pointCount, parameters: parameters,
                                              latentSampler: latentSampler, pointSampler: pointSampler,
-                                             condition: conditions.isEmpty ? [] : conditions[k], guided: guided[k],
+                                             condition: conditions.isEmpty ? [] : conditions[k], guided: guided,
                                              using: &generator)
         }
         return slots.map { $0.result! }
