@@ -10,6 +10,8 @@ protocol FineTuneSession: AnyObject {
     func restore(_ saved: Saved) throws
     /// Every sample's reward (failures at the floor) from the last `scoreSamples`.
     var lastRewards: [Double] { get }
+    /// Each finished round's summary, in order.
+    var rounds: [[String: Double]] { get }
     /// Rewards of drawn graphs and the graphs the pool trains on as a batch.
     func scoreSamples(_ results: [SampleResult]) throws -> SampleLevelRGDM.Scored
     /// Records a finished round's pool and returns its summary.

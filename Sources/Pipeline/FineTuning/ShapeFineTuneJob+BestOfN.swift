@@ -2,46 +2,22 @@ import Diffusion
 import Foundation
 
 extension ShapeFineTuneJob {
-    private struct BestOfNState: Codable {
-        var session: ShapeRewardSession.Saved
-    }
-
     /// Best-of-N for shapes, the budget's yardstick: `--rounds` pools of `--pool` shapes from the
     /// base model (latents from its prior, decoded), scored and summarised as the fine-tuning
-    /// rounds are, never trained; resumable by round as the molecule runs' best-of-N.
+    /// rounds are, never trained; resumable by round (`BestOfNRounds`).
     func bestOfN(directory: RunDirectory, threads: Int) throws -> String {
         try directory.create()
-        let stateURL = directory.url.appendingPathComponent("best-of-n.json")
         let session = try makeSession(threads: threads)
-        if FileManager.default.fileExists(atPath: stateURL.path) {
-            do {
-                try session.restore(try JSONDecoder().decode(BestOfNState.self, from: Data(contentsOf: stateURL)).session)
-            } catch let error as PipelineError {
-                throw error
-            } catch {
-                throw PipelineError.invalidRun(path: stateURL.path, reason: "its best-of-N state is unreadable: \(error)")
-            }
-        }
+        let bestOfN = try BestOfNRounds(session: session, directory: directory)
         try directory.recordInvocation(command: "finetune", step: session.rounds.count)
         let log = try directory.openLog()
         let start = Date(), clock = RoundClock()
         let sizes = try NodeCountDistribution(observedCounts: [1])
-        var interrupted = false
-        for round in stride(from: session.rounds.count + 1, through: command.rounds, by: 1) {
-            if Interruption.requested { interrupted = true; break }
-            var generator = Xoshiro256StarStar(seed: command.global.seed ^ UInt64(round) &* 0x9E37_79B9_7F4A_7C15)
-            let latents = try clock.measure(.sampling) {
-                try prior.sample(count: command.pool, batchSize: command.poolBatch, nodeCounts: sizes, condition: [],
-                                 parameters: base.parameters, sampling: session.sampling, using: &generator, progress: { _ in })
-            }
-            _ = try clock.measure(.scoring) { try session.scoreSamples(latents) }
-            var line: [String: Any] = ["event": "round", "step": 0]
-            for (key, value) in session.finishRound(round, samples: latents, rewards: session.lastRewards, distance: 0,
-                                                    timing: clock.lap()) {
-                line[key] = value
-            }
-            try log.append(line)
-            try JSONEncoder().encode(BestOfNState(session: session.saved)).write(to: stateURL, options: .atomic)
+        let interrupted = try bestOfN.run(rounds: command.rounds, seed: command.global.seed, log: log, clock: clock, saves: true,
+                                          stopRequested: { Interruption.requested }) { seed in
+            var generator = Xoshiro256StarStar(seed: seed)
+            return try prior.sample(count: command.pool, batchSize: command.poolBatch, nodeCounts: sizes, condition: [],
+                                    parameters: base.parameters, sampling: session.sampling, using: &generator, progress: { _ in })
         }
         try log.append(RoundClock.line(clock.totals, step: 0, seconds: Date().timeIntervalSince(start)))
         try writeBest(session, to: directory)
