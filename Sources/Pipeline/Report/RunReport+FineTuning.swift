@@ -28,17 +28,13 @@ extension RunReport {
             }),
             Table(title: "Best molecules (best.sdf)", rows: best.prefix(20).map { ($0.smiles ?? "invalid", String(format: "%.4f (round %d)", $0.reward, $0.round)) }),
         ]
-        func series(_ key: String, _ name: String, _ colour: String) -> SVGLineChart.Series {
-            .init(name: name, points: rounds.compactMap { r in r[key].map { (x: r["round"] ?? 0, y: $0) } }, colour: colour)
-        }
         report.figures = [
-            Figure(caption: "Reward per round", svg: SVGLineChart(
-                title: "reward", xLabel: "round", yLabel: "reward",
-                series: [series("reward_mean", "mean", "#1f77b4"), series("reward_top10_mean", "top 10 %", "#d62728")]).render()),
+            Self.rewardPerRound(rounds),
             Figure(caption: "Sample quality per round", svg: SVGLineChart(
                 title: "validity, uniqueness, novelty", xLabel: "round", yLabel: "share",
-                series: [series("validity", "validity", "#2ca02c"), series("uniqueness", "uniqueness", "#9467bd"),
-                         series("novelty", "novelty", "#8c564b")]).render()),
+                series: [Self.roundSeries(rounds, "validity", "validity", "#2ca02c"),
+                         Self.roundSeries(rounds, "uniqueness", "uniqueness", "#9467bd"),
+                         Self.roundSeries(rounds, "novelty", "novelty", "#8c564b")]).render()),
         ]
         report.json = [
             "kind": "finetune", "method": method.rawValue, "reward": ledger.reward, "steps": steps,
@@ -54,5 +50,18 @@ extension RunReport {
         guard let sampling = round["sampling_seconds"], let scoring = round["scoring_seconds"],
               let training = round["training_seconds"] else { return "" }
         return String(format: "; %.1f s sampling, %.1f s scoring, %.1f s training", sampling, scoring, training)
+    }
+
+    /// One value of the round summaries against the round number, for a chart.
+    static func roundSeries(_ rounds: [[String: Double]], _ key: String, _ name: String, _ colour: String) -> SVGLineChart.Series {
+        .init(name: name, points: rounds.compactMap { r in r[key].map { (x: r["round"] ?? 0, y: $0) } }, colour: colour)
+    }
+
+    /// The chart every fine-tuning report opens with: the mean and top-10 % reward per round.
+    static func rewardPerRound(_ rounds: [[String: Double]]) -> Figure {
+        Figure(caption: "Reward per round", svg: SVGLineChart(
+            title: "reward", xLabel: "round", yLabel: "reward",
+            series: [roundSeries(rounds, "reward_mean", "mean", "#1f77b4"),
+                     roundSeries(rounds, "reward_top10_mean", "top 10 %", "#d62728")]).render())
     }
 }

@@ -26,17 +26,12 @@ extension RunReport {
             Table(title: "Best shapes (best.h5, best.tsv)",
                   rows: best.prefix(20).enumerated().map { ("#\($0.offset + 1)", String(format: "%.4f (round %d)", $0.element.reward, $0.element.round)) }),
         ]
-        func series(_ key: String, _ name: String, _ colour: String) -> SVGLineChart.Series {
-            .init(name: name, points: rounds.compactMap { r in r[key].map { (x: r["round"] ?? 0, y: $0) } }, colour: colour)
-        }
         report.figures = [
-            Figure(caption: "Reward per round", svg: SVGLineChart(
-                title: "reward", xLabel: "round", yLabel: "reward",
-                series: [series("reward_mean", "mean", "#1f77b4"), series("reward_top10_mean", "top 10 %", "#d62728")]).render()),
+            Self.rewardPerRound(rounds),
         ]
         if rounds.contains(where: { $0["class_share"] != nil }) {
             report.figures.append(Figure(caption: "Share of each pool in the reward's class", svg: SVGLineChart(
-                title: "class share", xLabel: "round", yLabel: "share", series: [series("class_share", "class share", "#2ca02c")]).render()))
+                title: "class share", xLabel: "round", yLabel: "share", series: [Self.roundSeries(rounds, "class_share", "class share", "#2ca02c")]).render()))
         }
         for (rank, candidate) in best.prefix(tiles).enumerated() {
             let caption = String(format: "#%d reward %.3f (round %d)", rank + 1, candidate.reward, candidate.round)
