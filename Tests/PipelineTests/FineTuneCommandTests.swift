@@ -119,6 +119,23 @@ import TestSupport
         #expect(try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm")).state.step == 4)
     }
 
+    /// `--relax-pool`: the pools train on relaxed molecules, and each round says how far they moved.
+    @Test func relaxedPoolsReportTheirDisplacementEachRound() throws {
+        let (dir, dataset, checkpoint) = try tinyModel()
+        let out = dir.path + "/relaxed"
+        try rgdm(["finetune", "--model", checkpoint, "--output", out, "--reward", "atom-stability", "--rounds", "2",
+                  "--relax-pool", "20", "--data", dataset, "--data-batch", "2"] + Self.common)
+        let rounds = try String(contentsOfFile: out + "/log.jsonl", encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains("\"event\":\"round\"") }
+            .map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(rounds.count == 2)
+        for round in rounds {
+            let failures = try #require(round["relax_failures"] as? Double)
+            #expect(failures >= 0 && failures <= 6)
+            if failures < 6 { #expect((round["relaxed_rmsd"] as? Double).map { $0 >= 0 } == true) }
+        }
+    }
+
     @Test func rewardGuidedSamplingWritesTheMolecules() throws {
         let (dir, _, checkpoint) = try tinyModel()
         let out = dir.path + "/guided.sdf"
@@ -135,6 +152,8 @@ import TestSupport
             (["--method", "rgdm-step"], "--method rgdm-step trains on data states: give --data"),
             (["--data-weight", "1"], "--data-weight needs --data"),
             (["--keep-fraction", "1.5"], "--keep-fraction must lie in (0, 1]"),
+            (["--relax-pool", "0"], "--relax-pool takes at least 1 conjugate-gradient step (got 0)"),
+            (["--relax-pool", "50", "--method", "ddpo"], "--relax-pool relaxes the pools of --method rgdm and raft, not ddpo"),
             (["--method", "ddpo", "--sampler", "sde-dpm-solver++"],
              "--method ddpo's policy is EDM's plain ancestral chain on --steps strided steps: leave out --sampler, --grid, --order, --eta and --corrector-steps"),
         ] {

@@ -46,6 +46,10 @@ struct FineTuneCommand: ParsableCommand {
     @Option(help: "rgdm, raft: pseudo-count of each round's size tilt, shrinking it where few molecules of a size were drawn.")
     var sizePseudocount = 8.0
 
+    @Option(help: ArgumentHelp("rgdm, raft on molecules: relax each pool molecule trained on by N MMFF94 conjugate-gradient steps from its generated geometry (its reward stays the generated one's).",
+                               discussion: "Training on its own samples teaches a model its own geometric errors back; relaxing them first keeps the graphs the reward chose and removes the errors. Meant for rewards of the graph alone (qed, logp, tpsa)."))
+    var relaxPool: Int?
+
     @Option(help: "An rgdm molecule set for the data term (and the data states of rgdm-step).") var data: String?
     @Option(help: "Its split.") var split = "train"
     @Option(help: "λ: the weight of the ordinary loss on data molecules (default: 1 with --data).") var dataWeight: Double?
@@ -88,6 +92,10 @@ struct FineTuneCommand: ParsableCommand {
             || sampling.grid != nil || sampling.order != nil || sampling.eta != nil {
             throw ValidationError("--method ddpo's policy is EDM's plain ancestral chain on --steps strided steps: leave out --sampler, --grid, --order, --eta and --corrector-steps")
         }
+        if let relaxPool {
+            if relaxPool < 1 { throw ValidationError("--relax-pool takes at least 1 conjugate-gradient step (got \(relaxPool))") }
+            if method != .rgdm && method != .raft { throw ValidationError("--relax-pool relaxes the pools of --method rgdm and raft, not \(method.rawValue)") }
+        }
         if checkpointEvery < 1 || logEvery < 1 { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
     }
 
@@ -109,6 +117,7 @@ struct FineTuneCommand: ParsableCommand {
         let base = try TrainedModel(path: model, threads: global.workerCount)
         if base.card.domain == .shapes {
             if data != nil { throw ValidationError("--data is for molecule models: a shape model's prior is fine-tuned on its own pools") }
+            if relaxPool != nil { throw ValidationError("--relax-pool relaxes molecules by MMFF94; \(model) is a shape model") }
             if cluster.size > 1 { throw ValidationError("a shape model's fine-tuning runs in one process, not over MPI ranks") }
             print(try ShapeFineTuneJob(command: self, base: base).run())
             return

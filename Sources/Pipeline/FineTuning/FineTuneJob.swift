@@ -34,8 +34,10 @@ struct FineTuneJob {
             throw PipelineError.invalidReward(specification: "", reason: "give the reward to steer toward: --reward SPEC")
         }
         let reference = try command.reference.map { try ReferenceSMILES.load($0) }
-        return MoleculeRewardSession(codec: MoleculeCodec(card: base.card), scorer: scorer, reference: reference,
-                                     communicator: communicator)
+        let session = MoleculeRewardSession(codec: MoleculeCodec(card: base.card), scorer: scorer, reference: reference,
+                                            communicator: communicator)
+        session.relaxation = command.relaxPool.map { PoolRelaxation(steps: $0) }
+        return session
     }
 
     /// The base model's weights as the fine-tuned run's start, with fine-tuning's defaults: a

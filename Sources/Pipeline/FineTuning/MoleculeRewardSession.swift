@@ -38,6 +38,10 @@ final class MoleculeRewardSession {
     private(set) var rounds: [[String: Double]] = []
     /// Every distinct valid molecule scored so far, by SMILES, with its best reward.
     private(set) var found: [String: Double] = [:]
+    /// Relaxes the molecules a pool trains on (`--relax-pool`); nil trains on them as generated.
+    var relaxation: PoolRelaxation?
+    /// The last pool's relaxation, for its round's summary.
+    private var lastRelaxation: PoolRelaxation.Outcome?
 
     init(codec: MoleculeCodec, scorer: RewardScorer<Molecule>, reference: Set<String>?, keepBest: Int = 100,
          communicator: any Communicator = SingleProcess()) {
@@ -62,7 +66,8 @@ final class MoleculeRewardSession {
 
     /// Rewards of sampled graphs and the graphs as a training batch (sample-level methods). Samples
     /// the reward failed on (invalid molecules, a program's failure) are left out of the batch, so a
-    /// pool never trains on them; their floored rewards stay in `lastRewards`.
+    /// pool never trains on them; their floored rewards stay in `lastRewards`. With `relaxation`
+    /// the batch holds the kept molecules relaxed (their rewards those of the generated ones).
     func scoreSamples(_ results: [SampleResult]) throws -> SampleLevelRGDM.Scored {
         let molecules = codec.molecules(from: results)
         let scored = try scorer.score(molecules, evaluatingWith: evaluator)
@@ -72,7 +77,13 @@ final class MoleculeRewardSession {
             throw PipelineError.invalidReward(specification: scorer.reward.name,
                                               reason: "no molecule of a pool of \(molecules.count) could be scored (\(scorer.ledger.failureSummary))")
         }
-        return SampleLevelRGDM.Scored(rewards: scored.rewards, kept: kept, batch: try codec.batch(kept.map { molecules[$0] }))
+        var trained = kept.map { molecules[$0] }
+        if let relaxation {
+            let outcome = relaxation.relax(trained)
+            trained = outcome.molecules
+            lastRelaxation = outcome
+        }
+        return SampleLevelRGDM.Scored(rewards: scored.rewards, kept: kept, batch: try codec.batch(trained))
     }
 
     /// Rewards of graphs given in data units (the denoised estimates of step-level draws).
@@ -160,6 +171,8 @@ final class MoleculeRewardSession {
             summary["novelty"] = unique.isEmpty ? 0 : Double(unique.subtracting(reference).count) / Double(unique.count)
         }
         summary.merge(timing) { own, _ in own }
+        if let lastRelaxation { summary.merge(lastRelaxation.summary) { own, _ in own } }
+        lastRelaxation = nil
         summary = summary.filter { $0.value.isFinite }   // JSON has no NaN: an undefined figure is left out
         rounds.append(summary)
         for (k, molecule) in molecules.enumerated() {
