@@ -34,7 +34,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Run directory (default: runs/<dataset name>).")
     var output: String?
 
-    @Option(help: "Dataset split to train on.")
+    @Option(help: "Dataset split to train on: a stored split, or part K of N of one (train:1/2, train:2/2; EDM's conditional protocol trains the generator and the oracle on the two halves).")
     var split = "train"
 
     @Option(help: "Use only the first N graphs of the split.")

@@ -40,6 +40,9 @@ struct TrainPropertyCommand: ParsableCommand {
                                discussion: "A small labelled set may lack elements the diffusion model generates (a few thousand QM9 molecules with no fluorine); the model then still reads every molecule that model draws.",
                                valueName: "model"))
     var guides: String?
+    @Option(help: ArgumentHelp("Molecules: the split to train on, a stored one or part K of N of one (train:1/2, train:2/2: the halves of EDM's conditional protocol).",
+                               valueName: "split"))
+    var split = "train"
     @Option(help: "Use only the first N molecules of each split.") var limit: Int?
     @OptionGroup(title: "EGNN regressor") var network: PropertyModelOptions
     @OptionGroup(title: "PointNet (shape sets)") var pointNet: PointNetOptions
@@ -49,14 +52,19 @@ struct TrainPropertyCommand: ParsableCommand {
     func validate() throws {
         if noiseAware && (architecture ?? .egnn) != .egnn { throw ValidationError("--noise-aware needs --architecture egnn") }
         if let limit, limit < 2 { throw ValidationError("--limit must be at least 2") }
+        _ = try SplitSelection(parsing: split)
         if guides != nil && (architecture ?? .egnn) == .pointnet { throw ValidationError("--guides is for molecule property models") }
     }
 
     func run() throws {
         Interruption.install()
-        if LabelledShapes.isShapeSet(dataset) || architecture == .pointnet { return try trainShapeModel() }
+        if LabelledShapes.isShapeSet(dataset) || architecture == .pointnet {
+            if split != "train" { throw ValidationError("--split is for molecule sets; a shape model trains on the set's train split") }
+            return try trainShapeModel()
+        }
         var job = PropertyTraining(dataset: dataset, property: property, output: destination.output)
         job.limit = limit
+        job.trainingSplit = split
         job.threads = global.workerCount
         var process = PropertyModelCard.NoiseProcess(schedule: diffusion.schedule, timesteps: diffusion.timesteps, precision: diffusion.precision)
         if let guides {

@@ -30,11 +30,10 @@ struct LabelledMolecules {
         return LabelledMolecules(graphs: graphs, labels: labels, property: column.name, split: split)
     }
 
-    /// Whether the file at `path` has a non-empty split `split`.
+    /// Whether the file at `path` has a non-empty split `split` (`SplitSelection`).
     static func hasSplit(_ path: String, split: String) -> Bool {
-        guard let file = try? HDF5File(readingFrom: path), file.contains(MoleculeDataset.Dataset.split(split)) else { return false }
-        let shape = try? file.dataset(MoleculeDataset.Dataset.split(split)).shape()
-        return (shape?.first ?? 0) > 0
+        guard let file = try? HDF5File(readingFrom: path), let members = try? MoleculeDataset.members(of: split, in: file) else { return false }
+        return !members.isEmpty
     }
 
     /// Mean and standard deviation of the labels (the standardisation of a model trained on them).

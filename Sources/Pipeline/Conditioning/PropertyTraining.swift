@@ -9,6 +9,8 @@ public struct PropertyTraining {
     public var dataset: String
     public var property: String
     public var output: String
+    /// The split trained on: a stored split or a part of one (`SplitSelection`, e.g. `train:2/2`).
+    public var trainingSplit = "train"
     /// Use only the first N molecules of each split.
     public var limit: Int?
     /// The atomic numbers the model reads, in one-hot order (default: the set's elements); a
@@ -34,11 +36,11 @@ public struct PropertyTraining {
 
     /// The training split, checked: at least two molecules and labels that vary.
     func trainingSet() throws -> LabelledMolecules {
-        let train = try LabelledMolecules.open(dataset, split: "train", property: property, limit: limit, vocabulary: vocabulary)
+        let train = try LabelledMolecules.open(dataset, split: trainingSplit, property: property, limit: limit, vocabulary: vocabulary)
         let (_, scale) = train.labelMoments
         guard train.graphs.count >= 2, scale > 0, scale.isFinite else {
             throw PipelineError.invalidDataset(
-                path: dataset, reason: "\(train.property) takes a single value over the \(train.graphs.count) training molecules; nothing to learn")
+                path: dataset, reason: "\(train.property) takes a single value over the \(train.graphs.count) molecules of split '\(trainingSplit)'; nothing to learn")
         }
         return train
     }

@@ -17,6 +17,8 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownProperty(path: String, property: String, available: [String])
     /// A conditioning request that cannot be met (a NaN target, a target for an unconditional model).
     case invalidCondition(reason: String)
+    /// A `--split` that does not name a split or a part of one (`train`, `train:1/2`).
+    case invalidSplit(String, reason: String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,7 @@ public enum PipelineError: Error, Equatable, Sendable, CustomStringConvertible {
             "dataset \(path): no property '\(property)'; "
                 + (available.isEmpty ? "it stores no properties" : "it has \(available.joined(separator: ", "))")
         case let .invalidCondition(reason): reason
+        case let .invalidSplit(text, reason): "split '\(text)': \(reason)"
         }
     }
 }
