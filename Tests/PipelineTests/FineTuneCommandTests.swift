@@ -34,6 +34,20 @@ import TestSupport
         #expect(saved.state.step == 4)
         #expect(try ModelCard(checkpoint: saved, path: out).initializedFrom == "\(checkpoint) (step 3): network")
         #expect(saved.runState != nil, "the method's state is saved for an exact resume")
+        // DDPO's policy is its chain: the fine-tuned model samples with it unless told otherwise.
+        let card = try ModelCard(checkpoint: saved, path: out)
+        #expect(card.policyChain == (method == "ddpo" ? PolicyChain(method: "ddpo", steps: 5) : nil))
+        if method == "ddpo" {
+            func sampler(_ extra: [String]) throws -> [String: Any] {
+                let file = dir.path + "/policy-\(extra.count).sdf"
+                try rgdm(["sample", "--model", out + "/checkpoint.rgdm", "--count", "2", "--output", file, "--threads", "1"] + extra)
+                let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/policy-\(extra.count).report.json")))
+                return try #require((report as? [String: Any])?["sampling"] as? [String: Any])
+            }
+            let own = try sampler([])
+            #expect(own["sampler"] as? String == "ancestral" && own["steps"] as? Int == 5 && own["corrector"] is NSNull)
+            #expect(try sampler(["--sampler", "ddim"])["sampler"] as? String == "ddim", "sampler options override the policy chain")
+        }
         let rounds = try String(contentsOfFile: out + "/log.jsonl", encoding: .utf8).split(separator: "\n")
             .filter { $0.contains("\"event\":\"round\"") }
         #expect(rounds.count == 2)

@@ -99,6 +99,14 @@ struct FineTuneCommand: ParsableCommand {
         if checkpointEvery < 1 || logEvery < 1 { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
     }
 
+    /// The run's card: the base model's, with DDPO's policy chain recorded so that the fine-tuned
+    /// model samples, by default, with the chain its reward was raised for.
+    func runCard(_ base: ModelCard) -> ModelCard {
+        var card = base
+        if method == .ddpo { card.policyChain = PolicyChain(method: method.rawValue, steps: sampling.steps ?? 100) }
+        return card
+    }
+
     func run() throws {
         Interruption.install()
         let cluster = try ClusterJob.join()

@@ -76,8 +76,10 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let model = try TrainedModel(path: self.model, threads: global.workerCount, useEMA: !noEMA)
         if model.card.domain == .shapes { _ = try ShapeDecoding.outputFormat(output) }
-        var settings = try sampling.settings(for: model.card.domain, architecture: model.card.architecture,
-                                             timesteps: model.card.timesteps)
+        var settings = try sampling.settings(for: model.card)
+        if !sampling.isGiven, let chain = model.card.policyChain {
+            FileHandle.standardError.write(Data("rgdm sample: \(self.model) samples with \(chain.summary); sampler options override it\n".utf8))
+        }
         settings = settings.stopping(at: model.card.condition?.training.earlyStop ?? 0, timesteps: model.card.timesteps,
                                      keepingSteps: sampling.steps != nil)
         let networkCalls = try reconstruct == nil ? model.model.networkCalls(sampling: settings)

@@ -55,7 +55,7 @@ struct FineTuneJob {
         let directory = RunDirectory(URL(fileURLWithPath: command.output))
         let threads = command.global.workerCount
         if command.method == .bestOfN { return try bestOfN(directory: directory, threads: threads) }
-        let run = try TrainingRun(directory: directory, card: base.card, configuration: trainerConfiguration(),
+        let run = try TrainingRun(directory: directory, card: command.runCard(base.card), configuration: trainerConfiguration(),
                                   changes: command.optimizer.changes, datasetSize: 1, threads: threads,
                                   initializeFrom: directory.hasCheckpoint ? nil : command.model, communicator: communicator)
         if cluster.isPrimary { try directory.recordInvocation(command: "finetune", step: run.step) }

@@ -58,7 +58,7 @@ struct ShapeFineTuneJob {
         let directory = RunDirectory(URL(fileURLWithPath: command.output))
         let threads = command.global.workerCount
         if command.method == .bestOfN { return try bestOfN(directory: directory, threads: threads) }
-        let run = try TrainingRun(directory: directory, card: base.card, configuration: try trainerConfiguration(),
+        let run = try TrainingRun(directory: directory, card: command.runCard(base.card), configuration: try trainerConfiguration(),
                                   changes: command.optimizer.changes, datasetSize: 1, threads: threads,
                                   initializeFrom: directory.hasCheckpoint ? nil : command.model) { model in
             guard let latent = model as? LatentPointModel else {

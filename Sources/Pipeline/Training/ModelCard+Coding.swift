@@ -7,7 +7,7 @@ import Foundation
 extension ModelCard: Codable, CheckpointCard {
     private enum CodingKeys: String, CodingKey {
         case version, domain, network, scaling, schedule, timesteps, schedulePrecision, nodeCounts, atomicNumbers,
-             includesAtomicNumber, dataset, split, codeVersion, initializedFrom, condition, classCondition
+             includesAtomicNumber, dataset, split, codeVersion, initializedFrom, condition, classCondition, policyChain
         /// Version 1's network keys.
         case egnn, latentPoints
     }
@@ -36,6 +36,7 @@ extension ModelCard: Codable, CheckpointCard {
         initializedFrom = try c.decodeIfPresent(String.self, forKey: .initializedFrom)
         condition = try c.decodeIfPresent(ConditionCard.self, forKey: .condition)
         classCondition = try c.decodeIfPresent(ClassConditionCard.self, forKey: .classCondition)
+        policyChain = try c.decodeIfPresent(PolicyChain.self, forKey: .policyChain)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -56,6 +57,7 @@ extension ModelCard: Codable, CheckpointCard {
         try c.encodeIfPresent(initializedFrom, forKey: .initializedFrom)
         try c.encodeIfPresent(condition, forKey: .condition)
         try c.encodeIfPresent(classCondition, forKey: .classCondition)
+        try c.encodeIfPresent(policyChain, forKey: .policyChain)
     }
 
     /// Reads the card stored in a checkpoint (`path` names it in errors).

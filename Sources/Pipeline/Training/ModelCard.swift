@@ -37,6 +37,8 @@ public struct ModelCard: Sendable, Equatable {
     public var condition: ConditionCard?
     /// A class-conditional shape model's classes (`rgdm train --class-condition`); nil otherwise.
     public var classCondition: ClassConditionCard?
+    /// The chain a policy-gradient fine-tuning (DDPO) trained: `rgdm sample`'s default for it.
+    public var policyChain: PolicyChain?
 
     public init(domain: ModelDomain, network: some ModelConfiguration, scaling: FeatureScaling, schedule: ScheduleKind,
                 timesteps: Int, schedulePrecision: Double, nodeCounts: NodeCountDistribution,

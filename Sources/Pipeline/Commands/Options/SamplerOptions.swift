@@ -60,6 +60,21 @@ struct SamplerOptions: ParsableArguments {
         }
     }
 
+    /// Whether any option of the reverse process was given.
+    var isGiven: Bool {
+        sampler != nil || steps != nil || grid != nil || order != nil || eta != nil || latentSteps != nil || latentSampler != nil
+            || correctorSteps != nil || correctorLevels != nil || correctorLowestLevel != nil || correctorSnr != nil
+    }
+
+    /// The reverse process for `card`'s model: the chain it was fine-tuned as (`PolicyChain`)
+    /// when it has one and no option is given, else `settings(for:architecture:timesteps:)`.
+    func settings(for card: ModelCard) throws -> SamplingSettings {
+        if !isGiven, let chain = card.policyChain {
+            return chain.settings(for: card.domain, architecture: card.architecture, timesteps: card.timesteps)
+        }
+        return try settings(for: card.domain, architecture: card.architecture, timesteps: card.timesteps)
+    }
+
     /// The reverse process for a model of `domain` and `architecture` with T = `timesteps`:
     /// without `--sampler` the model's default chain, with it that sampler's own defaults (an
     /// ancestral chain over all T steps with the domain's `defaultCorrectorSteps` at the last 200
