@@ -79,6 +79,8 @@ import TestSupport
         #expect(share.labelledFraction == 0.5 && share.labelledShapes == 5 && share.trainingShapes == 10)
         #expect(share.classifier.contains("trained on the labelled share") && share.classifier.contains(plain))
         #expect(share.pseudoLabelAgreement.map { (0 ... 1).contains($0) } == true)
+        let info = try #require(try InfoCommand.describe(dir + "/share/checkpoint.rgdm")["class_condition"] as? [String: Any])
+        #expect(info["labelled_fraction"] as? Double == 0.5 && info["labelled_shapes"] as? String == "5 of 10")
 
         let classifier = dir + "/pointnet.rgdm"
         try rgdm(["train-property", data, "--property", "class", "-o", classifier, "--steps", "3", "--point-widths", "8",

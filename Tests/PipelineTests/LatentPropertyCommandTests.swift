@@ -45,6 +45,8 @@ import TestSupport
             return
         }
         #expect(scale > 0 && scores.map(\.split) == ["test"] && scores[0].count == 6)
+        let info = try InfoCommand.describe(height)
+        #expect(info["kind"] as? String == "latent property model" && info["noise"] != nil && info["scores_t0"] != nil)
         let report = try String(contentsOfFile: dir + "/height.report.json", encoding: .utf8)
         #expect(report.contains("\"noise_aware\" : true") || report.contains("\"noise_aware\":true"))
 
