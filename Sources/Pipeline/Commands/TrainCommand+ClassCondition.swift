@@ -1,5 +1,6 @@
 import ArgumentParser
 import Diffusion
+import Foundation
 
 extension TrainCommand {
     /// The conditioning options without --condition: pseudo-labels only with --class-condition, no t0.
@@ -49,6 +50,10 @@ extension TrainCommand {
                                               source: ClassLabelSource(path: conditioning.propertyModel.first), encoder: encoder)
             classes = outcome.classes
             classCard.labels = outcome.provenance
+            let labels = outcome.provenance
+            FileHandle.standardError.write(Data(("rgdm train: \(labels.labelledShapes) of \(labels.trainingShapes) shapes keep their class; "
+                + "the rest take the most probable class by \(labels.classifier)"
+                + (labels.pseudoLabelAgreement.map { String(format: " (%.1f %% agree with the set's own classes)", 100 * $0) } ?? "") + "\n").utf8))
         }
         latent.priorConditionWidth = classCard.width
         card.network = AnyModelConfiguration(latent)
