@@ -7,20 +7,19 @@ import PointCloud
 /// is the first max(1, round(F·n)) positions of a seeded permutation (`PseudoLabelling`'s draw, so
 /// molecules and shapes pick their labelled shares alike). Same seed, same labels.
 public struct ClassPseudoLabelling: Sendable {
-    public let labelledFraction: Double
-    public let seed: UInt64
+    /// The draw of the labelled share (no label noise: a class is not a number).
+    private let share: PseudoLabelling
 
     /// F in (0, 1].
     public init(labelledFraction: Double, seed: UInt64) throws {
-        _ = try PseudoLabelling(labelledFraction: labelledFraction, noise: [], seed: seed)
-        self.labelledFraction = labelledFraction
-        self.seed = seed
+        share = try PseudoLabelling(labelledFraction: labelledFraction, noise: [], seed: seed)
     }
 
+    public var labelledFraction: Double { share.labelledFraction }
+    public var seed: UInt64 { share.seed }
+
     /// Positions in a split of `count` shapes of those that keep their class, ascending.
-    public func labelledPositions(count: Int) -> [Int] {
-        (try? PseudoLabelling(labelledFraction: labelledFraction, noise: [], seed: seed))?.labelledPositions(count: count) ?? []
-    }
+    public func labelledPositions(count: Int) -> [Int] { share.labelledPositions(count: count) }
 
     /// The classes of a split whose true classes are `trueClasses`: true at the labelled
     /// positions, `classify(labelled, their classes, unlabelled)` elsewhere (one class per
