@@ -51,7 +51,7 @@ struct TrainPropertyCommand: ParsableCommand {
     func validate() throws {
         if noiseAware && (architecture ?? .egnn) != .egnn { throw ValidationError("--noise-aware needs --architecture egnn") }
         if let limit, limit < 2 { throw ValidationError("--limit must be at least 2") }
-        if guides != nil && architecture == .pointnet { throw ValidationError("--guides is for molecule property models and noise-aware shape models") }
+        if guides != nil && (architecture ?? .egnn) == .pointnet { throw ValidationError("--guides is for molecule property models") }
     }
 
     func run() throws {
