@@ -33,6 +33,7 @@ struct InfoCommand: ParsableCommand {
         if HDF5File.isHDF5(path) { return try DatasetDescription.describe(path) }
         if let property = try PropertyModelFile.describe(path) { return property }
         if let shapeModel = try ShapeModel.describe(path) { return shapeModel }
+        if let latentModel = try LatentPropertyModel.describe(path) { return latentModel }
         return try TrainedModel.describe(checkpointAt: path)
     }
 

@@ -38,7 +38,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "The split --reconstruct reads.") var split = "test"
 
     @OptionGroup(title: "Conditional sampling (models trained with --condition)") var condition: ConditionOptions
-    @Option(name: .customLong("class"), help: "A class-conditional shape model (--class-condition): the class to sample (default: none, its unconditional part); --guidance sets w.")
+    @Option(name: .customLong("class"), help: "A class-conditional shape model (--class-condition): the class to sample (default: none, its unconditional part); --guidance sets w. With --property-model, a latent classifier's class to guide toward.")
     var sampleClass: String?
     @OptionGroup(title: "Reward-guided sampling (molecules: EGNN models; shapes: latent point models)") var reward: RewardOptions
     @Option(help: ArgumentHelp("With --reward: proposals K per guided step, one kept by softmax(reward/τ) (RGDM's sampler).",
@@ -47,7 +47,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "With --reward: the pay-off temperature τ of the guided steps.") var guidanceTemperature = 0.1
     @Option(help: "With --reward: guide the steps from the last N noise levels.") var guidedLevels = 100
 
-    @OptionGroup(title: "Property guidance (molecules, unconditional EGNN models)") var targeting: TargetOptions
+    @OptionGroup(title: "Property guidance (unconditional EGNN models; latent point models: the prior's chain)") var targeting: TargetOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -55,8 +55,9 @@ struct SampleCommand: ParsableCommand {
         if count < 1 { throw ValidationError("--count must be at least 1") }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
         if targeting.isGuided {
-            if condition.target.count != 1 || condition.conditionFromData {
-                throw ValidationError("--property-model guides toward one --target value")
+            let towardClass = sampleClass != nil && condition.target.isEmpty
+            if (condition.target.count != 1 && !towardClass) || condition.conditionFromData {
+                throw ValidationError("--property-model guides toward one --target value (a classifier of shape latents: toward one --class)")
             }
             if reward.reward != nil || reconstruct != nil {
                 throw ValidationError("--property-model guides the model's own chain: leave out --reward and --reconstruct")
@@ -89,14 +90,19 @@ struct SampleCommand: ParsableCommand {
         let start = Date()
         let results: [SampleResult]
         let classes = model.card.classCondition
-        if sampleClass != nil && classes == nil {
+        let shapeGuided = model.card.domain == .shapes && targeting.isGuided
+        if sampleClass != nil && classes == nil && !shapeGuided {
             throw PipelineError.invalidCondition(reason: "\(self.model) is not class-conditional; --class needs a model trained with --class-condition")
         }
-        let guided = classes != nil ? nil : try targeting.guidance(for: model, target: condition.target.first, weight: condition.guidance,
+        let guided = classes != nil || shapeGuided ? nil : try targeting.guidance(for: model, target: condition.target.first, weight: condition.guidance,
                                                                      threads: global.workerCount)
-        let conditional = guided == nil && classes == nil ? try condition.sampling(for: model) : nil
+        let conditional = guided == nil && classes == nil && !shapeGuided ? try condition.sampling(for: model) : nil
         var draw: ConditionalSampling.Draw?
-        if let classes {
+        var shapeGuidance: ShapeGuidanceOutcome?
+        if shapeGuided {
+            shapeGuidance = try sampleShapesPropertyGuided(model, settings: settings, using: &generator) { progress.advance(by: $0) }
+            results = shapeGuidance?.results ?? []
+        } else if let classes {
             results = try sampleClassConditioned(model, classes: classes, settings: settings, using: &generator) {
                 progress.advance(by: $0)
             }
@@ -174,11 +180,13 @@ struct SampleCommand: ParsableCommand {
             }
         case .shapes:
             let files = try ShapeDecoding.write(results, to: output)
-            try RunReport.shapes(results, model: model, sampling: settings, networkCalls: networkCalls, output: output,
-                                 seconds: seconds)
-                .write(base: reportBase)
+            var shapeReport = RunReport.shapes(results, model: model, sampling: settings, networkCalls: networkCalls, output: output,
+                                               seconds: seconds)
+            if let shapeGuidance { shapeReport.json["property_guidance"] = shapeGuidance.json }
+            try shapeReport.write(base: reportBase)
             let written = files.count > 2 ? "\(files[0]) … \(files[files.count - 1]) (\(files.count) files)" : files.joined(separator: ", ")
             print(String(format: "sampled %d shapes in %.1f s → %@", count, seconds, written))
+            if let shapeGuidance { print(shapeGuidance.summary) }
         }
         let record = URL(fileURLWithPath: destination.file.sidecar(.sampleRunRecord))
         try RunRecord(command: "sample").write(into: record.deletingLastPathComponent(), name: record.lastPathComponent)

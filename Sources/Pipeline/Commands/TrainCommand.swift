@@ -53,7 +53,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Diffusion process") var diffusion: DiffusionOptions
     @OptionGroup(title: "Conditioning (molecules)") var conditioning: ConditionTrainingOptions
     @Flag(help: ArgumentHelp("Shapes: condition the latent prior on each shape's class (its category group), with --condition-dropout.",
-                             discussion: "With --initialize-from an unconditional model of the same widths, its prior is widened: the class channels start at zero, so training starts from its prior."))
+                             discussion: "With --initialize-from an unconditional model of the same widths, its prior is widened: the class channels start at zero, so training starts from its prior. With --labelled-fraction F < 1 only a seeded share keeps its class; the rest take a classifier's most probable class (--property-model, or one trained on the share's latents)."))
     var classCondition = false
 
     @Option(help: "Save a checkpoint every N steps.") var checkpointEvery = 500
@@ -66,6 +66,7 @@ struct TrainCommand: ParsableCommand {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         if let epochs, !(epochs > 0) { throw ValidationError("--epochs must be positive") }
         if checkpointEvery < 1 || logEvery < 1 { throw ValidationError("--checkpoint-every and --log-every must be at least 1") }
+        try validateClassCondition()
     }
 
     func run() throws {

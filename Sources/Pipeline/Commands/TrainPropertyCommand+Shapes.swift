@@ -7,7 +7,8 @@ extension TrainPropertyCommand {
         if let architecture, architecture != .pointnet {
             throw ValidationError("\(dataset) is a shape set: its models are --architecture pointnet, not \(architecture.rawValue)")
         }
-        if noiseAware { throw ValidationError("--noise-aware is for EGNN models of molecules") }
+        if noiseAware { return try trainLatentPropertyModel() }
+        if guides != nil { throw ValidationError("--guides on a shape set names the latent point model of a --noise-aware model") }
         var job = ShapeModelTraining(dataset: dataset, property: property, output: destination.output)
         job.limit = limit
         let start = Date()

@@ -24,7 +24,9 @@ struct TrainPropertyCommand: ParsableCommand {
         (held-out accuracy and confusion matrices in the report), --property height or radius regresses \
         that property of the normalised cloud. Clouds are trained on --points random points, rotated \
         about the up axis y unless --no-rotate; the run resumes like an EGNN run. rgdm classify scores \
-        clouds and meshes with it. \
+        clouds and meshes with it. With --noise-aware --guides MODEL (a latent point model) it trains \
+        instead an MLP f(z_t, t) on MODEL's latents of the clouds, noised by its prior's forward process, \
+        for rgdm sample --model MODEL --property-model FILE --target A (or --class C) --guidance W. \
         Beside it: OUTPUT.log.jsonl, OUTPUT.report.json/.html, OUTPUT.run.json.
         """)
 
@@ -35,8 +37,8 @@ struct TrainPropertyCommand: ParsableCommand {
     @OptionGroup var destination: OutputOptions<PropertyModelOutput>
     @Option(help: "egnn (an EGNN regressor; molecules' default), ridge (descriptor ridge regression) or pointnet (shapes).")
     var architecture: PropertyArchitecture?
-    @Flag(help: "egnn: train on noised molecules z_t at random t, for gradient guidance.") var noiseAware = false
-    @Option(help: ArgumentHelp("The diffusion model the property model will guide (rgdm sample --property-model): its atom vocabulary, and its forward process for --noise-aware, are used.",
+    @Flag(help: "egnn: train on noised molecules z_t at random t, for gradient guidance; shape sets (with --guides): on noised latents.") var noiseAware = false
+    @Option(help: ArgumentHelp("The diffusion model the property model will guide (rgdm sample --property-model): its atom vocabulary, and its forward process for --noise-aware, are used; on a shape set, its encoder's latents and its prior's forward process.",
                                discussion: "A small labelled set may lack elements the diffusion model generates (a few thousand QM9 molecules with no fluorine); the model then still reads every molecule that model draws.",
                                valueName: "model"))
     var guides: String?

@@ -10,6 +10,9 @@ public struct ClassConditionCard: Sendable, Codable, Equatable {
     public var categories: [String]
     /// Condition dropout p (the early stop is not used).
     public var training: ConditionalTraining
+    /// Where the classes came from when only a share of the training split kept its own
+    /// (`--labelled-fraction`); nil: every shape's own class.
+    public var labels: ClassLabelProvenance?
 
     public init(categories: [String], training: ConditionalTraining) {
         precondition(!categories.isEmpty, "a class condition needs at least one class")

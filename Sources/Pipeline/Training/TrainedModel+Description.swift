@@ -34,7 +34,14 @@ extension TrainedModel {
             ] as [String: Any]
         }
         if let c = card.classCondition {
-            result["class_condition"] = ["classes": c.categories, "condition_dropout": c.training.dropout] as [String: Any]
+            var classes: [String: Any] = ["classes": c.categories, "condition_dropout": c.training.dropout]
+            if let labels = c.labels {
+                classes["labelled_fraction"] = labels.labelledFraction
+                classes["labelled_shapes"] = "\(labels.labelledShapes) of \(labels.trainingShapes)"
+                classes["pseudo_labels"] = "most probable class by \(labels.classifier)"
+                if let agreement = labels.pseudoLabelAgreement { classes["pseudo_label_agreement"] = agreement }
+            }
+            result["class_condition"] = classes
         }
         result["node_counts"] = ["min": card.nodeCounts.counts.first ?? 0, "max": card.nodeCounts.counts.last ?? 0]
         // Metrics recorded beside the checkpoint by evaluations of its samples.

@@ -13,11 +13,11 @@ struct ConditionTrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Early stop t0: train the conditional score for t ≥ t0 only; sampling stops at t0.",
                                discussion: "Yuan et al. 2023, Algorithm 1. 0 is EDM's objective."))
     var t0 = 0
-    @Option(help: "Share F of the training split that keeps its true labels, in (0, 1]; the rest is pseudo-labelled.")
+    @Option(help: "Share F of the training split that keeps its true labels (or, with --class-condition, classes), in (0, 1]; the rest is pseudo-labelled.")
     var labelledFraction = 1.0
     @Option(help: ArgumentHelp(
         "Property model f̂ for pseudo-labels when --labelled-fraction < 1: a file (rgdm train-property) or atom-count (repeat per property).",
-        discussion: "atom-count fits EDM's #Atoms baseline on the labelled share: the mean label of labelled molecules with the same atom count."))
+        discussion: "atom-count fits EDM's #Atoms baseline on the labelled share: the mean label of labelled molecules with the same atom count. With --class-condition: a shape classifier (PointNet, or of latents); without one, an MLP on the latent means under --initialize-from's encoder is trained on the labelled share. Shapes get the classifier's most probable class."))
     var propertyModel: [String] = []
     @Option(help: "Noise ν of the pseudo-labels ŷ = f̂(x) + ξ, ξ ~ N(0, ν²), in the property's units (repeat per property).")
     var pseudoLabelNoise: [Double] = [0]
@@ -31,12 +31,8 @@ struct ConditionTrainingOptions: ParsableArguments {
             throw ValidationError("--labelled-fraction must be in (0, 1], got \(labelledFraction)")
         }
         if pseudoLabelNoise.contains(where: { !($0.isFinite && $0 >= 0) }) { throw ValidationError("--pseudo-label-noise must be ≥ 0") }
-        guard !properties.isEmpty else {
-            if labelledFraction != 1 || !propertyModel.isEmpty || t0 != 0 {
-                throw ValidationError("--labelled-fraction, --property-model and --t0 apply to a conditional model: add --condition PROPERTY")
-            }
-            return
-        }
+        // Without --condition these options may serve --class-condition: TrainCommand checks.
+        guard !properties.isEmpty else { return }
         if labelledFraction < 1, propertyModel.isEmpty {
             throw ValidationError("--labelled-fraction below 1 needs --property-model (a file, or atom-count) to pseudo-label the rest")
         }

@@ -18,6 +18,8 @@ struct PointNetOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: ArgumentHelp("Train on copies rotated about the up axis y by random angles.",
                                                      discussion: "Shape sets are upright with arbitrary azimuth; with --no-rotate the model may read the azimuth."))
     var rotate = true
+    @Option(help: "A noise-aware model of shape latents (--noise-aware --guides MODEL): widths of its MLP's hidden layers.")
+    var latentWidths = LayerWidths(LatentPropertyTraining.Settings().hidden)
 
     func validate() throws {
         if points < 1 { throw ValidationError("--points must be at least 1") }
@@ -33,6 +35,18 @@ struct PointNetOptions: ParsableArguments {
         settings.rotatesAboutUpAxis = rotate
         settings.trainer = TrainerConfiguration(optimizer: AdamWConfiguration(learningRate: training.learningRate ?? 1e-3),
                                                 emaDecay: training.emaDecay, batchSize: training.batch ?? 32, seed: seed)
+        settings.steps = training.steps
+        settings.epochs = training.epochs
+        settings.checkpointEvery = training.checkpointEvery
+        return settings
+    }
+
+    /// The settings of a latent property model seeded by `seed`, with the shared training options of `training`.
+    func latentSettings(seed: UInt64, training: PropertyModelOptions) -> LatentPropertyTraining.Settings {
+        var settings = LatentPropertyTraining.Settings()
+        settings.hidden = latentWidths.values
+        settings.trainer = TrainerConfiguration(optimizer: AdamWConfiguration(learningRate: training.learningRate ?? 1e-3),
+                                                emaDecay: training.emaDecay, batchSize: training.batch ?? 64, seed: seed)
         settings.steps = training.steps
         settings.epochs = training.epochs
         settings.checkpointEvery = training.checkpointEvery

@@ -7,7 +7,8 @@ import Foundation
 /// released code of reward-directed conditional diffusion samples (`PropertyGuidance`). --target and
 /// --guidance are `ConditionOptions`' (shared with classifier-free guidance of conditional models).
 struct TargetOptions: ParsableArguments {
-    @Option(help: "A noise-aware property model (rgdm train-property --noise-aware) that guides this unconditional model toward --target (--guidance: its weight w, default 1).")
+    @Option(help: ArgumentHelp("A noise-aware property model (rgdm train-property --noise-aware) that guides this unconditional model toward --target (--guidance: its weight w, default 1).",
+                               discussion: "Shapes: a model of a latent point model's latents (train-property --noise-aware --guides MODEL) guides the prior's chain toward --target, or a classifier toward --class."))
     var propertyModel: String?
     @Option(help: ArgumentHelp("With --property-model: a cap on each molecule's guidance term, root mean square per component (ε̂'s own scale is 1); 0 leaves it uncapped, as published.",
                                discussion: "A learnt property model extrapolates (polarisability keeps rising as atoms move apart); uncapped, large weights pull some chains apart."))
