@@ -7,14 +7,15 @@
 # Prints the samples and a verdict per stage (growth after warm-up, in MB and %), and keeps the
 # raw samples in --keep DIR if given.
 #   bash scripts/soak.sh [--stage all|train|sample] [--hours 2] [--count 10000]
-#                        [--model models/qm9-m.rgdm] [--threads 2] [--rgdm .build/release/rgdm] [--keep DIR]
+#                        [--model models/qm9-m.rgdm] [--steps N] [--threads 2] [--rgdm .build/release/rgdm] [--keep DIR]
+# (--steps: the sampler's steps, default its own; memory does not depend on them, time does.)
 # Default: both stages, 2 hours, 10,000 molecules, this tree's release build (bash scripts/build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-stage=all hours=2 count=10000 model=models/qm9-m.rgdm threads=2 rgdm=.build/release/rgdm keep=
+stage=all hours=2 count=10000 model=models/qm9-m.rgdm steps= threads=2 rgdm=.build/release/rgdm keep=
 while (( $# )); do
   case $1 in
-    --stage) stage=$2 ;; --hours) hours=$2 ;; --count) count=$2 ;; --model) model=$2 ;;
+    --stage) stage=$2 ;; --hours) hours=$2 ;; --count) count=$2 ;; --model) model=$2 ;; --steps) steps=$2 ;;
     --threads) threads=$2 ;; --rgdm) rgdm=$2 ;; --keep) keep=$2 ;;
     *) echo "soak: unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
   esac
@@ -68,7 +69,7 @@ if [[ $stage != train ]]; then
 [[ -f $out/qm9.h5 ]] || "$rgdm" preprocess molecules datasets/qm9-subset/qm9-subset-3000.csv -o "$out/qm9.h5" > /dev/null
 
 echo "soak: sampling $count molecules, RSS every 10 s" >&2
-"$rgdm" sample --model "$model" --count "$count" --seed 0 --threads "$threads" --output "$out/samples.sdf" > "$out/sample.log" 2>&1 &
+"$rgdm" sample --model "$model" --count "$count" --seed 0 --threads "$threads" ${steps:+--steps "$steps"} --output "$out/samples.sdf" > "$out/sample.log" 2>&1 &
 sample=$!
 watch "$sample" 10 999999 "$out/sample.rss"; wait "$sample"
 verdict "sample ($count molecules)" "$out/sample.rss" 60
