@@ -100,6 +100,12 @@ final class ShapeRewardSession: FineTuneSession {
         return SampleLevelRGDM.Scored(rewards: scored.rewards, kept: kept, batch: batch)
     }
 
+    /// Rewards of latents given as one-node graphs (the denoised estimates of step-level draws),
+    /// decoded into clouds as a pool is (a failure at the reward's floor).
+    func scoreGraphs(_ latents: SampleResult) throws -> [Double] {
+        scorer.score(try decode([latents])).rewards
+    }
+
     /// The last scored pool's summary (its clouds: `lastClouds`): reward mean, top tenth and
     /// maximum, the class share of a class reward, the distance to the base model and the
     /// budget spent; records the round and its best shapes.
