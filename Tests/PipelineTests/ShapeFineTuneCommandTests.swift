@@ -183,6 +183,8 @@ extension ShapeFineTuneCommandTests {
         #expect(report["reward_evaluations"] as? Int == 4 * 3 * 2, "the evaluation pools are not part of the budget")
         let rounds = try #require(report["rounds"] as? [[String: Any]])
         #expect(rounds.count == 2 && rounds.allSatisfy { $0["samples"] as? Double == 5 && $0["reward_mean"] != nil })
+        // Each round against the budget spent by then (`rgdm compare`'s axis): 2 steps × 3 latents × 2 draws a round.
+        #expect(rounds.compactMap { $0["reward_evaluations"] as? Double } == [12, 24])
         var generator = Xoshiro256StarStar(seed: 0)
         let clouds = try ShapeFile.readClouds(out + "/best.h5", using: &generator).clouds
         #expect(clouds.count == 10 && clouds.allSatisfy { $0.count == 16 && $0.firstNonFiniteIndex == nil })

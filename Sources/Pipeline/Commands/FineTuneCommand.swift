@@ -53,7 +53,7 @@ struct FineTuneCommand: ParsableCommand {
     @Option(help: "λ: the weight of the ordinary loss on data molecules (default: 1 with --data).") var dataWeight: Double?
     @Option(help: "Data molecules in each step's batch (rgdm, raft).") var dataBatch = 16
 
-    @Option(help: "rgdm-step: exploratory draws K per molecule and step.") var explorations = 8
+    @Option(help: "rgdm-step: exploratory draws K per data molecule (or shape latent) and step.") var explorations = 8
     @Option(help: "rgdm-step: exploration radius ρ, in units of the reverse step's deviation.") var radius = 0.5
     @Option(help: "rgdm-step: score each draw's denoised estimate or the noisy draw itself.")
     var scoreOn: DrawScoring = .denoised

@@ -22,6 +22,7 @@ extension ShapeFineTuneJob {
             maximumTimestep: command.maximumLevel)
         // Its own decoding seed, so its pools are not decoded as the steps' draws are.
         let evaluation = try makeSession(threads: threads, seed: command.global.seed ^ 0x5EED_E7A1_0A7E_0001)
+        evaluation.budget = { session.scorer.ledger.evaluations }
         let methodState = try FineTuneSteps<StepLevelRGDM<PointwiseDenoiser>, ShapeRewardSession>.restore(
             saved, session: session, evaluation: evaluation, path: run.directory.url.path)
         let rgdm: StepLevelRGDM<PointwiseDenoiser>
