@@ -1,3 +1,4 @@
+import ArgumentParser
 import Diffusion
 import Foundation
 import PointCloud
@@ -13,21 +14,28 @@ import TestSupport
         try command.run()
     }
 
-    /// A tiny latent point model of circles (16 points) and a folder beside it.
-    private func tinyModel() throws -> (directory: URL, checkpoint: String) {
+    /// A tiny latent point model of circles (16 points, the set `circles.h5` beside it) and a
+    /// folder beside it; its prior learns posterior means with `priorTarget` "mean".
+    private func tinyModel(priorTarget: String = "sample") throws -> (directory: URL, checkpoint: String) {
         let dir = try TemporaryDirectory.create("shape-finetune")
         let dataset = dir.appendingPathComponent("circles.h5").path
         try TrainingFixtures.writeShapeSet(to: dataset, points: 16)
         try rgdm(["train", dataset, "--steps", "2", "--output", dir.path + "/base", "--architecture", "latent-points",
                   "--latent-width", "4", "--encoder-widths", "8,8", "--decoder-widths", "8,8", "--prior-widths", "8",
-                  "--decoder-points", "6", "--batch", "2", "--timesteps", "10", "--seed", "3", "--threads", "1"])
+                  "--decoder-points", "6", "--batch", "2", "--timesteps", "10", "--seed", "3", "--threads", "1",
+                  "--prior-target", priorTarget])
         return (dir, dir.path + "/base/checkpoint.rgdm")
     }
 
+    /// rgdm-step: 4 steps of 3 data latents (--data, the circles) with 2 draws each, an evaluation pool every 2 steps.
     private static func arguments(_ checkpoint: String, _ out: String, method: String = "rgdm") -> [String] {
-        ["finetune", "--model", checkpoint, "--output", out, "--method", method, "--reward", "symmetry(x)",
-         "--rounds", "2", "--pool", "5", "--steps-per-round", "2", "--batch", "3", "--pool-batch", "2",
-         "--steps", "4", "--threads", "1", "--seed", "2", "--learning-rate", "0.01"]
+        let common = ["finetune", "--model", checkpoint, "--output", out, "--method", method, "--reward", "symmetry(x)",
+                      "--rounds", "2", "--pool", "5", "--steps-per-round", "2", "--batch", "3", "--pool-batch", "2",
+                      "--steps", "4", "--threads", "1", "--seed", "2", "--learning-rate", "0.01"]
+        guard method == "rgdm-step" else { return common }
+        let data = URL(fileURLWithPath: checkpoint).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("circles.h5").path
+        return common + ["--data", data, "--training-steps", "4", "--evaluate-every", "2", "--explorations", "2"]
     }
 
     private func report(_ out: String) throws -> [String: Any] {
@@ -68,9 +76,9 @@ import TestSupport
     /// Stopped after three steps (inside the second round) and run again, the run ends where a
     /// straight one does: the same weights, the same rounds (DDPO: 5 chains in minibatches of 3,
     /// two steps a round, as RGDM's --steps-per-round 2).
-    @Test(arguments: ["rgdm", "ddpo"])
+    @Test(arguments: ["rgdm", "ddpo", "rgdm-step"])
     func anInterruptedRunResumesExactly(_ method: String) throws {
-        let (dir, checkpoint) = try tinyModel()
+        let (dir, checkpoint) = try tinyModel(priorTarget: method == "rgdm-step" ? "mean" : "sample")
         try rgdm(Self.arguments(checkpoint, dir.path + "/straight", method: method))
         let stopped = dir.path + "/stopped"
         guard let command = try RGDMCommand.parseAsRoot(Self.arguments(checkpoint, stopped, method: method)) as? FineTuneCommand else {
@@ -104,14 +112,8 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: dir.path + "/compare.json"))
     }
 
-    @Test func stepLevelMethodsAndDataAreRefusedForShapes() throws {
+    @Test func aMoleculeRewardIsRefusedForShapes() throws {
         let (dir, checkpoint) = try tinyModel()
-        // The command refuses --data for shapes, and rgdm-step without it; the job refuses the method itself.
-        var command = try #require(try RGDMCommand.parseAsRoot(Self.arguments(checkpoint, dir.path + "/step")) as? FineTuneCommand)
-        command.method = .rgdmStep
-        #expect(throws: PipelineError.invalidModel(path: checkpoint, reason: "--method rgdm-step needs an EGNN molecule model; shape models take rgdm, raft, ddpo or best-of-n")) {
-            try ShapeFineTuneJob(command: command, base: TrainedModel(path: checkpoint, threads: 1))
-        }
         #expect(throws: PipelineError.invalidReward(specification: "qed", reason: "qed scores molecules, not shapes")) {
             try rgdm(Self.arguments(checkpoint, dir.path + "/qed").map { $0 == "symmetry(x)" ? "qed" : $0 })
         }
@@ -156,5 +158,67 @@ extension ShapeFineTuneCommandTests {
         let rows = try classifier.logProbabilities(clouds)
         let hits = rows.filter { row in row.indices.max { row[$0] < row[$1] } == mug }.count
         #expect(clouds.count == 10 && abs(Double(hits) / 10 - (shares[0] + shares[1]) / 2) < 1e-9)
+    }
+}
+
+extension ShapeFineTuneCommandTests {
+    /// Step-level RGDM on a shape model: the data states are the circles' latents, the draws
+    /// decoded and scored as clouds (the budget: steps × batch × draws), the prior alone trained;
+    /// evaluation pools every 2 steps are the report's rounds and best shapes.
+    @Test(arguments: ["denoised", "noisy"])
+    func stepLevelRGDMTrainsThePriorOnTheDataLatents(_ scoreOn: String) throws {
+        let (dir, checkpoint) = try tinyModel(priorTarget: "mean")
+        let out = dir.path + "/step"
+        try rgdm(Self.arguments(checkpoint, out, method: "rgdm-step") + ["--score-on", scoreOn])
+        let base = try TrainedModel(path: checkpoint, threads: 1)
+        let model = try #require(base.model as? LatentPointModel)
+        let saved = try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm"))
+        #expect(saved.state.step == 4)
+        for weights in [saved.state.parameters, saved.state.ema?.weights ?? []] {
+            #expect(Array(weights[model.encoderRange]) == Array(base.parameters[model.encoderRange]), "the encoder is frozen")
+            #expect(Array(weights[model.decoderRange]) == Array(base.parameters[model.decoderRange]), "the decoder is frozen")
+            #expect(Array(weights[model.priorRange]) != Array(base.parameters[model.priorRange]), "the prior is trained")
+        }
+        let report = try report(out)
+        #expect(report["reward_evaluations"] as? Int == 4 * 3 * 2, "the evaluation pools are not part of the budget")
+        let rounds = try #require(report["rounds"] as? [[String: Any]])
+        #expect(rounds.count == 2 && rounds.allSatisfy { $0["samples"] as? Double == 5 && $0["reward_mean"] != nil })
+        // Each round against the budget spent by then (`rgdm compare`'s axis): 2 steps × 3 latents × 2 draws a round.
+        #expect(rounds.compactMap { $0["reward_evaluations"] as? Double } == [12, 24])
+        var generator = Xoshiro256StarStar(seed: 0)
+        let clouds = try ShapeFile.readClouds(out + "/best.h5", using: &generator).clouds
+        #expect(clouds.count == 10 && clouds.allSatisfy { $0.count == 16 && $0.firstNonFiniteIndex == nil })
+    }
+
+    /// What a shape model's rgdm-step refuses, by name: a prior of posterior samples (no one latent
+    /// per shape), a molecule set or a missing file as --data, no --data; and --data for the
+    /// sample-level methods, which train on their own pools.
+    @Test func stepLevelRGDMsBadInputIsRefusedByName() throws {
+        let (dir, checkpoint) = try tinyModel(priorTarget: "mean")
+        let arguments = Self.arguments(checkpoint, dir.path + "/step", method: "rgdm-step")
+        func replacingData(with path: String) -> [String] {
+            arguments.enumerated().map { $0.offset > 0 && arguments[$0.offset - 1] == "--data" ? path : $0.element }
+        }
+        let molecules = dir.path + "/molecules.h5"
+        try TrainingFixtures.writeMoleculeSet(to: molecules)
+        #expect(throws: PipelineError.invalidDataset(path: molecules, reason: "an rgdm molecule set; a shape model's rgdm-step needs a shape set in the ShapeNet layout")) {
+            try rgdm(replacingData(with: molecules))
+        }
+        #expect(throws: PipelineError.invalidDataset(path: dir.path + "/none.h5", reason: "no such file")) {
+            try rgdm(replacingData(with: dir.path + "/none.h5"))
+        }
+        expectParseError(RGDMCommand.self, Array(arguments.prefix(while: { $0 != "--data" })), "--method rgdm-step trains on data states: give --data")
+        #expect {
+            try rgdm(Self.arguments(checkpoint, dir.path + "/rgdm") + ["--data", dir.path + "/circles.h5"])
+        } throws: { error in
+            (error as? ValidationError)?.message == "--data is for molecule models and a shape model's rgdm-step: its prior is fine-tuned on its own pools"
+        }
+        let (other, samples) = try tinyModel(priorTarget: "sample")
+        #expect {
+            try rgdm(Self.arguments(samples, other.path + "/step", method: "rgdm-step"))
+        } throws: { error in
+            guard case let PipelineError.invalidModel(path, reason) = error else { return false }
+            return path == samples && reason.contains("prior target sample") && reason.contains("--prior-target mean")
+        }
     }
 }

@@ -23,7 +23,7 @@ extension StepLevelRGDM {
     /// them and forms the pay-off-weighted target ε̄*.
     public func targets(parameters: [Float], batch: GraphBatch,
                         using generator: inout Xoshiro256StarStar) throws -> Targets {
-        let process = model.process, schedule = process.schedule, layout = batch.layout
+        let schedule = process.schedule, layout = batch.layout
         let graphs = layout.graphCount, k = settings.explorations
         let top = settings.maximumTimestep ?? process.timesteps
         let x = process.prepare(positions: batch.positions, features: batch.features, layout: layout)
@@ -31,8 +31,9 @@ extension StepLevelRGDM {
         let noise = process.sampleNoise(layout: layout, using: &generator)
         let state = process.diffuse(x, noise: noise, timesteps: t, layout: layout)
         let time = process.normalizedTime(t)
-        let predicted = model.network.predict(DenoiserInput(layout: layout, positions: state.positions, features: state.features,
-                                                            time: time, condition: batch.condition), parameters: parameters)
+        let own = networkParameters(parameters)
+        let predicted = network.predict(DenoiserInput(layout: layout, positions: state.positions, features: state.features,
+                                                      time: time, condition: batch.condition), parameters: own)
         // Per graph: c_t (∂μ/∂ε̂ = −c_t), q_t (the step's deviation), 1/α_{t|s}.
         let steps = t.map { t -> (c: Double, q: Double, inverseAlpha: Double) in
             let (alphaTS, sigma2TS) = schedule.transition(from: t - 1, to: t)
@@ -60,7 +61,7 @@ extension StepLevelRGDM {
         let drawLayout = GraphLayout(nodeCounts: [[Int]](repeating: layout.nodeCounts, count: k).flatMap { $0 })
         let s = [[Int]](repeating: t.map { $0 - 1 }, count: k).flatMap { $0 }
         let scored = scoredGraphs(draws, layout: drawLayout, levels: s, condition: [[Float]](repeating: batch.condition, count: k).flatMap { $0 },
-                                  parameters: parameters)
+                                  parameters: own)
         let flat = try score(scored)
         guard flat.count == k * graphs else {
             throw DiffusionError.invalidConfiguration("the reward gave \(flat.count) scores for \(k * graphs) draws")
@@ -91,14 +92,14 @@ extension StepLevelRGDM {
     }
 
     /// The draws as the reward sees them: x̂_0 of each (`.denoised`) or the draws themselves
-    /// (`.noisy`), positions as they are and features in data units.
+    /// (`.noisy`), positions as they are and features in data units; `parameters` the network's.
     private func scoredGraphs(_ draws: GraphTensors, layout: GraphLayout, levels s: [Int], condition: [Float],
                               parameters: [Float]) -> SampleResult {
-        let process = model.process, schedule = process.schedule
+        let schedule = process.schedule
         var result = draws
         if settings.scoredState == .denoised {
-            let eps = model.network.predict(DenoiserInput(layout: layout, positions: draws.positions, features: draws.features,
-                                                          time: process.normalizedTime(s), condition: condition), parameters: parameters)
+            let eps = network.predict(DenoiserInput(layout: layout, positions: draws.positions, features: draws.features,
+                                                    time: process.normalizedTime(s), condition: condition), parameters: parameters)
             let nodeGraph = layout.graphOfNode.map(Int.init), f = process.featureWidth
             for i in 0 ..< result.positions.count {
                 let level = s[nodeGraph[i / 3]]
@@ -116,8 +117,10 @@ extension StepLevelRGDM {
     /// and ∂L/∂θ, with every draw fixed by `targets`. With `part` (a rank's graphs of the batch),
     /// both terms over those graphs alone, weighted by their share |part|/B, so that the parts'
     /// sums over the ranks are the whole batch's loss and gradient.
+    /// The network's gradient lands in θ[trainedRange]; the rest of θ gets the data term's alone
+    /// (a latent prior's frozen parts: zero).
     public func lossAndGradient(parameters: [Float], targets: Targets, part: Range<Int>? = nil) -> (loss: Double, gradient: [Float]) {
-        var gradient = [Float](repeating: 0, count: model.parameterCount)
+        var gradient = [Float](repeating: 0, count: parameterCount)
         let whole = 0 ..< targets.layout.graphCount, part = part ?? whole
         guard !part.isEmpty else { return (0, gradient) }
         // z_t and ε̄* of the part's graphs, as batches so that one slice cuts nodes, times and conditions alike.
@@ -129,8 +132,16 @@ extension StepLevelRGDM {
         let input = DenoiserInput(layout: layout, positions: state.positions, features: state.features,
                                   time: Array(targets.time[part]), condition: state.condition)
         let goal = GraphTensors(positions: target.positions, features: target.features)
-        var loss = model.network.lossAndGradient(input, parameters: parameters, gradient: &gradient) { prediction, dPrediction in
+        let objective: (DenoiserOutput, inout DenoiserOutput) -> Double = { prediction, dPrediction in
             EpsilonLoss.evaluate(prediction: prediction, target: goal, layout: layout, weights: nil, gradient: &dPrediction)
+        }
+        var loss: Double
+        if trainedRange == 0 ..< parameterCount {
+            loss = network.lossAndGradient(input, parameters: parameters, gradient: &gradient, loss: objective)
+        } else {
+            var own = [Float](repeating: 0, count: trainedRange.count)
+            loss = network.lossAndGradient(input, parameters: Array(parameters[trainedRange]), gradient: &own, loss: objective)
+            for k in own.indices { gradient[trainedRange.lowerBound + k] = own[k] }
         }
         if settings.dataWeight > 0 {
             var generator = targets.dataGenerator

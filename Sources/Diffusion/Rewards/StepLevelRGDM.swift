@@ -21,6 +21,11 @@ import Foundation
 /// ε-loss on the same data, which keeps samples valid and diverse. As τ → ∞ the
 /// step moves ε̂ along Σ_k (r_k − r̄) ξ_k, an evolution-strategies estimate of
 /// the reward's gradient; as τ → 0 toward the best draw.
+///
+/// It runs on any `AncestralPolicy`: a graph model's chain over the whole of θ, or a
+/// latent prior's (`LatentPriorModel`) over θ[trainedRange], whose data states are
+/// shape latents (`LatentPriorModel.trainingLatents`), whose draws the caller's
+/// `score` decodes into clouds, and whose encoder and decoder get a zero gradient.
 /// What the reward of an exploratory draw is computed on.
 public enum DrawScoring: String, Codable, Sendable, CaseIterable {
     /// x̂_0 of each draw (one more network call per draw): meaningful near the prior too.
@@ -75,16 +80,28 @@ public struct StepLevelRGDM<Network: Denoiser>: TrainingSteps {
     /// Rewards of graphs in data units (positions, unscaled features), one per graph.
     public typealias Score = (_ graphs: SampleResult) throws -> [Double]
 
-    public let model: GraphDiffusionModel<Network>
+    /// The policy's denoiser and process, and where its parameters sit in θ (`AncestralPolicy`).
+    public let network: Network
+    public let process: DiffusionProcess
+    public let trainedRange: Range<Int>
+    public let parameterCount: Int
+    /// The whole model: the data term's ε-loss and the check of data batches.
+    let model: any DiffusionModel
     public let settings: Settings
     private let data: any GraphDataSource
     let score: Score
     private var generator: StoredGenerator
 
-    public init(model: GraphDiffusionModel<Network>, settings: Settings, data: any GraphDataSource, seed: UInt64,
-                runState: String? = nil, score: @escaping Score) throws {
+    /// `data` holds the model's own graphs (a latent prior's: one-node latents); `score` gets
+    /// each step's K·B draws (or their x̂_0) in data units.
+    public init<Model: AncestralPolicy>(model: Model, settings: Settings, data: any GraphDataSource, seed: UInt64,
+                                        runState: String? = nil, score: @escaping Score) throws where Model.Network == Network {
         try settings.validate(timesteps: model.process.timesteps)
         guard data.count > 0 else { throw DiffusionError.invalidConfiguration("step-level RGDM needs a dataset with graphs") }
+        network = model.network
+        process = model.process
+        trainedRange = model.trainedRange
+        parameterCount = model.parameterCount
         self.model = model
         self.settings = settings
         self.data = data
@@ -101,6 +118,11 @@ public struct StepLevelRGDM<Network: Denoiser>: TrainingSteps {
     }
 
     public var graphsPerStep: Int { settings.batchSize }
+
+    /// The network's part of θ (all of it for a graph model: no copy).
+    func networkParameters(_ parameters: [Float]) -> [Float] {
+        trainedRange == 0 ..< parameters.count ? parameters : Array(parameters[trainedRange])
+    }
 
     public func runState() throws -> String? {
         String(decoding: try JSONEncoder().encode(generator), as: UTF8.self)

@@ -24,10 +24,11 @@ struct FineTuneCommand: ParsableCommand {
         checkpoint.rgdm, log.jsonl (one line per step and per round, each round with its seconds of sampling, scoring \
         and training, and a closing line of the session's totals), best.sdf (the best molecules \
         with their rewards as SD fields) and report.html/.json. Run the same command to resume; \
-        Ctrl-C saves and stops. A latent point model of shapes (rgdm, raft, ddpo, best-of-n; shape rewards such \
+        Ctrl-C saves and stops. A latent point model of shapes (every method; shape rewards such \
         as class(airplane)) is fine-tuned in its latent prior alone, the encoder and decoder frozen: the \
-        pools are latents from the prior, decoded into clouds for the reward; best.h5 and best.tsv hold \
-        the best shapes and their rewards.
+        pools are latents from the prior, decoded into clouds for the reward; rgdm-step's data states are \
+        the latents of --data (a shape set) under the frozen encoder, each exploratory draw decoded and \
+        scored as a cloud; best.h5 and best.tsv hold the best shapes and their rewards.
         """)
 
     @Option(name: .shortAndLong, help: "The trained model to start from.") var model: String
@@ -50,12 +51,13 @@ struct FineTuneCommand: ParsableCommand {
                                discussion: "Training on its own samples teaches a model its own geometric errors back; relaxing them first keeps the graphs the reward chose and removes the errors. Meant for rewards of the graph alone (qed, logp, tpsa)."))
     var relaxPool: Int?
 
-    @Option(help: "An rgdm molecule set for the data term (and the data states of rgdm-step).") var data: String?
+    @Option(help: "An rgdm molecule set for the data term (and the data states of rgdm-step); for a shape model's rgdm-step, a shape set.")
+    var data: String?
     @Option(help: "Its split.") var split = "train"
     @Option(help: "λ: the weight of the ordinary loss on data molecules (default: 1 with --data).") var dataWeight: Double?
     @Option(help: "Data molecules in each step's batch (rgdm, raft).") var dataBatch = 16
 
-    @Option(help: "rgdm-step: exploratory draws K per molecule and step.") var explorations = 8
+    @Option(help: "rgdm-step: exploratory draws K per data molecule (or shape latent) and step.") var explorations = 8
     @Option(help: "rgdm-step: exploration radius ρ, in units of the reverse step's deviation.") var radius = 0.5
     @Option(help: "rgdm-step: score each draw's denoised estimate or the noisy draw itself.")
     var scoreOn: DrawScoring = .denoised
@@ -124,7 +126,9 @@ struct FineTuneCommand: ParsableCommand {
     private func fineTune(in cluster: ClusterJob) throws {
         let base = try TrainedModel(path: model, threads: global.workerCount)
         if base.card.domain == .shapes {
-            if data != nil { throw ValidationError("--data is for molecule models: a shape model's prior is fine-tuned on its own pools") }
+            if data != nil && method != .rgdmStep {
+                throw ValidationError("--data is for molecule models and a shape model's rgdm-step: its prior is fine-tuned on its own pools")
+            }
             if relaxPool != nil { throw ValidationError("--relax-pool relaxes molecules by MMFF94; \(model) is a shape model") }
             if cluster.size > 1 { throw ValidationError("a shape model's fine-tuning runs in one process, not over MPI ranks") }
             print(try ShapeFineTuneJob(command: self, base: base).run())

@@ -2,10 +2,11 @@ import Diffusion
 import Foundation
 import PointCloud
 
-/// One `rgdm finetune` run of a latent point model of shapes: sample-level RGDM or RAFT on the
-/// latent prior alone (`LatentPriorModel`), the encoder and decoder frozen; pools of latents
-/// drawn from the prior, decoded into clouds for the reward; or best-of-N from the base model.
-/// Writes the best shapes (`best.h5`, their rewards in `best.tsv`) and the report.
+/// One `rgdm finetune` run of a latent point model of shapes: sample-level RGDM, RAFT, DDPO or
+/// step-level RGDM on the latent prior alone (`LatentPriorModel`), the encoder and decoder frozen;
+/// pools (or exploratory draws) of latents from the prior, decoded into clouds for the reward; or
+/// best-of-N from the base model. Writes the best shapes (`best.h5`, their rewards in `best.tsv`)
+/// and the report.
 struct ShapeFineTuneJob {
     let command: FineTuneCommand
     let base: TrainedModel
@@ -13,14 +14,10 @@ struct ShapeFineTuneJob {
     /// Asked before every step; true saves and stops (Ctrl-C).
     var shouldStop: () -> Bool = { Interruption.requested }
 
-    /// Throws `PipelineError.invalidModel` unless `base` is a latent point model, and for the
-    /// step-level RGDM (it needs an EGNN).
+    /// Throws `PipelineError.invalidModel` unless `base` is a latent point model.
     init(command: FineTuneCommand, base: TrainedModel) throws {
         guard let model = base.model as? LatentPointModel else {
             throw PipelineError.invalidModel(path: command.model, reason: "rgdm finetune steers shape models through their latent prior; this \(base.card.architecture.rawValue) model has none")
-        }
-        guard [.rgdm, .raft, .ddpo, .bestOfN].contains(command.method) else {
-            throw PipelineError.invalidModel(path: command.model, reason: "--method \(command.method.rawValue) needs an EGNN molecule model; shape models take rgdm, raft, ddpo or best-of-n")
         }
         self.command = command
         self.base = base
@@ -29,7 +26,8 @@ struct ShapeFineTuneJob {
 
     var pointCount: Int { base.card.nodeCounts.counts.last ?? 0 }
 
-    func makeSession(threads: Int) throws -> ShapeRewardSession {
+    /// A reward session; `seed` (default: the run's) seeds the decoding of its pools.
+    func makeSession(threads: Int, seed: UInt64? = nil) throws -> ShapeRewardSession {
         guard let spec = command.reward.reward else {
             throw PipelineError.invalidReward(specification: "", reason: "give the reward to steer toward: --reward SPEC")
         }
@@ -37,7 +35,7 @@ struct ShapeFineTuneJob {
         let scorer = RewardScorer(reward: reward, floor: command.reward.rewardFloor, caching: false) { _ in nil }
         let sampling = try command.sampling.settings(for: .shapes, architecture: base.card.architecture, timesteps: base.card.timesteps)
         return ShapeRewardSession(prior: prior, parameters: base.parameters, pointCount: pointCount, decodeBatch: command.poolBatch,
-                                  sampling: sampling, seed: command.global.seed, scorer: scorer)
+                                  sampling: sampling, seed: seed ?? command.global.seed, scorer: scorer)
     }
 
     /// The molecule runs' defaults (learning rate 2e-5, EMA 0.9), and no weight decay: the
@@ -87,14 +85,23 @@ struct ShapeFineTuneJob {
             try log.append(line)
         }
         // A checkpoint at least once a round, after its steps: a resume draws the next pool.
-        let stepsPerRound = command.method == .ddpo
-            ? command.ppoPasses * ((command.pool + command.batch - 1) / command.batch) : command.stepsPerRound
+        let stepsPerRound = switch command.method {
+        case .ddpo: command.ppoPasses * ((command.pool + command.batch - 1) / command.batch)
+        case .rgdmStep: command.checkpointEvery   // no rounds
+        default: command.stepsPerRound
+        }
         let loop = TrainingLoop(checkpointEvery: min(command.checkpointEvery, stepsPerRound), logEvery: command.logEvery,
                                 shouldStop: shouldStop)
         let outcome: TrainingLoop.Outcome, totalSteps: Int
+        // The session whose rounds and best shapes the report shows: step-level RGDM's evaluation pools.
+        var reported = session
         if command.method == .ddpo {
             let ddpo = try runDDPO(run, session: session, saved: saved, distance: distance, onRound: onRound, clock: clock, loop: loop)
             (outcome, totalSteps) = (ddpo.outcome, ddpo.target)
+        } else if command.method == .rgdmStep {
+            let step = try runStepLevel(run, session: session, saved: saved, distance: distance, onRound: onRound, clock: clock,
+                                        loop: loop, threads: threads)
+            (outcome, totalSteps, reported) = (step.outcome, command.trainingSteps, step.evaluation)
         } else {
             let settings = SampleLevelRGDM.Settings(
                 selection: command.method == .raft ? .top(fraction: command.keepFraction) : .payoff,
@@ -126,12 +133,12 @@ struct ShapeFineTuneJob {
             totalSteps = settings.totalSteps
         }
         try log.append(RoundClock.line(clock.totals, step: run.step, seconds: outcome.seconds))
-        try writeBest(session, to: directory)
+        try writeBest(reported, to: directory)
         try RunReport.shapeFineTuning(name: directory.name, method: command.method, card: run.card, steps: run.step,
                                       learningRate: Double(run.trainer.configuration.optimizer.learningRate),
                                       seconds: outcome.seconds, interrupted: outcome.interrupted, reward: session.scorer.ledger,
-                                      rounds: session.rounds, best: session.best, timing: clock.totals).write(base: directory.reportBase)
-        let last = session.rounds.last
+                                      rounds: reported.rounds, best: reported.best, timing: clock.totals).write(base: directory.reportBase)
+        let last = reported.rounds.last
         return String(format: "%@: step %d of %d, %d reward evaluations, last round's mean reward %.4f (top 10%% %.4f)%@; %@",
                       outcome.interrupted ? "interrupted; run the same command to resume" : "done", run.step, totalSteps,
                       session.scorer.ledger.evaluations, last?["reward_mean"] ?? .nan, last?["reward_top10_mean"] ?? .nan,

@@ -44,6 +44,9 @@ final class ShapeRewardSession: FineTuneSession {
     private(set) var seen: [Double] = []
     private(set) var decodedPools = 0
     private(set) var lastRewards: [Double] = []
+    /// The budget a round's summary reports as `reward_evaluations` (nil: this session's own
+    /// count): an evaluation session reports the training session's, its own pools being free.
+    var budget: (() -> Int)?
     /// The clouds of the last pool scored, in drawing order.
     private(set) var lastClouds: [PointCloud] = []
     private var lastLatents: [[Float]] = []
@@ -100,6 +103,12 @@ final class ShapeRewardSession: FineTuneSession {
         return SampleLevelRGDM.Scored(rewards: scored.rewards, kept: kept, batch: batch)
     }
 
+    /// Rewards of latents given as one-node graphs (the denoised estimates of step-level draws),
+    /// decoded into clouds as a pool is (a failure at the reward's floor).
+    func scoreGraphs(_ latents: SampleResult) throws -> [Double] {
+        scorer.score(try decode([latents])).rewards
+    }
+
     /// The last scored pool's summary (its clouds: `lastClouds`): reward mean, top tenth and
     /// maximum, the class share of a class reward, the distance to the base model and the
     /// budget spent; records the round and its best shapes.
@@ -116,7 +125,7 @@ final class ShapeRewardSession: FineTuneSession {
             "reward_top10_mean": top.reduce(0, +) / Double(top.count),
             "reward_max": sorted.first ?? .nan,
             "distance_to_base": distance,
-            "reward_evaluations": Double(scorer.ledger.evaluations),
+            "reward_evaluations": Double(budget?() ?? scorer.ledger.evaluations),
         ]
         // What the budget has found: the best tenth of the evaluations spent.
         let found = seen.sorted(by: >).prefix((seen.count + 9) / 10)
