@@ -92,7 +92,7 @@ import TestSupport
             path: dataset, reason: "molecule 7 (M7) has gappy = nan; a property model needs a finite label for every molecule of the split")) {
             try PropertyTraining(dataset: dataset, property: "gappy", output: output).fitRidge()
         }
-        #expect(throws: PipelineError.invalidDataset(path: dataset, reason: "constant takes a single value over the 42 training molecules; nothing to learn")) {
+        #expect(throws: PipelineError.invalidDataset(path: dataset, reason: "constant takes a single value over the 42 molecules of split 'train'; nothing to learn")) {
             try PropertyTraining(dataset: dataset, property: "constant", output: output).trainEGNN(Self.settings(steps: 1))
         }
         let (_, noValid) = try fixture("no-valid", emptyValid: true)
