@@ -129,8 +129,14 @@ import TestSupport
         try rgdm(["finetune", "--model", checkpoint, "--output", out, "--method", "rgdm-step", "--reward", "validity",
                   "--data", dataset, "--training-steps", "4", "--evaluate-every", "2", "--explorations", "3"] + Self.common)
         let log = try String(contentsOfFile: out + "/log.jsonl", encoding: .utf8)
-        #expect(log.split(separator: "\n").filter { $0.contains("\"event\":\"round\"") }.count == 2)
+        let rounds = try log.split(separator: "\n").filter { $0.contains("\"event\":\"round\"") }
+            .map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(rounds.count == 2)
         #expect(try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm")).state.step == 4)
+        // The rounds report the budget the training draws spent, not the free evaluation pools.
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))) as? [String: Any])
+        let spent = try #require(report["reward_evaluations"] as? Int)
+        #expect(spent > 0 && (rounds.last?["reward_evaluations"] as? Double) == Double(spent))
     }
 
     /// `--relax-pool`: the pools train on relaxed molecules, and each round says how far they moved.

@@ -168,6 +168,7 @@ struct FineTuneJob {
                 dataWeight: lambda, batchSize: command.batch, scoredState: command.scoreOn, maximumTimestep: command.maximumLevel)
             let evaluation = MoleculeRewardSession(codec: codec, scorer: try command.reward.makeScorer(workers: threads)!,
                                                    reference: reference, communicator: communicator)
+            evaluation.budget = { session.scorer.ledger.evaluations }
             let methodState = try FineTuneSteps<StepLevelRGDM<EGNN>, MoleculeRewardSession>.restore(saved, session: session, evaluation: evaluation,
                                                                           path: directory.url.path)
             let rgdm = try StepLevelRGDM(model: egnn, settings: settings, data: data, seed: command.global.seed,

@@ -38,6 +38,9 @@ final class MoleculeRewardSession {
     private(set) var rounds: [[String: Double]] = []
     /// Every distinct valid molecule scored so far, by SMILES, with its best reward.
     private(set) var found: [String: Double] = [:]
+    /// The budget a round's summary reports as `reward_evaluations` (nil: this session's own
+    /// count): rgdm-step's evaluation session reports the training session's, its own pools being free.
+    var budget: (() -> Int)?
     /// Relaxes the molecules a pool trains on (`--relax-pool`); nil trains on them as generated.
     var relaxation: PoolRelaxation?
     /// The last pool's relaxation, for its round's summary.
@@ -156,7 +159,7 @@ final class MoleculeRewardSession {
             "diversity": Self.diversity(molecules),
             "atoms_mean": Double(molecules.reduce(0) { $0 + $1.atoms.count }) / Double(max(molecules.count, 1)),
             "distance_to_base": distance,
-            "reward_evaluations": Double(scorer.ledger.evaluations),
+            "reward_evaluations": Double(budget?() ?? scorer.ledger.evaluations),
         ]
         for (k, key) in smiles.enumerated() {
             if let key { found[key] = max(found[key] ?? -.infinity, rewards[k]) }
