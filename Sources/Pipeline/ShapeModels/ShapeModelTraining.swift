@@ -98,12 +98,9 @@ public struct ShapeModelTraining {
             trainer = try PointNetTrainer(network: PointNet(network), augmentation: card.augmentation, configuration: settings.trainer,
                                           datasetSize: train.count)
         }
-        let targets: PointNetTargets = switch task {
-        case .classification: .classes(train.classes)
-        case let .regression(property, mean, scale): .values(train.values(of: property).map { ($0 - mean) / scale })
-        }
-        let batchSize = trainer.configuration.batchSize
-        let target = settings.steps ?? Int((settings.epochs * Double((train.count + batchSize - 1) / batchSize)).rounded(.up))
+        let targets = task.targets(of: train)
+        let target = ShapeTask.targetStep(steps: settings.steps, epochs: settings.epochs, examples: train.count,
+                                          batchSize: trainer.configuration.batchSize)
         let log = try JSONLinesLog(url: URL(fileURLWithPath: OutputFile(path: output).sidecar(.log)))
         let first = trainer.state.step
         func save() throws { try trainer.checkpoint(modelConfiguration: card.encodedJSON()).write(to: URL(fileURLWithPath: output)) }
