@@ -4,6 +4,13 @@
 #   rgdm  — RGDM fine-tuning toward the class, the shipped classifier's log-probability of the
 #           class as the reward (models/shapes-classifier.rgdm);
 #   raft  — RAFT (the best fifth of each pool) at the same budget and reward;
+#   ddpo  — DDPO at the same budget and reward (the prior's chain on 100 strided ancestral steps is
+#           the policy; its samples are drawn on that chain, which its checkpoint records);
+#   best-of-n — the same number of shapes drawn from the base model, the best kept (never trained:
+#           in `rgdm compare`, not in the table);
+#   rgdm-step — step-level RGDM (not in the default METHODS: slower, and weaker at this budget):
+#           exploratory draws around the prior's reverse steps from the set's latents, STEP_STEPS
+#           steps of 4 latents × 8 draws, by default the others' budget (ROUNDS × POOL / 32 steps);
 #   cond  — the class-conditional baseline: the prior widened with class channels and trained on the
 #           procedural train split with condition dropout (COND_STEPS steps), sampled with
 #           classifier-free guidance w = GUIDANCE.
@@ -15,7 +22,8 @@
 # CLASS: airplane (default), chair, lamp, mug or table. The default budget is small so it runs in
 # minutes (2 rounds of 64 shapes, 200 conditional steps, 100 samples); ROUNDS, POOL,
 # STEPS_PER_ROUND, COND_STEPS and COUNT raise it (models/README.md: 5 rounds of 192, 60 steps a
-# round, 1,600 conditional steps, 500 samples). METHODS="rgdm" runs RGDM alone.
+# round, 1,600 conditional steps, 500 samples). METHODS="rgdm" runs RGDM alone; the default is
+# "rgdm raft ddpo best-of-n cond".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -29,7 +37,8 @@ count=${COUNT:-100}
 threads=${THREADS:-2}
 cond_steps=${COND_STEPS:-200}
 guidance=${GUIDANCE:-1}
-methods=${METHODS:-rgdm raft cond}
+step_steps=${STEP_STEPS:-$(( rounds * pool / 32 > 0 ? rounds * pool / 32 : 1 ))}
+methods=${METHODS:-rgdm raft ddpo best-of-n cond}
 mkdir -p "$out"
 
 # The procedural set the shipped model was trained on (seeded, ~30 s); its test split is the reference.
@@ -41,11 +50,17 @@ finetune() { # method, extra options
   local method=$1; shift
   rm -rf "$out/$method"
   "$rgdm" finetune --model models/shapes-lp.rgdm --reward "class($class, models/shapes-classifier.rgdm)" \
-    --method "$method" "$@" --rounds "$rounds" --pool "$pool" --steps-per-round "$steps" \
-    --batch 64 --pool-batch 32 --learning-rate 2e-4 --seed 1 --threads "$threads" --output "$out/$method"
+    --method "$method" "$@" --pool "$pool" --pool-batch 32 --seed 1 --threads "$threads" --output "$out/$method"
 }
-case " $methods " in *" rgdm "*) finetune rgdm --temperature 1 ;; esac
-case " $methods " in *" raft "*) finetune raft --keep-fraction 0.2 ;; esac
+sampleLevel=(--rounds "$rounds" --steps-per-round "$steps" --batch 64 --learning-rate 2e-4)
+case " $methods " in *" rgdm "*) finetune rgdm --temperature 1 "${sampleLevel[@]}" ;; esac
+case " $methods " in *" raft "*) finetune raft --keep-fraction 0.2 "${sampleLevel[@]}" ;; esac
+case " $methods " in *" ddpo "*) finetune ddpo --rounds "$rounds" --steps 100 --batch 64 --learning-rate 2e-4 ;; esac
+case " $methods " in *" best-of-n "*) finetune best-of-n --rounds "$rounds" ;; esac
+case " $methods " in *" rgdm-step "*)
+  finetune rgdm-step --temperature 1 --data "$out/procedural.h5" --batch 4 --training-steps "$step_steps" \
+    --evaluate-every $(( step_steps / 2 > 0 ? step_steps / 2 : 1 )) --learning-rate 2e-4 ;;
+esac
 # The class-conditional prior starts as the base prior (its class channels at zero) on the same data.
 case " $methods " in *" cond "*)
   rm -rf "$out/cond"
@@ -73,6 +88,7 @@ report() { # name model [sample options]
   report base models/shapes-lp.rgdm
   for method in $methods; do
     case $method in
+      best-of-n) ;;
       cond) report "cond-w$guidance" "$out/cond/checkpoint.rgdm" --class "$class" --guidance "$guidance" ;;
       *) report "$method" "$out/$method/checkpoint.rgdm" ;;
     esac
@@ -80,6 +96,6 @@ report() { # name model [sample options]
 } | tee "$out/table.md"
 runs=$(for m in $methods; do [ "$m" = cond ] || echo "$out/$m"; done)
 [ -z "$runs" ] || "$rgdm" compare $runs --output "$out/compare" > "$out/compare.md"
-sets=$(for m in base $methods; do [ "$m" = cond ] && m="cond-w$guidance"; echo "$m=$out/$m.h5"; done)
+sets=$(for m in base $methods; do [ "$m" = best-of-n ] && continue; [ "$m" = cond ] && m="cond-w$guidance"; echo "$m=$out/$m.h5"; done)
 "$rgdm" gallery $sets --per-set 8 --title "steering toward $class" --output "$out/gallery" >&2
 echo "table: $out/table.md; fine-tuning runs: $out/compare.md, $out/compare.html; pictures: $out/gallery.html"
