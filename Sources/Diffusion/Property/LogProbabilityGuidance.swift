@@ -16,12 +16,7 @@ public struct LogProbabilityGuidance<Property: DifferentiableGraphProperty>: Sam
     public let maximumRMS: Double?
 
     public init(property: Property, weight: Double, maximumRMS: Double? = nil) throws {
-        guard weight.isFinite, weight >= 0 else {
-            throw DiffusionError.invalidConfiguration("the guidance weight must be finite and ≥ 0, got \(weight)")
-        }
-        if let maximumRMS, !(maximumRMS.isFinite && maximumRMS > 0) {
-            throw DiffusionError.invalidConfiguration("the guidance cap must be finite and > 0, got \(maximumRMS)")
-        }
+        try GuidanceTerm.validate(weight: weight, maximumRMS: maximumRMS)
         self.property = property
         self.weight = weight
         self.maximumRMS = maximumRMS
@@ -34,21 +29,13 @@ public struct LogProbabilityGuidance<Property: DifferentiableGraphProperty>: Sam
         var (_, gradient) = try property.valueAndGradient(at: z, timestep: timestep, layout: layout, process: process) { f in
             (-f.reduce(0, +), [Double](repeating: -1, count: f.count))
         }
-        if process.projectsCenterOfMass { CenterOfMass.remove(from: &gradient.positions, layout: layout) }
-        let scale = Float(process.schedule.sigma(at: timestep) * weight)
-        for k in gradient.positions.indices { gradient.positions[k] *= scale }
-        for k in gradient.features.indices { gradient.features[k] *= scale }
-        if let maximumRMS { PropertyGuidance<Property>.cap(&gradient, layout: layout, rms: maximumRMS) }
+        GuidanceTerm.finish(&gradient, weight: weight, maximumRMS: maximumRMS, timestep: timestep, layout: layout, process: process)
         return gradient
     }
 
     public func guide(_ prediction: inout DenoiserOutput, at z: GraphTensors, timestep: Int, layout: GraphLayout,
                       process: DiffusionProcess) throws {
         guard weight > 0 else { return }
-        let g = try term(at: z, timestep: timestep, layout: layout, process: process)
-        precondition(g.positions.count == prediction.positions.count && g.features.count == prediction.features.count,
-                     "guidance term \(g.positions.count)/\(g.features.count) vs ε̂ \(prediction.positions.count)/\(prediction.features.count)")
-        for k in g.positions.indices { prediction.positions[k] += g.positions[k] }
-        for k in g.features.indices { prediction.features[k] += g.features[k] }
+        GuidanceTerm.add(try term(at: z, timestep: timestep, layout: layout, process: process), to: &prediction)
     }
 }

@@ -25,12 +25,7 @@ public struct PropertyGuidance<Property: DifferentiableGraphProperty>: SamplingG
 
     public init(property: Property, target: Double, weight: Double, maximumRMS: Double? = nil) throws {
         guard target.isFinite else { throw DiffusionError.invalidConfiguration("the guidance target must be finite, got \(target)") }
-        guard weight.isFinite, weight >= 0 else {
-            throw DiffusionError.invalidConfiguration("the guidance weight must be finite and ≥ 0, got \(weight)")
-        }
-        if let maximumRMS, !(maximumRMS.isFinite && maximumRMS > 0) {
-            throw DiffusionError.invalidConfiguration("the guidance cap must be finite and > 0, got \(maximumRMS)")
-        }
+        try GuidanceTerm.validate(weight: weight, maximumRMS: maximumRMS)
         self.property = property
         self.target = target
         self.weight = weight
@@ -44,37 +39,18 @@ public struct PropertyGuidance<Property: DifferentiableGraphProperty>: SamplingG
         var (_, gradient) = try property.valueAndGradient(at: z, timestep: timestep, layout: layout, process: process) { f in
             (f.reduce(0) { $0 + 0.5 * (a - $1) * (a - $1) }, f.map { $0 - a })
         }
-        if process.projectsCenterOfMass { CenterOfMass.remove(from: &gradient.positions, layout: layout) }
-        let scale = Float(process.schedule.sigma(at: timestep) * weight)
-        for k in gradient.positions.indices { gradient.positions[k] *= scale }
-        for k in gradient.features.indices { gradient.features[k] *= scale }
-        if let maximumRMS { Self.cap(&gradient, layout: layout, rms: maximumRMS) }
+        GuidanceTerm.finish(&gradient, weight: weight, maximumRMS: maximumRMS, timestep: timestep, layout: layout, process: process)
         return gradient
     }
 
     /// Scales each graph's rows of `term` so that their root mean square is at most `rms`.
     static func cap(_ term: inout GraphTensors, layout: GraphLayout, rms: Double) {
-        let f = layout.nodeCount == 0 ? 0 : term.features.count / layout.nodeCount
-        for g in 0 ..< layout.graphCount {
-            let nodes = layout.nodes(ofGraph: g)
-            let x = 3 * nodes.lowerBound ..< 3 * nodes.upperBound, h = f * nodes.lowerBound ..< f * nodes.upperBound
-            let squares = term.positions[x].reduce(0.0) { $0 + Double($1) * Double($1) }
-                + term.features[h].reduce(0.0) { $0 + Double($1) * Double($1) }
-            let current = (squares / Double(max(x.count + h.count, 1))).squareRoot()
-            guard current > rms else { continue }
-            let factor = Float(rms / current)
-            for k in x { term.positions[k] *= factor }
-            for k in h { term.features[k] *= factor }
-        }
+        GuidanceTerm.cap(&term, layout: layout, rms: rms)
     }
 
     public func guide(_ prediction: inout DenoiserOutput, at z: GraphTensors, timestep: Int, layout: GraphLayout,
                       process: DiffusionProcess) throws {
         guard weight > 0 else { return }
-        let g = try term(at: z, timestep: timestep, layout: layout, process: process)
-        precondition(g.positions.count == prediction.positions.count && g.features.count == prediction.features.count,
-                     "guidance term \(g.positions.count)/\(g.features.count) vs ε̂ \(prediction.positions.count)/\(prediction.features.count)")
-        for k in g.positions.indices { prediction.positions[k] += g.positions[k] }
-        for k in g.features.indices { prediction.features[k] += g.features[k] }
+        GuidanceTerm.add(try term(at: z, timestep: timestep, layout: layout, process: process), to: &prediction)
     }
 }
