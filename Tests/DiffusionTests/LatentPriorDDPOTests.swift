@@ -11,11 +11,7 @@ import Testing
         let width = 2, a = [0.6, -0.8]
         let base = try LatentPriorModelTests.pointModel(latentWidth: width, priorWidths: [32, 32], timesteps: 50)
         let view = LatentPriorModel(base)
-        let fit = try Trainer(model: view, configuration: TrainerConfiguration(
-            optimizer: AdamWConfiguration(learningRate: 0.003, weightDecay: 0), emaDecay: 0, clipsGradients: false,
-            batchSize: 256, seed: 3), datasetSize: 1)
-        var data = Xoshiro256StarStar(seed: 8)
-        for _ in 0 ..< 400 { try fit.step(on: LatentPriorModelTests.gaussianLatents(256, width: width, using: &data)) }
+        let fit = try LatentPriorModelTests.priorFittedToStandardNormal(view, width: width)
         let fitted = fit.state.parameters
         // DDPO's steps are small ones (a fine-tuning rate): at the fit's rate the chain's mean runs off by hundreds.
         let trainer = try Trainer(model: view, resumingFrom: fit.checkpoint(modelConfiguration: "{}"),

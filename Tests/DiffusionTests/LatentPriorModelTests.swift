@@ -12,6 +12,17 @@ import Testing
             schedule: PolynomialSchedule(timesteps: timesteps, power: 2, precision: 1e-5), threads: threads)
     }
 
+    /// A trainer of `view`'s prior fitted to N(0, I) latents of width `width` (400 steps of 256,
+    /// AdamW at 3e-3 without weight decay or EMA): the base that reward fine-tuning tests start from.
+    static func priorFittedToStandardNormal(_ view: LatentPriorModel, width: Int) throws -> Trainer {
+        let fit = try Trainer(model: view, configuration: TrainerConfiguration(
+            optimizer: AdamWConfiguration(learningRate: 0.003, weightDecay: 0), emaDecay: 0, clipsGradients: false,
+            batchSize: 256, seed: 3), datasetSize: 1)
+        var data = Xoshiro256StarStar(seed: 8)
+        for _ in 0 ..< 400 { try fit.step(on: gaussianLatents(256, width: width, using: &data)) }
+        return fit
+    }
+
     /// `count` latents N(0, I) of width `width` as one-node graphs.
     static func gaussianLatents(_ count: Int, width: Int, using generator: inout Xoshiro256StarStar) -> GraphBatch {
         var features = [Float](repeating: 0, count: count * width)
