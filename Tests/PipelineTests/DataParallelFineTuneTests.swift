@@ -70,6 +70,7 @@ struct DataParallelFineTuneTests {
 
     @Test(arguments: [
         ["--method", "rgdm", "--rounds", "2", "--replay", "2"],
+        ["--method", "rgdm", "--rounds", "2", "--relax-pool", "5"],
         ["--method", "raft", "--rounds", "2", "--keep-fraction", "0.5"],
         ["--method", "ddpo", "--rounds", "2", "--steps", "5"],
         ["--method", "best-of-n", "--rounds", "2"],
@@ -81,6 +82,10 @@ struct DataParallelFineTuneTests {
         try alone(common + method + ["--output", single.path])
         try onTwoRanks(common + method + ["--output", spread.path], directory, "job")
         try expectSameRun(spread, as: single)
+        if method.contains("--relax-pool") {
+            let rounds = try record(of: spread).rounds
+            #expect(rounds.allSatisfy { ($0["relaxed_rmsd"] ?? .nan) > 0 }, "the ranks relaxed a share each: \(rounds)")
+        }
         let best = try String(contentsOf: single.appendingPathComponent("best.sdf"), encoding: .utf8)
         let spreadBest = try String(contentsOf: spread.appendingPathComponent("best.sdf"), encoding: .utf8)
         #expect(best.split(separator: "\n").count == spreadBest.split(separator: "\n").count)

@@ -35,7 +35,7 @@ import TestSupport
 
     @Test func relaxingRestoresTheBondLengthsAndKeepsAtomsGraphAndCentre() throws {
         let (minimum, sample) = try perturbedMolecule()
-        let outcome = PoolRelaxation(steps: 500).relax([sample])
+        let outcome = try PoolRelaxation(steps: 500).relax([sample])
         #expect(outcome.failures == 0 && outcome.displacements.count == 1)
         let relaxed = try #require(outcome.molecules.first)
         #expect(relaxed.atoms.map(\.element) == sample.atoms.map(\.element), "the same atoms in the same order")
@@ -61,7 +61,7 @@ import TestSupport
         // One atom alone: EDM's bonds give it none, and a force field has nothing to move.
         let lone = Molecule(atoms: [Molecule.Atom(element: Element(atomicNumber: 6)!, position: SIMD3(1, 2, 3))])
         let (_, sample) = try perturbedMolecule()
-        let outcome = PoolRelaxation(steps: 50).relax([lone, sample])
+        let outcome = try PoolRelaxation(steps: 50).relax([lone, sample])
         #expect(outcome.molecules.count == 2)
         #expect(outcome.molecules[0].atoms[0].position == SIMD3(1, 2, 3))
         #expect(outcome.molecules[1].atoms.map(\.element) == sample.atoms.map(\.element))

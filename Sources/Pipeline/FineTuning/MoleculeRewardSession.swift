@@ -82,7 +82,7 @@ final class MoleculeRewardSession {
         }
         var trained = kept.map { molecules[$0] }
         if let relaxation {
-            let outcome = relaxation.relax(trained)
+            let outcome = try relaxation.relax(trained, over: communicator)
             trained = outcome.molecules
             lastRelaxation = outcome
         }
