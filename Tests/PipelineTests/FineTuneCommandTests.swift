@@ -156,6 +156,28 @@ import TestSupport
         }
     }
 
+    /// A run that diverges (DDPO at an absurd learning rate: the second step's importance ratios
+    /// overflow) stops with the reason and keeps what it had: the rounds, the best molecules, and
+    /// the checkpoint of its first round (one a round at least).
+    @Test func aDivergedRunStopsWithTheReasonAndKeepsItsRounds() throws {
+        let (dir, _, checkpoint) = try tinyModel()
+        let out = dir.path + "/diverged"
+        #expect {
+            try rgdm(["finetune", "--model", checkpoint, "--output", out, "--method", "ddpo", "--reward", "qed",
+                      "--rounds", "3", "--pool", "6", "--batch", "6", "--steps", "5", "--learning-rate", "1e4",
+                      "--threads", "1", "--seed", "2"])
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("non-finite loss") && text.contains("lower --learning-rate or --ppo-clip")
+                && text.contains("checkpoint.rgdm holds step 1") && text.contains(out)
+        }
+        let saved = try Checkpoint(contentsOf: URL(fileURLWithPath: out + "/checkpoint.rgdm"))
+        #expect(saved.state.step == 1 && saved.runState != nil)
+        let log = try String(contentsOfFile: out + "/log.jsonl", encoding: .utf8)
+        #expect(log.components(separatedBy: "\"event\":\"round\"").count - 1 == 2, "rounds 1 and 2 were drawn and scored")
+        #expect(FileManager.default.fileExists(atPath: out + "/report.html") && FileManager.default.fileExists(atPath: out + "/best.sdf"))
+    }
+
     @Test func rewardGuidedSamplingWritesTheMolecules() throws {
         let (dir, _, checkpoint) = try tinyModel()
         let out = dir.path + "/guided.sdf"

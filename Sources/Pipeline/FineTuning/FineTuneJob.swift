@@ -92,94 +92,114 @@ struct FineTuneJob {
             }
         }
         let cluster = cluster
-        let loop = TrainingLoop(checkpointEvery: command.checkpointEvery, logEvery: command.logEvery,
+        // At least one checkpoint a round, so a run that stops keeps every round it finished.
+        let stepsPerRound: Int? = switch command.method {
+        case .rgdm, .raft: command.stepsPerRound
+        case .ddpo: command.ppoPasses * ((command.pool + command.batch - 1) / command.batch)
+        case .rgdmStep, .bestOfN: nil
+        }
+        let loop = TrainingLoop(checkpointEvery: min(command.checkpointEvery, stepsPerRound ?? .max), logEvery: command.logEvery,
                                 shouldStop: { cluster.stopRequested(Interruption.requested) })
         let lambda = command.dataWeight ?? (data == nil ? 0 : 1)
-        let target: Int
-        let outcome: TrainingLoop.Outcome
+        var target = 0
+        var outcome = TrainingLoop.Outcome(stepsTaken: 0, interrupted: true, seconds: 0, meanRecentLoss: .nan)
         var summaries: () -> [[String: Double]] = { session.rounds }
-        switch command.method {
-        case .rgdm, .raft:
-            let settings = SampleLevelRGDM.Settings(
-                selection: command.method == .raft ? .top(fraction: command.keepFraction) : .payoff,
-                temperature: command.temperature, rounds: command.rounds, poolSize: command.pool,
-                stepsPerRound: command.stepsPerRound, batchSize: command.batch, dataWeight: lambda,
-                dataBatchSize: data == nil ? 0 : command.dataBatch, replaySize: command.replay,
-                nodeCountPseudocount: command.fixedSizes ? nil : command.sizePseudocount)
-            let methodState = try FineTuneSteps<SampleLevelRGDM, MoleculeRewardSession>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
-            var roundFailure: Error?
-            let rgdm = try SampleLevelRGDM(
-                settings: settings, seed: command.global.seed, nodeCounts: nodeCounts, data: data, runState: methodState,
-                draw: { parameters, nodeCounts, count, generator in
-                    let seed = generator.next()   // the round's pool seed; each chunk draws with its own (PoolDraw)
-                    return try clock.measure(.sampling) {
-                        try poolDraw.draw(count: count, seed: seed) { count, generator in
-                            try model.sample(count: count, batchSize: count, nodeCounts: nodeCounts, condition: [],
-                                             parameters: parameters, sampling: pools, using: &generator, progress: { _ in })
+        // A step whose loss is not finite (the run diverged) stops the run; its rounds, best
+        // molecules and last checkpoint are kept and the error says so.
+        var divergence: Error?
+        let started = Date()
+        do {
+            switch command.method {
+            case .rgdm, .raft:
+                let settings = SampleLevelRGDM.Settings(
+                    selection: command.method == .raft ? .top(fraction: command.keepFraction) : .payoff,
+                    temperature: command.temperature, rounds: command.rounds, poolSize: command.pool,
+                    stepsPerRound: command.stepsPerRound, batchSize: command.batch, dataWeight: lambda,
+                    dataBatchSize: data == nil ? 0 : command.dataBatch, replaySize: command.replay,
+                    nodeCountPseudocount: command.fixedSizes ? nil : command.sizePseudocount)
+                let methodState = try FineTuneSteps<SampleLevelRGDM, MoleculeRewardSession>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
+                var roundFailure: Error?
+                let rgdm = try SampleLevelRGDM(
+                    settings: settings, seed: command.global.seed, nodeCounts: nodeCounts, data: data, runState: methodState,
+                    draw: { parameters, nodeCounts, count, generator in
+                        let seed = generator.next()   // the round's pool seed; each chunk draws with its own (PoolDraw)
+                        return try clock.measure(.sampling) {
+                            try poolDraw.draw(count: count, seed: seed) { count, generator in
+                                try model.sample(count: count, batchSize: count, nodeCounts: nodeCounts, condition: [],
+                                                 parameters: parameters, sampling: pools, using: &generator, progress: { _ in })
+                            }
                         }
-                    }
-                },
-                score: { samples in try clock.measure(.scoring) { try session.scoreSamples(samples) } },
-                onRound: { round in
-                    do {
-                        try onRound(session.finishRound(round.index, samples: round.samples, rewards: session.lastRewards,
-                                                        distance: distance(run.trainer), timing: clock.lap()))
-                    } catch { roundFailure = error }
-                })
-            var steps = FineTuneSteps(method: rgdm, session: session, evaluation: nil, distance: distance, onRound: onRound, clock: clock)
-            target = settings.totalSteps
-            outcome = try loop.run(run, steps: &steps, until: target)
-            if let roundFailure { throw roundFailure }
-        case .ddpo:
-            guard let egnn = model as? EGNNModel else {
-                throw PipelineError.invalidModel(path: command.model, reason: "DDPO needs an EGNN model")
+                    },
+                    score: { samples in try clock.measure(.scoring) { try session.scoreSamples(samples) } },
+                    onRound: { round in
+                        do {
+                            try onRound(session.finishRound(round.index, samples: round.samples, rewards: session.lastRewards,
+                                                            distance: distance(run.trainer), timing: clock.lap()))
+                        } catch { roundFailure = error }
+                    })
+                var steps = FineTuneSteps(method: rgdm, session: session, evaluation: nil, distance: distance, onRound: onRound, clock: clock)
+                target = settings.totalSteps
+                outcome = try loop.run(run, steps: &steps, until: target)
+                if let roundFailure { throw roundFailure }
+            case .ddpo:
+                guard let egnn = model as? EGNNModel else {
+                    throw PipelineError.invalidModel(path: command.model, reason: "DDPO needs an EGNN model")
+                }
+                let settings = DDPO<EGNN>.Settings(chains: command.pool, steps: command.sampling.steps ?? 100,
+                                                   passes: command.ppoPasses, minibatch: command.batch, clip: command.ppoClip,
+                                                   chunk: command.poolBatch)
+                let methodState = try FineTuneSteps<DDPO<EGNN>, MoleculeRewardSession>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
+                var roundFailure: Error?
+                var index = session.rounds.count
+                let ddpo = try DDPO(model: egnn, settings: settings, nodeCounts: nodeCounts, seed: command.global.seed,
+                                    runState: methodState,
+                                    score: { samples in
+                                        clock.samplingEndsNow()   // DDPO draws its chains at the start of a round's first step
+                                        return try clock.measure(.scoring) { try session.scoreGraphs(samples) }
+                                    },
+                                    onRound: { samples, rewards in
+                                        index += 1
+                                        do {
+                                            try onRound(session.finishRound(index, samples: [samples], rewards: rewards,
+                                                                            distance: distance(run.trainer), timing: clock.lap()))
+                                        } catch { roundFailure = error }
+                                    })
+                var steps = FineTuneSteps(method: ddpo, session: session, evaluation: nil, distance: distance, onRound: onRound, clock: clock)
+                target = command.rounds * settings.stepsPerRound
+                outcome = try loop.run(run, steps: &steps, until: target)
+                if let roundFailure { throw roundFailure }
+            case .bestOfN:
+                preconditionFailure("best-of-N never trains: run() hands it to bestOfN(directory:threads:)")
+            case .rgdmStep:
+                guard let egnn = model as? EGNNModel, let data else {
+                    throw PipelineError.invalidModel(path: command.model, reason: "step-level RGDM needs an EGNN model and --data")
+                }
+                let settings = StepLevelRGDM<EGNN>.Settings(
+                    temperature: command.temperature, explorations: command.explorations, radius: command.radius,
+                    dataWeight: lambda, batchSize: command.batch, scoredState: command.scoreOn, maximumTimestep: command.maximumLevel)
+                let evaluation = MoleculeRewardSession(codec: codec, scorer: try command.reward.makeScorer(workers: threads)!,
+                                                       reference: reference, communicator: communicator)
+                evaluation.budget = { session.scorer.ledger.evaluations }
+                let methodState = try FineTuneSteps<StepLevelRGDM<EGNN>, MoleculeRewardSession>.restore(saved, session: session, evaluation: evaluation,
+                                                                              path: directory.url.path)
+                let rgdm = try StepLevelRGDM(model: egnn, settings: settings, data: data, seed: command.global.seed,
+                                             runState: methodState) { graphs in try clock.measure(.stepScoring) { try session.scoreGraphs(graphs) } }
+                var steps = FineTuneSteps(method: rgdm, session: session, evaluation: (command.evaluateEvery, evaluation, draw),
+                                          distance: distance, onRound: onRound, clock: clock)
+                target = command.trainingSteps
+                outcome = try loop.run(run, steps: &steps, until: target)
+                summaries = { evaluation.rounds }
             }
-            let settings = DDPO<EGNN>.Settings(chains: command.pool, steps: command.sampling.steps ?? 100,
-                                               passes: command.ppoPasses, minibatch: command.batch, clip: command.ppoClip,
-                                               chunk: command.poolBatch)
-            let methodState = try FineTuneSteps<DDPO<EGNN>, MoleculeRewardSession>.restore(saved, session: session, evaluation: nil, path: directory.url.path)
-            var roundFailure: Error?
-            var index = session.rounds.count
-            let ddpo = try DDPO(model: egnn, settings: settings, nodeCounts: nodeCounts, seed: command.global.seed,
-                                runState: methodState,
-                                score: { samples in
-                                    clock.samplingEndsNow()   // DDPO draws its chains at the start of a round's first step
-                                    return try clock.measure(.scoring) { try session.scoreGraphs(samples) }
-                                },
-                                onRound: { samples, rewards in
-                                    index += 1
-                                    do {
-                                        try onRound(session.finishRound(index, samples: [samples], rewards: rewards,
-                                                                        distance: distance(run.trainer), timing: clock.lap()))
-                                    } catch { roundFailure = error }
-                                })
-            var steps = FineTuneSteps(method: ddpo, session: session, evaluation: nil, distance: distance, onRound: onRound, clock: clock)
-            target = command.rounds * settings.stepsPerRound
-            outcome = try loop.run(run, steps: &steps, until: target)
-            if let roundFailure { throw roundFailure }
-        case .bestOfN:
-            preconditionFailure("best-of-N never trains: run() hands it to bestOfN(directory:threads:)")
-        case .rgdmStep:
-            guard let egnn = model as? EGNNModel, let data else {
-                throw PipelineError.invalidModel(path: command.model, reason: "step-level RGDM needs an EGNN model and --data")
-            }
-            let settings = StepLevelRGDM<EGNN>.Settings(
-                temperature: command.temperature, explorations: command.explorations, radius: command.radius,
-                dataWeight: lambda, batchSize: command.batch, scoredState: command.scoreOn, maximumTimestep: command.maximumLevel)
-            let evaluation = MoleculeRewardSession(codec: codec, scorer: try command.reward.makeScorer(workers: threads)!,
-                                                   reference: reference, communicator: communicator)
-            evaluation.budget = { session.scorer.ledger.evaluations }
-            let methodState = try FineTuneSteps<StepLevelRGDM<EGNN>, MoleculeRewardSession>.restore(saved, session: session, evaluation: evaluation,
-                                                                          path: directory.url.path)
-            let rgdm = try StepLevelRGDM(model: egnn, settings: settings, data: data, seed: command.global.seed,
-                                         runState: methodState) { graphs in try clock.measure(.stepScoring) { try session.scoreGraphs(graphs) } }
-            var steps = FineTuneSteps(method: rgdm, session: session, evaluation: (command.evaluateEvery, evaluation, draw),
-                                      distance: distance, onRound: onRound, clock: clock)
-            target = command.trainingSteps
-            outcome = try loop.run(run, steps: &steps, until: target)
-            summaries = { evaluation.rounds }
+        } catch DiffusionError.nonFiniteLoss(let step, let loss) {
+            outcome.seconds = Date().timeIntervalSince(started)
+            let saved = directory.hasCheckpoint ? "checkpoint.rgdm holds step \(try directory.loadCheckpoint().state.step)" : "no checkpoint was saved"
+            divergence = PipelineError.invalidRun(path: directory.url.path, reason: """
+                training step \(step) produced a non-finite loss (\(loss)): the run diverged; lower --learning-rate\
+                \(command.method == .ddpo ? " or --ppo-clip" : ""). The rounds so far are in log.jsonl, report.html and best.sdf; \(saved)
+                """)
         }
         try log.append(RoundClock.line(clock.totals, step: run.step, seconds: outcome.seconds))
+        if let divergence, !cluster.isPrimary { throw divergence }
         guard cluster.isPrimary else { return "" }
         let best = session.bestMolecules()
         try MoleculeDecoding.write(best, to: directory.url.appendingPathComponent("best.sdf").path)
@@ -187,6 +207,7 @@ struct FineTuneJob {
                                  learningRate: Double(run.trainer.configuration.optimizer.learningRate), seconds: outcome.seconds,
                                  interrupted: outcome.interrupted, reward: session.scorer.ledger,
                                  rounds: summaries(), best: session.best, timing: clock.totals).write(base: directory.reportBase)
+        if let divergence { throw divergence }
         let status = outcome.interrupted ? "interrupted; run the same command to resume" : "done"
         let last = summaries().last
         return String(format: "%@: step %d of %d, %d reward evaluations, last round's mean reward %.4f (top 10%% %.4f), validity %.3f; %@",
