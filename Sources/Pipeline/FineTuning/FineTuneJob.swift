@@ -192,11 +192,7 @@ struct FineTuneJob {
             }
         } catch DiffusionError.nonFiniteLoss(let step, let loss) {
             outcome.seconds = Date().timeIntervalSince(started)
-            let saved = directory.hasCheckpoint ? "checkpoint.rgdm holds step \(try directory.loadCheckpoint().state.step)" : "no checkpoint was saved"
-            divergence = PipelineError.invalidRun(path: directory.url.path, reason: """
-                training step \(step) produced a non-finite loss (\(loss)): the run diverged; lower --learning-rate\
-                \(command.method == .ddpo ? " or --ppo-clip" : ""). The rounds so far are in log.jsonl, report.html and best.sdf; \(saved)
-                """)
+            divergence = Divergence.error(step: step, loss: loss, method: command.method, directory: directory)
         }
         try log.append(RoundClock.line(clock.totals, step: run.step, seconds: outcome.seconds))
         if let divergence, !cluster.isPrimary { throw divergence }

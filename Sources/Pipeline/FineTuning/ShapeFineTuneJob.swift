@@ -92,45 +92,53 @@ struct ShapeFineTuneJob {
         }
         let loop = TrainingLoop(checkpointEvery: min(command.checkpointEvery, stepsPerRound), logEvery: command.logEvery,
                                 shouldStop: shouldStop)
-        let outcome: TrainingLoop.Outcome, totalSteps: Int
+        var outcome = TrainingLoop.Outcome(stepsTaken: 0, interrupted: true, seconds: 0, meanRecentLoss: .nan), totalSteps = 0
         // The session whose rounds and best shapes the report shows: step-level RGDM's evaluation pools.
         var reported = session
-        if command.method == .ddpo {
-            let ddpo = try runDDPO(run, session: session, saved: saved, distance: distance, onRound: onRound, clock: clock, loop: loop)
-            (outcome, totalSteps) = (ddpo.outcome, ddpo.target)
-        } else if command.method == .rgdmStep {
-            let step = try runStepLevel(run, session: session, saved: saved, distance: distance, onRound: onRound, clock: clock,
-                                        loop: loop, threads: threads)
-            (outcome, totalSteps, reported) = (step.outcome, command.trainingSteps, step.evaluation)
-        } else {
-            let settings = SampleLevelRGDM.Settings(
-                selection: command.method == .raft ? .top(fraction: command.keepFraction) : .payoff,
-                temperature: command.temperature, rounds: command.rounds, poolSize: command.pool,
-                stepsPerRound: command.stepsPerRound, batchSize: command.batch, replaySize: command.replay)
-            let methodState = try FineTuneSteps<SampleLevelRGDM, ShapeRewardSession>.restore(saved, session: session, evaluation: nil,
-                                                                                             path: directory.url.path)
-            var roundFailure: Error?
-            let rgdm = try SampleLevelRGDM(
-                settings: settings, seed: command.global.seed, nodeCounts: try NodeCountDistribution(observedCounts: [1]),
-                data: nil, runState: methodState,
-                draw: { parameters, nodeCounts, count, generator in
-                    try clock.measure(.sampling) {
-                        try model.sample(count: count, batchSize: poolBatch, nodeCounts: nodeCounts, condition: [],
-                                         parameters: parameters, sampling: latentSampling, using: &generator, progress: { _ in })
-                    }
-                },
-                // Decoding the pool is part of its scoring: the reward sees clouds.
-                score: { samples in try clock.measure(.scoring) { try session.scoreSamples(samples) } },
-                onRound: { round in
-                    do {
-                        try onRound(session.finishRound(round.index, samples: round.samples, rewards: session.lastRewards,
-                                                        distance: distance(run.trainer), timing: clock.lap()))
-                    } catch { roundFailure = error }
-                })
-            var steps = FineTuneSteps(method: rgdm, session: session, evaluation: nil, distance: distance, onRound: onRound, clock: clock)
-            outcome = try loop.run(run, steps: &steps, until: settings.totalSteps)
-            if let roundFailure { throw roundFailure }
-            totalSteps = settings.totalSteps
+        // A step whose loss is not finite stops the run; its rounds, best shapes and last checkpoint are kept.
+        var divergence: Error?
+        let started = Date()
+        do {
+            if command.method == .ddpo {
+                let ddpo = try runDDPO(run, session: session, saved: saved, distance: distance, onRound: onRound, clock: clock, loop: loop)
+                (outcome, totalSteps) = (ddpo.outcome, ddpo.target)
+            } else if command.method == .rgdmStep {
+                let step = try runStepLevel(run, session: session, saved: saved, distance: distance, onRound: onRound, clock: clock,
+                                            loop: loop, threads: threads)
+                (outcome, totalSteps, reported) = (step.outcome, command.trainingSteps, step.evaluation)
+            } else {
+                let settings = SampleLevelRGDM.Settings(
+                    selection: command.method == .raft ? .top(fraction: command.keepFraction) : .payoff,
+                    temperature: command.temperature, rounds: command.rounds, poolSize: command.pool,
+                    stepsPerRound: command.stepsPerRound, batchSize: command.batch, replaySize: command.replay)
+                let methodState = try FineTuneSteps<SampleLevelRGDM, ShapeRewardSession>.restore(saved, session: session, evaluation: nil,
+                                                                                                 path: directory.url.path)
+                var roundFailure: Error?
+                let rgdm = try SampleLevelRGDM(
+                    settings: settings, seed: command.global.seed, nodeCounts: try NodeCountDistribution(observedCounts: [1]),
+                    data: nil, runState: methodState,
+                    draw: { parameters, nodeCounts, count, generator in
+                        try clock.measure(.sampling) {
+                            try model.sample(count: count, batchSize: poolBatch, nodeCounts: nodeCounts, condition: [],
+                                             parameters: parameters, sampling: latentSampling, using: &generator, progress: { _ in })
+                        }
+                    },
+                    // Decoding the pool is part of its scoring: the reward sees clouds.
+                    score: { samples in try clock.measure(.scoring) { try session.scoreSamples(samples) } },
+                    onRound: { round in
+                        do {
+                            try onRound(session.finishRound(round.index, samples: round.samples, rewards: session.lastRewards,
+                                                            distance: distance(run.trainer), timing: clock.lap()))
+                        } catch { roundFailure = error }
+                    })
+                var steps = FineTuneSteps(method: rgdm, session: session, evaluation: nil, distance: distance, onRound: onRound, clock: clock)
+                outcome = try loop.run(run, steps: &steps, until: settings.totalSteps)
+                if let roundFailure { throw roundFailure }
+                totalSteps = settings.totalSteps
+            }
+        } catch DiffusionError.nonFiniteLoss(let step, let loss) {
+            outcome.seconds = Date().timeIntervalSince(started)
+            divergence = Divergence.error(step: step, loss: loss, method: command.method, directory: directory)
         }
         try log.append(RoundClock.line(clock.totals, step: run.step, seconds: outcome.seconds))
         try writeBest(reported, to: directory)
@@ -138,6 +146,7 @@ struct ShapeFineTuneJob {
                                       learningRate: Double(run.trainer.configuration.optimizer.learningRate),
                                       seconds: outcome.seconds, interrupted: outcome.interrupted, reward: session.scorer.ledger,
                                       rounds: reported.rounds, best: reported.best, timing: clock.totals).write(base: directory.reportBase)
+        if let divergence { throw divergence }
         let last = reported.rounds.last
         return String(format: "%@: step %d of %d, %d reward evaluations, last round's mean reward %.4f (top 10%% %.4f)%@; %@",
                       outcome.interrupted ? "interrupted; run the same command to resume" : "done", run.step, totalSteps,
