@@ -18,14 +18,15 @@ import TestSupport
         try command.run()
     }
 
-    @Test func qm9ModelDrawsTheRecordedMolecules() throws {
-        let directory = try TemporaryDirectory.create("shipped-qm9")
-        let output = directory.appendingPathComponent("qm9-m.xyz")
-        try sample(["--model", MoleculesCommandTests.repository.appendingPathComponent("models/qm9-m.rgdm").path,
+    @Test(arguments: ["qm9-m", "qm9-stable"])
+    func qm9ModelDrawsTheRecordedMolecules(_ name: String) throws {
+        let directory = try TemporaryDirectory.create("shipped-\(name)")
+        let output = directory.appendingPathComponent("\(name).xyz")
+        try sample(["--model", MoleculesCommandTests.repository.appendingPathComponent("models/\(name).rgdm").path,
                     "--count", "2", "--seed", "3", "--sampler", "ancestral", "--steps", "20",
                     "--corrector-steps", "2", "--corrector-levels", "5", "--threads", "1"], to: output)
         let drawn = try String(contentsOf: output, encoding: .utf8)
-        let recorded = try String(contentsOf: Self.fixtures.appendingPathComponent("qm9-m.xyz"), encoding: .utf8)
+        let recorded = try String(contentsOf: Self.fixtures.appendingPathComponent("\(name).xyz"), encoding: .utf8)
         #expect(drawn == recorded)
     }
 
