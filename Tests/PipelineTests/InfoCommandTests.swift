@@ -64,7 +64,7 @@ import PointCloud
         #expect(try TrainedModel.checkpoint(at: path).state.parameters.count == trained.model.parameterCount)
     }
 
-    /// models/qm9-m.rgdm, the main job's model: 8 × 128, grown from qm9-s.rgdm, EMA weights only.
+    /// models/qm9-m.rgdm, the base of the steered models: 8 × 128, grown from qm9-s.rgdm, EMA weights only.
     @Test func describesTheShippedGrownQM9Model() throws {
         let path = MoleculesCommandTests.repository.appendingPathComponent("models/qm9-m.rgdm").path
         let summary = try InfoCommand.describe(path)
