@@ -106,7 +106,7 @@ struct TiltProperty: DifferentiableGraphProperty {
         let layout = GraphLayout(nodeCounts: [2, 1])
         // Graph 0: RMS √((9 + 16 + 0 + 0 + 0 + 0 + 0 + 0) / 8) ≈ 1.77 > 1; graph 1: RMS 0.5 ≤ 1.
         var term = GraphTensors(positions: [3, 4, 0, 0, 0, 0, 0.5, -0.5, 0.5], features: [0, 0, 0.5])
-        PropertyGuidance<TiltProperty>.cap(&term, layout: layout, rms: 1)
+        GuidanceTerm.cap(&term, layout: layout, rms: 1)
         let first = term.positions[0 ..< 6].map { Double($0) * Double($0) }.reduce(0, +) + term.features[0 ..< 2].map { Double($0) * Double($0) }.reduce(0, +)
         #expect(abs((first / 8).squareRoot() - 1) < 1e-6, "graph 0 RMS \((first / 8).squareRoot())")
         expectClose(term.positions[0 ..< 2], [Float(3 / (25.0 / 8).squareRoot()), Float(4 / (25.0 / 8).squareRoot())], tolerance: 1e-6, "direction kept")

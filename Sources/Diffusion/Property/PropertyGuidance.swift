@@ -43,11 +43,6 @@ public struct PropertyGuidance<Property: DifferentiableGraphProperty>: SamplingG
         return gradient
     }
 
-    /// Scales each graph's rows of `term` so that their root mean square is at most `rms`.
-    static func cap(_ term: inout GraphTensors, layout: GraphLayout, rms: Double) {
-        GuidanceTerm.cap(&term, layout: layout, rms: rms)
-    }
-
     public func guide(_ prediction: inout DenoiserOutput, at z: GraphTensors, timestep: Int, layout: GraphLayout,
                       process: DiffusionProcess) throws {
         guard weight > 0 else { return }

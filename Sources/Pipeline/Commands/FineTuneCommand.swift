@@ -79,6 +79,18 @@ struct FineTuneCommand: ParsableCommand {
     @Option(help: "Write a log line every N steps.") var logEvery = 10
     @OptionGroup var global: GlobalOptions
 
+    /// Steps between checkpoints: `--checkpoint-every`, and at least once a round (a round's
+    /// optimiser steps; DDPO's are its PPO passes over the pool's minibatches), so a run that
+    /// stops keeps every round it finished. Step-level RGDM has no rounds.
+    var checkpointInterval: Int {
+        let stepsInRound = switch method {
+        case .rgdm, .raft: stepsPerRound
+        case .ddpo: ppoPasses * ((pool + batch - 1) / batch)
+        case .rgdmStep, .bestOfN: checkpointEvery
+        }
+        return min(checkpointEvery, stepsInRound)
+    }
+
     func validate() throws {
         if rounds < 1 || pool < 1 || stepsPerRound < 1 || trainingSteps < 1 || evaluateEvery < 1 || poolBatch < 1 {
             throw ValidationError("--rounds, --pool, --steps-per-round, --training-steps, --evaluate-every and --pool-batch must be at least 1")

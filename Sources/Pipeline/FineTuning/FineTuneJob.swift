@@ -92,13 +92,7 @@ struct FineTuneJob {
             }
         }
         let cluster = cluster
-        // At least one checkpoint a round, so a run that stops keeps every round it finished.
-        let stepsPerRound: Int? = switch command.method {
-        case .rgdm, .raft: command.stepsPerRound
-        case .ddpo: command.ppoPasses * ((command.pool + command.batch - 1) / command.batch)
-        case .rgdmStep, .bestOfN: nil
-        }
-        let loop = TrainingLoop(checkpointEvery: min(command.checkpointEvery, stepsPerRound ?? .max), logEvery: command.logEvery,
+        let loop = TrainingLoop(checkpointEvery: command.checkpointInterval, logEvery: command.logEvery,
                                 shouldStop: { cluster.stopRequested(Interruption.requested) })
         let lambda = command.dataWeight ?? (data == nil ? 0 : 1)
         var target = 0

@@ -50,12 +50,12 @@ struct PoolRelaxation: Sendable {
         var message = RankMessage()
         for molecule in molecules[communicator.part(of: molecules.count)] {
             let relaxed = relax(molecule)
-            message.append([relaxed.displacement ?? .nan])
+            message.append((relaxed.displacement ?? .nan).bitPattern)
             message.append(relaxed.displacement == nil ? [] : relaxed.molecule.atoms.flatMap { [$0.position.x, $0.position.y, $0.position.z] })
         }
         var received = RankMessage(bytes: try communicator.allGather(message.bytes).flatMap { $0 })
         let relaxed = molecules.map { molecule -> (molecule: Molecule, displacement: Double?) in
-            let displacement = received.readDoubles()[0], coordinates = received.readDoubles()
+            let displacement = Double(bitPattern: received.readUInt64()), coordinates = received.readDoubles()
             guard !displacement.isNaN else { return (molecule, nil) }
             var result = molecule
             for i in result.atoms.indices {

@@ -84,13 +84,7 @@ struct ShapeFineTuneJob {
             for (key, value) in summary { line[key] = value }
             try log.append(line)
         }
-        // A checkpoint at least once a round, after its steps: a resume draws the next pool.
-        let stepsPerRound = switch command.method {
-        case .ddpo: command.ppoPasses * ((command.pool + command.batch - 1) / command.batch)
-        case .rgdmStep: command.checkpointEvery   // no rounds
-        default: command.stepsPerRound
-        }
-        let loop = TrainingLoop(checkpointEvery: min(command.checkpointEvery, stepsPerRound), logEvery: command.logEvery,
+        let loop = TrainingLoop(checkpointEvery: command.checkpointInterval, logEvery: command.logEvery,
                                 shouldStop: shouldStop)
         var outcome = TrainingLoop.Outcome(stepsTaken: 0, interrupted: true, seconds: 0, meanRecentLoss: .nan), totalSteps = 0
         // The session whose rounds and best shapes the report shows: step-level RGDM's evaluation pools.
