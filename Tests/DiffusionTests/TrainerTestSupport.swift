@@ -100,12 +100,14 @@ final class GaussianOracleDenoiser: Denoiser {
     let positionScale: Double
     let featureScale: Double
     let symmetry: Symmetry = .euclidean
-    let conditionWidth = 0
+    /// Condition rows it is given and ignores (0: unconditional).
+    let conditionWidth: Int
     let parameterCount = 0
     var featureWidth: Int { featureMean.count }
 
-    init(schedule: any NoiseSchedule, featureMean: [Float], positionScale: Double, featureScale: Double) {
+    init(schedule: any NoiseSchedule, featureMean: [Float], positionScale: Double, featureScale: Double, conditionWidth: Int = 0) {
         self.schedule = schedule
+        self.conditionWidth = conditionWidth
         self.featureMean = featureMean
         self.positionScale = positionScale
         self.featureScale = featureScale

@@ -20,6 +20,17 @@ extension GraphDiffusionModel: ConditionalDiffusionModel {
         nodeCounts: [Int], conditions: [Float], guidance: Double, batchSize: Int, parameters: [Float],
         sampling: SamplingSettings, using generator: inout G, progress: (Int) -> Void
     ) throws -> [SampleResult] {
+        try sample(nodeCounts: nodeCounts, conditions: conditions, guidance: guidance, steering: nil, batchSize: batchSize,
+                   parameters: parameters, sampling: sampling, using: &generator, progress: progress)
+    }
+
+    /// As `sample(nodeCounts:conditions:guidance:batchSize:parameters:sampling:using:progress:)`,
+    /// with `steering` adding its term to ε̂ at every step, told each graph's condition row (for
+    /// example `PropertyGuidance` toward the value each graph is conditioned on); nil: none.
+    public func sample<G: RandomNumberGenerator>(
+        nodeCounts: [Int], conditions: [Float], guidance: Double, steering: (any SamplingGuidance)?, batchSize: Int,
+        parameters: [Float], sampling: SamplingSettings, using generator: inout G, progress: (Int) -> Void
+    ) throws -> [SampleResult] {
         precondition(batchSize >= 1, "batch size \(batchSize)")
         let width = network.conditionWidth
         guard width > 0 else {
@@ -39,11 +50,11 @@ extension GraphDiffusionModel: ConditionalDiffusionModel {
             let end = min(start + batchSize, nodeCounts.count)
             let counts = Array(nodeCounts[start ..< end]), rows = Array(conditions[(start * width) ..< (end * width)])
             if let guided, rows.contains(where: { $0 != 0 }) {
-                results.append(sampler.generate(denoiser: guided, parameters: parameters, nodeCounts: counts,
-                                                condition: rows, using: &generator))
+                results.append(try sampler.generate(denoiser: guided, parameters: parameters, nodeCounts: counts,
+                                                    condition: rows, guidance: steering, using: &generator))
             } else {
-                results.append(sampler.generate(denoiser: network, parameters: parameters, nodeCounts: counts,
-                                                condition: rows, using: &generator))
+                results.append(try sampler.generate(denoiser: network, parameters: parameters, nodeCounts: counts,
+                                                    condition: rows, guidance: steering, using: &generator))
             }
             progress(end - start)
         }

@@ -13,7 +13,7 @@ extension Sampler {
         trajectoryStride: Int? = nil, using generator: inout G
     ) -> SampleResult {
         redrawingDiverged(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts, condition: condition,
-                          trajectoryStride: trajectoryStride, using: &generator) { _, _, _, _ in }
+                          trajectoryStride: trajectoryStride, using: &generator) { _, _, _, _, _ in }
     }
 
     /// As `generate(denoiser:parameters:nodeCounts:condition:trajectoryStride:using:)`, with
@@ -23,8 +23,8 @@ extension Sampler {
         guidance: (any SamplingGuidance)?, trajectoryStride: Int? = nil, using generator: inout G
     ) throws -> SampleResult {
         try redrawingDiverged(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts, condition: condition,
-                              trajectoryStride: trajectoryStride, using: &generator) { prediction, z, t, layout in
-            try guidance?.guide(&prediction, at: z, timestep: t, layout: layout, process: process)
+                              trajectoryStride: trajectoryStride, using: &generator) { prediction, z, rows, t, layout in
+            try guidance?.guide(&prediction, at: z, condition: rows, timestep: t, layout: layout, process: process)
         }
     }
 
@@ -35,7 +35,7 @@ extension Sampler {
     private func redrawingDiverged<D: Denoiser, G: RandomNumberGenerator>(
         denoiser: D, parameters: [Float], nodeCounts: [Int], condition: [Float], trajectoryStride: Int?,
         using generator: inout G,
-        guide: (inout DenoiserOutput, GraphTensors, Int, GraphLayout) throws -> Void
+        guide: (inout DenoiserOutput, GraphTensors, [Float], Int, GraphLayout) throws -> Void
     ) rethrows -> SampleResult {
         var result = try chain(denoiser: denoiser, parameters: parameters, nodeCounts: nodeCounts, condition: condition,
                                trajectoryStride: trajectoryStride, using: &generator, guide: guide)
@@ -54,11 +54,12 @@ extension Sampler {
         return result
     }
 
-    /// The chain, with `guide` adjusting ε̂ before each step.
+    /// The chain, with `guide` adjusting ε̂ before each step (given z_t, the condition rows, t
+    /// and the layout).
     private func chain<D: Denoiser, G: RandomNumberGenerator>(
         denoiser: D, parameters: [Float], nodeCounts: [Int], condition: [Float], trajectoryStride: Int?,
         using generator: inout G,
-        guide: (inout DenoiserOutput, GraphTensors, Int, GraphLayout) throws -> Void
+        guide: (inout DenoiserOutput, GraphTensors, [Float], Int, GraphLayout) throws -> Void
     ) rethrows -> SampleResult {
         precondition(denoiser.featureWidth == process.featureWidth,
                      "denoiser feature width \(denoiser.featureWidth) ≠ process feature width \(process.featureWidth)")
@@ -82,7 +83,7 @@ extension Sampler {
                                           time: time, condition: condition)
                 denoiser.predict(input, parameters: parameters, into: &prediction)
             }
-            try guide(&prediction, z, t, layout)
+            try guide(&prediction, z, condition, t, layout)
             step(&z, prediction: prediction, index: index, layout: layout, state: &state, using: &generator)
         }
         return SampleResult(layout: layout, positions: z.positions,

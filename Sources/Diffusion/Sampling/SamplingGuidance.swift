@@ -7,4 +7,17 @@ public protocol SamplingGuidance {
     /// at timestep `timestep` of `process`.
     func guide(_ prediction: inout DenoiserOutput, at z: GraphTensors, timestep: Int, layout: GraphLayout,
                process: DiffusionProcess) throws
+
+    /// As `guide(_:at:timestep:layout:process:)` for graphs drawn under `condition`
+    /// (`[graphs, conditionWidth]`, the rows the denoiser reads; empty when unconditional), so a
+    /// term may depend on each graph's condition. The default ignores it.
+    func guide(_ prediction: inout DenoiserOutput, at z: GraphTensors, condition: [Float], timestep: Int,
+               layout: GraphLayout, process: DiffusionProcess) throws
+}
+
+extension SamplingGuidance {
+    public func guide(_ prediction: inout DenoiserOutput, at z: GraphTensors, condition: [Float], timestep: Int,
+                      layout: GraphLayout, process: DiffusionProcess) throws {
+        try guide(&prediction, at: z, timestep: timestep, layout: layout, process: process)
+    }
 }

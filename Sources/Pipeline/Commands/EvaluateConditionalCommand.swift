@@ -32,6 +32,7 @@ struct EvaluateConditionalCommand: ParsableCommand {
     @Option(help: "One target for every molecule instead (one value per property of the model); atom counts from the data near it.")
     var target: [Double] = []
     @Option(help: "Classifier-free guidance scale w ≥ 0 (default 0).") var guidance = 0.0
+    @OptionGroup(title: "Property guidance (each molecule toward its own target)") var steering: PropertyGuidanceOptions
     @Option(help: "Reference set for novelty (an rgdm HDF5 set or a molecule file).") var reference: String?
     @Option(name: .shortAndLong, help: "Writes BASE.sdf (each molecule with its target and the oracle's prediction), BASE.json, BASE.html and BASE.run.json.")
     var output: String?
@@ -63,8 +64,9 @@ struct EvaluateConditionalCommand: ParsableCommand {
         let settings = try sampling.settings(for: .molecules, architecture: trained.card.architecture, timesteps: trained.card.timesteps)
             .stopping(at: condition.training.earlyStop, timesteps: trained.card.timesteps, keepingSteps: sampling.steps != nil)
         let data = try oracleOptions.data.map { try LabelledSplit(path: $0, split: split, properties: condition.properties) }
+        let steered = try steering.steering(for: trained, threads: global.workerCount)
         let evaluation = ConditionalEvaluation(targets: !target.isEmpty ? .fixed(target) : targetsFrom == .split ? .split : .reference,
-                                               guidance: guidance, count: count, batchSize: batch)
+                                               guidance: guidance, steering: steered?.guidance, count: count, batchSize: batch)
         var generator = Xoshiro256StarStar(seed: global.seed)
         var progress = ProgressLine(label: "sample", total: count)
         let outcome = try evaluation.run(model: trained, oracle: oracle, data: data, sampling: settings,
@@ -77,8 +79,9 @@ struct EvaluateConditionalCommand: ParsableCommand {
             let training = try LabelledSplit(path: path, split: oracleOptions.fitSplit, properties: [property])
             baselines = try ConditionalBaselines(oracle: oracle, heldOut: data, training: training)
         }
-        let targets = !target.isEmpty ? "the target \(target.map { String(format: "%g", $0) }.joined(separator: ", "))"
+        let drawn = !target.isEmpty ? "the target \(target.map { String(format: "%g", $0) }.joined(separator: ", "))"
             : targetsFrom == .split ? "targets drawn from \(split) of \(oracleOptions.data ?? "")" : "targets drawn from the model's (size, label) pairs"
+        let targets = drawn + (steered.map { String(format: ", each guided toward its target by %@ (w = %g)", $0.path, steering.propertyWeight) } ?? "")
         let summary = ConditionalEvaluationSummary(model: model, oracle: oracle.name, property: property, targets: targets,
                                                    outcome: outcome, baselines: baselines,
                                                    baselineSource: oracleOptions.data.map { "\(split) of \($0)" })

@@ -56,8 +56,8 @@ struct SampleCommand: ParsableCommand {
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
         if targeting.isGuided {
             let towardClass = sampleClass != nil && condition.target.isEmpty
-            if (condition.target.count != 1 && !towardClass) || condition.conditionFromData {
-                throw ValidationError("--property-model guides toward one --target value (a classifier of shape latents: toward one --class)")
+            if condition.target.isEmpty && !towardClass && !condition.conditionFromData {
+                throw ValidationError("--property-model guides toward --target (a conditional model: or each molecule's --condition-from-data; a classifier of shape latents: toward one --class)")
             }
             if reward.reward != nil || reconstruct != nil {
                 throw ValidationError("--property-model guides the model's own chain: leave out --reward and --reconstruct")
@@ -94,8 +94,13 @@ struct SampleCommand: ParsableCommand {
         if sampleClass != nil && classes == nil && !shapeGuided {
             throw PipelineError.invalidCondition(reason: "\(self.model) is not class-conditional; --class needs a model trained with --class-condition")
         }
-        let guided = classes != nil || shapeGuided ? nil : try targeting.guidance(for: model, target: condition.target.first, weight: condition.guidance,
-                                                                     threads: global.workerCount)
+        let conditionalModel = model.card.condition != nil
+        if targeting.isGuided, !conditionalModel, !shapeGuided, condition.target.count != 1 || condition.conditionFromData {
+            throw PipelineError.invalidCondition(reason: "--property-model guides the unconditional \(self.model) toward one --target value")
+        }
+        let guided = classes != nil || shapeGuided || conditionalModel ? nil
+            : try targeting.guidance(for: model, target: condition.target.first, weight: condition.guidance, threads: global.workerCount)
+        let steering = conditionalModel ? try targeting.property.steering(for: model, threads: global.workerCount) : nil
         let conditional = guided == nil && classes == nil && !shapeGuided ? try condition.sampling(for: model) : nil
         var draw: ConditionalSampling.Draw?
         var shapeGuidance: ShapeGuidanceOutcome?
@@ -110,7 +115,8 @@ struct SampleCommand: ParsableCommand {
             results = try model.sample(count: count, batchSize: batch, sampling: settings, guidance: guided.guidance,
                                        sizes: guided.sizes, using: &generator) { progress.advance(by: $0) }
         } else if let conditional, reward.reward == nil {
-            draw = try conditional.sample(from: model, count: count, batchSize: batch, sampling: settings, using: &generator) {
+            draw = try conditional.sample(from: model, count: count, batchSize: batch, sampling: settings, steering: steering?.guidance,
+                                          using: &generator) {
                 progress.advance(by: $0)
             }
             results = draw?.results ?? []
@@ -164,19 +170,26 @@ struct SampleCommand: ParsableCommand {
                                                    networkCalls: networkCalls * (draw.map { $0.guidance > 0 && $0.request != .unconditional ? 2 : 1 } ?? 1),
                                                    output: output, seconds: seconds)
             if let draw { sampleReport.addCondition(draw) }
+            if let steering {
+                sampleReport.json["property_guidance"] = ["property_model": steering.path, "weight": targeting.property.propertyWeight,
+                                                          "clip": targeting.property.guidanceClip, "target": "each molecule's condition"]
+                sampleReport.summary += String(format: " Guided toward each molecule's condition by %@ with w = %.6g.",
+                                               steering.path, targeting.property.propertyWeight)
+            }
             sampleReport.json["diverged"] = diverged
             let predicted = try guided.map { try $0.property.predict(MoleculeCodec(card: model.card).batch(molecules)) }
             if let guided, let predicted { sampleReport.add(guided, predictions: predicted) }
             let oracle = try targeting.oracleModel(threads: global.workerCount)
+            let oracleTarget = guided?.target ?? (draw.map { $0.request == .unconditional } == false && condition.target.count == 1 ? condition.target.first : nil)
             let scored = try oracle.map { try $0.predict(MoleculeCodec(card: model.card).batch(molecules)) }
             if let oracle, let scored, let path = targeting.oracle {
-                sampleReport.add(oracle: oracle, path: path, predictions: scored, target: guided?.target)
+                sampleReport.add(oracle: oracle, path: path, predictions: scored, target: oracleTarget)
             }
             try sampleReport.write(base: reportBase)
             try report(evaluator.metrics, seconds: seconds)
             if let guided, let predicted { print(RunReport.guidanceSummary(guided, predictions: predicted)) }
             if let oracle, let scored, let path = targeting.oracle {
-                print(RunReport.oracleSummary(oracle, path: path, predictions: scored, target: guided?.target))
+                print(RunReport.oracleSummary(oracle, path: path, predictions: scored, target: oracleTarget))
             }
         case .shapes:
             let files = try ShapeDecoding.write(results, to: output)

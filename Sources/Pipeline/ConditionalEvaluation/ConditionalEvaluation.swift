@@ -20,12 +20,16 @@ public struct ConditionalEvaluation {
     public var targets: Targets
     /// Classifier-free guidance w ≥ 0.
     public var guidance: Double
+    /// Gradient guidance added to the chain, each molecule toward its own target
+    /// (`EGNNPropertyModel.guidance(towardConditionOf:weight:maximumRMS:)`); nil: none.
+    public var steering: (any SamplingGuidance)?
     public var count: Int
     public var batchSize: Int
 
-    public init(targets: Targets, guidance: Double = 0, count: Int, batchSize: Int = 100) {
+    public init(targets: Targets, guidance: Double = 0, steering: (any SamplingGuidance)? = nil, count: Int, batchSize: Int = 100) {
         self.targets = targets
         self.guidance = guidance
+        self.steering = steering
         self.count = count
         self.batchSize = batchSize
     }
@@ -66,7 +70,8 @@ public struct ConditionalEvaluation {
             request = .pairs(sizes: pairs.sizes, values: pairs.values)
         }
         let draw = try ConditionalSampling(request: request, guidance: guidance)
-            .sample(from: model, count: count, batchSize: batchSize, sampling: sampling, using: &generator, progress: progress)
+            .sample(from: model, count: count, batchSize: batchSize, sampling: sampling, steering: steering,
+                    using: &generator, progress: progress)
         let targets = draw.targets.map { $0?[column] ?? .nan }
         let decoded = MoleculeCodec(card: model.card).molecules(from: draw.results)
         let predictions = try oracle.predictions(of: decoded)

@@ -87,19 +87,35 @@ public struct ConditionalSampling: Sendable {
     }
 
     /// Draws `count` graphs from `model`, a conditional model, by the reverse process
-    /// `sampling` stopped at the model's t0.
+    /// `sampling` stopped at the model's t0, `steering` (nil: none) adding its term to ε̂ at
+    /// every step: gradient guidance toward each molecule's own target
+    /// (`EGNNPropertyModel.guidance(towardConditionOf:weight:maximumRMS:)`), EGNN models only.
     public func sample(from model: TrainedModel, count: Int, batchSize: Int, sampling: SamplingSettings,
+                       steering: (any SamplingGuidance)? = nil,
                        using generator: inout some RandomNumberGenerator, progress: (Int) -> Void = { _ in }) throws -> Draw {
         guard let condition = model.card.condition, let conditional = model.model as? any ConditionalDiffusionModel else {
             throw PipelineError.invalidCondition(reason: Self.unconditionalModel(model.source))
+        }
+        if steering != nil, request == .unconditional {
+            throw PipelineError.invalidCondition(reason: "property guidance of a conditional model steers toward its condition; an unconditional draw has none")
         }
         let plan = try self.plan(card: model.card, condition: condition, count: count, path: model.source, using: &generator)
         var settings = sampling
         settings.stop = condition.training.earlyStop
         do {
-            let results = try conditional.sample(nodeCounts: plan.nodeCounts, conditions: plan.conditions, guidance: guidance,
+            let results: [SampleResult]
+            if let steering {
+                guard let graph = model.model as? EGNNModel else {
+                    throw PipelineError.invalidModel(path: model.source, reason: "property guidance needs an EGNN model; this is \(model.card.architecture.rawValue)")
+                }
+                results = try graph.sample(nodeCounts: plan.nodeCounts, conditions: plan.conditions, guidance: guidance, steering: steering,
+                                           batchSize: batchSize, parameters: model.parameters, sampling: settings,
+                                           using: &generator, progress: progress)
+            } else {
+                results = try conditional.sample(nodeCounts: plan.nodeCounts, conditions: plan.conditions, guidance: guidance,
                                                  batchSize: batchSize, parameters: model.parameters, sampling: settings,
                                                  using: &generator, progress: progress)
+            }
             return Draw(results: results, targets: plan.targets, condition: condition, request: request, guidance: guidance)
         } catch let DiffusionError.invalidConfiguration(reason) {
             throw PipelineError.invalidModel(path: model.source, reason: reason)

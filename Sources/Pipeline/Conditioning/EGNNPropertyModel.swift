@@ -48,4 +48,25 @@ public final class EGNNPropertyModel: PropertyPredictor {
         return try PropertyGuidance(property: NoiseAwareRegressor(regressor: regressor, parameters: parameters),
                                     target: (target - card.labelMean) / card.labelScale, weight: weight, maximumRMS: maximumRMS)
     }
+
+    /// Gradient guidance of a conditional model, each molecule toward the value y_g it is drawn
+    /// under: the network reads ĉ_g = (y_g − m)/MAD (`condition`'s normalisation), this model
+    /// a′_g = (y_g − mean)/scale, so a′_g = (m − mean)/scale + (MAD/scale)·ĉ_g. Throws unless this
+    /// is a noise-aware model of one of the condition's properties.
+    public func guidance(towardConditionOf condition: ConditionCard, weight: Double,
+                         maximumRMS: Double? = nil) throws -> PropertyGuidance<NoiseAwareRegressor> {
+        guard card.noise != nil else {
+            throw PipelineError.invalidModel(
+                path: source, reason: "it was trained on clean molecules; guidance needs a noise-aware model (rgdm train-property --noise-aware)")
+        }
+        guard let column = condition.properties.firstIndex(of: card.property) else {
+            throw PipelineError.invalidModel(
+                path: source, reason: "it predicts \(card.property); the model is conditioned on \(condition.properties.joined(separator: ", "))")
+        }
+        let mean = condition.normalization.means[column], deviation = condition.normalization.deviations[column]
+        return try PropertyGuidance(property: NoiseAwareRegressor(regressor: regressor, parameters: parameters),
+                                    target: .condition(column: column, scale: deviation / card.labelScale,
+                                                       offset: (mean - card.labelMean) / card.labelScale),
+                                    weight: weight, maximumRMS: maximumRMS)
+    }
 }

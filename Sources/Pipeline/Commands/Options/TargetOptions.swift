@@ -5,21 +5,16 @@ import Foundation
 /// `rgdm sample --target A --guidance W --property-model P.rgdm`: gradient guidance of an
 /// unconditional molecule model toward property value A by a noise-aware property model, as the
 /// released code of reward-directed conditional diffusion samples (`PropertyGuidance`). --target and
-/// --guidance are `ConditionOptions`' (shared with classifier-free guidance of conditional models).
+/// --guidance are `ConditionOptions`' (shared with classifier-free guidance of conditional models);
+/// a conditional model is guided toward each molecule's condition (`PropertyGuidanceOptions`).
 struct TargetOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A noise-aware property model (rgdm train-property --noise-aware) that guides this unconditional model toward --target (--guidance: its weight w, default 1).",
-                               discussion: "Shapes: a model of a latent point model's latents (train-property --noise-aware --guides MODEL) guides the prior's chain toward --target, or a classifier toward --class."))
-    var propertyModel: String?
-    @Option(help: ArgumentHelp("With --property-model: a cap on each molecule's guidance term, root mean square per component (ε̂'s own scale is 1); 0 leaves it uncapped, as published.",
-                               discussion: "A learnt property model extrapolates (polarisability keeps rising as atoms move apart); uncapped, large weights pull some chains apart."))
-    var guidanceClip = 1.0
+    @OptionGroup var property: PropertyGuidanceOptions
     @Option(help: ArgumentHelp("Molecules: a property model (any, e.g. one trained on clean molecules) whose predictions for the samples the report gives, guided or not.",
                                discussion: "An oracle apart from the guiding model, which the guided chain may exploit."))
     var oracle: String?
 
-    func validate() throws {
-        if !(guidanceClip.isFinite && guidanceClip >= 0) { throw ValidationError("--guidance-clip must be a finite number ≥ 0") }
-    }
+    var propertyModel: String? { property.propertyModel }
+    var guidanceClip: Double { property.guidanceClip }
 
     /// Whether the run is guided by a property model.
     var isGuided: Bool { propertyModel != nil }
@@ -38,7 +33,7 @@ struct TargetOptions: ParsableArguments {
             throw PipelineError.invalidModel(path: propertyModel, reason: "guidance needs a noise-aware EGNN property model, not ridge")
         }
         try property.checkGuides(model)
-        let weight = weight ?? 1, cap = guidanceClip > 0 ? guidanceClip : nil
+        let weight = weight ?? 1, cap = self.property.maximumRMS
         return GuidedRun(property: property, path: propertyModel, target: target, weight: weight, maximumRMS: cap,
                          guidance: try property.guidance(target: target, weight: weight, maximumRMS: cap))
     }
