@@ -226,6 +226,24 @@ import TestSupport
         }
     }
 
+    @Test func aDivergedRunStopsWithTheReasonAndKeepsItsLastFiniteCheckpoint() throws {
+        let dir = try TemporaryDirectory.create("train-diverged")
+        let dataset = dir.appendingPathComponent("tiny.h5").path
+        try TrainingFixtures.writeMoleculeSet(to: dataset)
+        let out = dir.appendingPathComponent("run").path
+        // Adam moves every weight by about the learning rate a step: 1e30 overflows Float within a few steps.
+        let arguments = [dataset, "--output", out, "--layers", "1", "--hidden", "4", "--batch", "3", "--timesteps", "20", "--threads", "1",
+                         "--learning-rate", "1e30", "--no-clipping", "--steps", "50", "--checkpoint-every", "1"]
+        var message = ""
+        #expect { try train(arguments) } throws: { error in
+            message = String(describing: error)
+            return message.contains("produced a non-finite loss") && message.contains("lower --learning-rate")
+        }
+        let saved = try Checkpoint(contentsOf: RunDirectory(URL(fileURLWithPath: out)).checkpointURL)
+        #expect(message.contains("checkpoint.rgdm holds step \(saved.state.step)"), "\(message)")
+        #expect(saved.state.step < 50 && saved.state.parameters.allSatisfy(\.isFinite), "the last checkpoint is the last finite model")
+    }
+
     @Test func reportsAMissingDatasetAndSplit() throws {
         #expect { try train(["/nonexistent/set.h5", "--steps", "1"]) } throws: { error in
             String(describing: error).contains("/nonexistent/set.h5")

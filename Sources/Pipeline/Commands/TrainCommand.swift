@@ -108,7 +108,13 @@ struct TrainCommand: ParsableCommand {
             if job.isPrimary { progress.advance(extra: String(format: "step %d loss %.4f", report.step, recentLoss)) }
         }
         var source = DatasetSteps(data: classed ?? conditioned?.data ?? data.source, batchSize: batchSize)
-        let outcome = try loop.run(run, steps: &source, until: target)
+        let outcome: TrainingLoop.Outcome
+        do {
+            outcome = try loop.run(run, steps: &source, until: target)
+        } catch DiffusionError.nonFiniteLoss(let step, let loss) {
+            if job.isPrimary { progress.finish(extra: "diverged at step \(step)") }
+            throw Divergence.training(step: step, loss: loss, directory: directory)
+        }
         guard job.isPrimary else { return }
         progress.finish(extra: String(format: "step %d loss %.4f", run.step, run.meanRecentLoss))
         try RunReport.training(run, outcome: outcome).write(base: directory.reportBase)
