@@ -30,6 +30,12 @@ if [[ $budget == -runs=* ]]; then limit=("$budget"); else limit=("-max_total_tim
 
 echo "fuzz: building Fuzz/ with -sanitize=fuzzer,address" >&2
 mkdir -p Fuzz/.build
+# SwiftPM keeps the build plan of a path dependency while its manifest is unchanged, so a source file
+# added to the package one folder up is missed; a new list of source files drops the cached plan.
+sources=$(find Sources -type f | LC_ALL=C sort | cksum)
+if [[ -f Fuzz/.build/source-list && $(cat Fuzz/.build/source-list) != "$sources" ]]; then
+  rm -f Fuzz/.build/debug.yaml Fuzz/.build/*/debug/description.json
+fi
 if ! nice swift build --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld \
      -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address >Fuzz/.build/build-log.txt 2>&1; then
   tail -n 30 Fuzz/.build/build-log.txt >&2
@@ -37,6 +43,7 @@ if ! nice swift build --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xsw
   exit 1
 fi
 
+echo "$sources" > Fuzz/.build/source-list
 binary=Fuzz/.build/debug/rgdm-fuzz
 
 # Largest input per harness: the text formats stay small (each execution parses every record);

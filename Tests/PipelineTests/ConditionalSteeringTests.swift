@@ -61,6 +61,13 @@ import TestSupport
         let html = try String(contentsOfFile: evaluation + ".html", encoding: .utf8)
         #expect(html.contains("each guided toward its target by \(guide) (w = 2)"))
 
+        // rgdm sweep: every point steered; the settings a rerun must match name the property model.
+        let sweep = dir.appendingPathComponent("sweep").path
+        try run(["sweep", "-m", checkpoint, "--oracle", "atom-count", "--data", data, "--targets", "70,90", "-c", "2", "--steps", "3",
+                 "--property-model", guide, "--property-weight", "2", "--threads", "1", "-o", sweep])
+        let settings = try #require(try json(sweep + ".json")["settings"] as? [String: String])
+        #expect(settings["property_guidance"] == "\(guide), w = 2, clip 1")
+
         // Refusals: a model of another property; an unconditional draw has no target to steer to.
         let mu = dir.appendingPathComponent("mu-guide.rgdm").path
         try run(["train-property", data, "--property", "mu", "-o", mu] + small)

@@ -33,6 +33,7 @@ struct SweepCommand: ParsableCommand {
     var targets: [TargetGrid] = []  // parsed by `transform` below
     @Option(name: .shortAndLong, help: "Molecules per model and target.") var count = 100
     @Option(help: "Classifier-free guidance scale w ≥ 0 (default 0).") var guidance = 0.0
+    @OptionGroup(title: "Property guidance (every model toward the target)") var steering: PropertyGuidanceOptions
     @Option(help: "Reference set for novelty (an rgdm HDF5 set or a molecule file).") var reference: String?
     @Option(name: .shortAndLong, help: "Report base: writes BASE.html and BASE.json (and resumes from BASE.json).") var output: String
     @Flag(help: "Also write each model's molecules at each target to BASE.samples/MODEL-TARGET.sdf.") var keepSamples = false
@@ -63,11 +64,15 @@ struct SweepCommand: ParsableCommand {
         let columns = try zip(models, conditions).map { try oracle.propertyIndex(in: $1, model: $0.source) }
         let property = conditions[0].properties[columns[0]]
         let names = Self.names(of: model)
+        let steered = try models.map { try steering.steering(for: $0, threads: global.workerCount)?.guidance }
+        var settings = ["count": "\(count)", "guidance": "\(guidance)", "seed": "\(global.seed)", "oracle": oracle.name,
+                        "reference": reference ?? "none", "weights": noEMA ? "raw" : "EMA",
+                        "sampler": try sampling.settings(for: .molecules, architecture: .egnn, timesteps: 1000).summary + " (for T = 1000)"]
+        if let path = steering.propertyModel {
+            settings["property_guidance"] = String(format: "%@, w = %g, clip %g", path, steering.propertyWeight, steering.guidanceClip)
+        }
         var sweep = ExtrapolationSweep(
-            settings: ["count": "\(count)", "guidance": "\(guidance)", "seed": "\(global.seed)", "oracle": oracle.name,
-                       "reference": reference ?? "none", "weights": noEMA ? "raw" : "EMA",
-                       "sampler": try sampling.settings(for: .molecules, architecture: .egnn, timesteps: 1000).summary + " (for T = 1000)"],
-            property: property, models: models.indices.map { ExtrapolationSweep.model(models[$0], column: columns[$0], name: names[$0]) },
+            settings: settings, property: property, models: models.indices.map { ExtrapolationSweep.model(models[$0], column: columns[$0], name: names[$0]) },
             targets: TargetGrid(values: targets.flatMap(\.values)).values)
         let base = URL(fileURLWithPath: output)
         try sweep.restore(from: base.appendingPathExtension("json"))
@@ -87,7 +92,7 @@ struct SweepCommand: ParsableCommand {
                 .stopping(at: condition.training.earlyStop, timesteps: trained.card.timesteps, keepingSteps: sampling.steps != nil)
             var progress = ProgressLine(label: "\(described.name) at \(String(format: "%g", target))", total: count)
             let (point, molecules) = try ExtrapolationSweep.point(
-                trained, column: columns[index], target: target, oracle: oracle, count: count, guidance: guidance,
+                trained, column: columns[index], target: target, oracle: oracle, count: count, guidance: guidance, steering: steered[index],
                 batchSize: batch, sampling: settings, reference: novelty, seed: global.seed) { progress.advance(by: $0) }
             progress.finish()
             if keepSamples {

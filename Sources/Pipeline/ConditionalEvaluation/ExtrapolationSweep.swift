@@ -85,9 +85,9 @@ public struct ExtrapolationSweep {
     }
 
     /// Draws `count` molecules of `trained` at `target` (the oracle's property, column `column`;
-    /// other properties at their training mean) and scores them.
+    /// other properties at their training mean), guided by `steering` when given, and scores them.
     public static func point(_ trained: TrainedModel, column: Int, target: Double, oracle: PropertyOracle, count: Int,
-                             guidance: Double, batchSize: Int, sampling: SamplingSettings, reference: Set<String>?,
+                             guidance: Double, steering: (any SamplingGuidance)? = nil, batchSize: Int, sampling: SamplingSettings, reference: Set<String>?,
                              seed: UInt64, progress: (Int) -> Void = { _ in }) throws -> (point: Point, molecules: [Molecule]) {
         guard let condition = trained.card.condition else {
             throw PipelineError.invalidModel(path: trained.source, reason: "it is unconditional: the sweep needs models trained with --condition")
@@ -96,7 +96,7 @@ public struct ExtrapolationSweep {
         values[column] = target
         var generator = Xoshiro256StarStar(seed: Self.seed(seed, target: target))
         let start = Date()
-        let outcome = try ConditionalEvaluation(targets: .fixed(values), guidance: guidance, count: count, batchSize: batchSize)
+        let outcome = try ConditionalEvaluation(targets: .fixed(values), guidance: guidance, steering: steering, count: count, batchSize: batchSize)
             .run(model: trained, oracle: oracle, sampling: sampling, reference: reference, using: &generator, progress: progress)
         let labels = (0 ..< condition.reference.count).map { condition.reference.values(of: $0)[column] }
         let point = Point(model: trained.source, target: target,
