@@ -80,11 +80,15 @@ for harness in "${harnesses[@]}"; do
   start=$(date +%s)
   total=0 restarts=0 library_crashes=0 outcome=ok
   # A crash inside libhdf5 or Open Babel is kept aside and the harness goes on with the rest of
-  # its budget (at most 20 times); any other failure stops it.
+  # its budget, time or executions (at most 20 times); any other failure stops it.
   while :; do
     log=Fuzz/.build/logs/$harness.log
     this=("${limit[@]}")
-    if [[ $budget != -runs=* ]]; then
+    if [[ $budget == -runs=* ]]; then
+      left=$(( ${budget#-runs=} - total ))
+      (( left > 0 )) || break
+      this=("-runs=$left")
+    else
       left=$(( budget - ($(date +%s) - start) ))
       (( left > 0 )) || break
       this=("-max_total_time=$left")
@@ -100,7 +104,6 @@ for harness in "${harnesses[@]}"; do
     if [[ -n $artifact && $(crash_site "$log") == library ]] && (( restarts < 20 )); then
       library_crashes=$(( library_crashes + 1 )) restarts=$(( restarts + 1 ))
       mv "$artifact" "$library/" && cp "$log" "$library/$(basename "$artifact").log"
-      [[ $budget == -runs=* ]] && break
       continue
     fi
     outcome=failed
