@@ -61,6 +61,12 @@ import TestSupport
         let html = try String(contentsOfFile: evaluation + ".html", encoding: .utf8)
         #expect(html.contains("each guided toward its target by \(guide) (w = 2)"))
 
+        // Guidance far too strong: chains that diverge even when drawn again are not written.
+        let wild = dir.appendingPathComponent("wild").path
+        try run(["evaluate", "conditional", "--model", checkpoint, "--oracle", "atom-count", "--data", data, "-c", "3", "--steps", "3",
+                 "--property-model", guide, "--property-weight", "1e9", "--guidance-clip", "0", "--threads", "1", "-o", wild])
+        #expect(try String(contentsOfFile: wild + ".sdf", encoding: .utf8).isEmpty, "no record with NaN coordinates is written")
+
         // rgdm sweep: every point steered; the settings a rerun must match name the property model.
         let sweep = dir.appendingPathComponent("sweep").path
         try run(["sweep", "-m", checkpoint, "--oracle", "atom-count", "--data", data, "--targets", "70,90", "-c", "2", "--steps", "3",

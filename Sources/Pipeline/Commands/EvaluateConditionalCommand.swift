@@ -86,7 +86,11 @@ struct EvaluateConditionalCommand: ParsableCommand {
                                                    outcome: outcome, baselines: baselines,
                                                    baselineSource: oracleOptions.data.map { "\(split) of \($0)" })
         if let output {
-            try MoleculeDecoding.write(outcome.molecules, to: output + ".sdf")
+            let diverged = try MoleculeDecoding.writeFinite(outcome.molecules, to: output + ".sdf")
+            if diverged > 0 {
+                FileHandle.standardError.write(Data(("evaluate conditional: " + MoleculeDecoding.divergedNote(diverged, of: outcome.molecules.count, path: output + ".sdf")
+                    + "; the oracle cannot read them, so they are counted as unread\n").utf8))
+            }
             let base = URL(fileURLWithPath: output)
             try summary.report().write(base: base)
             try RunRecord(command: "evaluate conditional").write(into: base.deletingLastPathComponent(), name: base.lastPathComponent + ".run.json")

@@ -155,14 +155,10 @@ struct SampleCommand: ParsableCommand {
         case .molecules:
             let decoded = MoleculeCodec(card: model.card).molecules(from: results)
             let molecules = draw?.annotating(decoded) ?? decoded
-            // A chain still diverged after `Sampler.maximumRedraws` redraws has no coordinates to
-            // write; the metrics keep it (unstable and invalid), so they are not flattered.
-            let written = molecules.filter(ValidMolecule.hasFiniteCoordinates)
-            try MoleculeDecoding.write(written, to: output)
-            let diverged = molecules.count - written.count
+            let diverged = try MoleculeDecoding.writeFinite(molecules, to: output)
             if diverged > 0 {
-                FileHandle.standardError.write(Data(("sample: \(diverged) of \(molecules.count) chains diverged (non-finite coordinates, "
-                    + "redraws included) and are not written to \(output); the metrics count them as unstable and invalid\n").utf8))
+                FileHandle.standardError.write(Data(("sample: " + MoleculeDecoding.divergedNote(diverged, of: molecules.count, path: output)
+                    + "; the metrics count them as unstable and invalid\n").utf8))
             }
             var evaluator = EDMEvaluator(reference: try reference.map { try ReferenceSMILES.load($0) })
             for molecule in molecules { try evaluator.add(molecule) }

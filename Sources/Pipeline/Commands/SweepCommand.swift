@@ -96,7 +96,11 @@ struct SweepCommand: ParsableCommand {
                 batchSize: batch, sampling: settings, reference: novelty, seed: global.seed) { progress.advance(by: $0) }
             progress.finish()
             if keepSamples {
-                try MoleculeDecoding.write(molecules, to: output + ".samples/\(described.name)-\(String(format: "%g", target)).sdf")
+                let path = output + ".samples/\(described.name)-\(String(format: "%g", target)).sdf"
+                let diverged = try MoleculeDecoding.writeFinite(molecules, to: path)
+                if diverged > 0 {
+                    FileHandle.standardError.write(Data(("sweep: " + MoleculeDecoding.divergedNote(diverged, of: molecules.count, path: path) + "\n").utf8))
+                }
             }
             sweep.points.append(point)
             try sweep.report(complete: sweep.remaining.isEmpty).write(base: base)

@@ -76,4 +76,18 @@ enum MoleculeDecoding {
         for molecule in molecules { try writer.write(molecule) }
         try writer.close()
     }
+
+    /// Writes the molecules with finite coordinates to `path` and returns how many were left out: a
+    /// chain still diverged after `Sampler.maximumRedraws` redraws has no coordinates to write, and
+    /// a record of NaNs would be read back as a molecule. Metrics keep them (unstable, invalid).
+    static func writeFinite(_ molecules: [Molecule], to path: String) throws -> Int {
+        let written = molecules.filter(ValidMolecule.hasFiniteCoordinates)
+        try write(written, to: path)
+        return molecules.count - written.count
+    }
+
+    /// "3 of 200 chains diverged (non-finite coordinates, redraws included) and are not written to PATH".
+    static func divergedNote(_ diverged: Int, of count: Int, path: String) -> String {
+        "\(diverged) of \(count) chains diverged (non-finite coordinates, redraws included) and are not written to \(path)"
+    }
 }
