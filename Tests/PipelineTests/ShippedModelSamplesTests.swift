@@ -30,6 +30,20 @@ import TestSupport
         #expect(drawn == recorded)
     }
 
+    /// The conditional μ model at μ = 3 D, steered by its shipped guide.
+    @Test func conditionalModelAndItsGuideDrawTheRecordedMolecules() throws {
+        let directory = try TemporaryDirectory.create("shipped-cond-mu")
+        let output = directory.appendingPathComponent("qm9-cond-mu.xyz")
+        let models = MoleculesCommandTests.repository.appendingPathComponent("models")
+        try sample(["--model", models.appendingPathComponent("qm9-cond-mu.rgdm").path, "--target", "3",
+                    "--property-model", models.appendingPathComponent("qm9-cond-mu-guide.rgdm").path, "--property-weight", "10",
+                    "--count", "2", "--seed", "3", "--sampler", "ancestral", "--steps", "20",
+                    "--corrector-steps", "2", "--corrector-levels", "5", "--threads", "1"], to: output)
+        let drawn = try String(contentsOf: output, encoding: .utf8)
+        let recorded = try String(contentsOf: Self.fixtures.appendingPathComponent("qm9-cond-mu.xyz"), encoding: .utf8)
+        #expect(drawn == recorded)
+    }
+
     @Test func shapesModelDrawsTheRecordedClouds() throws {
         let directory = try TemporaryDirectory.create("shipped-shapes")
         let output = directory.appendingPathComponent("shapes-lp.h5")

@@ -19,7 +19,10 @@ for name in qm9-m qm9-stable; do
   "$rgdm" sample --model models/$name.rgdm --count 2 --seed 3 --sampler ancestral --steps 20 \
     --corrector-steps 2 --corrector-levels 5 --threads 1 --output "$tmp/$name.xyz" >/dev/null
 done
+"$rgdm" sample --model models/qm9-cond-mu.rgdm --target 3 --property-model models/qm9-cond-mu-guide.rgdm --property-weight 10 \
+  --count 2 --seed 3 --sampler ancestral --steps 20 --corrector-steps 2 --corrector-levels 5 --threads 1 \
+  --output "$tmp/qm9-cond-mu.xyz" >/dev/null
 "$rgdm" sample --model models/shapes-lp.rgdm --count 2 --seed 3 --sampler ancestral --steps 20 \
   --latent-steps 20 --threads 1 --output "$tmp/shapes-lp.h5" >/dev/null
-cp "$tmp/qm9-m.xyz" "$tmp/qm9-stable.xyz" "$tmp/shapes-lp.h5" "$out/"
-echo "wrote $out/qm9-m.xyz, $out/qm9-stable.xyz and $out/shapes-lp.h5"
+cp "$tmp/qm9-m.xyz" "$tmp/qm9-stable.xyz" "$tmp/qm9-cond-mu.xyz" "$tmp/shapes-lp.h5" "$out/"
+echo "wrote $out/qm9-m.xyz, $out/qm9-stable.xyz, $out/qm9-cond-mu.xyz and $out/shapes-lp.h5"
