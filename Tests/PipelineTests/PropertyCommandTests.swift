@@ -88,6 +88,12 @@ import TestSupport
         #expect(plain["property_guidance"] == nil
                 && ((plain["oracle"] as? [String: Any])?["predictions"] as? [String: Any])?["mae_to_target"] is NSNull)
 
+        // An unconditional model is guided toward one value: not two, not the data's.
+        for extra in [["--target", "80", "--target", "90"], ["--condition-from-data"]] {
+            #expect(throws: PipelineError.invalidCondition(reason: "--property-model guides the unconditional \(Self.shipped) toward one --target value")) {
+                try rgdm(["sample"] + sampling + ["-o", samples, "--property-model", guide] + extra)
+            }
+        }
         // Property models that cannot guide: a ridge model, a model of clean molecules, another forward process.
         #expect(throws: PipelineError.invalidModel(path: ridge, reason: "guidance needs a noise-aware EGNN property model, not ridge")) {
             try rgdm(["sample"] + sampling + ["-o", samples, "--target", "80", "--property-model", ridge])

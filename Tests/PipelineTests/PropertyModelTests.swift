@@ -120,13 +120,12 @@ import TestSupport
                                             "--noise-aware"], "--noise-aware needs --architecture egnn")
         expectParseError(RGDMCommand.self, ["train-property", "s.h5", "--property", "alpha", "-o", "p.pt"], "--output must end in .rgdm")
         expectParseError(RGDMCommand.self, ["train-property", "s.h5", "-o", "p.rgdm"], "Missing expected argument '--property <property>'")
-        // --target and --guidance are shared with conditional sampling; --property-model needs one target.
+        // --target and --guidance are shared with conditional sampling; --property-model needs a target
+        // (an unconditional model exactly one: PropertyCommandTests).
         expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--property-model", "p.rgdm"],
-                         "--property-model guides toward one --target value")
+                         "--property-model guides toward --target")
         expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--property-model", "p.rgdm",
-                                            "--target", "1", "--target", "2"], "--property-model guides toward one --target value")
-        expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--property-model", "p.rgdm",
-                                            "--condition-from-data"], "--property-model guides toward one --target value")
+                                            "--property-weight=-1", "--target", "1"], "--property-weight must be a finite number ≥ 0")
         expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--target", "1", "--property-model", "p.rgdm",
                                             "--reward", "qed"], "--property-model guides the model's own chain")
         expectParseError(RGDMCommand.self, ["sample", "--model", "m.rgdm", "-o", "s.sdf", "--target", "1", "--property-model", "p.rgdm",
