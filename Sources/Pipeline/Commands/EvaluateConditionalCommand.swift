@@ -89,7 +89,7 @@ struct EvaluateConditionalCommand: ParsableCommand {
             let diverged = try MoleculeDecoding.writeFinite(outcome.molecules, to: output + ".sdf")
             if diverged > 0 {
                 FileHandle.standardError.write(Data(("evaluate conditional: " + MoleculeDecoding.divergedNote(diverged, of: outcome.molecules.count, path: output + ".sdf")
-                    + "; the oracle cannot read them, so they are counted as unread\n").utf8))
+                    + "; the report keeps them (a learnt oracle reads no prediction for them: unread)\n").utf8))
             }
             let base = URL(fileURLWithPath: output)
             try summary.report().write(base: base)
