@@ -18,7 +18,7 @@ import TestSupport
         try command.run()
     }
 
-    @Test(arguments: ["qm9-m", "qm9-stable"])
+    @Test(arguments: ["qm9-m", "qm9-stable", "qm9-qed"])
     func qm9ModelDrawsTheRecordedMolecules(_ name: String) throws {
         let directory = try TemporaryDirectory.create("shipped-\(name)")
         let output = directory.appendingPathComponent("\(name).xyz")

@@ -15,7 +15,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # rgdm runs OpenBLAS on one thread per worker; pin it here too, for binaries that did not.
 export OPENBLAS_NUM_THREADS=1
 # Keep these arguments in step with ShippedModelSamplesTests.
-for name in qm9-m qm9-stable; do
+for name in qm9-m qm9-stable qm9-qed; do
   "$rgdm" sample --model models/$name.rgdm --count 2 --seed 3 --sampler ancestral --steps 20 \
     --corrector-steps 2 --corrector-levels 5 --threads 1 --output "$tmp/$name.xyz" >/dev/null
 done
@@ -24,5 +24,5 @@ done
   --output "$tmp/qm9-cond-mu.xyz" >/dev/null
 "$rgdm" sample --model models/shapes-lp.rgdm --count 2 --seed 3 --sampler ancestral --steps 20 \
   --latent-steps 20 --threads 1 --output "$tmp/shapes-lp.h5" >/dev/null
-cp "$tmp/qm9-m.xyz" "$tmp/qm9-stable.xyz" "$tmp/qm9-cond-mu.xyz" "$tmp/shapes-lp.h5" "$out/"
-echo "wrote $out/qm9-m.xyz, $out/qm9-stable.xyz, $out/qm9-cond-mu.xyz and $out/shapes-lp.h5"
+cp "$tmp/qm9-m.xyz" "$tmp/qm9-stable.xyz" "$tmp/qm9-qed.xyz" "$tmp/qm9-cond-mu.xyz" "$tmp/shapes-lp.h5" "$out/"
+echo "wrote $out/qm9-m.xyz, $out/qm9-stable.xyz, $out/qm9-qed.xyz, $out/qm9-cond-mu.xyz and $out/shapes-lp.h5"
