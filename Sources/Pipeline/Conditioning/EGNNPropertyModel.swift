@@ -41,12 +41,8 @@ public final class EGNNPropertyModel: PropertyPredictor {
     /// scale: ε̂ ← ε̂ + σ_t w ∇ ½ (a′ − f(z_t, t))², a′ = (a − mean) / scale, each molecule's term
     /// capped at root mean square `maximumRMS` when given. Needs a noise-aware model.
     public func guidance(target: Double, weight: Double, maximumRMS: Double? = nil) throws -> PropertyGuidance<NoiseAwareRegressor> {
-        guard card.noise != nil else {
-            throw PipelineError.invalidModel(
-                path: source, reason: "it was trained on clean molecules; guidance needs a noise-aware model (rgdm train-property --noise-aware)")
-        }
-        return try PropertyGuidance(property: NoiseAwareRegressor(regressor: regressor, parameters: parameters),
-                                    target: (target - card.labelMean) / card.labelScale, weight: weight, maximumRMS: maximumRMS)
+        try checkNoiseAware()
+        return try guidance(.value((target - card.labelMean) / card.labelScale), weight: weight, maximumRMS: maximumRMS)
     }
 
     /// Gradient guidance of a conditional model, each molecule toward the value y_g it is drawn
@@ -55,18 +51,28 @@ public final class EGNNPropertyModel: PropertyPredictor {
     /// is a noise-aware model of one of the condition's properties.
     public func guidance(towardConditionOf condition: ConditionCard, weight: Double,
                          maximumRMS: Double? = nil) throws -> PropertyGuidance<NoiseAwareRegressor> {
-        guard card.noise != nil else {
-            throw PipelineError.invalidModel(
-                path: source, reason: "it was trained on clean molecules; guidance needs a noise-aware model (rgdm train-property --noise-aware)")
-        }
+        try checkNoiseAware()
         guard let column = condition.properties.firstIndex(of: card.property) else {
             throw PipelineError.invalidModel(
                 path: source, reason: "it predicts \(card.property); the model is conditioned on \(condition.properties.joined(separator: ", "))")
         }
         let mean = condition.normalization.means[column], deviation = condition.normalization.deviations[column]
-        return try PropertyGuidance(property: NoiseAwareRegressor(regressor: regressor, parameters: parameters),
-                                    target: .condition(column: column, scale: deviation / card.labelScale,
-                                                       offset: (mean - card.labelMean) / card.labelScale),
-                                    weight: weight, maximumRMS: maximumRMS)
+        return try guidance(.condition(column: column, scale: deviation / card.labelScale, offset: (mean - card.labelMean) / card.labelScale),
+                            weight: weight, maximumRMS: maximumRMS)
+    }
+
+    /// Throws unless this model was trained on noised molecules.
+    private func checkNoiseAware() throws {
+        guard card.noise != nil else {
+            throw PipelineError.invalidModel(
+                path: source, reason: "it was trained on clean molecules; guidance needs a noise-aware model (rgdm train-property --noise-aware)")
+        }
+    }
+
+    /// Guidance toward `target` on the standardised scale.
+    private func guidance(_ target: PropertyGuidance<NoiseAwareRegressor>.Target, weight: Double,
+                          maximumRMS: Double?) throws -> PropertyGuidance<NoiseAwareRegressor> {
+        try PropertyGuidance(property: NoiseAwareRegressor(regressor: regressor, parameters: parameters), target: target,
+                             weight: weight, maximumRMS: maximumRMS)
     }
 }

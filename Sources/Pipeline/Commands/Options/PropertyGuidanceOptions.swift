@@ -32,10 +32,16 @@ struct PropertyGuidanceOptions: ParsableArguments {
         guard let condition = model.card.condition else {
             throw PipelineError.invalidModel(path: model.source, reason: "it is unconditional; guide it toward --target with --guidance as the weight")
         }
-        guard let property = try PropertyModelFile.open(propertyModel, threads: threads) as? EGNNPropertyModel else {
-            throw PipelineError.invalidModel(path: propertyModel, reason: "guidance needs a noise-aware EGNN property model, not ridge")
+        let property = try guidingModel(propertyModel, for: model, threads: threads)
+        return (try property.guidance(towardConditionOf: condition, weight: propertyWeight, maximumRMS: maximumRMS), propertyModel)
+    }
+
+    /// The EGNN property model at `path`, checked to guide `model` (`EGNNPropertyModel.checkGuides`).
+    func guidingModel(_ path: String, for model: TrainedModel, threads: Int) throws -> EGNNPropertyModel {
+        guard let property = try PropertyModelFile.open(path, threads: threads) as? EGNNPropertyModel else {
+            throw PipelineError.invalidModel(path: path, reason: "guidance needs a noise-aware EGNN property model, not ridge")
         }
         try property.checkGuides(model)
-        return (try property.guidance(towardConditionOf: condition, weight: propertyWeight, maximumRMS: maximumRMS), propertyModel)
+        return property
     }
 }

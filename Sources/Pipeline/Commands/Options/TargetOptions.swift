@@ -29,10 +29,7 @@ struct TargetOptions: ParsableArguments {
     func guidance(for model: TrainedModel, target: Double?, weight: Double?, threads: Int) throws -> GuidedRun? {
         guard let propertyModel else { return nil }
         guard let target else { throw PipelineError.invalidCondition(reason: "--property-model guides toward a --target; give one") }
-        guard let property = try PropertyModelFile.open(propertyModel, threads: threads) as? EGNNPropertyModel else {
-            throw PipelineError.invalidModel(path: propertyModel, reason: "guidance needs a noise-aware EGNN property model, not ridge")
-        }
-        try property.checkGuides(model)
+        let property = try self.property.guidingModel(propertyModel, for: model, threads: threads)
         let weight = weight ?? 1, cap = self.property.maximumRMS
         return GuidedRun(property: property, path: propertyModel, target: target, weight: weight, maximumRMS: cap,
                          guidance: try property.guidance(target: target, weight: weight, maximumRMS: cap))
