@@ -24,6 +24,7 @@ import TestSupport
         #expect(a.count == 3 && a.read == 2)
         expectClose(a.meanAbsoluteError, 1.0, tolerance: 1e-12)     // (|1 − 2| + |3 − 2|) / 2
         expectClose(a.mean, 2.0, tolerance: 1e-12)
+        expectClose(a.targetMean, 2.0, tolerance: 1e-12)             // the unread molecule's target 5 left out
         expectClose(a.spread, 2.0.squareRoot(), tolerance: 1e-12)   // ((1 − 2)² + (3 − 2)²) / (2 − 1)
         let none = PropertyAdherence(predictions: [nil], targets: [1])
         #expect(none.read == 0 && none.meanAbsoluteError.isNaN && none.spread.isNaN)

@@ -50,8 +50,8 @@ struct ConditionalEvaluationSummary {
             lines.append(String(format: "The model trained with labelled fraction %g: most of its (size, label) pairs are pseudo-labels, ", fraction)
                          + "which an oracle like its property model meets too easily; --targets-from split draws true labels.")
         }
-        lines.append(String(format: "Targets: mean %.4g, oracle's predictions: mean %.4g, spread %.4g (dataset units).",
-                            outcome.targets.reduce(0, +) / Double(max(outcome.targets.count, 1)), a.mean, a.spread))
+        lines.append(String(format: "Molecules read: targets' mean %.4g, oracle's predictions' mean %.4g (bias %+.3g), spread %.4g (dataset units).",
+                            a.targetMean, a.mean, a.mean - a.targetMean, a.spread))
         lines.append(String(format: "atom stability %.4f  molecule stability %.4f  validity %.4f  uniqueness %.4f",
                             m.atomStability, m.moleculeStability, m.validity, m.uniqueness)
                      + (m.novelty.map { String(format: "  novelty %.4f", $0) } ?? ""))
@@ -76,7 +76,7 @@ struct ConditionalEvaluationSummary {
         var json: [String: Any] = [
             "kind": "conditional-evaluation", "model": model, "oracle": oracle, "property": property, "targets": targets,
             "unit": unit, "scale_to_unit": scale, "molecules": a.count, "read": a.read,
-            "mae": JSONNumber.of(a.meanAbsoluteError), "prediction_mean": JSONNumber.of(a.mean), "prediction_spread": JSONNumber.of(a.spread),
+            "mae": JSONNumber.of(a.meanAbsoluteError), "prediction_mean": JSONNumber.of(a.mean), "target_mean": JSONNumber.of(a.targetMean), "prediction_spread": JSONNumber.of(a.spread),
             "metrics": ["atom_stability": m.atomStability, "molecule_stability": m.moleculeStability, "validity": m.validity,
                         "uniqueness": m.uniqueness, "novelty": m.novelty ?? NSNull()] as [String: Any],
         ]

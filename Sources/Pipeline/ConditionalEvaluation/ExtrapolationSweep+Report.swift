@@ -142,7 +142,7 @@ extension ExtrapolationSweep {
             points.append(Point(
                 model: model, target: target, quantile: number("quantile"),
                 adherence: PropertyAdherence(count: integer("count"), read: integer("read"), meanAbsoluteError: number("mae"),
-                                             mean: number("mean"), spread: number("spread")),
+                                             mean: number("mean"), spread: number("spread"), targetMean: target),
                 metrics: EDMMetrics(count: integer("molecules"), atomStability: number("atom_stability"),
                                     moleculeStability: number("molecule_stability"), validity: number("validity"),
                                     uniqueness: number("uniqueness"), novelty: novelty),

@@ -15,6 +15,9 @@ public struct PropertyAdherence: Sendable, Equatable {
     public var mean: Double
     /// Standard deviation of ŷ over the molecules read (n − 1 in the denominator; 0 for one).
     public var spread: Double
+    /// Mean of a over the molecules read: `mean − targetMean` is the oracle's mean bias, unskewed
+    /// by the targets of molecules it could not read.
+    public var targetMean: Double
 
     /// `predictions` `[molecules]` (nil: not read) against `targets` `[molecules]`, data units.
     public init(predictions: [Double?], targets: [Double]) {
@@ -26,15 +29,17 @@ public struct PropertyAdherence: Sendable, Equatable {
         meanAbsoluteError = pairs.reduce(0.0) { $0 + abs($1.0 - $1.1) } / n
         let mean = pairs.reduce(0.0) { $0 + $1.0 } / n
         self.mean = mean
+        targetMean = pairs.reduce(0.0) { $0 + $1.1 } / n
         let squares = pairs.reduce(0.0) { $0 + ($1.0 - mean) * ($1.0 - mean) }
         spread = pairs.count > 1 ? (squares / (n - 1)).squareRoot() : pairs.count == 1 ? 0 : .nan
     }
 
-    public init(count: Int, read: Int, meanAbsoluteError: Double, mean: Double, spread: Double) {
+    public init(count: Int, read: Int, meanAbsoluteError: Double, mean: Double, spread: Double, targetMean: Double) {
         self.count = count
         self.read = read
         self.meanAbsoluteError = meanAbsoluteError
         self.mean = mean
         self.spread = spread
+        self.targetMean = targetMean
     }
 }
