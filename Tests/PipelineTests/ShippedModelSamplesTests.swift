@@ -30,17 +30,27 @@ import TestSupport
         #expect(drawn == recorded)
     }
 
-    /// The conditional μ model at μ = 3 D, steered by its shipped guide.
-    @Test func conditionalModelAndItsGuideDrawTheRecordedMolecules() throws {
-        let directory = try TemporaryDirectory.create("shipped-cond-mu")
-        let output = directory.appendingPathComponent("qm9-cond-mu.xyz")
+    /// A conditional model and its guide (name, target, --property-weight, --guidance-clip), as
+    /// models/README.md uses them: μ = 3 D, and α = 80 Bohr³.
+    static let conditionalModels: [(name: String, target: String, weight: String, clip: String)] = [
+        ("qm9-cond-mu", "3", "10", "1"), ("qm9-cond-alpha", "80", "10", "0.5"),
+    ]
+
+    /// Each conditional model at a target, steered by its shipped guide.
+    @Test(arguments: conditionalModels)
+    func conditionalModelAndItsGuideDrawTheRecordedMolecules(
+        _ model: (name: String, target: String, weight: String, clip: String)
+    ) throws {
+        let (name, target, weight, clip) = model
+        let directory = try TemporaryDirectory.create("shipped-\(name)")
+        let output = directory.appendingPathComponent("\(name).xyz")
         let models = MoleculesCommandTests.repository.appendingPathComponent("models")
-        try sample(["--model", models.appendingPathComponent("qm9-cond-mu.rgdm").path, "--target", "3",
-                    "--property-model", models.appendingPathComponent("qm9-cond-mu-guide.rgdm").path, "--property-weight", "10",
-                    "--count", "2", "--seed", "3", "--sampler", "ancestral", "--steps", "20",
+        try sample(["--model", models.appendingPathComponent("\(name).rgdm").path, "--target", target,
+                    "--property-model", models.appendingPathComponent("\(name)-guide.rgdm").path, "--property-weight", weight,
+                    "--guidance-clip", clip, "--count", "2", "--seed", "3", "--sampler", "ancestral", "--steps", "20",
                     "--corrector-steps", "2", "--corrector-levels", "5", "--threads", "1"], to: output)
         let drawn = try String(contentsOf: output, encoding: .utf8)
-        let recorded = try String(contentsOf: Self.fixtures.appendingPathComponent("qm9-cond-mu.xyz"), encoding: .utf8)
+        let recorded = try String(contentsOf: Self.fixtures.appendingPathComponent("\(name).xyz"), encoding: .utf8)
         #expect(drawn == recorded)
     }
 

@@ -19,10 +19,15 @@ for name in qm9-m qm9-stable qm9-qed; do
   "$rgdm" sample --model models/$name.rgdm --count 2 --seed 3 --sampler ancestral --steps 20 \
     --corrector-steps 2 --corrector-levels 5 --threads 1 --output "$tmp/$name.xyz" >/dev/null
 done
-"$rgdm" sample --model models/qm9-cond-mu.rgdm --target 3 --property-model models/qm9-cond-mu-guide.rgdm --property-weight 10 \
-  --count 2 --seed 3 --sampler ancestral --steps 20 --corrector-steps 2 --corrector-levels 5 --threads 1 \
-  --output "$tmp/qm9-cond-mu.xyz" >/dev/null
+while read -r name target weight clip; do
+  "$rgdm" sample --model models/$name.rgdm --target "$target" --property-model models/$name-guide.rgdm \
+    --property-weight "$weight" --guidance-clip "$clip" --count 2 --seed 3 --sampler ancestral --steps 20 \
+    --corrector-steps 2 --corrector-levels 5 --threads 1 --output "$tmp/$name.xyz" >/dev/null
+done <<'MODELS'
+qm9-cond-mu 3 10 1
+qm9-cond-alpha 80 10 0.5
+MODELS
 "$rgdm" sample --model models/shapes-lp.rgdm --count 2 --seed 3 --sampler ancestral --steps 20 \
   --latent-steps 20 --threads 1 --output "$tmp/shapes-lp.h5" >/dev/null
-cp "$tmp/qm9-m.xyz" "$tmp/qm9-stable.xyz" "$tmp/qm9-qed.xyz" "$tmp/qm9-cond-mu.xyz" "$tmp/shapes-lp.h5" "$out/"
-echo "wrote $out/qm9-m.xyz, $out/qm9-stable.xyz, $out/qm9-qed.xyz, $out/qm9-cond-mu.xyz and $out/shapes-lp.h5"
+cp "$tmp/qm9-m.xyz" "$tmp/qm9-stable.xyz" "$tmp/qm9-qed.xyz" "$tmp/qm9-cond-mu.xyz" "$tmp/qm9-cond-alpha.xyz" "$tmp/shapes-lp.h5" "$out/"
+echo "wrote $out/qm9-m.xyz, $out/qm9-stable.xyz, $out/qm9-qed.xyz, $out/qm9-cond-mu.xyz, $out/qm9-cond-alpha.xyz and $out/shapes-lp.h5"
