@@ -33,7 +33,7 @@ import TestSupport
     /// A conditional model and its guide (name, target, --property-weight, --guidance-clip), as
     /// models/README.md uses them: μ = 3 D, and α = 80 Bohr³.
     static let conditionalModels: [(name: String, target: String, weight: String, clip: String)] = [
-        ("qm9-cond-mu", "3", "10", "1"), ("qm9-cond-alpha", "80", "10", "0.5"),
+        ("qm9-cond-mu", "3", "10", "1"), ("qm9-cond-alpha", "80", "10", "0.25"),
     ]
 
     /// Each conditional model at a target, steered by its shipped guide.

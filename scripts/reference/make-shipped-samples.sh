@@ -25,7 +25,7 @@ while read -r name target weight clip; do
     --corrector-steps 2 --corrector-levels 5 --threads 1 --output "$tmp/$name.xyz" >/dev/null
 done <<'MODELS'
 qm9-cond-mu 3 10 1
-qm9-cond-alpha 80 10 0.5
+qm9-cond-alpha 80 10 0.25
 MODELS
 "$rgdm" sample --model models/shapes-lp.rgdm --count 2 --seed 3 --sampler ancestral --steps 20 \
   --latent-steps 20 --threads 1 --output "$tmp/shapes-lp.h5" >/dev/null
