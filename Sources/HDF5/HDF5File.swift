@@ -24,14 +24,16 @@ public final class HDF5File: @unchecked Sendable {
     let temporaryPath: String?
     private var fileID: hid_t
 
-    /// Opens an existing HDF5 file read-only.
-    public init(readingFrom path: String) throws {
+    /// Opens an existing HDF5 file read-only, after the installed `HDF5Preflight` check unless
+    /// `preflight` is false (the check's own reading).
+    public init(readingFrom path: String, preflight: Bool = true) throws {
         self.path = path
         self.isWritable = false
         self.temporaryPath = nil
         guard FileManager.default.fileExists(atPath: path) else {
             throw HDF5Error.cannotOpen(file: path, reason: "no such file")
         }
+        if preflight { try HDF5Preflight.run(on: path) }
         let id: hid_t = HDF5Library.locked {
             guard H5Fis_hdf5(path) > 0 else { return -2 }
             let id = H5Fopen(path, rgdm_H5F_ACC_RDONLY(), rgdm_H5P_DEFAULT())

@@ -29,13 +29,16 @@ enum RGDMExecutable {
 
     /// What a finished run printed, and how it ended.
     struct Output {
+        /// The exit status, or the signal's number when `signalled`.
         var status: Int32
+        var signalled = false
         var stdout: String, stderr: String
     }
 
-    /// Runs `executable` with `arguments` to the end; its output goes through files in a scratch
-    /// directory of the running test (which carries `.temporaryDirectories`).
-    static func run(_ executable: String, _ arguments: [String]) throws -> Output {
+    /// Runs `executable` with `arguments` and extra `environment` variables to the end; its output
+    /// goes through files in a scratch directory of the running test (which carries
+    /// `.temporaryDirectories`).
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Output {
         let directory = try TemporaryDirectory.create("rgdm-output")
         let out = directory.appendingPathComponent("stdout"), err = directory.appendingPathComponent("stderr")
         FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -43,13 +46,15 @@ enum RGDMExecutable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
         defer { try? outHandle.close(); try? errHandle.close() }
         process.standardOutput = outHandle
         process.standardError = errHandle
         try process.run()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
+        return Output(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+                      stdout: try String(contentsOf: out, encoding: .utf8),
                       stderr: try String(contentsOf: err, encoding: .utf8))
     }
 }

@@ -25,6 +25,7 @@ public struct RGDMCommand: ParsableCommand {
             ExportCommand.self,
             BenchCommand.self,
             RewardWorkerCommand.self,
+            HDF5ProbeCommand.self,
         ]
     )
 
@@ -37,8 +38,10 @@ public enum RGDMVersion {
 }
 
 extension RGDMCommand {
-    /// The entry point: expands `--config FILE` into options, then parses and runs.
+    /// The entry point: installs the HDF5 probe (every HDF5 file is read in a child process
+    /// before this one opens it), expands `--config FILE` into options, then parses and runs.
     public static func mainWithConfigFiles(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+        HDF5Probe.install()
         do {
             main(try ConfigFile.expand(arguments))
         } catch {

@@ -72,6 +72,7 @@ public struct CommandReward: MoleculeReward {
         let failure: RewardFailure? = switch ending {
         case .timedOut: .timedOut(program: name, seconds: timeout)
         case let .signalled(signal): .crashed(program: name, reason: "killed by signal \(signal)" + (error.map { ": \($0)" } ?? ""))
+        case let .exceededMemory(bytes): .crashed(program: name, reason: "used more than \(bytes >> 20) MiB of memory")
         case let .exited(status) where status != 0: .crashed(program: name, reason: "exit status \(status)" + (error.map { ": \($0)" } ?? ""))
         case .exited: nil
         }

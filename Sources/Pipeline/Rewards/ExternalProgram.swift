@@ -4,7 +4,8 @@ import Foundation
 /// shell string; standard input from a file and standard output and error to files, so
 /// no pipe can fill up and stall either side; a time limit after which the program and
 /// everything it started (its process group: Foundation starts each child in its own)
-/// is killed.
+/// is killed, as it is when a memory limit is given and the program's resident memory
+/// passes it.
 struct ExternalProgram: Sendable {
     /// The executable's path.
     let path: String
@@ -14,6 +15,8 @@ struct ExternalProgram: Sendable {
         case exited(Int32)
         case signalled(Int32)
         case timedOut
+        /// Its resident memory passed the limit, in bytes.
+        case exceededMemory(Int)
     }
 
     /// The program named `name`: a path (containing "/") as it is, otherwise the first
@@ -38,9 +41,11 @@ struct ExternalProgram: Sendable {
 
     /// Runs the program with `arguments` in `directory`, extra `environment` variables on
     /// top of this process's, standard input from `input` (or nothing) and output to
-    /// `output` and `error`; waits at most `timeout` seconds.
+    /// `output` and `error`; waits at most `timeout` seconds, and with a `memoryLimit` (bytes)
+    /// checks the program's resident memory every 50 ms.
     func run(_ arguments: [String], directory: String? = nil, environment: [String: String] = [:],
-             input: String? = nil, output: String, error: String, timeout: Double) throws(RewardFailure) -> Ending {
+             input: String? = nil, output: String, error: String, timeout: Double,
+             memoryLimit: Int? = nil) throws(RewardFailure) -> Ending {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -63,13 +68,33 @@ struct ExternalProgram: Sendable {
         } catch {
             throw .unavailable(program: name, reason: "\(error)")
         }
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
+        let deadline = DispatchTime.now() + timeout
+        func stop(_ ending: Ending) -> Ending {
             kill(-process.processIdentifier, SIGKILL)
             kill(process.processIdentifier, SIGKILL)
             finished.wait()
-            return .timedOut
+            return ending
+        }
+        if let memoryLimit {
+            while finished.wait(timeout: min(deadline, .now() + 0.05)) == .timedOut {
+                if DispatchTime.now() >= deadline { return stop(.timedOut) }
+                if let resident = Self.residentBytes(of: process.processIdentifier), resident > memoryLimit {
+                    return stop(.exceededMemory(memoryLimit))
+                }
+            }
+        } else if finished.wait(timeout: deadline) == .timedOut {
+            return stop(.timedOut)
         }
         return process.terminationReason == .uncaughtSignal ? .signalled(process.terminationStatus) : .exited(process.terminationStatus)
+    }
+
+    /// The resident memory of process `pid` in bytes (`/proc/PID/statm`'s second field, in
+    /// pages), or nil when it cannot be read (the process is gone).
+    static func residentBytes(of pid: pid_t) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * sysconf(Int32(_SC_PAGESIZE))
     }
 
     private static func create(_ path: String) throws -> FileHandle {

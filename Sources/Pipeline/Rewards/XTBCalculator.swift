@@ -72,6 +72,8 @@ final class XTBCalculator: @unchecked Sendable {
             return .failure(.timedOut(program: "xtb", seconds: timeout))
         case let .signalled(signal):
             return .failure(.crashed(program: "xtb", reason: "killed by signal \(signal)"))
+        case let .exceededMemory(bytes):
+            return .failure(.crashed(program: "xtb", reason: "used more than \(bytes >> 20) MiB of memory"))
         case let .exited(status) where status != 0:
             return .failure(.crashed(program: "xtb", reason: XTBProperty.errorReason(in: output) ?? "exit status \(status)"))
         case .exited:
