@@ -83,7 +83,9 @@ struct HDF5Probe: Sendable {
     }
 }
 
-/// The files probed so far in this process, by path, inode, size and modification time.
+/// The files probed so far in this process, by path, inode, size and modification time, with
+/// the error each probe threw (nil: it passed). A file that failed fails again at once: readers
+/// that try several layouts open a file more than once, and a hang costs the whole time limit.
 final class ProbedFiles: @unchecked Sendable {
     private struct Key: Hashable {
         var path: String
@@ -91,16 +93,25 @@ final class ProbedFiles: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var probed: Set<Key> = []
+    private var outcomes: [Key: (any Error)?] = [:]
 
-    /// Runs `probe` unless the file at `path`, as it is now, already passed it.
+    /// Runs `probe` unless the file at `path`, as it is now, was probed already; then passes or
+    /// throws as that probe did.
     func once(_ path: String, _ probe: () throws -> Void) throws {
         var info = stat()
         guard stat(path, &info) == 0 else { return try probe() }
         let key = Key(path: path, device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
                       seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
-        if lock.withLock({ probed.contains(key) }) { return }
-        try probe()
-        lock.withLock { _ = probed.insert(key) }
+        if let outcome = lock.withLock({ outcomes[key] }) {
+            if let error = outcome { throw error }
+            return
+        }
+        do {
+            try probe()
+            lock.withLock { outcomes[key] = .some(nil) }
+        } catch {
+            lock.withLock { outcomes[key] = .some(error) }
+            throw error
+        }
     }
 }
