@@ -123,7 +123,8 @@ public struct HDF5Dataset: HDF5Object {
             let count = try elementCount(dims)
             try HDF5ReadLimit.check(count: count, total: count, storedSize: H5Tget_size(type.id),
                                     memorySize: max(H5Tget_size(type.id), MemoryLayout<UnsafeRawPointer>.stride),
-                                    storageBytes: H5Dget_storage_size(dataset), file: file.path, object: path)
+                                    storageBytes: H5Dget_storage_size(dataset), fileBytes: file.readOnlyByteCount,
+                                    file: file.path, object: path)
             guard let strings = HDF5Strings.read(fileType: type.id, count: count, space: space.id, read: { memType, buffer in
                 H5Dread(dataset, memType, rgdm_H5S_ALL(), rgdm_H5S_ALL(), rgdm_H5P_DEFAULT(), buffer)
             }) else {
@@ -265,7 +266,7 @@ public struct HDF5Dataset: HDF5Object {
             let count = try elementCount(outShape)
             try HDF5ReadLimit.check(count: count, total: try elementCount(dims), storedSize: H5Tget_size(type.id),
                                     memorySize: MemoryLayout<T>.stride, storageBytes: H5Dget_storage_size(dataset),
-                                    file: file.path, object: path)
+                                    fileBytes: file.readOnlyByteCount, file: file.path, object: path)
             var values = [T](repeating: T.hdf5Zero, count: count)
             if count > 0 {
                 let status = values.withUnsafeMutableBytes {

@@ -119,6 +119,16 @@ public final class HDF5File: @unchecked Sendable {
         }
     }
 
+    /// The size on disk of a file opened read-only, which bounds the storage any object in it
+    /// can have (the superblock's own end-of-file address is as corruptible as the rest); nil
+    /// for a created file, which is still being written.
+    var readOnlyByteCount: hsize_t? {
+        guard !isWritable else { return nil }
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return hsize_t(info.st_size)
+    }
+
     /// The open file identifier; throws once closed. Call inside `HDF5Library.locked`.
     func id() throws -> hid_t {
         guard fileID >= 0 else { throw HDF5Error.closed(file: path) }

@@ -56,7 +56,7 @@ extension HDF5Object {
                 let element = HDF5ElementType(typeID: type.id)
                 try HDF5ReadLimit.check(count: count, total: count, storedSize: H5Tget_size(type.id),
                                         memorySize: max(H5Tget_size(type.id), 8), storageBytes: H5Aget_storage_size(attribute.id),
-                                        file: file.path, object: where_)
+                                        fileBytes: file.readOnlyByteCount, file: file.path, object: where_)
                 switch element {
                 case .string:
                     guard let strings = HDF5Strings.read(fileType: type.id, count: count, space: space.id, read: { memType, buffer in

@@ -7,9 +7,9 @@ import TestSupport
 /// before anything is allocated for it; small unwritten datasets still read as their fill value.
 @Suite(.temporaryDirectories) struct HDF5ReadLimitTests {
     @Test func theLimitComparesTheDeclaredSizeWithTheStorageAndTheMemory() throws {
-        func check(count: Int, total: Int, stored: Int = 4, memory: Int = 4, storage: UInt64) throws {
+        func check(count: Int, total: Int, stored: Int = 4, memory: Int = 4, storage: UInt64, fileBytes: UInt64? = nil) throws {
             try HDF5ReadLimit.check(count: count, total: total, storedSize: stored, memorySize: memory, storageBytes: storage,
-                                    file: "f.h5", object: "/x")
+                                    fileBytes: fileBytes, file: "f.h5", object: "/x")
         }
         try check(count: 1000, total: 1000, storage: 4000)                        // contiguous, all stored
         try check(count: 1000_000, total: 1000_000, storage: 4000)               // deflate: 1,000 : 1
@@ -17,6 +17,12 @@ import TestSupport
         #expect(throws: HDF5Error.invalidRequest(file: "f.h5", object: "/x",
                                                  reason: "declares 10000000 elements (40000000 bytes) but the file stores 4000 bytes for it (corrupt header?)")) {
             try check(count: 10, total: 10_000_000, storage: 4000)
+        }
+        // Storage claimed past the end of the file counts up to the file's size only.
+        try check(count: 1000, total: 1000, storage: 4000, fileBytes: 6000)
+        #expect(throws: HDF5Error.invalidRequest(file: "f.h5", object: "/x",
+                                                 reason: "declares 10000000 elements (40000000 bytes) but the file stores 6000 bytes for it (corrupt header?)")) {
+            try check(count: 10, total: 10_000_000, storage: .max - 249, fileBytes: 6000)
         }
         #expect(throws: HDF5Error.self) { try check(count: .max / 2, total: .max / 2, storage: .max) }   // overflows
         let tooMuch = HDF5ReadLimit.memoryBytes / 4 + 1

@@ -10,8 +10,12 @@ import TestSupport
     /// A header mutated to declare a dataset of 2,147,483,654 × 32 × 3 floats (`/normal`,
     /// ModelNet40) or 4 × 17,179,869,192 × 3 (`/points`, rgdm layout) over a few hundred stored
     /// bytes: the reader allocated the declared size and the process died ("failed to allocate
-    /// 824633723168 bytes").
-    @Test(arguments: [("modelnet40-huge-declared-shape.h5", "/normal"), ("rgdm-clouds-huge-declared-shape.h5", "/points")])
+    /// 824633723168 bytes"). And 1,023,410,182 × 1 labels (`/label`) whose contiguous layout
+    /// claims 2^64 − 250 bytes of storage in a file of 6,719: the storage seemed to back the
+    /// declared size, and the reader allocated and zeroed 8 GB for the labels as Int
+    /// ("out-of-memory", libFuzzer's 3 GB limit).
+    @Test(arguments: [("modelnet40-huge-declared-shape.h5", "/normal"), ("rgdm-clouds-huge-declared-shape.h5", "/points"),
+                      ("modelnet40-label-storage-past-end-of-file.h5", "/label")])
     func aDatasetDeclaringMoreThanItsFileStoresIsRefused(name: String, dataset: String) throws {
         let path = Fixture.path("fuzz/" + name)
         do {
