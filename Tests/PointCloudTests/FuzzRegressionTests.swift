@@ -27,6 +27,16 @@ import TestSupport
         }
     }
 
+    /// A `/data` of shape [0, 3,458,764,513,820,540,960, 3]: no clouds, so nothing to read, but
+    /// the stride of one cloud (points × 3) overflowed and trapped.
+    @Test func cloudsOfMorePointsThanACountHoldsAreMalformed() throws {
+        let path = Fixture.path("fuzz/modelnet40-no-clouds-of-2e18-points.h5")
+        #expect(throws: PointCloudError.malformed(file: path, element: "/data",
+                                                  reason: "shape [0, 3458764513820540960, 3]: more coordinates per cloud than a count holds")) {
+            try PointCloudHDF5.read(path)
+        }
+    }
+
     /// A PLY header declaring the vertex element twice, the second time without the properties
     /// the first had: the reader looked properties up by element name and indexed the second
     /// element's values with the first one's positions ("Index out of range").

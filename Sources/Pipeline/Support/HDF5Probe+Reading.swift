@@ -54,8 +54,13 @@ extension HDF5Probe {
             _ = try? dataset.read(T.self)
             return
         }
-        let rowElements = max(info.shape.dropFirst().reduce(1, *), 1)
-        let step = max(sliceElements / rowElements, 1)
+        var rowElements = 1
+        for dimension in info.shape.dropFirst() {
+            let (product, overflow) = rowElements.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return }   // no row of it can be read: the reader refuses the shape
+            rowElements = product
+        }
+        let step = max(sliceElements / max(rowElements, 1), 1)
         for start in stride(from: 0, to: rows, by: step) {
             guard (try? dataset.readRows(start ..< min(start + step, rows), as: T.self)) != nil else { return }
         }

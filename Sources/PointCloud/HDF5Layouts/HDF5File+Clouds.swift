@@ -3,12 +3,16 @@ import HDF5
 /// Reading `[B, N, 3]` float datasets as clouds, shared by the layout owners.
 extension HDF5File {
     /// The `[B, N, 3]` dataset `name`, checked: rank 3 (`.hdf5(.wrongRank)` once mapped), last
-    /// dimension 3 (`.malformed`), and at least one point per cloud when there are clouds
-    /// (`.empty`: clouds of zero points would reach the metrics, which need one).
+    /// dimension 3 (`.malformed`), N × 3 within a count even when B is 0 (`.malformed`), and at
+    /// least one point per cloud when there are clouds (`.empty`: clouds of zero points would
+    /// reach the metrics, which need one).
     func cloudArray(_ name: String) throws -> HDF5Array<Float> {
         let array = try dataset(name).read(Float.self, rank: 3)
         guard array.shape[2] == 3 else {
             throw PointCloudError.malformed(file: path, element: "/\(name)", reason: "shape \(array.shape): the last dimension must be 3")
+        }
+        guard !array.shape[1].multipliedReportingOverflow(by: 3).overflow else {
+            throw PointCloudError.malformed(file: path, element: "/\(name)", reason: "shape \(array.shape): more coordinates per cloud than a count holds")
         }
         guard array.shape[0] == 0 || array.shape[1] > 0 else {
             throw PointCloudError.empty(file: path, reason: "/\(name): shape \(array.shape): clouds of zero points")
