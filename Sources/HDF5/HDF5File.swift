@@ -22,6 +22,10 @@ public final class HDF5File: @unchecked Sendable {
     public let isWritable: Bool
     /// Where a created file is written until `commit()`.
     let temporaryPath: String?
+    /// The size on disk of a file opened read-only, taken when it was opened, which bounds the
+    /// storage any object in it can have (the superblock's own end-of-file address is as
+    /// corruptible as the rest); nil for a created file, which is still being written.
+    let readOnlyByteCount: hsize_t?
     private var fileID: hid_t
 
     /// Opens an existing HDF5 file read-only, after the installed `HDF5Preflight` check unless
@@ -42,6 +46,8 @@ public final class HDF5File: @unchecked Sendable {
         }
         if id == -2 { throw HDF5Error.cannotOpen(file: path, reason: "not an HDF5 file") }
         guard id >= 0 else { throw HDF5Error.cannotOpen(file: path, reason: "H5Fopen failed (truncated or unreadable file?)") }
+        var info = stat()
+        self.readOnlyByteCount = stat(path, &info) == 0 ? hsize_t(info.st_size) : nil
         self.fileID = id
     }
 
@@ -49,6 +55,7 @@ public final class HDF5File: @unchecked Sendable {
     public init(creating path: String) throws {
         self.path = path
         self.isWritable = true
+        self.readOnlyByteCount = nil
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         guard FileManager.default.fileExists(atPath: directory) else {
@@ -117,16 +124,6 @@ public final class HDF5File: @unchecked Sendable {
             fileID = -1
             if let temporaryPath { unlink(temporaryPath) }
         }
-    }
-
-    /// The size on disk of a file opened read-only, which bounds the storage any object in it
-    /// can have (the superblock's own end-of-file address is as corruptible as the rest); nil
-    /// for a created file, which is still being written.
-    var readOnlyByteCount: hsize_t? {
-        guard !isWritable else { return nil }
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return hsize_t(info.st_size)
     }
 
     /// The open file identifier; throws once closed. Call inside `HDF5Library.locked`.

@@ -22,16 +22,19 @@ extension HDF5Probe {
         while let group = pending.popLast(), visited < objectLimit {
             visited += 1
             readAttributes(of: group)
+            let names = (try? group.memberNames()) ?? []
             // Looking a name up walks a group's index and name heap another way than listing it
             // does, and readers look up names that may be absent.
-            for name in ((try? group.memberNames()) ?? []) + [absentName] { _ = group.contains(name) }
-            for name in (try? group.datasetNames()) ?? [] {
-                guard let dataset = try? group.dataset(name) else { continue }
-                visited += 1
-                readAttributes(of: dataset)
-                read(dataset)
+            for name in names + [absentName] { _ = group.contains(name) }
+            for name in names {
+                if let dataset = try? group.dataset(name) {
+                    visited += 1
+                    readAttributes(of: dataset)
+                    read(dataset)
+                } else if let subgroup = try? group.group(name) {
+                    pending.append(subgroup)
+                }
             }
-            pending += ((try? group.groupNames()) ?? []).compactMap { try? group.group($0) }
         }
     }
 

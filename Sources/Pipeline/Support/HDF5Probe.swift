@@ -15,7 +15,7 @@ import HDF5
 /// but in its own order: a crash that only another sequence of calls reaches would still end the
 /// parent. Each file is probed once per process while its inode, size and modification time stay
 /// the same; `RGDM_HDF5_PROBE=off` turns the probe off (its cost is reading the file once more:
-/// 2.6 s for a 490 MB set of 40,000 clouds of 1,024 points, in a debug build).
+/// 1.3–2.6 s for a 490 MB set of 40,000 clouds of 1,024 points, in a debug build).
 struct HDF5Probe: Sendable {
     /// The executable run as `EXECUTABLE hdf5-probe FILE`.
     var executable: String
