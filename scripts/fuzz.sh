@@ -61,31 +61,18 @@ max_len() {
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}
 export SWIFT_BACKTRACE=enable=no
 
-# Where a crash happened, from libFuzzer's log: "library" when the innermost stack frame in
-# either rgdm's code or a library it reads through is in libhdf5 or Open Babel (their bugs are
-# not rgdm's to fix in the reader: see Fuzz/README.md), "rgdm" otherwise (and for hangs and
-# memory blow-ups, whose stack may say little). A C++ exception that reached std::terminate
-# crossed the shim's C API, which must catch it: that is rgdm's. glibc's "stack smashing detected"
-# (a stack protector's canary, checked as a function returns) leaves no stack to read, but it can
-# only come from code ASan does not instrument: in rgdm's own code, Swift and the C/C++ shims, ASan
-# reports the overrunning write itself, before any canary is checked.
-crash_site() {
-  local frame
-  if grep -q 'std::terminate' "$1"; then echo rgdm; return; fi
-  if grep -q 'stack smashing detected' "$1" && ! grep -q 'ERROR: AddressSanitizer: stack' "$1"; then echo library; return; fi
-  frame=$(grep -E '^ +#[0-9]+ 0x' "$1" | grep -E '/Sources/|libhdf5|openbabel|OpenBabel::' | head -n 1 || true)
-  if [[ $frame == *libhdf5* || $frame == *openbabel* || $frame == *OpenBabel::* ]]; then echo library; else echo rgdm; fi
-}
+source scripts/fuzz-triage.sh
 
 failed=()
 for harness in "${harnesses[@]}"; do
   work=Fuzz/.build/corpus/$harness crashes=Fuzz/.build/crashes/$harness library=Fuzz/.build/library-crashes/$harness
   mkdir -p "$work" "$crashes" "$library" Fuzz/.build/logs
   start=$(date +%s)
-  total=0 restarts=0 library_crashes=0 outcome=ok
+  total=0 library_crashes=0 outcome=ok
   # A crash inside libhdf5 or Open Babel is kept aside and the harness goes on with the rest of
-  # its budget, time or executions (at most 200 times: libhdf5 1.10.8 crashes on a corrupt file
-  # about once a minute while a new corpus grows); any other failure stops it.
+  # its budget, time or executions (at most 2,000 times: libhdf5 1.10.8 crashes or hangs on a
+  # corrupt file every 15 s or so while a new corpus grows); any other failure stops it. An input
+  # that crashed leaves the working corpus too, or every restart would begin with it.
   while :; do
     log=Fuzz/.build/logs/$harness.log
     this=("${limit[@]}")
@@ -99,17 +86,23 @@ for harness in "${harnesses[@]}"; do
       this=("-max_total_time=$left")
     fi
     status=0
+    rm -f "$log.replay"
+    # shellcheck disable=SC2046
     nice -n 19 "$binary" "$harness" "$work" "Fuzz/corpus/$harness" "${this[@]}" -max_len="$(max_len "$harness")" \
-      -timeout=20 -rss_limit_mb=3072 -malloc_limit_mb=2048 -detect_leaks=0 -print_final_stats=1 \
+      $(limits "$harness") -detect_leaks=0 -print_final_stats=1 \
       -artifact_prefix="$crashes/" "$@" >"$log" 2>&1 || status=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     total=$(( total + ${runs:-0} ))
     (( status == 0 )) && break
     artifact=$(sed -n "s|.*Test unit written to \(.*\)\$|\1|p" "$log" | tail -n 1)
-    if [[ -n $artifact && $(crash_site "$log") == library ]] && (( restarts < 200 )); then
-      library_crashes=$(( library_crashes + 1 )) restarts=$(( restarts + 1 ))
+    if [[ -n $artifact && $(crash_site "$(site_log "$log" "$harness" "$artifact")") == library ]]; then
+      library_crashes=$(( library_crashes + 1 ))
+      rm -f "$work/${artifact##*-}"
       mv "$artifact" "$library/" && cp "$log" "$library/$(basename "$artifact").log"
-      continue
+      if [[ -f $log.replay ]]; then mv "$log.replay" "$library/$(basename "$artifact").replay.log"; fi
+      (( library_crashes < 2000 )) && continue
+      outcome=capped
+      break
     fi
     outcome=failed
     break
@@ -121,7 +114,10 @@ for harness in "${harnesses[@]}"; do
   done
   note=""
   (( library_crashes > 0 )) && note=", $library_crashes crashes inside libhdf5/Open Babel kept in $library/"
-  if [[ $outcome == failed ]]; then
+  if [[ $outcome == capped ]]; then
+    failed+=("$harness")
+    echo "fuzz: $harness: stopped after $total executions in ${seconds} s$note: too many to go on" >&2
+  elif [[ $outcome == failed ]]; then
     failed+=("$harness")
     echo "fuzz: $harness: FAILED after $total executions in ${seconds} s (exit $status)$note; input in $crashes/, log $log:" >&2
     grep -E "ERROR|Fatal error|SUMMARY|deadly signal|timeout|out-of-memory|^ +#[0-9]+ 0x" "$log" | grep -vE 'compiler-rt|fuzzer::|libFuzzer|libc\.so' | head -n 12 >&2 || true

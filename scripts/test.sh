@@ -7,5 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift test
 bash scripts/kernels/check-isas.sh
-# A smoke run of every fuzz harness (libFuzzer + AddressSanitizer, 200 inputs each; Fuzz/README.md).
+# A smoke run of every fuzz harness (libFuzzer + AddressSanitizer, 200 inputs each; Fuzz/README.md),
+# after the check of how its failures are triaged.
+bash scripts/fuzz-triage-test.sh
 bash scripts/fuzz.sh all -runs=200
