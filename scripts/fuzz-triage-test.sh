@@ -23,22 +23,24 @@ harness=$(frame 16 'readHDF5 /work/main/Fuzz/Sources/rgdm-fuzz/Harness+Shapes.sw
 driver=$(frame 2 'rgdm_fuzz_main /work/main/Fuzz/Sources/rgdm-fuzz/main.swift:21:6')
 memcpy=$(frame 0 'memcpy /llvm-project/compiler-rt/lib/asan/asan_interceptors_memintrinsics.inc:117:5')
 
-printf '%s\n' "==1==ERROR: AddressSanitizer: heap-buffer-overflow" "$memcpy" "$hdf5" "$reader" "$harness" >"$dir/a.log"
-expect "overflow inside libhdf5, called from a reader" library "$(crash_site "$dir/a.log")"
-printf '%s\n' "==1==ERROR: AddressSanitizer: heap-buffer-overflow" "$memcpy" "$reader" "$hdf5" >"$dir/b.log"
-expect "overflow in a reader, called back from libhdf5" rgdm "$(crash_site "$dir/b.log")"
-printf '%s\n' "==1==ERROR: AddressSanitizer: SEGV" "$babel" "$harness" >"$dir/c.log"
-expect "segfault inside Open Babel" library "$(crash_site "$dir/c.log")"
-printf '%s\n' "terminate called: std::terminate" "$babel" "$harness" >"$dir/d.log"
-expect "C++ exception across the shim" rgdm "$(crash_site "$dir/d.log")"
-printf '%s\n' "*** stack smashing detected ***: terminated" "==1== ERROR: libFuzzer: deadly signal" >"$dir/e.log"
-expect "glibc's stack protector" library "$(crash_site "$dir/e.log")"
-printf '%s\n' "==1==ERROR: AddressSanitizer: stack-buffer-overflow" "*** stack smashing detected ***" "$harness" >"$dir/f.log"
-expect "stack overflow ASan saw in rgdm's code" rgdm "$(crash_site "$dir/f.log")"
-printf '%s\n' "==1== ERROR: libFuzzer: out-of-memory (used: 3174Mb; limit: 3072Mb)" "$memcpy" "$driver" >"$dir/g.log"
-expect "only libFuzzer's own buffers" rgdm "$(crash_site "$dir/g.log")"
-printf '%s\n' "Fatal error: Index out of range" "==1== ERROR: libFuzzer: deadly signal" >"$dir/h.log"
-expect "a Swift trap without frames" rgdm "$(crash_site "$dir/h.log")"
+site() {  # WHAT EXPECTED REPORT-LINES…: crash_site on a report of these lines
+  local what=$1 expected=$2
+  shift 2
+  printf '%s\n' "$@" >"$dir/report.log"
+  expect "$what" "$expected" "$(crash_site "$dir/report.log")"
+}
+site "overflow inside libhdf5, called from a reader" library \
+  "==1==ERROR: AddressSanitizer: heap-buffer-overflow" "$memcpy" "$hdf5" "$reader" "$harness"
+site "overflow in a reader, called back from libhdf5" rgdm \
+  "==1==ERROR: AddressSanitizer: heap-buffer-overflow" "$memcpy" "$reader" "$hdf5"
+site "segfault inside Open Babel" library "==1==ERROR: AddressSanitizer: SEGV" "$babel" "$harness"
+site "C++ exception across the shim" rgdm "terminate called: std::terminate" "$babel" "$harness"
+site "glibc's stack protector" library "*** stack smashing detected ***: terminated" "==1== ERROR: libFuzzer: deadly signal"
+site "stack overflow ASan saw in rgdm's code" rgdm \
+  "==1==ERROR: AddressSanitizer: stack-buffer-overflow" "*** stack smashing detected ***" "$harness"
+site "only libFuzzer's own buffers" rgdm \
+  "==1== ERROR: libFuzzer: out-of-memory (used: 3174Mb; limit: 3072Mb)" "$memcpy" "$driver"
+site "a Swift trap without frames" rgdm "Fatal error: Index out of range" "==1== ERROR: libFuzzer: deadly signal"
 
 # site_log replays an input after memory past -rss_limit_mb, and only then.
 binary=$dir/stand-in
