@@ -45,7 +45,7 @@ site "a Swift trap without frames" rgdm "Fatal error: Index out of range" "==1==
 # site_log replays an input after memory past -rss_limit_mb, and only then.
 binary=$dir/stand-in
 replay() {  # REPORT LINES… : the stand-in prints these and records that it ran
-  { echo '#!/usr/bin/env bash'; echo "touch '$dir/ran'"; printf 'echo %q\n' "$@"; echo 'exit 1'; } >"$binary"
+  { echo '#!/usr/bin/env bash'; echo "echo \"\$ASAN_OPTIONS\" >'$dir/ran'"; printf 'echo %q\n' "$@"; echo 'exit 1'; } >"$binary"
   chmod +x "$binary"
   rm -f "$dir/ran"
 }
@@ -65,6 +65,15 @@ expect "out of memory, replay clean: the live heap's site" library "$(crash_site
 printf '%s\n' "$oom" "$driver" >"$dir/k.log"
 replay "==2== ERROR: libFuzzer: out-of-memory (malloc(4294967296))" "$reader" "$harness"
 expect "out of memory, replay allocates in rgdm's code" rgdm "$(crash_site "$(site_log "$dir/k.log" hdf5-molecules input)")"
+
+peak="rgdm-fuzz: this input raised peak resident memory from 190 MB to 3310 MB"
+check=$(frame 7 'PeakMemory.check /work/main/Fuzz/Sources/rgdm-fuzz/PeakMemory.swift:26:9')
+printf '%s\n' "$peak" "==1== ERROR: libFuzzer: deadly signal" "$check" "$driver" >"$dir/m.log"
+replay "==2==ERROR: AddressSanitizer: specified RSS limit exceeded, currently set to soft_rss_limit_mb=1024" "$live"
+expect "the harness's peak check, replay past the soft limit in libhdf5" library "$(crash_site "$(site_log "$dir/m.log" hdf5-molecules input)")"
+expect "the replay runs under the soft RSS limit" yes "$(grep -q 'soft_rss_limit_mb=1024' "$dir/ran" && echo yes || echo no)"
+replay "rgdm-fuzz: this input raised peak resident memory from 80 MB to 3200 MB" "==2== ERROR: libFuzzer: deadly signal" "$check"
+expect "the harness's peak check, again in the replay" rgdm "$(crash_site "$(site_log "$dir/m.log" hdf5-molecules input)")"
 
 printf '%s\n' "==1==ERROR: AddressSanitizer: SEGV" "$hdf5" >"$dir/l.log"
 replay "should not run"

@@ -19,6 +19,8 @@ let argv = CommandLine.unsafeArgv
 argv[1] = argv[0]   // the program name takes HARNESS's place
 var shifted: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv.advanced(by: 1)
 exit(LLVMFuzzerRunDriver(&argc, &shifted) { data, size in
+    let before = PeakMemory.megabytes()
     selected.run(data.map { Data(bytes: $0, count: size) } ?? Data())
+    PeakMemory.check(since: before)
     return 0
 })
