@@ -71,7 +71,8 @@ check=$(frame 7 'PeakMemory.check /work/main/Fuzz/Sources/rgdm-fuzz/PeakMemory.s
 printf '%s\n' "$peak" "==1== ERROR: libFuzzer: deadly signal" "$check" "$driver" >"$dir/m.log"
 replay "==2==ERROR: AddressSanitizer: specified RSS limit exceeded, currently set to soft_rss_limit_mb=1024" "$live"
 expect "the harness's peak check, replay past the soft limit in libhdf5" library "$(crash_site "$(site_log "$dir/m.log" hdf5-molecules input)")"
-expect "the replay runs under the soft RSS limit" yes "$(grep -q 'soft_rss_limit_mb=1024' "$dir/ran" && echo yes || echo no)"
+expect "the replay runs under the soft RSS limit, unwinding fully" yes \
+  "$(grep -q 'soft_rss_limit_mb=1024:fast_unwind_on_malloc=0' "$dir/ran" && echo yes || echo no)"
 replay "rgdm-fuzz: this input raised peak resident memory from 80 MB to 3200 MB" "==2== ERROR: libFuzzer: deadly signal" "$check"
 expect "the harness's peak check, again in the replay" rgdm "$(crash_site "$(site_log "$dir/m.log" hdf5-molecules input)")"
 
