@@ -19,10 +19,15 @@ enum PeakMemory {
     }
 
     /// Ends the process with a report when the peak rose by more than `limit` since `before`.
+    /// When the peak is also past `-rss_limit_mb`, libFuzzer's own check (once a second) may
+    /// already be writing its report, and a signal now would kill it before the input is saved;
+    /// so this waits two seconds first, still inside the input, for libFuzzer to end the process
+    /// with this input as its current one.
     static func check(since before: Int) {
         let after = megabytes()
         guard after - before > limit else { return }
         FileHandle.standardError.write(Data("rgdm-fuzz: this input raised peak resident memory from \(before) MB to \(after) MB\n".utf8))
+        sleep(2)
         abort()
     }
 }
