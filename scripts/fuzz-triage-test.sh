@@ -45,7 +45,7 @@ site "a Swift trap without frames" rgdm "Fatal error: Index out of range" "==1==
 # site_log replays an input after memory past -rss_limit_mb, and only then.
 binary=$dir/stand-in
 replay() {  # REPORT LINES… : the stand-in prints these and records that it ran
-  { echo '#!/usr/bin/env bash'; echo "echo \"\$ASAN_OPTIONS\" >'$dir/ran'"; printf 'echo %q\n' "$@"; echo 'exit 1'; } >"$binary"
+  { echo '#!/usr/bin/env bash'; echo "echo \"\$ASAN_OPTIONS \$*\" >'$dir/ran'"; printf 'echo %q\n' "$@"; echo 'exit 1'; } >"$binary"
   chmod +x "$binary"
   rm -f "$dir/ran"
 }
@@ -73,6 +73,10 @@ replay "==2==ERROR: AddressSanitizer: specified RSS limit exceeded, currently se
 expect "the harness's peak check, replay past the soft limit in libhdf5" library "$(crash_site "$(site_log "$dir/m.log" hdf5-molecules input)")"
 expect "the replay runs under the soft RSS limit, unwinding fully" yes \
   "$(grep -q 'soft_rss_limit_mb=1024:fast_unwind_on_malloc=0' "$dir/ran" && echo yes || echo no)"
+expect "the replay's last word on one allocation is 128 MB" -malloc_limit_mb=128 \
+  "$(grep -oE -- '-malloc_limit_mb=[0-9]+' "$dir/ran" | tail -n 1)"
+expect "the replay keeps libFuzzer's malloc hooks (-detect_leaks=0 drops them)" no \
+  "$(grep -q -- '-detect_leaks=0' "$dir/ran" && echo yes || echo no)"
 replay "rgdm-fuzz: this input raised peak resident memory from 80 MB to 3200 MB" "==2== ERROR: libFuzzer: deadly signal" "$check"
 expect "the harness's peak check, again in the replay" rgdm "$(crash_site "$(site_log "$dir/m.log" hdf5-molecules input)")"
 

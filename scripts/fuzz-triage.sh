@@ -36,9 +36,12 @@ crash_site() {
 # the fuzzed thread was doing, and the input it keeps is the one running when the limit was seen.
 # The harness also ends the process itself after an input that raised the peak by more than a GB
 # (Fuzz/Sources/rgdm-fuzz/PeakMemory.swift), and that input is the one kept. Either input is
-# replayed alone under AddressSanitizer's soft RSS limit: the first allocation past 1 GB reports its
-# stack (unwound from debug information: libhdf5 and glibc keep no frame pointers for the fast
-# unwinder to follow), and a loop that would not stop reports the timeout's. When the replay fails, its report
+# replayed alone with a 128 MB limit on one allocation, which stops a single large allocation where
+# it is made, and under AddressSanitizer's soft RSS limit, which its thread checks ten times a
+# second: the first allocation after the process passed 1 GB reports its stack, the right one when
+# many small allocations grew the memory (stacks are unwound from debug information: libhdf5 and
+# glibc keep no frame pointers for the fast unwinder to follow). A loop that would not stop reports
+# the timeout's stack. When the replay fails, its report
 # decides; when it runs clean, the peak came from an earlier input of the run, and the live-heap
 # profile is the only evidence left.
 site_log() {  # LOG HARNESS ARTIFACT
@@ -46,7 +49,7 @@ site_log() {  # LOG HARNESS ARTIFACT
   if grep -qE 'libFuzzer: out-of-memory \(used:|rgdm-fuzz: this input raised peak resident memory' "$log"; then
     # shellcheck disable=SC2046
     ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=0:soft_rss_limit_mb=1024:fast_unwind_on_malloc=0 \
-      nice -n 19 timeout 300 "$binary" "$2" "$3" $(limits "$2") -rss_limit_mb=8192 -detect_leaks=0 >"$log.replay" 2>&1 || true
+      nice -n 19 timeout 300 "$binary" "$2" "$3" $(limits "$2") -malloc_limit_mb=128 -rss_limit_mb=8192 >"$log.replay" 2>&1 || true
     if grep -qE '^ +#[0-9]+ 0x' "$log.replay"; then log=$log.replay; fi
   fi
   echo "$log"

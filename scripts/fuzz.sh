@@ -56,8 +56,10 @@ max_len() {
   esac
 }
 
-# Swift and Open Babel keep process-wide caches that LeakSanitizer would report at exit. Swift's
-# own crash handler is off so that a trap reaches libFuzzer as a signal with its stack.
+# Swift and Open Babel keep process-wide caches that LeakSanitizer would report at exit, so it is
+# off in ASAN_OPTIONS; libFuzzer's own -detect_leaks stays on, because -detect_leaks=0 also drops
+# the malloc hooks that -malloc_limit_mb works through. Swift's own crash handler is off so that a
+# trap reaches libFuzzer as a signal with its stack.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}
 export SWIFT_BACKTRACE=enable=no
 
@@ -89,7 +91,7 @@ for harness in "${harnesses[@]}"; do
     rm -f "$log.replay"
     # shellcheck disable=SC2046
     nice -n 19 "$binary" "$harness" "$work" "Fuzz/corpus/$harness" "${this[@]}" -max_len="$(max_len "$harness")" \
-      $(limits "$harness") -detect_leaks=0 -print_final_stats=1 \
+      $(limits "$harness") -print_final_stats=1 \
       -artifact_prefix="$crashes/" "$@" >"$log" 2>&1 || status=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     total=$(( total + ${runs:-0} ))
