@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// The process's peak resident memory, checked around each input. libFuzzer compares the peak
 /// with `-rss_limit_mb` once a second on a thread of its own, so the input it reports is whichever
@@ -11,12 +12,8 @@ enum PeakMemory {
     /// The largest inputs (32 KiB of HDF5) are read with allocations bounded to 1,100 times their size.
     static let limit = ProcessInfo.processInfo.environment["RGDM_FUZZ_PEAK_MB"].flatMap { Int($0) } ?? 1024
 
-    /// The peak resident memory so far, in megabytes (Linux reports `ru_maxrss` in kilobytes).
-    static func megabytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss / 1024
-    }
+    /// The peak resident memory so far, in megabytes.
+    static func megabytes() -> Int { ResourceUsage.peakResidentBytes >> 20 }
 
     /// Ends the process with a report when the peak rose by more than `limit` since `before`.
     /// When the peak is also past `-rss_limit_mb`, libFuzzer's own check (once a second) may

@@ -1,9 +1,9 @@
 import Foundation
 
-/// Process-wide resource figures for benchmark reports.
-enum ResourceUsage {
+/// Process-wide resource figures for benchmark reports (and the fuzz harness's per-input peak check).
+public enum ResourceUsage {
     /// Peak resident set size of this process so far (getrusage ru_maxrss, KiB on Linux), in bytes.
-    static var peakResidentBytes: Int {
+    public static var peakResidentBytes: Int {
         var usage = rusage()
         guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
         return Int(usage.ru_maxrss) * 1024
